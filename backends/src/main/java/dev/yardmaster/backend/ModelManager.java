@@ -1,0 +1,47 @@
+package dev.yardmaster.backend;
+
+import java.util.List;
+
+/**
+ * The models a server can serve: resolves a (name, version) to a ready model, lists the
+ * repository and loads or unloads models at runtime. A model that fails to load is reported in
+ * the index with its reason; it never stops the others.
+ */
+public interface ModelManager extends AutoCloseable {
+
+  /**
+   * The ready model version for a request.
+   *
+   * @param version "" for the version the version policy prefers (the highest ready one)
+   * @throws InferenceException NOT_FOUND for an unknown model or version, UNAVAILABLE for a
+   *     known one that is not ready
+   */
+  ServedModel resolve(String name, String version);
+
+  /** Whether that model version (or, with "", any version) is ready. */
+  boolean isReady(String name, String version);
+
+  /** Labels of the ready versions of a model, ascending; empty when none. */
+  List<String> readyVersions(String name);
+
+  /** Every ready model version. */
+  List<ServedModel> readyModels();
+
+  /** Every model of the repository with its state; {@code readyOnly} keeps the ready ones. */
+  List<ModelIndexEntry> index(boolean readyOnly);
+
+  /**
+   * Loads or reloads a model from the repository.
+   *
+   * @throws InferenceException NOT_FOUND when the repository has no such model, INVALID_ARGUMENT
+   *     or INTERNAL (with the reason) when it fails to load
+   */
+  void load(String name);
+
+  /** Unloads every version of a model; in-flight requests finish first. */
+  void unload(String name);
+
+  /** Unloads everything after in-flight requests finish. */
+  @Override
+  void close();
+}

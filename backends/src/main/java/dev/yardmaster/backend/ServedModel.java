@@ -1,0 +1,23 @@
+package dev.yardmaster.backend;
+
+import java.util.concurrent.CompletableFuture;
+
+/** A loaded, ready model version: validates requests and hands them to its scheduler. */
+public interface ServedModel {
+
+  ModelSpec spec();
+
+  /**
+   * Validates and schedules a request. Never throws: every failure (bad input included)
+   * completes the future exceptionally with an {@link InferenceException}.
+   */
+  CompletableFuture<InferResponse> infer(InferRequest request);
+
+  ModelStats stats();
+
+  /** Rows waiting to execute. */
+  int queuedRows();
+
+  /** Requests accepted and not yet answered. */
+  int inFlightRequests();
+}
