@@ -1,0 +1,15 @@
+package dev.yardmaster.backend;
+
+import java.nio.file.Path;
+
+/** Opens the runtime for one model version (e.g. an ONNX Runtime session). */
+@FunctionalInterface
+public interface RunnerFactory {
+
+  /**
+   * @param spec the normalized spec of the version
+   * @param modelFile the version's model file, e.g. {@code repo/m/1/model.onnx}
+   * @throws InferenceException with the reason when the model cannot be opened
+   */
+  ModelRunner open(ModelSpec spec, Path modelFile);
+}
