@@ -25,8 +25,8 @@ import java.util.Locale;
  *   <li>{@code higgs_mlp_v1}: 28 -> 64 -> 32 -> 1, {@code higgs_mlp_v2}: 28 -> 128 -> 128 -> 64 ->
  *       1 (the canary pair), {@code wide_mlp}: 28 -> 2048 -> 2048 -> 1 (compute heavy, where
  *       batching pays); input {@code input} FP32 [-1, 28], output {@code output} FP32 [-1, 1].
- *   <li>{@code add_sub}: {@code OUTPUT0 = INPUT0 + INPUT1}, {@code OUTPUT1 = INPUT0 - INPUT1},
- *       FP32 [-1, 16], like Triton's {@code simple} example.
+ *   <li>{@code add_sub}: {@code OUTPUT0 = INPUT0 + INPUT1}, {@code OUTPUT1 = INPUT0 - INPUT1}, FP32
+ *       [-1, 16], like Triton's {@code simple} example.
  *   <li>{@code identity_<type>}: {@code INPUT0} [-1, -1] -> {@code OUTPUT0} for each datatype the
  *       ONNX Runtime backend carries, to test the tensor conversions.
  * </ul>
@@ -38,7 +38,8 @@ public final class DemoModels {
   public static final String ADD_SUB = "add_sub";
 
   /** The models {@link #writeRepository} writes. */
-  public static final List<String> DEMO_MODELS = List.of(HIGGS_MLP_V1, HIGGS_MLP_V2, WIDE_MLP, ADD_SUB);
+  public static final List<String> DEMO_MODELS =
+      List.of(HIGGS_MLP_V1, HIGGS_MLP_V2, WIDE_MLP, ADD_SUB);
 
   /** The datatypes with an identity model. */
   public static final List<DataType> IDENTITY_TYPES =
@@ -68,8 +69,13 @@ public final class DemoModels {
       case HIGGS_MLP_V1 -> MlpSpec.seeded(name, 0x5EED_0001L, HIGGS_FEATURES, 64, 32, 1);
       case HIGGS_MLP_V2 -> MlpSpec.seeded(name, 0x5EED_0002L, HIGGS_FEATURES, 128, 128, 64, 1);
       case WIDE_MLP -> MlpSpec.seeded(name, 0x5EED_0003L, HIGGS_FEATURES, 2048, 2048, 1);
-      default -> throw new IllegalArgumentException(
-          "mlp model: '" + name + "' (expected: one of " + List.of(HIGGS_MLP_V1, HIGGS_MLP_V2, WIDE_MLP) + ")");
+      default ->
+          throw new IllegalArgumentException(
+              "mlp model: '"
+                  + name
+                  + "' (expected: one of "
+                  + List.of(HIGGS_MLP_V1, HIGGS_MLP_V2, WIDE_MLP)
+                  + ")");
     };
   }
 
@@ -93,16 +99,19 @@ public final class DemoModels {
 
   /** The Triton config of a demo model; batching models get a dynamic batcher when asked. */
   public static ModelConfig config(String name, boolean dynamicBatching) {
-    ModelConfig.Builder config = ModelConfig.newBuilder().setName(name).setPlatform("onnxruntime_onnx");
+    ModelConfig.Builder config =
+        ModelConfig.newBuilder().setName(name).setPlatform("onnxruntime_onnx");
     if (name.equals(ADD_SUB)) {
-      config.setMaxBatchSize(MAX_BATCH_SIZE)
+      config
+          .setMaxBatchSize(MAX_BATCH_SIZE)
           .addInput(input("INPUT0", DataType.FP32, ADD_SUB_WIDTH))
           .addInput(input("INPUT1", DataType.FP32, ADD_SUB_WIDTH))
           .addOutput(output("OUTPUT0", DataType.FP32, ADD_SUB_WIDTH))
           .addOutput(output("OUTPUT1", DataType.FP32, ADD_SUB_WIDTH));
     } else {
       MlpSpec spec = mlp(name);
-      config.setMaxBatchSize(MAX_BATCH_SIZE)
+      config
+          .setMaxBatchSize(MAX_BATCH_SIZE)
           .addInput(input(spec.inputName(), DataType.FP32, spec.inputWidth()))
           .addOutput(output(spec.outputName(), DataType.FP32, spec.outputWidth()));
     }
@@ -112,7 +121,8 @@ public final class DemoModels {
           ModelDynamicBatching.newBuilder().setMaxQueueDelayMicroseconds(MAX_QUEUE_DELAY_MICROS);
       // wide_mlp is compute bound: only full batches amortize its weight reads; the small models
       // are overhead bound, so any sizeable batch is worth dispatching at once.
-      batching.addAllPreferredBatchSize(name.equals(WIDE_MLP) ? List.of(MAX_BATCH_SIZE) : List.of(16, 32, 64));
+      batching.addAllPreferredBatchSize(
+          name.equals(WIDE_MLP) ? List.of(MAX_BATCH_SIZE) : List.of(16, 32, 64));
       config.setDynamicBatching(batching);
     }
     return config.build();
@@ -174,7 +184,10 @@ public final class DemoModels {
   }
 
   private static ModelInstanceGroup cpuInstances() {
-    return ModelInstanceGroup.newBuilder().setCount(1).setKind(ModelInstanceGroup.Kind.KIND_CPU).build();
+    return ModelInstanceGroup.newBuilder()
+        .setCount(1)
+        .setKind(ModelInstanceGroup.Kind.KIND_CPU)
+        .build();
   }
 
   private static ModelInput input(String name, DataType type, long... dims) {
@@ -186,7 +199,8 @@ public final class DemoModels {
   }
 
   private static ModelOutput output(String name, DataType type, long... dims) {
-    ModelOutput.Builder output = ModelOutput.newBuilder().setName(name).setDataType(type.configType());
+    ModelOutput.Builder output =
+        ModelOutput.newBuilder().setName(name).setDataType(type.configType());
     for (long dim : dims) {
       output.addDims(dim);
     }

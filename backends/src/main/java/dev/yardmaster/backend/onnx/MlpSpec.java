@@ -30,8 +30,15 @@ public record MlpSpec(String name, String inputName, String outputName, List<Lay
     public Layer {
       if (weights.length != inputs * outputs || bias.length != outputs) {
         throw new IllegalArgumentException(
-            "layer weights/bias: " + weights.length + "/" + bias.length
-                + " (expected: " + inputs * outputs + "/" + outputs + ")");
+            "layer weights/bias: "
+                + weights.length
+                + "/"
+                + bias.length
+                + " (expected: "
+                + inputs * outputs
+                + "/"
+                + outputs
+                + ")");
       }
     }
   }
@@ -45,14 +52,15 @@ public record MlpSpec(String name, String inputName, String outputName, List<Lay
 
   /**
    * A network with seeded weights: He scaling (sqrt(2 / fan-in)) before each ReLU keeps the
-   * activations' variance roughly constant with depth, and Xavier scaling (sqrt(1 / fan-in)) on
-   * the last layer keeps the sigmoid's input near unit variance, so outputs spread over (0, 1)
-   * instead of saturating. {@link Random#nextGaussian()} is specified exactly, so the weights are
-   * the same on every JVM.
+   * activations' variance roughly constant with depth, and Xavier scaling (sqrt(1 / fan-in)) on the
+   * last layer keeps the sigmoid's input near unit variance, so outputs spread over (0, 1) instead
+   * of saturating. {@link Random#nextGaussian()} is specified exactly, so the weights are the same
+   * on every JVM.
    */
   public static MlpSpec seeded(String name, long seed, int... sizes) {
     if (sizes.length < 2) {
-      throw new IllegalArgumentException("mlp '" + name + "' sizes: " + sizes.length + " (expected: >= 2)");
+      throw new IllegalArgumentException(
+          "mlp '" + name + "' sizes: " + sizes.length + " (expected: >= 2)");
     }
     Random random = new Random(seed);
     List<Layer> layers = new ArrayList<>();
@@ -136,7 +144,8 @@ public record MlpSpec(String name, String inputName, String outputName, List<Lay
       boolean last = l + 1 == layers.size();
       String weights = "W" + l;
       String bias = "B" + l;
-      graph.floatInitializer(weights, new long[] {layer.inputs(), layer.outputs()}, layer.weights());
+      graph.floatInitializer(
+          weights, new long[] {layer.inputs(), layer.outputs()}, layer.weights());
       graph.floatInitializer(bias, new long[] {layer.outputs()}, layer.bias());
       graph.matMul(current, weights, "matmul" + l);
       graph.add("matmul" + l, bias, "dense" + l);

@@ -64,7 +64,8 @@ public final class OnnxGraphBuilder {
       throw new IllegalArgumentException(
           "initializer '" + name + "' values: " + values.length + " (expected: " + count + ")");
     }
-    ByteBuffer raw = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer raw =
+        ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     raw.asFloatBuffer().put(values);
     TensorProto.Builder tensor =
         TensorProto.newBuilder()
@@ -152,7 +153,9 @@ public final class OnnxGraphBuilder {
         .setType(
             TypeProto.newBuilder()
                 .setTensorType(
-                    TypeProto.Tensor.newBuilder().setElemType(elemType.getNumber()).setShape(shape)))
+                    TypeProto.Tensor.newBuilder()
+                        .setElemType(elemType.getNumber())
+                        .setShape(shape)))
         .build();
   }
 }

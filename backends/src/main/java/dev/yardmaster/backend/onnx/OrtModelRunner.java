@@ -59,7 +59,8 @@ public final class OrtModelRunner implements ModelRunner {
       sessionOptions.setInterOpNumThreads(options.interOpThreads());
       boolean cuda = options.preferCuda() && addCudaIfAvailable(sessionOptions);
       OrtSession session = env.createSession(modelFile.toString(), sessionOptions);
-      return new OrtModelRunner(modelName, env, session, cuda ? "onnxruntime-cuda" : "onnxruntime-cpu");
+      return new OrtModelRunner(
+          modelName, env, session, cuda ? "onnxruntime-cuda" : "onnxruntime-cpu");
     } catch (OrtException e) {
       throw new InferenceException(
           InferenceException.Status.INTERNAL,

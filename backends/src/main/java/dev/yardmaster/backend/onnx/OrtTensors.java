@@ -14,8 +14,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Converts between Yardmaster tensors and ONNX Runtime tensors with bulk copies only: fixed-size
- * types go through buffers (a direct buffer is used in place, a heap buffer is copied once by
- * ORT into native memory), BYTES through String arrays decoded from and encoded to Triton's length-prefixed format.
+ * types go through buffers (a direct buffer is used in place, a heap buffer is copied once by ORT
+ * into native memory), BYTES through String arrays decoded from and encoded to Triton's
+ * length-prefixed format.
  *
  * <p>ORT's buffers are in native order and Yardmaster's are little endian; ORT itself supports
  * little-endian hosts only, so the bytes pass through unchanged.
@@ -34,15 +35,19 @@ final class OrtTensors {
       throw new InferenceException(
           InferenceException.Status.UNIMPLEMENTED,
           String.format(
-              "model '%s' input '%s' datatype: %s (expected: one of BOOL, UINT8, INT8, INT16, INT32,"
-                  + " INT64, FP16, BF16, FP32, FP64, BYTES for onnxruntime)",
+              "model '%s' input '%s' datatype: %s (expected: one of BOOL, UINT8, INT8, INT16,"
+                  + " INT32, INT64, FP16, BF16, FP32, FP64, BYTES for onnxruntime)",
               modelName, tensor.name(), tensor.dataType()));
     }
     long expectedBytes = count * tensor.dataType().elementSize();
     if (tensor.byteSize() != expectedBytes) {
       throw InferenceException.invalidArgument(
           "model '%s' input '%s' byte size: %d (expected: %d for %s %s)",
-          modelName, tensor.name(), tensor.byteSize(), expectedBytes, tensor.dataType(),
+          modelName,
+          tensor.name(),
+          tensor.byteSize(),
+          expectedBytes,
+          tensor.dataType(),
           java.util.Arrays.toString(tensor.shape()));
     }
     return createFromBuffer(env, tensor.data(), tensor.shape(), javaType);
@@ -53,7 +58,8 @@ final class OrtTensors {
    * buffer of the element type, so a heap buffer goes in as a typed view.
    */
   private static OnnxTensor createFromBuffer(
-      OrtEnvironment env, ByteBuffer data, long[] shape, OnnxJavaType javaType) throws OrtException {
+      OrtEnvironment env, ByteBuffer data, long[] shape, OnnxJavaType javaType)
+      throws OrtException {
     if (data.isDirect()) {
       return OnnxTensor.createTensor(env, data, shape, javaType);
     }
@@ -62,7 +68,8 @@ final class OrtTensors {
       case DOUBLE -> OnnxTensor.createTensor(env, data.asDoubleBuffer(), shape);
       case INT32 -> OnnxTensor.createTensor(env, data.asIntBuffer(), shape);
       case INT64 -> OnnxTensor.createTensor(env, data.asLongBuffer(), shape);
-      case INT16, FLOAT16, BFLOAT16 -> OnnxTensor.createTensor(env, data.asShortBuffer(), shape, javaType);
+      case INT16, FLOAT16, BFLOAT16 ->
+          OnnxTensor.createTensor(env, data.asShortBuffer(), shape, javaType);
       default -> OnnxTensor.createTensor(env, data, shape, javaType);
     };
   }
@@ -92,7 +99,8 @@ final class OrtTensors {
     for (int i = 0; i < strings.length; i++) {
       if (limit - position < Integer.BYTES) {
         throw InferenceException.invalidArgument(
-            "model '%s' input '%s' BYTES element %d: %d bytes left (expected: a 4-byte length prefix)",
+            "model '%s' input '%s' BYTES element %d: %d bytes left (expected: a 4-byte length"
+                + " prefix)",
             modelName, tensor.name(), i, limit - position);
       }
       int length = data.getInt(position);

@@ -45,7 +45,9 @@ class OnnxDemoModelsTest {
         float[] actual = outputs.get(0).toFloats();
         float[] expected = spec.forwardBatch(batch, rows);
         for (int i = 0; i < expected.length; i++) {
-          assertThat(actual[i]).as("%s row %d of %d", name, i, rows).isCloseTo(expected[i], within(1e-4f));
+          assertThat(actual[i])
+              .as("%s row %d of %d", name, i, rows)
+              .isCloseTo(expected[i], within(1e-4f));
         }
       }
     }
@@ -75,7 +77,11 @@ class OnnxDemoModelsTest {
     try (OrtModelRunner runner = open(DemoModels.ADD_SUB)) {
       List<Tensor> outputs =
           runner.run(
-              Map.of("INPUT0", Tensor.ofFloats("INPUT0", shape, a), "INPUT1", Tensor.ofFloats("INPUT1", shape, b)),
+              Map.of(
+                  "INPUT0",
+                  Tensor.ofFloats("INPUT0", shape, a),
+                  "INPUT1",
+                  Tensor.ofFloats("INPUT1", shape, b)),
               List.of("OUTPUT1", "OUTPUT0"));
 
       assertThat(outputs).extracting(Tensor::name).containsExactly("OUTPUT1", "OUTPUT0");
@@ -96,7 +102,11 @@ class OnnxDemoModelsTest {
     try (OrtModelRunner runner = open(DemoModels.ADD_SUB)) {
       List<Tensor> outputs =
           runner.run(
-              Map.of("INPUT0", Tensor.ofFloats("INPUT0", shape, ones), "INPUT1", Tensor.ofFloats("INPUT1", shape, ones)),
+              Map.of(
+                  "INPUT0",
+                  Tensor.ofFloats("INPUT0", shape, ones),
+                  "INPUT1",
+                  Tensor.ofFloats("INPUT1", shape, ones)),
               List.of());
 
       assertThat(outputs).extracting(Tensor::name).containsExactly("OUTPUT0", "OUTPUT1");
@@ -113,7 +123,9 @@ class OnnxDemoModelsTest {
     assertThat(files).hasSize(DemoModels.DEMO_MODELS.size() * 2);
     assertThat(listFiles(other)).isEqualTo(files);
     for (Path file : files) {
-      assertThat(Files.mismatch(repo.resolve(file), other.resolve(file))).as("%s", file).isEqualTo(-1L);
+      assertThat(Files.mismatch(repo.resolve(file), other.resolve(file)))
+          .as("%s", file)
+          .isEqualTo(-1L);
     }
   }
 
@@ -138,7 +150,8 @@ class OnnxDemoModelsTest {
 
   private static OrtModelRunner open(String name) {
     OrtModelRunner runner =
-        OrtModelRunner.open(name, repo.resolve(name).resolve("1/model.onnx"), OrtRunnerOptions.defaults());
+        OrtModelRunner.open(
+            name, repo.resolve(name).resolve("1/model.onnx"), OrtRunnerOptions.defaults());
     assertThat(runner.kind()).isIn("onnxruntime-cpu", "onnxruntime-cuda");
     return runner;
   }
