@@ -1,0 +1,209 @@
+package dev.yardmaster.backend.onnx;
+
+import com.google.protobuf.TextFormat;
+import dev.yardmaster.onnx.proto.ModelProto;
+import dev.yardmaster.onnx.proto.TensorProto;
+import dev.yardmaster.protocol.DataType;
+import dev.yardmaster.protocol.v2.ModelConfig;
+import dev.yardmaster.protocol.v2.ModelDynamicBatching;
+import dev.yardmaster.protocol.v2.ModelInput;
+import dev.yardmaster.protocol.v2.ModelInstanceGroup;
+import dev.yardmaster.protocol.v2.ModelOutput;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The bundled demo and test models, generated with seeded weights so every build writes the same
+ * bytes, in Triton's repository layout ({@code repo/<model>/config.pbtxt} and {@code
+ * repo/<model>/1/model.onnx}).
+ *
+ * <ul>
+ *   <li>{@code higgs_mlp_v1}: 28 -> 64 -> 32 -> 1, {@code higgs_mlp_v2}: 28 -> 128 -> 128 -> 64 ->
+ *       1 (the canary pair), {@code wide_mlp}: 28 -> 2048 -> 2048 -> 1 (compute heavy, where
+ *       batching pays); input {@code input} FP32 [-1, 28], output {@code output} FP32 [-1, 1].
+ *   <li>{@code add_sub}: {@code OUTPUT0 = INPUT0 + INPUT1}, {@code OUTPUT1 = INPUT0 - INPUT1}, FP32
+ *       [-1, 16], like Triton's {@code simple} example.
+ *   <li>{@code identity_<type>}: {@code INPUT0} [-1, -1] -> {@code OUTPUT0} for each datatype the
+ *       ONNX Runtime backend carries, to test the tensor conversions.
+ * </ul>
+ */
+public final class DemoModels {
+  public static final String HIGGS_MLP_V1 = "higgs_mlp_v1";
+  public static final String HIGGS_MLP_V2 = "higgs_mlp_v2";
+  public static final String WIDE_MLP = "wide_mlp";
+  public static final String ADD_SUB = "add_sub";
+
+  /** The models {@link #writeRepository} writes. */
+  public static final List<String> DEMO_MODELS =
+      List.of(HIGGS_MLP_V1, HIGGS_MLP_V2, WIDE_MLP, ADD_SUB);
+
+  /** The datatypes with an identity model. */
+  public static final List<DataType> IDENTITY_TYPES =
+      List.of(
+          DataType.BOOL,
+          DataType.UINT8,
+          DataType.INT8,
+          DataType.INT32,
+          DataType.INT64,
+          DataType.FP16,
+          DataType.FP32,
+          DataType.FP64,
+          DataType.BYTES);
+
+  public static final int HIGGS_FEATURES = 28;
+  public static final int ADD_SUB_WIDTH = 16;
+  public static final int MAX_BATCH_SIZE = 64;
+
+  /** Short enough that a lone request barely waits, long enough to gather concurrent ones. */
+  public static final long MAX_QUEUE_DELAY_MICROS = 500;
+
+  private DemoModels() {}
+
+  /** The weights of an MLP demo model, for reference outputs. */
+  public static MlpSpec mlp(String name) {
+    return switch (name) {
+      case HIGGS_MLP_V1 -> MlpSpec.seeded(name, 0x5EED_0001L, HIGGS_FEATURES, 64, 32, 1);
+      case HIGGS_MLP_V2 -> MlpSpec.seeded(name, 0x5EED_0002L, HIGGS_FEATURES, 128, 128, 64, 1);
+      case WIDE_MLP -> MlpSpec.seeded(name, 0x5EED_0003L, HIGGS_FEATURES, 2048, 2048, 1);
+      default ->
+          throw new IllegalArgumentException(
+              "mlp model: '"
+                  + name
+                  + "' (expected: one of "
+                  + List.of(HIGGS_MLP_V1, HIGGS_MLP_V2, WIDE_MLP)
+                  + ")");
+    };
+  }
+
+  /** The name of the identity model for a datatype, e.g. {@code identity_fp16}. */
+  public static String identityModelName(DataType type) {
+    return "identity_" + type.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The ONNX model of a demo model or an identity model. */
+  public static ModelProto model(String name) {
+    if (name.equals(ADD_SUB)) {
+      return addSub();
+    }
+    for (DataType type : IDENTITY_TYPES) {
+      if (name.equals(identityModelName(type))) {
+        return identity(name, type);
+      }
+    }
+    return mlp(name).toModel();
+  }
+
+  /** The Triton config of a demo model; batching models get a dynamic batcher when asked. */
+  public static ModelConfig config(String name, boolean dynamicBatching) {
+    ModelConfig.Builder config =
+        ModelConfig.newBuilder().setName(name).setPlatform("onnxruntime_onnx");
+    if (name.equals(ADD_SUB)) {
+      config
+          .setMaxBatchSize(MAX_BATCH_SIZE)
+          .addInput(input("INPUT0", DataType.FP32, ADD_SUB_WIDTH))
+          .addInput(input("INPUT1", DataType.FP32, ADD_SUB_WIDTH))
+          .addOutput(output("OUTPUT0", DataType.FP32, ADD_SUB_WIDTH))
+          .addOutput(output("OUTPUT1", DataType.FP32, ADD_SUB_WIDTH));
+    } else {
+      MlpSpec spec = mlp(name);
+      config
+          .setMaxBatchSize(MAX_BATCH_SIZE)
+          .addInput(input(spec.inputName(), DataType.FP32, spec.inputWidth()))
+          .addOutput(output(spec.outputName(), DataType.FP32, spec.outputWidth()));
+    }
+    config.addInstanceGroup(cpuInstances());
+    if (dynamicBatching) {
+      ModelDynamicBatching.Builder batching =
+          ModelDynamicBatching.newBuilder().setMaxQueueDelayMicroseconds(MAX_QUEUE_DELAY_MICROS);
+      // wide_mlp is compute bound: only full batches amortize its weight reads; the small models
+      // are overhead bound, so any sizeable batch is worth dispatching at once.
+      batching.addAllPreferredBatchSize(
+          name.equals(WIDE_MLP) ? List.of(MAX_BATCH_SIZE) : List.of(16, 32, 64));
+      config.setDynamicBatching(batching);
+    }
+    return config.build();
+  }
+
+  /** The Triton config of an identity model: no batch dimension, dims [-1, -1]. */
+  public static ModelConfig identityConfig(DataType type) {
+    return ModelConfig.newBuilder()
+        .setName(identityModelName(type))
+        .setPlatform("onnxruntime_onnx")
+        .setMaxBatchSize(0)
+        .addInput(input("INPUT0", type, -1, -1))
+        .addOutput(output("OUTPUT0", type, -1, -1))
+        .addInstanceGroup(cpuInstances())
+        .build();
+  }
+
+  /** Writes the four demo models; the bytes are identical on every run. */
+  public static void writeRepository(Path repo, boolean dynamicBatching) throws IOException {
+    for (String name : DEMO_MODELS) {
+      writeModel(repo, name, config(name, dynamicBatching));
+    }
+  }
+
+  /** Writes {@code identity_<type>} for every type in {@link #IDENTITY_TYPES}. */
+  public static void writeIdentityRepository(Path repo) throws IOException {
+    for (DataType type : IDENTITY_TYPES) {
+      writeModel(repo, identityModelName(type), identityConfig(type));
+    }
+  }
+
+  private static void writeModel(Path repo, String name, ModelConfig config) throws IOException {
+    Path modelDir = repo.resolve(name);
+    OnnxGraphBuilder.write(model(name), modelDir.resolve("1").resolve("model.onnx"));
+    Files.writeString(
+        modelDir.resolve("config.pbtxt"),
+        TextFormat.printer().printToString(config),
+        StandardCharsets.UTF_8);
+  }
+
+  private static ModelProto addSub() {
+    return OnnxGraphBuilder.graph(ADD_SUB)
+        .input("INPUT0", TensorProto.DataType.FLOAT, -1, ADD_SUB_WIDTH)
+        .input("INPUT1", TensorProto.DataType.FLOAT, -1, ADD_SUB_WIDTH)
+        .output("OUTPUT0", TensorProto.DataType.FLOAT, -1, ADD_SUB_WIDTH)
+        .output("OUTPUT1", TensorProto.DataType.FLOAT, -1, ADD_SUB_WIDTH)
+        .add("INPUT0", "INPUT1", "OUTPUT0")
+        .sub("INPUT0", "INPUT1", "OUTPUT1")
+        .build();
+  }
+
+  private static ModelProto identity(String name, DataType type) {
+    TensorProto.DataType onnxType = OnnxTypes.onnxType(type);
+    return OnnxGraphBuilder.graph(name)
+        .input("INPUT0", onnxType, -1, -1)
+        .output("OUTPUT0", onnxType, -1, -1)
+        .identity("INPUT0", "OUTPUT0")
+        .build();
+  }
+
+  private static ModelInstanceGroup cpuInstances() {
+    return ModelInstanceGroup.newBuilder()
+        .setCount(1)
+        .setKind(ModelInstanceGroup.Kind.KIND_CPU)
+        .build();
+  }
+
+  private static ModelInput input(String name, DataType type, long... dims) {
+    ModelInput.Builder input = ModelInput.newBuilder().setName(name).setDataType(type.configType());
+    for (long dim : dims) {
+      input.addDims(dim);
+    }
+    return input.build();
+  }
+
+  private static ModelOutput output(String name, DataType type, long... dims) {
+    ModelOutput.Builder output =
+        ModelOutput.newBuilder().setName(name).setDataType(type.configType());
+    for (long dim : dims) {
+      output.addDims(dim);
+    }
+    return output.build();
+  }
+}

@@ -1,0 +1,151 @@
+package dev.yardmaster.backend.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import dev.yardmaster.backend.InferenceException;
+import dev.yardmaster.backend.ModelRunner;
+import dev.yardmaster.protocol.Tensor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Runs one model version in an in-process ONNX Runtime session. Sessions share the process-wide
+ * {@link OrtEnvironment}; {@link OrtSession#run} is thread safe, so one runner serves all of the
+ * version's instances and the scheduler bounds how many executions run at once.
+ *
+ * <p>The CUDA execution provider is added when this ORT build has it and the options allow it;
+ * otherwise the session runs on the CPU. {@link #kind()} says which.
+ */
+public final class OrtModelRunner implements ModelRunner {
+  private final String modelName;
+  private final OrtEnvironment env;
+  private final OrtSession session;
+  private final String kind;
+  private final List<String> allOutputs;
+
+  private OrtModelRunner(String modelName, OrtEnvironment env, OrtSession session, String kind) {
+    this.modelName = modelName;
+    this.env = env;
+    this.session = session;
+    this.kind = kind;
+    this.allOutputs = List.copyOf(session.getOutputNames());
+  }
+
+  /**
+   * Opens a session on {@code modelFile}.
+   *
+   * @param modelName the name errors use, e.g. {@code "higgs_mlp_v1"} or {@code "higgs_mlp_v1/1"}
+   * @throws InferenceException INTERNAL naming the model and file when ORT cannot load it
+   */
+  public static OrtModelRunner open(String modelName, Path modelFile, OrtRunnerOptions options) {
+    if (!Files.isRegularFile(modelFile)) {
+      throw InferenceException.internal(
+          "model '%s' file: %s (expected: an existing ONNX model file)", modelName, modelFile);
+    }
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
+      sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
+      sessionOptions.setInterOpNumThreads(options.interOpThreads());
+      boolean cuda = options.preferCuda() && addCudaIfAvailable(sessionOptions);
+      OrtSession session = env.createSession(modelFile.toString(), sessionOptions);
+      return new OrtModelRunner(
+          modelName, env, session, cuda ? "onnxruntime-cuda" : "onnxruntime-cpu");
+    } catch (OrtException e) {
+      throw new InferenceException(
+          InferenceException.Status.INTERNAL,
+          String.format(
+              "model '%s' file %s: %s (expected: an ONNX model that ONNX Runtime loads)",
+              modelName, modelFile, e.getMessage()),
+          e);
+    }
+  }
+
+  /** Whether CUDA was added; a build that lists CUDA but cannot load it falls back to the CPU. */
+  private static boolean addCudaIfAvailable(OrtSession.SessionOptions sessionOptions) {
+    if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+      return false;
+    }
+    try {
+      sessionOptions.addCUDA();
+      return true;
+    } catch (OrtException e) {
+      return false;
+    }
+  }
+
+  /** The model's input names, in graph order. */
+  public Set<String> inputNames() {
+    return session.getInputNames();
+  }
+
+  /** The model's output names, in graph order. */
+  public List<String> outputNames() {
+    return allOutputs;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>An empty {@code outputNames} asks for every output, in the model's order.
+   */
+  @Override
+  public List<Tensor> run(Map<String, Tensor> inputs, List<String> outputNames) {
+    List<String> requested = outputNames.isEmpty() ? allOutputs : outputNames;
+    Map<String, OnnxTensor> ortInputs = new HashMap<>(inputs.size() * 2);
+    try {
+      for (Map.Entry<String, Tensor> input : inputs.entrySet()) {
+        ortInputs.put(input.getKey(), OrtTensors.toOrt(env, input.getValue(), modelName));
+      }
+      try (OrtSession.Result result = session.run(ortInputs, new LinkedHashSet<>(requested))) {
+        List<Tensor> outputs = new ArrayList<>(requested.size());
+        for (String name : requested) {
+          Optional<OnnxValue> value = result.get(name);
+          if (value.isEmpty() || !(value.get() instanceof OnnxTensor tensor)) {
+            throw InferenceException.internal(
+                "model '%s' output '%s': %s (expected: a tensor)",
+                modelName, name, value.map(v -> v.getType().toString()).orElse("missing"));
+          }
+          outputs.add(OrtTensors.fromOrt(name, tensor, modelName));
+        }
+        return outputs;
+      }
+    } catch (OrtException e) {
+      throw new InferenceException(
+          InferenceException.Status.INTERNAL,
+          String.format("model '%s' onnxruntime run: %s", modelName, e.getMessage()),
+          e);
+    } finally {
+      for (OnnxTensor tensor : ortInputs.values()) {
+        tensor.close();
+      }
+    }
+  }
+
+  @Override
+  public String kind() {
+    return kind;
+  }
+
+  @Override
+  public void close() {
+    try {
+      session.close();
+    } catch (OrtException e) {
+      throw new InferenceException(
+          InferenceException.Status.INTERNAL,
+          String.format("model '%s' onnxruntime close: %s", modelName, e.getMessage()),
+          e);
+    }
+  }
+}
