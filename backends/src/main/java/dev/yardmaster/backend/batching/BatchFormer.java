@@ -83,6 +83,8 @@ public final class BatchFormer<T> {
   private final List<T> rejected = new ArrayList<>();
   private int queuedRows;
   private int queuedRequests;
+  // Queued entries that can still time out; when none, timeout scans are skipped.
+  private int timedEntries;
 
   public BatchFormer(BatchingPolicy policy) {
     this.policy = policy;
@@ -120,6 +122,9 @@ public final class BatchFormer<T> {
     }
     long deadline = timeoutNanos == 0 ? Long.MAX_VALUE : saturatedAdd(nowNanos, timeoutNanos);
     level.queue.addLast(new Entry<>(item, rows, nowNanos, deadline, batchKey));
+    if (deadline != Long.MAX_VALUE) {
+      timedEntries++;
+    }
     queuedRows += rows;
     queuedRequests++;
     return Offer.ACCEPTED;
@@ -166,6 +171,9 @@ public final class BatchFormer<T> {
   /** The earliest queue timeout still pending, or {@link Long#MAX_VALUE} when none. */
   public long nextTimeoutNanos() {
     long earliest = Long.MAX_VALUE;
+    if (timedEntries == 0) {
+      return earliest;
+    }
     for (Level<T> level : levels) {
       for (Entry<T> entry : level.queue) {
         earliest = Math.min(earliest, entry.deadlineNanos);
@@ -187,6 +195,9 @@ public final class BatchFormer<T> {
   }
 
   private void applyTimeouts(long nowNanos) {
+    if (timedEntries == 0) {
+      return;
+    }
     for (Level<T> level : levels) {
       Iterator<Entry<T>> it = level.queue.iterator();
       while (it.hasNext()) {
@@ -195,6 +206,7 @@ public final class BatchFormer<T> {
           continue;
         }
         it.remove();
+        timedEntries--;
         if (level.policy.timeoutAction() == BatchingPolicy.TimeoutAction.DELAY) {
           entry.deadlineNanos = Long.MAX_VALUE;
           level.delayed.addLast(entry);
@@ -264,7 +276,11 @@ public final class BatchFormer<T> {
     int remaining = plan.count;
     for (Level<T> level : levels) {
       while (remaining > 0 && !level.queue.isEmpty()) {
-        items.add(level.queue.pollFirst().item);
+        Entry<T> entry = level.queue.pollFirst();
+        if (entry.deadlineNanos != Long.MAX_VALUE) {
+          timedEntries--;
+        }
+        items.add(entry.item);
         remaining--;
       }
       while (remaining > 0 && !level.delayed.isEmpty()) {

@@ -18,7 +18,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Triton's default scheduler: no batching, each request is its own execution, FIFO, at most
- * {@code instance_group} count executions at once. Requests wait in an unbounded queue.
+ * {@code instance_group} count executions at once. Requests wait in an unbounded queue; priority
+ * levels and queue timeouts belong to {@code dynamic_batching} and do not apply here.
  */
 public final class DirectScheduler implements Scheduler {
   private final ModelSpec spec;

@@ -169,6 +169,16 @@ class BatchFormerTest {
   }
 
   @Test
+  void aBatchedRequestNoLongerTimesOut() {
+    BatchFormer<String> former = new BatchFormer<>(policy(8, List.of(), 0));
+    former.offer("a", 1, 0, 0, 50_000, SAME_SHAPE);
+
+    assertThat(former.nextBatch(0)).isEqualTo(new Batch<>(List.of("a"), 1));
+    assertThat(former.nextTimeoutNanos()).isEqualTo(Long.MAX_VALUE);
+    assertThat(former.expired(60_000)).isEmpty();
+  }
+
+  @Test
   void delayedRequestsStayQueuedBehindTheirLevel() {
     BatchFormer<String> former = new BatchFormer<>(new BatchingPolicy(1, List.of(), 0, 1, 1,
         List.of(new QueuePolicy(TimeoutAction.DELAY, 10, false, 0))));
