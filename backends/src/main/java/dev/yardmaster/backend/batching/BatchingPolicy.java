@@ -164,7 +164,8 @@ public record BatchingPolicy(
     } else {
       defaultLevel = (int) configuredDefault;
     }
-    QueuePolicy fallback = queuePolicy(batching.getDefaultQueuePolicy(), "dynamic_batching.default_queue_policy", problems);
+    QueuePolicy fallback =
+        queuePolicy(batching.getDefaultQueuePolicy(), "dynamic_batching.default_queue_policy", problems);
     List<QueuePolicy> policies = new ArrayList<>(levels);
     for (int level = 1; level <= levels; level++) {
       policies.add(fallback);

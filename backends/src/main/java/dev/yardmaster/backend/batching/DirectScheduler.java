@@ -8,7 +8,9 @@ import dev.yardmaster.backend.ModelSpec;
 import dev.yardmaster.backend.ModelStats;
 import dev.yardmaster.backend.Scheduler;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -28,6 +30,7 @@ public final class DirectScheduler implements Scheduler {
   private final ThreadPoolExecutor workers;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger queuedRows = new AtomicInteger();
+  private final Set<Thread> ownThreads = ConcurrentHashMap.newKeySet();
 
   public DirectScheduler(ModelSpec spec, ModelRunner runner, ModelStats stats) {
     this(spec, runner, stats, System::nanoTime);
@@ -40,7 +43,7 @@ public final class DirectScheduler implements Scheduler {
     this.execution = new BatchExecution(spec, runner, stats, clock);
     int instances = Schedulers.instanceCount(spec.config());
     this.workers = new ThreadPoolExecutor(instances, instances, 0, TimeUnit.NANOSECONDS,
-        new LinkedBlockingQueue<>(), Schedulers.threads(spec, "instance"));
+        new LinkedBlockingQueue<>(), Schedulers.threads(spec, "instance", ownThreads));
   }
 
   @Override
@@ -82,6 +85,10 @@ public final class DirectScheduler implements Scheduler {
   @Override
   public void close() {
     workers.shutdown();
+    if (ownThreads.contains(Thread.currentThread())) {
+      // Closed from a callback on one of our threads: waiting for them would wait for ourselves.
+      return;
+    }
     boolean interrupted = false;
     while (true) {
       try {

@@ -9,7 +9,9 @@ import dev.yardmaster.backend.ModelStats;
 import dev.yardmaster.backend.Scheduler;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +43,7 @@ public final class DynamicBatchScheduler implements Scheduler {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final ExecutorService workers;
   private final Thread dispatcher;
+  private final Set<Thread> ownThreads = ConcurrentHashMap.newKeySet();
   private int freeInstances;
   private boolean closing;
 
@@ -59,8 +62,8 @@ public final class DynamicBatchScheduler implements Scheduler {
     this.former = new BatchFormer<>(BatchingPolicy.from(spec.config()));
     this.instances = Schedulers.instanceCount(spec.config());
     this.freeInstances = instances;
-    this.workers = Executors.newFixedThreadPool(instances, Schedulers.threads(spec, "instance"));
-    this.dispatcher = Schedulers.threads(spec, "batcher").newThread(this::dispatch);
+    this.workers = Executors.newFixedThreadPool(instances, Schedulers.threads(spec, "instance", ownThreads));
+    this.dispatcher = Schedulers.threads(spec, "batcher", ownThreads).newThread(this::dispatch);
     dispatcher.start();
   }
 
@@ -127,6 +130,10 @@ public final class DynamicBatchScheduler implements Scheduler {
     } finally {
       lock.unlock();
     }
+    if (ownThreads.contains(Thread.currentThread())) {
+      // Closed from a callback on one of our threads: waiting for them would wait for ourselves.
+      return;
+    }
     boolean interrupted = false;
     while (dispatcher.isAlive()) {
       try {
@@ -135,7 +142,6 @@ public final class DynamicBatchScheduler implements Scheduler {
         interrupted = true;
       }
     }
-    workers.shutdown();
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
@@ -160,6 +166,7 @@ public final class DynamicBatchScheduler implements Scheduler {
           if (batch != null) {
             freeInstances--;
           } else if (closing && former.isEmpty() && freeInstances == instances) {
+            workers.shutdown();
             return;
           } else {
             // Busy instances: only a queue timeout or a freed instance can change anything.

@@ -4,6 +4,7 @@ import dev.yardmaster.backend.ModelSpec;
 import dev.yardmaster.backend.SchedulerFactory;
 import dev.yardmaster.protocol.v2.ModelConfig;
 import dev.yardmaster.protocol.v2.ModelInstanceGroup;
+import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -39,12 +40,14 @@ public final class Schedulers {
     return Math.max(1, count);
   }
 
-  static ThreadFactory threads(ModelSpec spec, String role) {
+  /** Daemon threads named after the model, each added to {@code owned}. */
+  static ThreadFactory threads(ModelSpec spec, String role, Set<Thread> owned) {
     AtomicInteger next = new AtomicInteger();
     return task -> {
       Thread thread = new Thread(task,
           "yardmaster-" + spec.name() + "-v" + spec.version() + "-" + role + "-" + next.getAndIncrement());
       thread.setDaemon(true);
+      owned.add(thread);
       return thread;
     };
   }

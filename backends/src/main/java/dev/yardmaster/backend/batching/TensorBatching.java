@@ -110,8 +110,8 @@ public final class TensorBatching {
     int position = offset;
     for (long i = 0; i < elements; i++) {
       if (position + Integer.BYTES > data.limit()) {
-        throw InferenceException.internal("output '%s' BYTES element %d: truncated at byte %d (expected: a 4-byte length)",
-            name, i, position);
+        throw InferenceException.internal(
+            "output '%s' BYTES element %d: truncated at byte %d (expected: a 4-byte length)", name, i, position);
       }
       int length = data.getInt(position);
       if (length < 0 || position + Integer.BYTES + (long) length > data.limit()) {

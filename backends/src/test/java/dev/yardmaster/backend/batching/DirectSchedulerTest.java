@@ -84,7 +84,8 @@ class DirectSchedulerTest {
     awaitTrue("the instance busy", () -> runner.started.get() == 1);
 
     CompletableFuture<Void> closed = CompletableFuture.runAsync(scheduler::close);
-    awaitTrue("close under way", () -> scheduler.submit(request("late", 1, 0, 0, List.of())).isCompletedExceptionally());
+    awaitTrue("close under way",
+        () -> scheduler.submit(request("late", 1, 0, 0, List.of())).isCompletedExceptionally());
     runner.release();
     closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
 

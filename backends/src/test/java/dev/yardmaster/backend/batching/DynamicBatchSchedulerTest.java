@@ -224,6 +224,19 @@ class DynamicBatchSchedulerTest {
   }
 
   @Test
+  void closeFromACallbackOnTheSchedulersThreadDoesNotDeadlock() throws Exception {
+    DynamicBatchScheduler scheduler = scheduler(8, 1, ModelDynamicBatching.newBuilder());
+    runner.hold();
+    CompletableFuture<InferResponse> first = scheduler.submit(request("a", 1, 0, 0, List.of()));
+    CompletableFuture<Void> closedInCallback = first.thenRun(scheduler::close);
+    runner.release();
+
+    closedInCallback.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(failure(scheduler.submit(request("late", 1, 0, 0, List.of()))).status())
+        .isEqualTo(InferenceException.Status.UNAVAILABLE);
+  }
+
+  @Test
   void rejectsABatchLargerThanMaxBatchSize() {
     DynamicBatchScheduler scheduler = scheduler(4, 1, ModelDynamicBatching.newBuilder());
 

@@ -34,7 +34,8 @@ final class TestModels {
     ModelConfig.Builder config = ModelConfig.newBuilder()
         .setName("m")
         .setMaxBatchSize(maxBatchSize)
-        .addInstanceGroup(ModelInstanceGroup.newBuilder().setCount(instances).setKind(ModelInstanceGroup.Kind.KIND_CPU));
+        .addInstanceGroup(ModelInstanceGroup.newBuilder()
+            .setCount(instances).setKind(ModelInstanceGroup.Kind.KIND_CPU));
     if (batching != null) {
       config.setDynamicBatching(batching);
     }
