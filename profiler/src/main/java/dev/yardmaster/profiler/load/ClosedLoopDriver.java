@@ -1,0 +1,150 @@
+package dev.yardmaster.profiler.load;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * Closed-loop load: {@code concurrency} independent streams, each keeping exactly one request
+ * outstanding; a completion starts the stream's next request, so no thread per stream. A run is
+ * a warm-up then a measurement window, bounded by time and by {@link LoadSpec#maxRequests()};
+ * when the window closes, streams stop and outstanding calls are awaited until their deadline
+ * plus a grace, then cancelled.
+ */
+public final class ClosedLoopDriver {
+
+  /** Waited past the last deadline before outstanding calls are cancelled. */
+  static final Duration GRACE = Duration.ofSeconds(1);
+
+  private final LongSupplier nanoClock;
+  private final LoadProgressListener progress;
+  private final Duration progressInterval;
+
+  private ClosedLoopDriver(
+      LongSupplier nanoClock, LoadProgressListener progress, Duration progressInterval) {
+    this.nanoClock = nanoClock;
+    this.progress = progress;
+    this.progressInterval = progressInterval;
+  }
+
+  /** A driver with the system clock and no progress reports. */
+  public static ClosedLoopDriver create() {
+    return builder().build();
+  }
+
+  /** A builder for the clock and progress reporting. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Runs the spec over channels opened for it and closed after. */
+  public LoadResult run(LoadSpec spec) {
+    try (LoadChannels channels = LoadChannels.open(spec)) {
+      return run(spec, channels);
+    }
+  }
+
+  /** Runs the spec over borrowed channels (left open); the spec's target and channels are ignored. */
+  public LoadResult run(LoadSpec spec, LoadChannels channels) {
+    LoadStats stats = new LoadStats();
+    long startNanos = nanoClock.getAsLong();
+    long measureStart = startNanos + spec.warmUp().toNanos();
+    long measureEnd = measureStart + spec.measure().toNanos();
+    LoadWindow window =
+        new LoadWindow(nanoClock, measureStart, measureEnd, new AtomicLong(spec.maxRequests()));
+    CountDownLatch finished = new CountDownLatch(spec.concurrency());
+    List<ClosedLoopStream> streams = new ArrayList<>(spec.concurrency());
+    for (int i = 0; i < spec.concurrency(); i++) {
+      streams.add(
+          new ClosedLoopStream(i, channels.forStream(i), spec, window, stats, finished));
+    }
+    streams.forEach(ClosedLoopStream::start);
+
+    long hardStop = measureEnd + spec.deadline().toNanos() + GRACE.toNanos();
+    boolean done = awaitReporting(finished, stats, window, startNanos, hardStop);
+    long abandoned = 0;
+    if (!done) {
+      // a call outlived its deadline (a server or transport that ignores it): cancel and move on
+      window.stop();
+      streams.forEach(ClosedLoopStream::cancel);
+      abandoned = finished.getCount();
+      await(finished, GRACE.toNanos());
+    }
+    return stats.result(spec.call(), spec.concurrency(), measureStart, abandoned);
+  }
+
+  /** Waits for every stream, reporting progress each interval; false when hardStop passed first. */
+  private boolean awaitReporting(
+      CountDownLatch finished, LoadStats stats, LoadWindow window, long startNanos, long hardStop) {
+    long intervalNanos = progressInterval.toNanos();
+    long maxTicks = (hardStop - startNanos) / intervalNanos + 2;
+    long lastCompleted = 0;
+    long lastNanos = startNanos;
+    for (long tick = 0; tick < maxTicks; tick++) {
+      long now = nanoClock.getAsLong();
+      long wait = Math.min(intervalNanos, hardStop - now);
+      if (wait <= 0) {
+        return finished.getCount() == 0;
+      }
+      if (await(finished, wait)) {
+        return true;
+      }
+      now = nanoClock.getAsLong();
+      long completed = stats.completed();
+      double rate = now > lastNanos ? (completed - lastCompleted) * 1e9 / (now - lastNanos) : 0.0;
+      progress.onProgress(
+          new LoadProgress(window.phase(now), now - startNanos, completed, stats.errors(), rate));
+      lastCompleted = completed;
+      lastNanos = now;
+    }
+    return finished.getCount() == 0;
+  }
+
+  private static boolean await(CountDownLatch latch, long nanos) {
+    try {
+      return latch.await(nanos, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return latch.getCount() == 0;
+    }
+  }
+
+  /** Builds a {@link ClosedLoopDriver}. */
+  public static final class Builder {
+    private LongSupplier nanoClock = System::nanoTime;
+    private LoadProgressListener progress = LoadProgressListener.noop();
+    private Duration progressInterval = Duration.ofSeconds(1);
+
+    private Builder() {}
+
+    /** The clock that times requests and windows; {@link System#nanoTime()} by default. */
+    public Builder nanoClock(LongSupplier value) {
+      this.nanoClock = value;
+      return this;
+    }
+
+    /** Receives progress about once per interval. */
+    public Builder progress(LoadProgressListener value) {
+      this.progress = value;
+      return this;
+    }
+
+    /** How often progress is reported; one second by default. */
+    public Builder progressInterval(Duration value) {
+      if (value.toMillis() < 10) {
+        throw new IllegalArgumentException("progressInterval: " + value + " (expected: >= 10ms)");
+      }
+      this.progressInterval = value;
+      return this;
+    }
+
+    /** The driver. */
+    public ClosedLoopDriver build() {
+      return new ClosedLoopDriver(nanoClock, progress, progressInterval);
+    }
+  }
+}
