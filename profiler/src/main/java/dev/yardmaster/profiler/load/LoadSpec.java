@@ -93,7 +93,7 @@ public record LoadSpec(
   /** Builds a {@link LoadSpec}; defaults are the field initialisers. */
   public static final class Builder {
     private final Target target;
-    private final RequestFactory requests;
+    private RequestFactory requests;
     private CallKind call = CallKind.MODEL_INFER;
     private int concurrency = 1;
     private int channels = 0;
@@ -105,6 +105,12 @@ public record LoadSpec(
     private Builder(Target target, RequestFactory requests) {
       this.target = target;
       this.requests = requests;
+    }
+
+    /** What each stream sends. */
+    public Builder requests(RequestFactory value) {
+      this.requests = value;
+      return this;
     }
 
     /** Which RPC to call. */
