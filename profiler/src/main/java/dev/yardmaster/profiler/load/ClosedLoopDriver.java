@@ -65,7 +65,9 @@ public final class ClosedLoopDriver {
     streams.forEach(ClosedLoopStream::start);
 
     long hardStop = measureEnd + spec.deadline().toNanos() + GRACE.toNanos();
-    boolean done = awaitReporting(finished, stats, window, startNanos, hardStop);
+    ProgressReporter reporter =
+        new ProgressReporter(progress, progressInterval.toNanos(), stats, window, startNanos);
+    boolean done = awaitReporting(finished, reporter, hardStop);
     long abandoned = 0;
     if (!done) {
       // a call outlived its deadline (a server or transport that ignores it): cancel and move on
@@ -78,28 +80,19 @@ public final class ClosedLoopDriver {
   }
 
   /** Waits for every stream, reporting progress each interval; false when hardStop passed first. */
-  private boolean awaitReporting(
-      CountDownLatch finished, LoadStats stats, LoadWindow window, long startNanos, long hardStop) {
-    long intervalNanos = progressInterval.toNanos();
-    long maxTicks = (hardStop - startNanos) / intervalNanos + 2;
-    long lastCompleted = 0;
-    long lastNanos = startNanos;
+  private boolean awaitReporting(CountDownLatch finished, ProgressReporter reporter, long hardStop) {
+    // each tick waits at least half an interval unless the run ends: a generous bound
+    long maxTicks = 4 * ((hardStop - nanoClock.getAsLong()) / reporter.intervalNanos()) + 8;
     for (long tick = 0; tick < maxTicks; tick++) {
       long now = nanoClock.getAsLong();
-      long wait = Math.min(intervalNanos, hardStop - now);
-      if (wait <= 0) {
+      long wait = Math.min(reporter.nextReportNanos(), hardStop) - now;
+      if (now >= hardStop) {
         return finished.getCount() == 0;
       }
-      if (await(finished, wait)) {
+      if (await(finished, Math.max(wait, 0))) {
         return true;
       }
-      now = nanoClock.getAsLong();
-      long completed = stats.completed();
-      double rate = now > lastNanos ? (completed - lastCompleted) * 1e9 / (now - lastNanos) : 0.0;
-      progress.onProgress(
-          new LoadProgress(window.phase(now), now - startNanos, completed, stats.errors(), rate));
-      lastCompleted = completed;
-      lastNanos = now;
+      reporter.maybeReport(nanoClock.getAsLong());
     }
     return finished.getCount() == 0;
   }

@@ -2,14 +2,11 @@ package dev.yardmaster.profiler.load;
 
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
-import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.Status;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -84,16 +81,13 @@ final class ClosedLoopStream {
     Metadata headers;
     try {
       request = spec.requests().create(index, sequence++);
-      headers = headers(request);
+      headers = LoadCalls.headers(request);
     } catch (RuntimeException e) {
       // a broken factory would fail every call: end the run rather than spin
       failStream(measured);
       return;
     }
-    ClientCall<ModelInferRequest, ModelInferResponse> call =
-        channel.newCall(
-            spec.call().method(),
-            CallOptions.DEFAULT.withDeadlineAfter(spec.deadline().toNanos(), TimeUnit.NANOSECONDS));
+    ClientCall<ModelInferRequest, ModelInferResponse> call = LoadCalls.newCall(channel, spec);
     current = call;
     try {
       call.start(new Listener(window.now(), measured, request.rows()), headers);
@@ -102,13 +96,7 @@ final class ClosedLoopStream {
       failStream(measured);
       return;
     }
-    try {
-      call.request(1);
-      call.sendMessage(request.message());
-      call.halfClose();
-    } catch (RuntimeException e) {
-      call.cancel("load driver failed to send", e);
-    }
+    LoadCalls.send(call, request);
   }
 
   private void failStream(boolean measured) {
@@ -120,14 +108,6 @@ final class ClosedLoopStream {
     if (done.compareAndSet(false, true)) {
       finished.countDown();
     }
-  }
-
-  private static Metadata headers(LoadRequest request) {
-    Metadata metadata = new Metadata();
-    for (Map.Entry<String, String> header : request.headers().entrySet()) {
-      metadata.put(Metadata.Key.of(header.getKey(), Metadata.ASCII_STRING_MARSHALLER), header.getValue());
-    }
-    return metadata;
   }
 
   /** Completion of one call: record it, then start the next. */

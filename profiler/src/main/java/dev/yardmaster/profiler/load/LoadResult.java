@@ -25,6 +25,7 @@ import java.util.Map;
  * @param meanMs mean latency, milliseconds
  * @param warmUpRequests requests completed during warm-up (not in any other field)
  * @param abandoned calls still outstanding when the run's hard bound passed, then cancelled
+ * @param dropped open loop only: measured arrivals not sent because the outstanding cap was full
  */
 public record LoadResult(
     CallKind call,
@@ -42,7 +43,8 @@ public record LoadResult(
     double maxMs,
     double meanMs,
     long warmUpRequests,
-    long abandoned) {
+    long abandoned,
+    long dropped) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -16,7 +16,8 @@ import java.time.Duration;
  *     #defaultChannels(int)}
  * @param warmUp load before measuring (not recorded)
  * @param measure the measurement window: requests started within it are recorded
- * @param maxRequests at most this many requests are started in the measurement window
+ * @param maxRequests at most this many requests are started (open loop: arrive) in the
+ *     measurement window
  * @param deadline per-request gRPC deadline
  */
 public record LoadSpec(

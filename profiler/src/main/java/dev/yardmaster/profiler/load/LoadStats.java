@@ -19,6 +19,7 @@ final class LoadStats {
   private final LongAdder measuredOk = new LongAdder();
   private final LongAdder measuredRows = new LongAdder();
   private final LongAdder measuredErrors = new LongAdder();
+  private final LongAdder dropped = new LongAdder();
   private final AtomicLongArray errorsByCode = new AtomicLongArray(CODES.length);
   private final AtomicLong lastMeasuredCompletionNanos = new AtomicLong(Long.MIN_VALUE);
 
@@ -37,6 +38,10 @@ final class LoadStats {
     errorsByCode.incrementAndGet(code.value());
     measuredErrors.increment();
     lastMeasuredCompletionNanos.accumulateAndGet(completedAtNanos, Math::max);
+  }
+
+  void recordDropped() {
+    dropped.increment();
   }
 
   long completed() {
@@ -84,6 +89,7 @@ final class LoadStats {
         empty ? 0 : histogram.getMaxValue() / 1000.0,
         empty ? 0 : histogram.getMean() / 1000.0,
         warmUpCompleted.sum(),
-        abandoned);
+        abandoned,
+        dropped.sum());
   }
 }

@@ -10,7 +10,7 @@ class LoadResultTest {
   static LoadResult result(int concurrency, double inferencesPerSecond, double p50, double p99, Map<String, Long> errors) {
     return new LoadResult(
         CallKind.MODEL_INFER, concurrency, 1000, 8000, errors, 1.0, inferencesPerSecond / 8,
-        inferencesPerSecond, p50, p50 * 1.5, p50 * 1.8, p99, p99 * 2, p50 * 1.1, 200, 0);
+        inferencesPerSecond, p50, p50 * 1.5, p50 * 1.8, p99, p99 * 2, p50 * 1.1, 200, 0, 0);
   }
 
   @Test
