@@ -28,7 +28,11 @@ public record ArrivalProcess(Kind kind, double ratePerSecond, long seed) {
   public ArrivalProcess {
     if (!(ratePerSecond > 0 && ratePerSecond <= MAX_RATE_PER_SECOND)) {
       throw new IllegalArgumentException(
-          "ratePerSecond: " + ratePerSecond + " (expected: > 0 and <= " + MAX_RATE_PER_SECOND + ")");
+          "ratePerSecond: "
+              + ratePerSecond
+              + " (expected: > 0 and <= "
+              + MAX_RATE_PER_SECOND
+              + ")");
     }
   }
 

@@ -10,10 +10,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Closed-loop load: {@code concurrency} independent streams, each keeping exactly one request
- * outstanding; a completion starts the stream's next request, so no thread per stream. A run is
- * a warm-up then a measurement window, bounded by time and by {@link LoadSpec#maxRequests()};
- * when the window closes, streams stop and outstanding calls are awaited until their deadline
- * plus a grace, then cancelled.
+ * outstanding; a completion starts the stream's next request, so no thread per stream. A run is a
+ * warm-up then a measurement window, bounded by time and by {@link LoadSpec#maxRequests()}; when
+ * the window closes, streams stop and outstanding calls are awaited until their deadline plus a
+ * grace, then cancelled.
  */
 public final class ClosedLoopDriver {
 
@@ -48,7 +48,9 @@ public final class ClosedLoopDriver {
     }
   }
 
-  /** Runs the spec over borrowed channels (left open); the spec's target and channels are ignored. */
+  /**
+   * Runs the spec over borrowed channels (left open); the spec's target and channels are ignored.
+   */
   public LoadResult run(LoadSpec spec, LoadChannels channels) {
     LoadStats stats = new LoadStats();
     long startNanos = nanoClock.getAsLong();
@@ -59,8 +61,7 @@ public final class ClosedLoopDriver {
     CountDownLatch finished = new CountDownLatch(spec.concurrency());
     List<ClosedLoopStream> streams = new ArrayList<>(spec.concurrency());
     for (int i = 0; i < spec.concurrency(); i++) {
-      streams.add(
-          new ClosedLoopStream(i, channels.forStream(i), spec, window, stats, finished));
+      streams.add(new ClosedLoopStream(i, channels.forStream(i), spec, window, stats, finished));
     }
     streams.forEach(ClosedLoopStream::start);
 
@@ -80,7 +81,8 @@ public final class ClosedLoopDriver {
   }
 
   /** Waits for every stream, reporting progress each interval; false when hardStop passed first. */
-  private boolean awaitReporting(CountDownLatch finished, ProgressReporter reporter, long hardStop) {
+  private boolean awaitReporting(
+      CountDownLatch finished, ProgressReporter reporter, long hardStop) {
     // each tick waits at least half an interval unless the run ends: a generous bound
     long maxTicks = 4 * ((hardStop - nanoClock.getAsLong()) / reporter.intervalNanos()) + 8;
     for (long tick = 0; tick < maxTicks; tick++) {

@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One closed-loop stream: exactly one call outstanding, the next started by the last one's
- * completion. A work-in-progress counter turns a completion delivered inside {@code start()}
- * (a fast failure) into another turn of the loop instead of a deeper stack.
+ * completion. A work-in-progress counter turns a completion delivered inside {@code start()} (a
+ * fast failure) into another turn of the loop instead of a deeper stack.
  */
 final class ClosedLoopStream {
   private final int index;

@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The gRPC channels one driver spreads its streams over, each its own HTTP/2 connection. Reuse
- * one across the runs of a sweep so every run does not reconnect.
+ * The gRPC channels one driver spreads its streams over, each its own HTTP/2 connection. Reuse one
+ * across the runs of a sweep so every run does not reconnect.
  */
 public final class LoadChannels implements AutoCloseable {
 
-  /** HTTP/2 flow-control window: large, so a batch-64 wide request never waits for a window update. */
+  /**
+   * HTTP/2 flow-control window: large, so a batch-64 wide request never waits for a window update.
+   */
   static final int FLOW_CONTROL_WINDOW_BYTES = 16 << 20;
 
   static final int MAX_MESSAGE_BYTES = 256 << 20;

@@ -1,5 +1,7 @@
 package dev.yardmaster.profiler.load;
 
+import java.util.Locale;
+
 /**
  * Where a running load is, reported about once a second.
  *
@@ -25,7 +27,7 @@ public record LoadProgress(
   /** A one-line human summary, e.g. {@code MEASURE 3.0 s: 45210 done, 15022 req/s, 0 errors}. */
   public String summary() {
     return String.format(
-        java.util.Locale.ROOT,
+        Locale.ROOT,
         "%s %.1f s: %d done, %.0f req/s, %d errors",
         phase,
         elapsedNanos / 1e9,

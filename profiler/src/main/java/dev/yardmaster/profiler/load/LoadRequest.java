@@ -1,11 +1,12 @@
 package dev.yardmaster.profiler.load;
 
 import dev.yardmaster.protocol.v2.ModelInferRequest;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One request the driver sends: the message, how many inferences (rows) it carries, and the
- * gRPC metadata headers to send with it (for example {@code x-sla-tier: gold}).
+ * One request the driver sends: the message, how many inferences (rows) it carries, and the gRPC
+ * metadata headers to send with it (for example {@code x-sla-tier: gold}).
  *
  * @param message the request message, sent as is
  * @param rows inferences in the request (the batch size), counted into inferences per second
@@ -28,7 +29,7 @@ public record LoadRequest(ModelInferRequest message, int rows, Map<String, Strin
 
   /** This request with one more header (replacing a header of the same key). */
   public LoadRequest withHeader(String key, String value) {
-    var merged = new java.util.HashMap<>(headers);
+    var merged = new HashMap<>(headers);
     merged.put(key, value);
     return new LoadRequest(message, rows, merged);
   }

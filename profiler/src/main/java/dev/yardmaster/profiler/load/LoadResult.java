@@ -2,7 +2,9 @@ package dev.yardmaster.profiler.load;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What one load run measured. Counts and rates cover requests started in the measurement window;
@@ -50,7 +52,7 @@ public record LoadResult(
 
   /** Copies the error map, sorted by code name. */
   public LoadResult {
-    errors = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(errors));
+    errors = Collections.unmodifiableMap(new TreeMap<>(errors));
   }
 
   /** All failed measured requests. */
@@ -72,7 +74,8 @@ public record LoadResult(
     try {
       return JSON.readValue(json, LoadResult.class);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("json: not a LoadResult (" + e.getOriginalMessage() + ")", e);
+      throw new IllegalArgumentException(
+          "json: not a LoadResult (" + e.getOriginalMessage() + ")", e);
     }
   }
 }

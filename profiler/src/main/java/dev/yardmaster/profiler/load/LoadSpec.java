@@ -3,21 +3,21 @@ package dev.yardmaster.profiler.load;
 import java.time.Duration;
 
 /**
- * One load run: where, which RPC, what to send, how many streams, and the bounds in time and
- * count. Every run is bounded by {@code warmUp + measure + deadline} plus a short grace however
- * the server behaves.
+ * One load run: where, which RPC, what to send, how many streams, and the bounds in time and count.
+ * Every run is bounded by {@code warmUp + measure + deadline} plus a short grace however the server
+ * behaves.
  *
  * @param target the server
  * @param call which RPC
  * @param requests what each stream sends
- * @param concurrency independent streams, each with exactly one request outstanding (closed
- *     loop) or the cap on outstanding requests (open loop)
+ * @param concurrency independent streams, each with exactly one request outstanding (closed loop)
+ *     or the cap on outstanding requests (open loop)
  * @param channels gRPC channels (HTTP/2 connections) the streams spread over; 0 means {@link
  *     #defaultChannels(int)}
  * @param warmUp load before measuring (not recorded)
  * @param measure the measurement window: requests started within it are recorded
- * @param maxRequests at most this many requests are started (open loop: arrive) in the
- *     measurement window
+ * @param maxRequests at most this many requests are started (open loop: arrive) in the measurement
+ *     window
  * @param deadline per-request gRPC deadline
  */
 public record LoadSpec(
@@ -62,8 +62,8 @@ public record LoadSpec(
   }
 
   /**
-   * Channels for a concurrency when not given: one HTTP/2 connection per 16 streams, at most 8,
-   * so one connection's event loop is not the bottleneck at c=64.
+   * Channels for a concurrency when not given: one HTTP/2 connection per 16 streams, at most 8, so
+   * one connection's event loop is not the bottleneck at c=64.
    */
   public static int defaultChannels(int concurrency) {
     return Math.max(1, Math.min(8, (concurrency + 15) / 16));

@@ -6,8 +6,8 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Load results as an aligned text table: label, concurrency, inferences per second, p50 and p99
- * in milliseconds, errors, and a throughput ratio column when any row has a baseline.
+ * Load results as an aligned text table: label, concurrency, inferences per second, p50 and p99 in
+ * milliseconds, errors, and a throughput ratio column when any row has a baseline.
  *
  * <pre>
  * label    c  inf/s  p50 ms  p99 ms  errors  vs base
@@ -16,7 +16,9 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  */
 public final class LoadTable {
-  private static final String[] HEADER = {"label", "c", "inf/s", "p50 ms", "p99 ms", "errors", "vs base"};
+  private static final String[] HEADER = {
+    "label", "c", "inf/s", "p50 ms", "p99 ms", "errors", "vs base"
+  };
 
   private record Row(String label, LoadResult result, @Nullable LoadResult baseline) {}
 

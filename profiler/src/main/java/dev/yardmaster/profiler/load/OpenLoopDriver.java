@@ -91,14 +91,20 @@ public final class OpenLoopDriver {
       }
     }
 
-    long hardStop = Math.max(nanoClock.getAsLong(), measureEnd) + spec.deadline().toNanos()
-        + ClosedLoopDriver.GRACE.toNanos();
+    long hardStop =
+        Math.max(nanoClock.getAsLong(), measureEnd)
+            + spec.deadline().toNanos()
+            + ClosedLoopDriver.GRACE.toNanos();
     long abandoned = 0;
     if (!awaitAll(slots, spec.concurrency(), reporter, hardStop)) {
       window.stop();
       abandoned = outstanding.size();
       outstanding.forEach(call -> call.cancel("load run stopped", null));
-      awaitAll(slots, spec.concurrency(), reporter, nanoClock.getAsLong() + ClosedLoopDriver.GRACE.toNanos());
+      awaitAll(
+          slots,
+          spec.concurrency(),
+          reporter,
+          nanoClock.getAsLong() + ClosedLoopDriver.GRACE.toNanos());
     }
     return stats.result(spec.call(), spec.concurrency(), measureStart, abandoned);
   }

@@ -26,7 +26,8 @@ public final class RequestFactories {
       throw new IllegalArgumentException("pool: [] (expected: at least one request)");
     }
     LoadRequest[] requests = pool.toArray(LoadRequest[]::new);
-    return (stream, sequence) -> requests[(int) Math.floorMod(sequence + stream, (long) requests.length)];
+    return (stream, sequence) ->
+        requests[(int) Math.floorMod(sequence + stream, (long) requests.length)];
   }
 
   /**
@@ -68,7 +69,8 @@ public final class RequestFactories {
     SplittableRandom random = new SplittableRandom(seed);
     LoadRequest[] pool = new LoadRequest[poolSize];
     for (int i = 0; i < poolSize; i++) {
-      ByteBuffer bytes = ByteBuffer.allocate((int) floats * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer bytes =
+          ByteBuffer.allocate((int) floats * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
       for (long f = 0; f < floats; f++) {
         bytes.putFloat((float) (random.nextDouble() * 2.0 - 1.0));
       }

@@ -1,6 +1,7 @@
 package dev.yardmaster.profiler.load;
 
 import java.util.function.IntFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Makes the request a stream sends next. Called on the driver's hot path, from many threads:
@@ -25,11 +26,11 @@ public interface RequestFactory {
   }
 
   /**
-   * This factory with a header chosen by stream index, e.g. streams 0-7 gold, the rest bronze;
-   * a {@code null} value leaves the header out.
+   * This factory with a header chosen by stream index, e.g. streams 0-7 gold, the rest bronze; a
+   * {@code null} value leaves the header out.
    */
   default RequestFactory withHeaderByStream(
-      String key, IntFunction<? extends @org.jspecify.annotations.Nullable String> valueByStream) {
+      String key, IntFunction<? extends @Nullable String> valueByStream) {
     RequestFactory base = this;
     return (stream, sequence) -> {
       LoadRequest request = base.create(stream, sequence);

@@ -1,6 +1,8 @@
 package dev.yardmaster.profiler.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+import static org.assertj.core.data.Percentage.withPercentage;
 
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -24,11 +26,12 @@ class ClosedLoopDriverTest {
     server = new FakeInferenceServer();
     // load the client and server classes once, so timing-sensitive tests measure the loop
     ClosedLoopDriver.create()
-        .run(spec(2).warmUp(Duration.ZERO).measure(Duration.ofMillis(100)).maxRequests(500).build());
+        .run(
+            spec(2).warmUp(Duration.ZERO).measure(Duration.ofMillis(100)).maxRequests(500).build());
   }
 
   @AfterAll
-  static void stopServer() throws InterruptedException {
+  static void stopServer() {
     server.close();
   }
 
@@ -68,9 +71,12 @@ class ClosedLoopDriverTest {
     assertThat(result.errors()).isEmpty();
     assertThat(result.rows()).isEqualTo(4 * result.requests());
     assertThat(result.requestsPerSecond()).isPositive();
-    assertThat(result.inferencesPerSecond()).isCloseTo(4 * result.requestsPerSecond(), org.assertj.core.data.Percentage.withPercentage(0.01));
+    assertThat(result.inferencesPerSecond())
+        .isCloseTo(4 * result.requestsPerSecond(), withPercentage(0.01));
     assertThat(result.p50Ms()).isGreaterThanOrEqualTo(1.0);
-    assertThat(result.p99Ms()).isGreaterThanOrEqualTo(result.p90Ms()).isGreaterThanOrEqualTo(result.p50Ms());
+    assertThat(result.p99Ms())
+        .isGreaterThanOrEqualTo(result.p90Ms())
+        .isGreaterThanOrEqualTo(result.p50Ms());
     assertThat(result.maxMs()).isGreaterThanOrEqualTo(result.p99Ms());
     assertThat(result.durationSeconds()).isBetween(0.3, 1.5);
     assertThat(result.warmUpRequests()).isPositive();
@@ -100,7 +106,7 @@ class ClosedLoopDriverTest {
 
     long failed = server.calls.get() / 5;
     assertThat(failed).isPositive();
-    assertThat(result.errors()).containsExactly(org.assertj.core.api.Assertions.entry("RESOURCE_EXHAUSTED", failed));
+    assertThat(result.errors()).containsExactly(entry("RESOURCE_EXHAUSTED", failed));
     assertThat(result.totalErrors()).isEqualTo(failed);
     assertThat(result.rows()).isEqualTo(4 * (result.requests() - failed));
   }
@@ -119,7 +125,8 @@ class ClosedLoopDriverTest {
                 .build());
 
     // bound: measure + deadline + grace
-    assertThat(Duration.ofNanos(System.nanoTime() - startNanos)).isLessThan(Duration.ofMillis(2500));
+    assertThat(Duration.ofNanos(System.nanoTime() - startNanos))
+        .isLessThan(Duration.ofMillis(2500));
     assertThat(result.errors()).containsOnlyKeys("DEADLINE_EXCEEDED");
     assertThat(result.requests()).isBetween(4L, 12L);
     assertThat(result.p50Ms()).isZero();
@@ -132,7 +139,9 @@ class ClosedLoopDriverTest {
       closedPort = socket.getLocalPort();
     }
     LoadSpec closed =
-        LoadSpec.builder(new Target("127.0.0.1", closedPort), RequestFactories.randomFp32("m", "x", 4, 1, 1L))
+        LoadSpec.builder(
+                new Target("127.0.0.1", closedPort),
+                RequestFactories.randomFp32("m", "x", 4, 1, 1L))
             .concurrency(2)
             .warmUp(Duration.ZERO)
             .measure(Duration.ofMillis(300))
@@ -162,12 +171,17 @@ class ClosedLoopDriverTest {
   void reportsProgressWhileRunning() {
     List<LoadProgress> reports = new CopyOnWriteArrayList<>();
     ClosedLoopDriver reporting =
-        ClosedLoopDriver.builder().progress(reports::add).progressInterval(Duration.ofMillis(100)).build();
+        ClosedLoopDriver.builder()
+            .progress(reports::add)
+            .progressInterval(Duration.ofMillis(100))
+            .build();
 
     reporting.run(spec(2).warmUp(Duration.ofMillis(150)).measure(Duration.ofMillis(350)).build());
 
     assertThat(reports).hasSizeGreaterThanOrEqualTo(3);
-    assertThat(reports).extracting(LoadProgress::phase).contains(LoadProgress.Phase.WARM_UP, LoadProgress.Phase.MEASURE);
+    assertThat(reports)
+        .extracting(LoadProgress::phase)
+        .contains(LoadProgress.Phase.WARM_UP, LoadProgress.Phase.MEASURE);
     // a loaded build machine may stall a report or two: ask only that some show the load moving
     assertThat(reports).anySatisfy(report -> assertThat(report.requestsPerSecond()).isPositive());
     assertThat(reports).extracting(LoadProgress::elapsedNanos).isSorted();

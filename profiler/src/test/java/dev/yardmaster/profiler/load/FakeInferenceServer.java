@@ -29,12 +29,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A real gRPC server on 127.0.0.1 port 0 serving BenchEcho and ModelInfer with knobs: a delay,
- * a failure every n-th call, or never answering. Counts calls in flight (the closed-loop check)
- * and the {@code x-sla-tier} headers it saw.
+ * A real gRPC server on 127.0.0.1 port 0 serving BenchEcho and ModelInfer with knobs: a delay, a
+ * failure every n-th call, or never answering. Counts calls in flight (the closed-loop check) and
+ * the {@code x-sla-tier} headers it saw.
  */
 final class FakeInferenceServer implements AutoCloseable {
-  static final Metadata.Key<String> TIER = Metadata.Key.of("x-sla-tier", Metadata.ASCII_STRING_MARSHALLER);
+  static final Metadata.Key<String> TIER =
+      Metadata.Key.of("x-sla-tier", Metadata.ASCII_STRING_MARSHALLER);
 
   final AtomicInteger inFlight = new AtomicInteger();
   final AtomicInteger maxInFlight = new AtomicInteger();
@@ -119,10 +120,14 @@ final class FakeInferenceServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     server.shutdownNow();
-    server.awaitTermination(2, TimeUnit.SECONDS);
     scheduler.shutdownNow();
+    try {
+      server.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private final class Echo extends BenchEchoGrpc.BenchEchoImplBase {

@@ -7,19 +7,44 @@ import org.junit.jupiter.api.Test;
 
 class LoadResultTest {
 
-  static LoadResult result(int concurrency, double inferencesPerSecond, double p50, double p99, Map<String, Long> errors) {
+  static LoadResult result(
+      int concurrency,
+      double inferencesPerSecond,
+      double p50,
+      double p99,
+      Map<String, Long> errors) {
     return new LoadResult(
-        CallKind.MODEL_INFER, concurrency, 1000, 8000, errors, 1.0, inferencesPerSecond / 8,
-        inferencesPerSecond, p50, p50 * 1.5, p50 * 1.8, p99, p99 * 2, p50 * 1.1, 200, 0, 0);
+        CallKind.MODEL_INFER,
+        concurrency,
+        1000,
+        8000,
+        errors,
+        1.0,
+        inferencesPerSecond / 8,
+        inferencesPerSecond,
+        p50,
+        p50 * 1.5,
+        p50 * 1.8,
+        p99,
+        p99 * 2,
+        p50 * 1.1,
+        200,
+        0,
+        0);
   }
 
   @Test
   void roundTripsThroughJson() {
-    LoadResult result = result(64, 52310.4, 1.021, 3.21, Map.of("UNAVAILABLE", 2L, "DEADLINE_EXCEEDED", 1L));
+    LoadResult result =
+        result(64, 52310.4, 1.021, 3.21, Map.of("UNAVAILABLE", 2L, "DEADLINE_EXCEEDED", 1L));
 
     String json = result.toJson();
 
-    assertThat(json).contains("\"call\":\"MODEL_INFER\"", "\"p99Ms\":3.21", "\"errors\":{\"DEADLINE_EXCEEDED\":1,\"UNAVAILABLE\":2}");
+    assertThat(json)
+        .contains(
+            "\"call\":\"MODEL_INFER\"",
+            "\"p99Ms\":3.21",
+            "\"errors\":{\"DEADLINE_EXCEEDED\":1,\"UNAVAILABLE\":2}");
     assertThat(LoadResult.fromJson(json)).isEqualTo(result);
     assertThat(result.totalErrors()).isEqualTo(3);
   }
@@ -29,7 +54,8 @@ class LoadResultTest {
     LoadResult direct = result(64, 52310.4, 1.021, 3.21, Map.of());
     LoadResult router = result(64, 47079.36, 1.13, 3.601, Map.of("UNAVAILABLE", 2L));
 
-    String table = LoadTable.create().add("direct", direct).add("via router", router, direct).render();
+    String table =
+        LoadTable.create().add("direct", direct).add("via router", router, direct).render();
 
     assertThat(table)
         .isEqualTo(

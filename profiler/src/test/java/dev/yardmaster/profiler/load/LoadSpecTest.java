@@ -20,8 +20,10 @@ class LoadSpecTest {
 
   @Test
   void resolvesAutoChannelsPerConcurrencyButKeepsExplicitOnes() {
-    LoadSpec auto = LoadSpec.builder(Target.parse("localhost:8001"), REQUESTS).concurrency(64).build();
-    LoadSpec pinned = LoadSpec.builder(Target.parse("localhost:8001"), REQUESTS).channels(3).build();
+    LoadSpec auto =
+        LoadSpec.builder(Target.parse("localhost:8001"), REQUESTS).concurrency(64).build();
+    LoadSpec pinned =
+        LoadSpec.builder(Target.parse("localhost:8001"), REQUESTS).channels(3).build();
 
     assertThat(auto.channelCount()).isEqualTo(4);
     assertThat(auto.withConcurrency(1).channelCount()).isEqualTo(1);
@@ -38,13 +40,16 @@ class LoadSpecTest {
         .hasMessage("measure: PT0S (expected: > 0)");
     assertThatThrownBy(() -> builder.measure(Duration.ofSeconds(1)).maxRequests(0).build())
         .hasMessage("maxRequests: 0 (expected: >= 1)");
-    assertThatThrownBy(() -> new Target("localhost", 0)).hasMessage("port: 0 (expected: >= 1 and <= 65535)");
-    assertThatThrownBy(() -> Target.parse("localhost")).hasMessage("target: 'localhost' (expected: host:port)");
+    assertThatThrownBy(() -> new Target("localhost", 0))
+        .hasMessage("port: 0 (expected: >= 1 and <= 65535)");
+    assertThatThrownBy(() -> Target.parse("localhost"))
+        .hasMessage("target: 'localhost' (expected: host:port)");
   }
 
   @Test
   void parsesTargets() {
-    assertThat(Target.parse("triton-gpu.serving.svc:8001")).isEqualTo(new Target("triton-gpu.serving.svc", 8001));
+    assertThat(Target.parse("triton-gpu.serving.svc:8001"))
+        .isEqualTo(new Target("triton-gpu.serving.svc", 8001));
     assertThat(Target.parse("[::1]:8001")).isEqualTo(new Target("::1", 8001));
     assertThat(new Target("::1", 8001)).hasToString("[::1]:8001");
   }

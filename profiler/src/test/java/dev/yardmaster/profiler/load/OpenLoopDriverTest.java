@@ -17,11 +17,12 @@ class OpenLoopDriverTest {
   @BeforeAll
   static void startServer() {
     server = new FakeInferenceServer();
-    OpenLoopDriver.create().run(spec(4).measure(Duration.ofMillis(100)).build(), ArrivalProcess.uniform(500));
+    OpenLoopDriver.create()
+        .run(spec(4).measure(Duration.ofMillis(100)).build(), ArrivalProcess.uniform(500));
   }
 
   @AfterAll
-  static void stopServer() throws InterruptedException {
+  static void stopServer() {
     server.close();
   }
 
@@ -39,7 +40,8 @@ class OpenLoopDriverTest {
   }
 
   private static LoadSpec.Builder spec(int maxOutstanding) {
-    return LoadSpec.builder(server.target(), RequestFactories.randomFp32("higgs_mlp", "features", 28, 2, 5L))
+    return LoadSpec.builder(
+            server.target(), RequestFactories.randomFp32("higgs_mlp", "features", 28, 2, 5L))
         .concurrency(maxOutstanding)
         .warmUp(Duration.ZERO)
         .measure(Duration.ofMillis(500))
@@ -67,7 +69,8 @@ class OpenLoopDriverTest {
     server.delay = Duration.ofMillis(50);
 
     LoadResult result =
-        driver.run(spec(4).measure(Duration.ofMillis(300)).build(), ArrivalProcess.poisson(1000, 11L));
+        driver.run(
+            spec(4).measure(Duration.ofMillis(300)).build(), ArrivalProcess.poisson(1000, 11L));
 
     assertThat(server.maxInFlight.get()).isLessThanOrEqualTo(4);
     assertThat(result.dropped()).isPositive();
@@ -79,7 +82,9 @@ class OpenLoopDriverTest {
   @Test
   void stopsAtMaxRequests() {
     LoadResult result =
-        driver.run(spec(8).measure(Duration.ofSeconds(20)).maxRequests(40).build(), ArrivalProcess.uniform(2000));
+        driver.run(
+            spec(8).measure(Duration.ofSeconds(20)).maxRequests(40).build(),
+            ArrivalProcess.uniform(2000));
 
     assertThat(result.requests() + result.dropped()).isEqualTo(40);
     assertThat(server.calls.get()).isEqualTo(result.requests());
@@ -95,7 +100,8 @@ class OpenLoopDriverTest {
             spec(8).measure(Duration.ofMillis(300)).deadline(Duration.ofMillis(200)).build(),
             ArrivalProcess.uniform(100));
 
-    assertThat(Duration.ofNanos(System.nanoTime() - startNanos)).isLessThan(Duration.ofMillis(2500));
+    assertThat(Duration.ofNanos(System.nanoTime() - startNanos))
+        .isLessThan(Duration.ofMillis(2500));
     assertThat(result.errors()).containsOnlyKeys("DEADLINE_EXCEEDED");
     assertThat(result.requests()).isEqualTo(server.calls.get());
   }

@@ -2,6 +2,7 @@ package dev.yardmaster.profiler.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import java.nio.ByteOrder;
@@ -22,7 +23,8 @@ class RequestFactoriesTest {
     assertThat(message.getRawInputContents(0).size()).isEqualTo(8 * 28 * Float.BYTES);
     assertThat(request.rows()).isEqualTo(8);
     assertThat(request.headers()).isEmpty();
-    var floats = message.getRawInputContents(0).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    var floats =
+        message.getRawInputContents(0).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < 8 * 28; i++) {
       assertThat(floats.getFloat()).isBetween(-1f, 1f);
     }
@@ -54,7 +56,7 @@ class RequestFactoriesTest {
     RequestFactory base = RequestFactories.randomFp32("m", "x", 4, 1, 1L);
 
     assertThat(base.withHeader("x-sla-tier", "gold").create(3, 9).headers())
-        .containsExactly(org.assertj.core.api.Assertions.entry("x-sla-tier", "gold"));
+        .containsExactly(entry("x-sla-tier", "gold"));
     RequestFactory byStream = base.withHeaderByStream("x-sla-tier", s -> s == 0 ? "gold" : null);
     assertThat(byStream.create(0, 0).headers()).containsEntry("x-sla-tier", "gold");
     assertThat(byStream.create(1, 0).headers()).isEmpty();
