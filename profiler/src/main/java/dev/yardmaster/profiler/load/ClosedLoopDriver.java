@@ -14,6 +14,17 @@ import java.util.function.LongSupplier;
  * warm-up then a measurement window, bounded by time and by {@link LoadSpec#maxRequests()}; when
  * the window closes, streams stop and outstanding calls are awaited until their deadline plus a
  * grace, then cancelled.
+ *
+ * <pre>{@code
+ * LoadSpec spec = LoadSpec.builder(Target.parse("localhost:8001"),
+ *         RequestFactories.randomFp32("higgs_mlp", "features", 28, 8, 42L))
+ *     .concurrency(64).warmUp(Duration.ofSeconds(2)).measure(Duration.ofSeconds(10))
+ *     .build();
+ * LoadResult result = ClosedLoopDriver.builder()
+ *     .progress(p -> System.err.println(p.summary())).build()
+ *     .run(spec);
+ * System.out.print(LoadTable.create().add("higgs b8", result).render());
+ * }</pre>
  */
 public final class ClosedLoopDriver {
 

@@ -77,4 +77,13 @@ class LoadResultTest {
             echo   1   12.3   0.200   0.500       0
             """);
   }
+
+  @Test
+  void marksTheRatioNotApplicableAgainstAnIdleBaseline() {
+    LoadResult idle = result(1, 0.0, 0.0, 0.0, Map.of("UNAVAILABLE", 9L));
+
+    String table = LoadTable.create().add("x", result(1, 50.0, 0.2, 0.5, Map.of()), idle).render();
+
+    assertThat(table).endsWith("\nx      1   50.0   0.200   0.500       0      n/a\n");
+  }
 }
