@@ -1,0 +1,61 @@
+package dev.yardmaster.profiler.profile;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One model's profile file: every (version, backend, pool) it was measured on.
+ *
+ * @param schemaVersion {@link #SCHEMA_VERSION}
+ * @param model model name as in the model repository
+ * @param generatedAt ISO-8601 instant of the measurement, informational
+ * @param tiers the tier budgets the derived facts were computed for
+ * @param targetThroughput expected load in inferences/s, for {@code initial_instance_count}; 0 when
+ *     unknown
+ * @param entries one per (model version, backend, pool)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"schema_version", "model", "generated_at", "tiers", "target_throughput", "entries"})
+public record Profile(
+    @JsonProperty(value = "schema_version", required = true) int schemaVersion,
+    @JsonProperty(value = "model", required = true) String model,
+    @JsonProperty("generated_at") @Nullable String generatedAt,
+    @JsonProperty(value = "tiers", required = true) List<TierBudget> tiers,
+    @JsonProperty("target_throughput") double targetThroughput,
+    @JsonProperty(value = "entries", required = true) List<ProfileEntry> entries) {
+
+  public static final int SCHEMA_VERSION = 1;
+
+  /** The default tiers: gold 50 ms, silver 150 ms, bronze best effort. */
+  public static final List<TierBudget> DEFAULT_TIERS = List.of(
+      new TierBudget("gold", 50.0), new TierBudget("silver", 150.0), new TierBudget("bronze", null));
+
+  public Profile {
+    tiers = List.copyOf(tiers);
+    entries = List.copyOf(entries);
+  }
+
+  /** The same profile with every entry's derived facts recomputed from its grid. */
+  public Profile withDerived() {
+    List<ProfileEntry> derived = new ArrayList<>(entries.size());
+    for (ProfileEntry entry : entries) {
+      derived.add(entry.withDerived(Derivation.derive(entry, tiers, targetThroughput)));
+    }
+    return new Profile(schemaVersion, model, generatedAt, tiers, targetThroughput, derived);
+  }
+
+  /**
+   * A tier budget.
+   *
+   * @param name tier name
+   * @param p99Ms p99 budget in milliseconds; null for best effort
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record TierBudget(
+      @JsonProperty(value = "name", required = true) String name,
+      @JsonProperty("p99_ms") @Nullable Double p99Ms) {}
+}

@@ -1,0 +1,126 @@
+package dev.yardmaster.profiler.profile;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One model version measured on one backend and pool.
+ *
+ * @param modelVersion version label, e.g. "1"
+ * @param backend backend kind: {@code onnxruntime}, {@code kserve} or {@code emulated}
+ * @param pool pool name from the router config
+ * @param instanceType e.g. {@code g5.xlarge}
+ * @param accelerator {@code gpu}, {@code inferentia} or {@code cpu}
+ * @param pricePerHour dollars per hour for one instance
+ * @param grid the measured batch x concurrency points
+ * @param derived facts computed from the grid; recomputed when absent
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"model_version", "backend", "pool", "instance_type", "accelerator", "price_per_hour",
+    "grid", "derived"})
+public record ProfileEntry(
+    @JsonProperty(value = "model_version", required = true) String modelVersion,
+    @JsonProperty(value = "backend", required = true) String backend,
+    @JsonProperty(value = "pool", required = true) String pool,
+    @JsonProperty(value = "instance_type", required = true) String instanceType,
+    @JsonProperty(value = "accelerator", required = true) String accelerator,
+    @JsonProperty(value = "price_per_hour", required = true) double pricePerHour,
+    @JsonProperty(value = "grid", required = true) List<GridPoint> grid,
+    @JsonProperty("derived") @Nullable Derived derived) {
+
+  public static final List<String> BACKENDS = List.of("onnxruntime", "kserve", "emulated");
+  public static final List<String> ACCELERATORS = List.of("gpu", "inferentia", "cpu");
+
+  public ProfileEntry {
+    grid = List.copyOf(grid);
+  }
+
+  public ProfileEntry withDerived(@Nullable Derived facts) {
+    return new ProfileEntry(modelVersion, backend, pool, instanceType, accelerator, pricePerHour, grid, facts);
+  }
+
+  /**
+   * One measured point.
+   *
+   * @param batch rows per request
+   * @param concurrency requests in flight
+   * @param throughput inferences (rows) per second
+   * @param errors failed requests during the measurement
+   */
+  @JsonPropertyOrder({"batch", "concurrency", "throughput", "p50_ms", "p90_ms", "p95_ms", "p99_ms", "errors"})
+  public record GridPoint(
+      @JsonProperty(value = "batch", required = true) int batch,
+      @JsonProperty(value = "concurrency", required = true) int concurrency,
+      @JsonProperty(value = "throughput", required = true) double throughput,
+      @JsonProperty(value = "p50_ms", required = true) double p50Ms,
+      @JsonProperty(value = "p90_ms", required = true) double p90Ms,
+      @JsonProperty(value = "p95_ms", required = true) double p95Ms,
+      @JsonProperty(value = "p99_ms", required = true) double p99Ms,
+      @JsonProperty("errors") long errors) {}
+
+  /**
+   * What the grid implies.
+   *
+   * @param latencyFit p99 latency vs batch at concurrency 1, least squares; null with no c=1 point
+   * @param tiers per tier: the best point within its budget
+   * @param recommendation SageMaker-Inference-Recommender-like summary at the strictest budget
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder({"latency_fit", "tiers", "recommendation"})
+  public record Derived(
+      @JsonProperty("latency_fit") @Nullable LatencyFit latencyFit,
+      @JsonProperty(value = "tiers", required = true) List<TierFacts> tiers,
+      @JsonProperty("recommendation") @Nullable Recommendation recommendation) {
+
+    public Derived {
+      tiers = List.copyOf(tiers);
+    }
+  }
+
+  /** {@code p99_ms = intercept_ms + per_row_ms * batch} over {@code points} c=1 points. */
+  @JsonPropertyOrder({"intercept_ms", "per_row_ms", "r_squared", "points"})
+  public record LatencyFit(
+      @JsonProperty(value = "intercept_ms", required = true) double interceptMs,
+      @JsonProperty(value = "per_row_ms", required = true) double perRowMs,
+      @JsonProperty(value = "r_squared", required = true) double rSquared,
+      @JsonProperty(value = "points", required = true) int points) {
+
+    public double latencyMs(int batch) {
+      return interceptMs + perRowMs * batch;
+    }
+  }
+
+  /**
+   * The highest-throughput error-free point whose p99 is within the tier's budget; {@code batch}
+   * 0 and no cost when none is.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder({"tier", "p99_budget_ms", "max_throughput", "batch", "concurrency", "p99_ms",
+      "cost_per_million"})
+  public record TierFacts(
+      @JsonProperty(value = "tier", required = true) String tier,
+      @JsonProperty("p99_budget_ms") @Nullable Double p99BudgetMs,
+      @JsonProperty(value = "max_throughput", required = true) double maxThroughput,
+      @JsonProperty("batch") int batch,
+      @JsonProperty("concurrency") int concurrency,
+      @JsonProperty("p99_ms") @Nullable Double p99Ms,
+      @JsonProperty("cost_per_million") @Nullable Double costPerMillion) {}
+
+  /**
+   * What SageMaker Inference Recommender reports per instance type.
+   *
+   * @param costPerInference dollars per inference (CostPerInference)
+   * @param maxInvocations requests per minute at that point (MaxInvocations)
+   * @param modelLatencyMs median latency there (ModelLatency)
+   * @param initialInstanceCount instances for the profile's target throughput (InitialInstanceCount)
+   */
+  @JsonPropertyOrder({"cost_per_inference", "max_invocations", "model_latency_ms", "initial_instance_count"})
+  public record Recommendation(
+      @JsonProperty(value = "cost_per_inference", required = true) double costPerInference,
+      @JsonProperty(value = "max_invocations", required = true) double maxInvocations,
+      @JsonProperty(value = "model_latency_ms", required = true) double modelLatencyMs,
+      @JsonProperty(value = "initial_instance_count", required = true) int initialInstanceCount) {}
+}

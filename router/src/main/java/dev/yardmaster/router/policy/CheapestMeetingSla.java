@@ -1,0 +1,100 @@
+package dev.yardmaster.router.policy;
+
+import dev.yardmaster.router.policy.RouteDecision.Reason;
+
+/**
+ * The cost-aware policy of DESIGN.md "Routing policy". Feasible: predicted latency <= tier budget x
+ * safety margin and <= time left to the deadline (best effort: queue wait <= max queue delay). The
+ * feasible pool with the lowest cost per inference wins, ties to the lower predicted latency.
+ * None feasible: best effort is shed (when profiled pools exist, i.e. they are all overloaded);
+ * budgeted tiers take the fastest pool if it makes the deadline, else the first available pool in
+ * the fallback order, profiled or not.
+ */
+final class CheapestMeetingSla implements RoutingPolicy {
+
+  private final double safetyMargin;
+  private final AcceleratorKind[] fallbackOrder;
+  private final double maxQueueDelayNanos;
+
+  CheapestMeetingSla(RoutingConfig config) {
+    this.safetyMargin = config.safetyMargin();
+    this.fallbackOrder = config.fallbackOrder().toArray(new AcceleratorKind[0]);
+    this.maxQueueDelayNanos = config.maxQueueDelayNanos();
+  }
+
+  @Override
+  public String name() {
+    return "cheapest-meeting-sla";
+  }
+
+  @Override
+  public void route(RouteRequest request, PoolSnapshot snapshot, RouteResult result) {
+    if (Policies.routePinned(request, snapshot, result)) {
+      return;
+    }
+    Tier tier = request.tier();
+    boolean bestEffort = tier.isBestEffort();
+    double budget = bestEffort ? Double.POSITIVE_INFINITY : tier.p99BudgetNanos() * safetyMargin;
+    double timeLeft = request.deadlineNanos() == RouteRequest.NO_DEADLINE
+        ? Double.POSITIVE_INFINITY
+        : (double) request.deadlineNanos() - (double) snapshot.nowNanos();
+    int model = request.model();
+
+    int cheapest = -1;
+    double cheapestCost = Double.POSITIVE_INFINITY;
+    double cheapestLatency = Double.POSITIVE_INFINITY;
+    int fastest = -1;
+    double fastestLatency = Double.POSITIVE_INFINITY;
+    for (int p = 0; p < snapshot.size(); p++) {
+      double predicted = snapshot.predictedLatencyNanos(p, model, request.rows());
+      if (!(predicted < Double.POSITIVE_INFINITY)) {
+        continue; // unavailable, no profile, or NaN
+      }
+      if (predicted < fastestLatency) {
+        fastest = p;
+        fastestLatency = predicted;
+      }
+      if (!(predicted <= budget && predicted <= timeLeft)) {
+        continue;
+      }
+      if (bestEffort && !(snapshot.queueWaitNanos(p, model) <= maxQueueDelayNanos)) {
+        continue;
+      }
+      double cost = snapshot.costPerInference(p, model, tier);
+      if (!(cost < Double.POSITIVE_INFINITY)) {
+        continue; // no batch within budget, or an odd price
+      }
+      if (cheapest < 0 || cost < cheapestCost
+          || (cost == cheapestCost && predicted < cheapestLatency)) {
+        cheapest = p;
+        cheapestCost = cost;
+        cheapestLatency = predicted;
+      }
+    }
+    if (cheapest >= 0) {
+      result.set(cheapest, Reason.CHEAPEST_FEASIBLE, Math.round(cheapestLatency));
+    } else if (bestEffort && fastest >= 0) {
+      result.shed(); // every profiled pool is beyond the max queue delay or the deadline
+    } else if (!bestEffort && fastest >= 0 && fastestLatency <= timeLeft) {
+      result.set(fastest, Reason.FALLBACK, Math.round(fastestLatency));
+    } else {
+      routeByFallbackOrder(request, snapshot, result);
+    }
+  }
+
+  private void routeByFallbackOrder(RouteRequest request, PoolSnapshot snapshot, RouteResult result) {
+    for (AcceleratorKind kind : fallbackOrder) {
+      int pool = Policies.leastLoaded(snapshot, kind);
+      if (pool >= 0) {
+        result.set(pool, Reason.FALLBACK, Policies.predictedOrUnknown(snapshot, pool, request));
+        return;
+      }
+    }
+    result.shed();
+  }
+
+  @Override
+  public String toString() {
+    return name() + "{safetyMargin=" + safetyMargin + '}';
+  }
+}
