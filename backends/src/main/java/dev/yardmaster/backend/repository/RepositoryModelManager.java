@@ -1,0 +1,275 @@
+package dev.yardmaster.backend.repository;
+
+import dev.yardmaster.backend.InferenceException;
+import dev.yardmaster.backend.ModelIndexEntry;
+import dev.yardmaster.backend.ModelManager;
+import dev.yardmaster.backend.ModelRunner;
+import dev.yardmaster.backend.ModelSpec;
+import dev.yardmaster.backend.ModelStats;
+import dev.yardmaster.backend.RunnerFactory;
+import dev.yardmaster.backend.Scheduler;
+import dev.yardmaster.backend.SchedulerFactory;
+import dev.yardmaster.backend.ServedModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the models of a Triton-layout repository ({@code repo/<model>/config.pbtxt},
+ * {@code repo/<model>/<version>/model.onnx}) in this process.
+ *
+ * <p>Requests read only an immutable snapshot swapped through an {@link AtomicReference}; loads and
+ * unloads are serialized among themselves. A reload opens every new version before swapping it in,
+ * then closes the old versions, whose schedulers finish what they had accepted. A model that fails
+ * to load is listed as UNAVAILABLE with its reason and never affects the others; a failed reload
+ * keeps the versions that were serving.
+ */
+public final class RepositoryModelManager implements ModelManager {
+
+  private static final Logger log = LoggerFactory.getLogger(RepositoryModelManager.class);
+  private static final String UNLOADED = "unloaded";
+
+  /** A model as the snapshot knows it: ready versions, or why there are none. */
+  private record ModelEntry(String state, String reason, NavigableMap<Long, LocalServedModel> versions) {
+    static ModelEntry ready(NavigableMap<Long, LocalServedModel> versions) {
+      return new ModelEntry(ModelIndexEntry.READY, "", java.util.Collections.unmodifiableNavigableMap(versions));
+    }
+
+    static ModelEntry unavailable(String reason) {
+      return new ModelEntry(ModelIndexEntry.UNAVAILABLE, reason, new TreeMap<>());
+    }
+
+    boolean isReady() {
+      return !versions.isEmpty();
+    }
+  }
+
+  /** Every known model, by name; never mutated once published. */
+  private record Snapshot(NavigableMap<String, ModelEntry> models) {
+    static final Snapshot EMPTY = new Snapshot(new TreeMap<>());
+
+    Snapshot with(String name, ModelEntry entry) {
+      TreeMap<String, ModelEntry> copy = new TreeMap<>(models);
+      copy.put(name, entry);
+      return new Snapshot(java.util.Collections.unmodifiableNavigableMap(copy));
+    }
+  }
+
+  private final Path repositoryRoot;
+  private final RunnerFactory runnerFactory;
+  private final SchedulerFactory schedulerFactory;
+  private final AtomicReference<Snapshot> snapshot = new AtomicReference<>(Snapshot.EMPTY);
+  private final Object writeLock = new Object();
+  private boolean closed; // guarded by writeLock
+
+  /**
+   * Scans the repository and loads the models {@code options} name; failures are recorded in the
+   * index, never thrown.
+   *
+   * @throws InferenceException INVALID_ARGUMENT when the repository is not a directory
+   */
+  public RepositoryModelManager(Path repositoryRoot, RunnerFactory runnerFactory, SchedulerFactory schedulerFactory,
+      RepositoryOptions options) {
+    if (!Files.isDirectory(repositoryRoot)) {
+      throw InferenceException.invalidArgument("model repository: %s (expected: a directory)", repositoryRoot);
+    }
+    this.repositoryRoot = repositoryRoot;
+    this.runnerFactory = runnerFactory;
+    this.schedulerFactory = schedulerFactory;
+    Collection<String> startup = options.loadAll() ? repositoryModels() : new TreeSet<>(options.startupModels());
+    for (String name : startup) {
+      try {
+        load(name);
+      } catch (InferenceException e) {
+        log.warn("model '{}' failed to load: {}", name, e.getMessage());
+      }
+    }
+  }
+
+  @Override
+  public ServedModel resolve(String name, String version) {
+    ModelEntry entry = snapshot.get().models().get(name);
+    if (entry == null) {
+      throw InferenceException.notFound("model '%s' is not found", name);
+    }
+    if (!entry.isReady()) {
+      throw InferenceException.unavailable("model '%s' is not ready: %s", name, entry.reason());
+    }
+    if (version.isEmpty()) {
+      return entry.versions().lastEntry().getValue();
+    }
+    LocalServedModel served = null;
+    try {
+      served = entry.versions().get(Long.parseLong(version));
+    } catch (NumberFormatException e) {
+      // not a version label: not found below
+    }
+    if (served == null) {
+      throw InferenceException.notFound("model '%s' version '%s' is not found", name, version);
+    }
+    return served;
+  }
+
+  @Override
+  public boolean isReady(String name, String version) {
+    try {
+      resolve(name, version);
+      return true;
+    } catch (InferenceException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public List<String> readyVersions(String name) {
+    ModelEntry entry = snapshot.get().models().get(name);
+    return entry == null ? List.of() : entry.versions().keySet().stream().map(String::valueOf).toList();
+  }
+
+  @Override
+  public List<ServedModel> readyModels() {
+    List<ServedModel> ready = new ArrayList<>();
+    for (ModelEntry entry : snapshot.get().models().values()) {
+      ready.addAll(entry.versions().values());
+    }
+    return ready;
+  }
+
+  @Override
+  public List<ModelIndexEntry> index(boolean readyOnly) {
+    NavigableMap<String, ModelEntry> models = snapshot.get().models();
+    TreeSet<String> names = new TreeSet<>(models.keySet());
+    if (!readyOnly) {
+      names.addAll(repositoryModels());
+    }
+    List<ModelIndexEntry> rows = new ArrayList<>();
+    for (String name : names) {
+      ModelEntry entry = models.get(name);
+      if (entry != null && entry.isReady()) {
+        for (Long version : entry.versions().keySet()) {
+          rows.add(new ModelIndexEntry(name, version.toString(), ModelIndexEntry.READY, ""));
+        }
+      } else if (!readyOnly) {
+        rows.add(new ModelIndexEntry(name, "", ModelIndexEntry.UNAVAILABLE, entry == null ? "not loaded" : entry.reason()));
+      }
+    }
+    return rows;
+  }
+
+  @Override
+  public void load(String name) {
+    synchronized (writeLock) {
+      if (closed) {
+        throw InferenceException.unavailable("model '%s' load: manager closed (expected: an open model manager)", name);
+      }
+      Path modelDirectory = modelDirectory(name);
+      NavigableMap<Long, LocalServedModel> opened = new TreeMap<>();
+      try {
+        ModelDefinition definition = ModelConfigLoader.load(modelDirectory);
+        definition.notes().forEach(note -> log.info("model '{}': {}", name, note));
+        for (long version : definition.versions()) {
+          opened.put(version, open(definition, version));
+        }
+      } catch (RuntimeException e) {
+        opened.values().forEach(RepositoryModelManager::closeQuietly);
+        InferenceException failure = e instanceof InferenceException inference ? inference
+            : InferenceException.internal("model '%s' failed to load: %s", name, e);
+        ModelEntry previous = snapshot.get().models().get(name);
+        if (previous == null || !previous.isReady()) {
+          snapshot.set(snapshot.get().with(name, ModelEntry.unavailable(failure.getMessage())));
+        }
+        throw failure;
+      }
+      ModelEntry previous = snapshot.get().models().get(name);
+      snapshot.set(snapshot.get().with(name, ModelEntry.ready(opened)));
+      if (previous != null) {
+        previous.versions().values().forEach(RepositoryModelManager::closeQuietly);
+      }
+    }
+  }
+
+  @Override
+  public void unload(String name) {
+    synchronized (writeLock) {
+      ModelEntry previous = snapshot.get().models().get(name);
+      if (previous == null) {
+        throw InferenceException.notFound("model '%s' is not found", name);
+      }
+      snapshot.set(snapshot.get().with(name, ModelEntry.unavailable(UNLOADED)));
+      previous.versions().values().forEach(RepositoryModelManager::closeQuietly);
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (writeLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      Snapshot last = snapshot.getAndSet(Snapshot.EMPTY);
+      for (ModelEntry entry : last.models().values()) {
+        entry.versions().values().forEach(RepositoryModelManager::closeQuietly);
+      }
+    }
+  }
+
+  /** The repository's model directories (those whose name is a valid model name), sorted. */
+  public List<String> repositoryModels() {
+    try (Stream<Path> children = Files.list(repositoryRoot)) {
+      return children.filter(Files::isDirectory).map(path -> path.getFileName().toString())
+          .filter(name -> !name.startsWith(".")).sorted().toList();
+    } catch (IOException e) {
+      throw InferenceException.internal("model repository %s: %s (expected: a readable directory)", repositoryRoot, e);
+    }
+  }
+
+  private Path modelDirectory(String name) {
+    if (name.isEmpty() || name.startsWith(".") || name.contains("/") || name.contains("\\")) {
+      throw InferenceException.invalidArgument("model name: '%s' (expected: a directory name of the repository)", name);
+    }
+    Path directory = repositoryRoot.resolve(name);
+    if (!Files.isDirectory(directory)) {
+      throw InferenceException.notFound("model '%s' is not found in repository %s", name, repositoryRoot);
+    }
+    return directory;
+  }
+
+  private LocalServedModel open(ModelDefinition definition, long version) {
+    ModelSpec spec = definition.spec(version);
+    ModelRunner runner;
+    try {
+      runner = runnerFactory.open(spec, definition.modelFile(version));
+    } catch (RuntimeException e) {
+      InferenceException cause = InferenceException.from(e);
+      throw new InferenceException(cause.status(),
+          "model '" + definition.name() + "' version " + version + " failed to open: " + cause.getMessage(), e);
+    }
+    try {
+      ModelStats stats = new ModelStats();
+      Scheduler scheduler = schedulerFactory.create(spec, runner, stats);
+      return new LocalServedModel(spec, runner, scheduler, stats);
+    } catch (RuntimeException e) {
+      runner.close();
+      throw e;
+    }
+  }
+
+  private static void closeQuietly(LocalServedModel model) {
+    try {
+      model.close();
+    } catch (RuntimeException e) {
+      log.warn("model '{}' version {} did not close cleanly", model.spec().name(), model.spec().version(), e);
+    }
+  }
+}

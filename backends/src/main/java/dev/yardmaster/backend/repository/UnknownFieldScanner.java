@@ -1,0 +1,98 @@
+package dev.yardmaster.backend.repository;
+
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Finds the fields of a protobuf text-format document that a message type does not declare, so a
+ * lenient parse can say what it ignored. Only the outermost unknown field of a subtree is named.
+ * A light scan (comments and strings skipped, braces tracked), run only on text that parsed.
+ */
+final class UnknownFieldScanner {
+
+  private UnknownFieldScanner() {}
+
+  /** Each unknown field as {@code path (line N)}, e.g. {@code optimization (line 12)}. */
+  static List<String> scan(String text, Descriptor root) {
+    List<String> unknown = new ArrayList<>();
+    Deque<Optional<Descriptor>> scopes = new ArrayDeque<>();
+    Deque<String> paths = new ArrayDeque<>();
+    scopes.push(Optional.of(root));
+    paths.push("");
+    Optional<Descriptor> pendingScope = Optional.empty();
+    String pendingPath = "";
+    int line = 1;
+    int i = 0;
+    while (i < text.length()) {
+      char c = text.charAt(i);
+      if (c == '\n') {
+        line++;
+        i++;
+      } else if (c == '#') {
+        while (i < text.length() && text.charAt(i) != '\n') {
+          i++;
+        }
+      } else if (c == '"' || c == '\'') {
+        i = skipString(text, i);
+      } else if (c == '{' || c == '<') {
+        scopes.push(pendingScope);
+        paths.push(pendingPath);
+        pendingScope = Optional.empty();
+        i++;
+      } else if ((c == '}' || c == '>') && scopes.size() > 1) {
+        scopes.pop();
+        paths.pop();
+        i++;
+      } else if (Character.isLetter(c) || c == '_') {
+        int end = i;
+        while (end < text.length() && (Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == '_')) {
+          end++;
+        }
+        String identifier = text.substring(i, end);
+        char next = nextSignificant(text, end);
+        if (next == ':' || next == '{' || next == '<') {
+          Optional<Descriptor> scope = scopes.peek();
+          String path = paths.peek().isEmpty() ? identifier : paths.peek() + "." + identifier;
+          pendingScope = Optional.empty();
+          pendingPath = path;
+          if (scope != null && scope.isPresent()) {
+            FieldDescriptor field = scope.get().findFieldByName(identifier);
+            if (field == null) {
+              unknown.add(path + " (line " + line + ")");
+            } else if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
+              pendingScope = Optional.of(field.getMessageType());
+            }
+          }
+        }
+        i = end;
+      } else {
+        i++;
+      }
+    }
+    return unknown;
+  }
+
+  private static int skipString(String text, int start) {
+    char quote = text.charAt(start);
+    int i = start + 1;
+    while (i < text.length() && text.charAt(i) != quote && text.charAt(i) != '\n') {
+      i += text.charAt(i) == '\\' ? 2 : 1;
+    }
+    return i + 1;
+  }
+
+  private static char nextSignificant(String text, int from) {
+    for (int i = from; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!Character.isWhitespace(c)) {
+        return c;
+      }
+    }
+    return 0;
+  }
+}
