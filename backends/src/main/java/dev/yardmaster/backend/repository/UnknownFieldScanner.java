@@ -24,8 +24,12 @@ final class UnknownFieldScanner {
     Deque<String> paths = new ArrayDeque<>();
     scopes.push(Optional.of(root));
     paths.push("");
+    // '[' opens a list of values; a '{' inside it opens one more element of the field before it.
+    Deque<Optional<Descriptor>> listScopes = new ArrayDeque<>();
+    Deque<String> listPaths = new ArrayDeque<>();
     Optional<Descriptor> pendingScope = Optional.empty();
     String pendingPath = "";
+    boolean pendingFresh = false;
     int line = 1;
     int i = 0;
     while (i < text.length()) {
@@ -39,10 +43,21 @@ final class UnknownFieldScanner {
         }
       } else if (c == '"' || c == '\'') {
         i = skipString(text, i);
+      } else if (c == '[') {
+        listScopes.push(pendingScope);
+        listPaths.push(pendingPath);
+        pendingFresh = false;
+        i++;
+      } else if (c == ']' && !listScopes.isEmpty()) {
+        listScopes.pop();
+        listPaths.pop();
+        i++;
       } else if (c == '{' || c == '<') {
-        scopes.push(pendingScope);
-        paths.push(pendingPath);
+        boolean listElement = !pendingFresh && !listScopes.isEmpty();
+        scopes.push(listElement ? listScopes.peek() : pendingScope);
+        paths.push(listElement ? listPaths.peek() : pendingPath);
         pendingScope = Optional.empty();
+        pendingFresh = false;
         i++;
       } else if ((c == '}' || c == '>') && scopes.size() > 1) {
         scopes.pop();
@@ -55,11 +70,12 @@ final class UnknownFieldScanner {
         }
         String identifier = text.substring(i, end);
         char next = nextSignificant(text, end);
-        if (next == ':' || next == '{' || next == '<') {
+        if (next == ':' || next == '{' || next == '<' || next == '[') {
           Optional<Descriptor> scope = scopes.peek();
           String path = paths.peek().isEmpty() ? identifier : paths.peek() + "." + identifier;
           pendingScope = Optional.empty();
           pendingPath = path;
+          pendingFresh = true;
           if (scope != null && scope.isPresent()) {
             FieldDescriptor field = scope.get().findFieldByName(identifier);
             if (field == null) {
