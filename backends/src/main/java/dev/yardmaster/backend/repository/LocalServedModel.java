@@ -9,6 +9,7 @@ import dev.yardmaster.backend.ModelStats;
 import dev.yardmaster.backend.Scheduler;
 import dev.yardmaster.backend.ServedModel;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
@@ -24,6 +25,9 @@ public final class LocalServedModel implements ServedModel, AutoCloseable {
   private final ModelStats stats;
   private final RequestValidator validator;
   private final LongSupplier nanoClock;
+  private volatile boolean closed;
+  /** Calls inside {@link #infer} that may still submit; close waits for them before closing the scheduler. */
+  private final AtomicInteger entering = new AtomicInteger();
 
   public LocalServedModel(ModelSpec spec, ModelRunner runner, Scheduler scheduler, ModelStats stats) {
     this(spec, runner, scheduler, stats, System::nanoTime);
@@ -47,7 +51,21 @@ public final class LocalServedModel implements ServedModel, AutoCloseable {
 
   @Override
   public CompletableFuture<InferResponse> infer(InferRequest request) {
+    entering.incrementAndGet();
     try {
+      return validateAndSubmit(request);
+    } finally {
+      entering.decrementAndGet();
+    }
+  }
+
+  private CompletableFuture<InferResponse> validateAndSubmit(InferRequest request) {
+    try {
+      if (closed) {
+        // Resolved just before a reload or unload swapped it out; the caller may resolve again.
+        throw InferenceException.unavailable("model '%s' version '%s' is not ready: unloaded", spec.name(),
+            spec.version());
+      }
       validator.validate(request);
     } catch (InferenceException e) {
       stats.recordFailure(Math.max(0, nanoClock.getAsLong() - request.arrivalNanos()));
@@ -82,9 +100,16 @@ public final class LocalServedModel implements ServedModel, AutoCloseable {
     return runner.kind();
   }
 
-  /** Closes the scheduler (draining what it accepted), then the runner. */
+  /**
+   * Refuses new requests, waits for calls already past that check to hand theirs to the scheduler,
+   * then closes the scheduler (draining what it accepted) and the runner.
+   */
   @Override
   public void close() {
+    closed = true;
+    while (entering.get() > 0) {
+      Thread.yield(); // a submit only enqueues (or runs one direct execution); the wait is short
+    }
     try {
       scheduler.close();
     } finally {

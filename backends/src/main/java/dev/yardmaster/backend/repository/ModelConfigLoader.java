@@ -195,6 +195,14 @@ public final class ModelConfigLoader {
     return builder.build();
   }
 
+  /**
+   * Whether versions loaded with {@code loaded} must be reopened to serve {@code reloaded}; any
+   * difference counts, since instance groups, batching and tensors all shape the runtime.
+   */
+  public static boolean requiresReload(ModelConfig loaded, ModelConfig reloaded) {
+    return !loaded.equals(reloaded);
+  }
+
   static String where(String modelName) {
     return "model '" + modelName + "' " + CONFIG_FILE;
   }

@@ -10,12 +10,17 @@ import dev.yardmaster.backend.RunnerFactory;
 import dev.yardmaster.backend.Scheduler;
 import dev.yardmaster.backend.SchedulerFactory;
 import dev.yardmaster.backend.ServedModel;
+import dev.yardmaster.protocol.v2.ModelConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -39,14 +44,21 @@ public final class RepositoryModelManager implements ModelManager {
   private static final Logger log = LoggerFactory.getLogger(RepositoryModelManager.class);
   private static final String UNLOADED = "unloaded";
 
-  /** A model as the snapshot knows it: ready versions, or why there are none. */
-  private record ModelEntry(String state, String reason, NavigableMap<Long, LocalServedModel> versions) {
-    static ModelEntry ready(NavigableMap<Long, LocalServedModel> versions) {
-      return new ModelEntry(ModelIndexEntry.READY, "", java.util.Collections.unmodifiableNavigableMap(versions));
+  /**
+   * A model as the snapshot knows it: ready versions, or why there are none. The config and the
+   * model files' fingerprints let a reload keep the versions that did not change.
+   */
+  private record ModelEntry(String state, String reason, NavigableMap<Long, LocalServedModel> versions,
+      ModelConfig config, Map<Long, String> fingerprints) {
+    static ModelEntry ready(NavigableMap<Long, LocalServedModel> versions, ModelConfig config,
+        Map<Long, String> fingerprints) {
+      return new ModelEntry(ModelIndexEntry.READY, "", Collections.unmodifiableNavigableMap(versions), config,
+          Map.copyOf(fingerprints));
     }
 
     static ModelEntry unavailable(String reason) {
-      return new ModelEntry(ModelIndexEntry.UNAVAILABLE, reason, new TreeMap<>());
+      return new ModelEntry(ModelIndexEntry.UNAVAILABLE, reason, Collections.emptyNavigableMap(),
+          ModelConfig.getDefaultInstance(), Map.of());
     }
 
     boolean isReady() {
@@ -61,7 +73,7 @@ public final class RepositoryModelManager implements ModelManager {
     Snapshot with(String name, ModelEntry entry) {
       TreeMap<String, ModelEntry> copy = new TreeMap<>(models);
       copy.put(name, entry);
-      return new Snapshot(java.util.Collections.unmodifiableNavigableMap(copy));
+      return new Snapshot(Collections.unmodifiableNavigableMap(copy));
     }
   }
 
@@ -166,6 +178,13 @@ public final class RepositoryModelManager implements ModelManager {
     return rows;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A version whose config and model file are unchanged ({@link ModelConfigLoader#requiresReload})
+   * keeps serving as is, with its stats; changed and new versions are opened before the swap, and
+   * versions no longer selected are closed after it.
+   */
   @Override
   public void load(String name) {
     synchronized (writeLock) {
@@ -173,27 +192,44 @@ public final class RepositoryModelManager implements ModelManager {
         throw InferenceException.unavailable("model '%s' load: manager closed (expected: an open model manager)", name);
       }
       Path modelDirectory = modelDirectory(name);
-      NavigableMap<Long, LocalServedModel> opened = new TreeMap<>();
+      ModelEntry previous = snapshot.get().models().get(name);
+      NavigableMap<Long, LocalServedModel> versions = new TreeMap<>();
+      Map<Long, String> fingerprints = new HashMap<>();
+      List<LocalServedModel> opened = new ArrayList<>();
+      ModelDefinition definition;
       try {
-        ModelDefinition definition = ModelConfigLoader.load(modelDirectory);
+        definition = ModelConfigLoader.load(modelDirectory);
         definition.notes().forEach(note -> log.info("model '{}': {}", name, note));
+        boolean sameConfig = previous != null && previous.isReady()
+            && !ModelConfigLoader.requiresReload(previous.config(), definition.config());
         for (long version : definition.versions()) {
-          opened.put(version, open(definition, version));
+          String fingerprint = fingerprint(definition.modelFile(version));
+          LocalServedModel current = previous == null ? null : previous.versions().get(version);
+          if (sameConfig && current != null && fingerprint.equals(previous.fingerprints().get(version))) {
+            versions.put(version, current);
+          } else {
+            LocalServedModel model = open(definition, version);
+            opened.add(model);
+            versions.put(version, model);
+          }
+          fingerprints.put(version, fingerprint);
         }
       } catch (RuntimeException e) {
-        opened.values().forEach(RepositoryModelManager::closeQuietly);
+        opened.forEach(RepositoryModelManager::closeQuietly);
         InferenceException failure = e instanceof InferenceException inference ? inference
             : InferenceException.internal("model '%s' failed to load: %s", name, e);
-        ModelEntry previous = snapshot.get().models().get(name);
         if (previous == null || !previous.isReady()) {
           snapshot.set(snapshot.get().with(name, ModelEntry.unavailable(failure.getMessage())));
         }
         throw failure;
       }
-      ModelEntry previous = snapshot.get().models().get(name);
-      snapshot.set(snapshot.get().with(name, ModelEntry.ready(opened)));
+      snapshot.set(snapshot.get().with(name, ModelEntry.ready(versions, definition.config(), fingerprints)));
       if (previous != null) {
-        previous.versions().values().forEach(RepositoryModelManager::closeQuietly);
+        for (LocalServedModel old : previous.versions().values()) {
+          if (!versions.containsValue(old)) {
+            closeQuietly(old);
+          }
+        }
       }
     }
   }
@@ -262,6 +298,16 @@ public final class RepositoryModelManager implements ModelManager {
     } catch (RuntimeException e) {
       runner.close();
       throw e;
+    }
+  }
+
+  /** Size and modification time: enough to tell that a model file was replaced. */
+  private static String fingerprint(Path modelFile) {
+    try {
+      BasicFileAttributes attributes = Files.readAttributes(modelFile, BasicFileAttributes.class);
+      return attributes.size() + "@" + attributes.lastModifiedTime().toMillis();
+    } catch (IOException e) {
+      throw InferenceException.internal("%s: %s (expected: a readable model file)", modelFile, e);
     }
   }
 

@@ -130,6 +130,94 @@ class RepositoryModelManagerTest {
   }
 
   @Test
+  void reloadKeepsUnchangedVersionsAndReopensChangedOnes() throws Exception {
+    Path alpha = TestModels.writeModel(repository, "alpha", TestModels.identityConfig("alpha", 4)
+        + "version_policy { latest { num_versions: 2 } }\n", 1);
+    manager = start(RepositoryOptions.loadAllModels());
+    ServedModel first = manager.resolve("alpha", "1");
+
+    manager.load("alpha");
+    assertThat(manager.resolve("alpha", "1")).isSameAs(first);
+
+    TestModels.writeModel(repository, "alpha", TestModels.identityConfig("alpha", 4)
+        + "version_policy { latest { num_versions: 2 } }\n", 2);
+    manager.load("alpha");
+    assertThat(manager.resolve("alpha", "1")).isSameAs(first);
+    assertThat(runners.opened).containsExactly("alpha/1", "alpha/2");
+
+    Path file = alpha.resolve("2").resolve("model.onnx");
+    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(
+        Files.getLastModifiedTime(file).toMillis() + 5_000));
+    manager.load("alpha");
+    assertThat(manager.resolve("alpha", "1")).isSameAs(first);
+    assertThat(runners.opened).containsExactly("alpha/1", "alpha/2", "alpha/2");
+    assertThat(runners.closed).containsExactly("alpha/2");
+
+    Files.writeString(alpha.resolve("config.pbtxt"), TestModels.identityConfig("alpha", 8)
+        + "version_policy { latest { num_versions: 2 } }\n");
+    manager.load("alpha");
+    assertThat(manager.resolve("alpha", "1")).isNotSameAs(first);
+    assertThat(manager.resolve("alpha", "1").spec().maxBatchSize()).isEqualTo(8);
+  }
+
+  @Test
+  void requestToAVersionSwappedOutAfterResolveFailsAsUnavailable() throws Exception {
+    TestModels.writeModel(repository, "alpha", TestModels.identityConfig("alpha", 4), 1);
+    manager = start(RepositoryOptions.loadAllModels());
+    ServedModel resolved = manager.resolve("alpha", "");
+
+    manager.unload("alpha");
+
+    assertThat(resolved.infer(InferRequest.of("alpha", "", List.of(
+        Tensor.ofFloats("input", new long[] {1, 4}, new float[4])))))
+        .failsWithin(java.time.Duration.ZERO)
+        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .havingCause()
+        .isInstanceOf(InferenceException.class)
+        .withMessage("model 'alpha' version '1' is not ready: unloaded");
+    assertThat(resolved.stats().fail().count()).isEqualTo(1);
+  }
+
+  @Test
+  void requestsKeepBeingServedWhileTheModelReloads() throws Exception {
+    Path alpha = TestModels.writeModel(repository, "alpha", TestModels.identityConfig("alpha", 4), 1);
+    manager = start(RepositoryOptions.loadAllModels());
+    java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger swappedOut = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicReference<Throwable> unexpected = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread client = new Thread(() -> {
+      InferRequest request = InferRequest.of("alpha", "", List.of(
+          Tensor.ofFloats("input", new long[] {1, 4}, new float[4])));
+      while (!done.get()) {
+        try {
+          manager.resolve("alpha", "").infer(request).join();
+          served.incrementAndGet();
+        } catch (java.util.concurrent.CompletionException e) {
+          if (e.getCause().getMessage().endsWith("is not ready: unloaded")) {
+            swappedOut.incrementAndGet();
+          } else {
+            unexpected.compareAndSet(null, e.getCause());
+          }
+        } catch (RuntimeException e) {
+          unexpected.compareAndSet(null, e);
+        }
+      }
+    });
+    client.start();
+    for (int i = 0; i < 40; i++) {
+      Files.writeString(alpha.resolve("config.pbtxt"), TestModels.identityConfig("alpha", 4 + i % 2));
+      manager.load("alpha");
+    }
+    done.set(true);
+    client.join(10_000);
+
+    assertThat(unexpected.get()).isNull();
+    assertThat(served.get()).isPositive();
+    assertThat(manager.resolve("alpha", "").inFlightRequests()).isZero();
+  }
+
+  @Test
   void failedReloadKeepsTheServingVersions() throws Exception {
     Path alpha = TestModels.writeModel(repository, "alpha", TestModels.identityConfig("alpha", 4), 1);
     manager = start(RepositoryOptions.loadAllModels());
