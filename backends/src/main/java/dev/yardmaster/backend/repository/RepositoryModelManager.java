@@ -34,10 +34,12 @@ import org.slf4j.LoggerFactory;
  * {@code repo/<model>/<version>/model.onnx}) in this process.
  *
  * <p>Requests read only an immutable snapshot swapped through an {@link AtomicReference}; loads and
- * unloads are serialized among themselves. A reload opens every new version before swapping it in,
- * then closes the old versions, whose schedulers finish what they had accepted. A model that fails
- * to load is listed as UNAVAILABLE with its reason and never affects the others; a failed reload
- * keeps the versions that were serving.
+ * unloads are serialized among themselves. A reload keeps unchanged versions, opens changed and new
+ * ones before swapping them in, then closes the versions it replaced, whose schedulers finish what
+ * they had accepted (a request that resolved a replaced version just before the swap fails with
+ * UNAVAILABLE {@code ... is not ready: unloaded}; resolving again finds the new one). A model that
+ * fails to load is listed as UNAVAILABLE with its reason and never affects the others; a failed
+ * reload keeps the versions that were serving.
  */
 public final class RepositoryModelManager implements ModelManager {
 
@@ -57,8 +59,12 @@ public final class RepositoryModelManager implements ModelManager {
     }
 
     static ModelEntry unavailable(String reason) {
-      return new ModelEntry(ModelIndexEntry.UNAVAILABLE, reason, Collections.emptyNavigableMap(),
-          ModelConfig.getDefaultInstance(), Map.of());
+      return notReady(ModelIndexEntry.UNAVAILABLE, reason);
+    }
+
+    /** LOADING, UNLOADING or UNAVAILABLE, with the reason shown in the index and errors. */
+    static ModelEntry notReady(String state, String reason) {
+      return new ModelEntry(state, reason, Collections.emptyNavigableMap(), ModelConfig.getDefaultInstance(), Map.of());
     }
 
     boolean isReady() {
@@ -67,13 +73,13 @@ public final class RepositoryModelManager implements ModelManager {
   }
 
   /** Every known model, by name; never mutated once published. */
-  private record Snapshot(NavigableMap<String, ModelEntry> models) {
-    static final Snapshot EMPTY = new Snapshot(new TreeMap<>());
+  private record Snapshot(Map<String, ModelEntry> models) {
+    static final Snapshot EMPTY = new Snapshot(Map.of());
 
     Snapshot with(String name, ModelEntry entry) {
-      TreeMap<String, ModelEntry> copy = new TreeMap<>(models);
+      Map<String, ModelEntry> copy = new HashMap<>(models);
       copy.put(name, entry);
-      return new Snapshot(Collections.unmodifiableNavigableMap(copy));
+      return new Snapshot(Map.copyOf(copy));
     }
   }
 
@@ -150,16 +156,17 @@ public final class RepositoryModelManager implements ModelManager {
 
   @Override
   public List<ServedModel> readyModels() {
+    Map<String, ModelEntry> models = snapshot.get().models();
     List<ServedModel> ready = new ArrayList<>();
-    for (ModelEntry entry : snapshot.get().models().values()) {
-      ready.addAll(entry.versions().values());
+    for (String name : new TreeSet<>(models.keySet())) {
+      ready.addAll(models.get(name).versions().values());
     }
     return ready;
   }
 
   @Override
   public List<ModelIndexEntry> index(boolean readyOnly) {
-    NavigableMap<String, ModelEntry> models = snapshot.get().models();
+    Map<String, ModelEntry> models = snapshot.get().models();
     TreeSet<String> names = new TreeSet<>(models.keySet());
     if (!readyOnly) {
       names.addAll(repositoryModels());
@@ -172,7 +179,8 @@ public final class RepositoryModelManager implements ModelManager {
           rows.add(new ModelIndexEntry(name, version.toString(), ModelIndexEntry.READY, ""));
         }
       } else if (!readyOnly) {
-        rows.add(new ModelIndexEntry(name, "", ModelIndexEntry.UNAVAILABLE, entry == null ? "not loaded" : entry.reason()));
+        rows.add(entry == null ? new ModelIndexEntry(name, "", ModelIndexEntry.UNAVAILABLE, "not loaded")
+            : new ModelIndexEntry(name, "", entry.state(), entry.reason()));
       }
     }
     return rows;
@@ -193,6 +201,9 @@ public final class RepositoryModelManager implements ModelManager {
       }
       Path modelDirectory = modelDirectory(name);
       ModelEntry previous = snapshot.get().models().get(name);
+      if (previous == null || !previous.isReady()) {
+        snapshot.set(snapshot.get().with(name, ModelEntry.notReady(ModelIndexEntry.LOADING, "loading")));
+      }
       NavigableMap<Long, LocalServedModel> versions = new TreeMap<>();
       Map<Long, String> fingerprints = new HashMap<>();
       List<LocalServedModel> opened = new ArrayList<>();
@@ -241,8 +252,9 @@ public final class RepositoryModelManager implements ModelManager {
       if (previous == null) {
         throw InferenceException.notFound("model '%s' is not found", name);
       }
-      snapshot.set(snapshot.get().with(name, ModelEntry.unavailable(UNLOADED)));
+      snapshot.set(snapshot.get().with(name, ModelEntry.notReady(ModelIndexEntry.UNLOADING, "unloading")));
       previous.versions().values().forEach(RepositoryModelManager::closeQuietly);
+      snapshot.set(snapshot.get().with(name, ModelEntry.unavailable(UNLOADED)));
     }
   }
 

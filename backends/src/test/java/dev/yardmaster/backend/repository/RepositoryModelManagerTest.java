@@ -114,6 +114,19 @@ class RepositoryModelManagerTest {
   }
 
   @Test
+  void modelIsListedAsLoadingWhileItsVersionsOpen() {
+    TestModels.writeModel(repository, "alpha", TestModels.identityConfig("alpha", 4), 1);
+    manager = start(RepositoryOptions.loadNone());
+    List<List<ModelIndexEntry>> seen = new java.util.ArrayList<>();
+    runners.onOpen = () -> seen.add(manager.index(false));
+
+    manager.load("alpha");
+
+    assertThat(seen).containsExactly(List.of(new ModelIndexEntry("alpha", "", ModelIndexEntry.LOADING, "loading")));
+    assertThat(manager.index(false)).containsExactly(new ModelIndexEntry("alpha", "1", ModelIndexEntry.READY, ""));
+  }
+
+  @Test
   void reloadOpensNewVersionsBeforeClosingOldOnes() throws Exception {
     TestModels.writeModel(repository, "alpha", TestModels.identityConfig("alpha", 4), 1);
     manager = start(RepositoryOptions.loadAllModels());

@@ -103,6 +103,7 @@ final class TestModels {
     final List<String> opened = new CopyOnWriteArrayList<>();
     final List<String> closed = new CopyOnWriteArrayList<>();
     volatile String failingModel = "";
+    volatile Runnable onOpen = () -> { };
 
     @Override
     public ModelRunner open(ModelSpec spec, Path modelFile) {
@@ -110,6 +111,7 @@ final class TestModels {
       if (spec.name().equals(failingModel)) {
         throw InferenceException.internal("%s: cannot open (expected: a loadable ONNX file)", modelFile.getFileName());
       }
+      onOpen.run();
       opened.add(label);
       return new ModelRunner() {
         @Override
