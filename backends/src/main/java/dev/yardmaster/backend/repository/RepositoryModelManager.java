@@ -10,14 +10,13 @@ import dev.yardmaster.backend.RunnerFactory;
 import dev.yardmaster.backend.Scheduler;
 import dev.yardmaster.backend.SchedulerFactory;
 import dev.yardmaster.backend.ServedModel;
-import dev.yardmaster.protocol.v2.ModelConfig;
+import dev.yardmaster.backend.repository.RepositorySnapshot.ModelEntry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,47 +45,11 @@ public final class RepositoryModelManager implements ModelManager {
   private static final Logger log = LoggerFactory.getLogger(RepositoryModelManager.class);
   private static final String UNLOADED = "unloaded";
 
-  /**
-   * A model as the snapshot knows it: ready versions, or why there are none. The config and the
-   * model files' fingerprints let a reload keep the versions that did not change.
-   */
-  private record ModelEntry(String state, String reason, NavigableMap<Long, LocalServedModel> versions,
-      ModelConfig config, Map<Long, String> fingerprints) {
-    static ModelEntry ready(NavigableMap<Long, LocalServedModel> versions, ModelConfig config,
-        Map<Long, String> fingerprints) {
-      return new ModelEntry(ModelIndexEntry.READY, "", Collections.unmodifiableNavigableMap(versions), config,
-          Map.copyOf(fingerprints));
-    }
-
-    static ModelEntry unavailable(String reason) {
-      return notReady(ModelIndexEntry.UNAVAILABLE, reason);
-    }
-
-    /** LOADING, UNLOADING or UNAVAILABLE, with the reason shown in the index and errors. */
-    static ModelEntry notReady(String state, String reason) {
-      return new ModelEntry(state, reason, Collections.emptyNavigableMap(), ModelConfig.getDefaultInstance(), Map.of());
-    }
-
-    boolean isReady() {
-      return !versions.isEmpty();
-    }
-  }
-
-  /** Every known model, by name; never mutated once published. */
-  private record Snapshot(Map<String, ModelEntry> models) {
-    static final Snapshot EMPTY = new Snapshot(Map.of());
-
-    Snapshot with(String name, ModelEntry entry) {
-      Map<String, ModelEntry> copy = new HashMap<>(models);
-      copy.put(name, entry);
-      return new Snapshot(Map.copyOf(copy));
-    }
-  }
-
   private final Path repositoryRoot;
   private final RunnerFactory runnerFactory;
   private final SchedulerFactory schedulerFactory;
-  private final AtomicReference<Snapshot> snapshot = new AtomicReference<>(Snapshot.EMPTY);
+  private final AtomicReference<RepositorySnapshot> snapshot =
+      new AtomicReference<>(RepositorySnapshot.EMPTY);
   private final Object writeLock = new Object();
   private boolean closed; // guarded by writeLock
 
@@ -265,7 +228,7 @@ public final class RepositoryModelManager implements ModelManager {
         return;
       }
       closed = true;
-      Snapshot last = snapshot.getAndSet(Snapshot.EMPTY);
+      RepositorySnapshot last = snapshot.getAndSet(RepositorySnapshot.EMPTY);
       for (ModelEntry entry : last.models().values()) {
         entry.versions().values().forEach(RepositoryModelManager::closeQuietly);
       }
