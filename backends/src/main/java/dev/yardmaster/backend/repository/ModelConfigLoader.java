@@ -122,7 +122,8 @@ public final class ModelConfigLoader {
       if (message.startsWith(prefix)) {
         message = message.substring(prefix.length());
       }
-      throw InferenceException.invalidArgument("%s:%d:%d: %s", where(modelName), e.getLine(), e.getColumn(), message);
+      throw InferenceException.invalidArgument("%s:%d:%d: %s", where(modelName), e.getLine(), e.getColumn(),
+          describeParseError(text, e.getLine(), e.getColumn(), message));
     }
     List<String> notes = new ArrayList<>();
     for (String unknown : UnknownFieldScanner.scan(text, ModelConfig.getDescriptor())) {
@@ -201,6 +202,19 @@ public final class ModelConfigLoader {
    */
   public static boolean requiresReload(ModelConfig loaded, ModelConfig reloaded) {
     return !loaded.equals(reloaded);
+  }
+
+  /** Restates the parser's number errors in the project's grammar, naming the field. */
+  private static String describeParseError(String text, int line, int column, String message) {
+    java.util.regex.Matcher number = java.util.regex.Pattern
+        .compile("Couldn't parse integer: (Number must be positive|Number out of range for (.*)): (\\S+)")
+        .matcher(message);
+    String field = UnknownFieldScanner.fieldPathBefore(text, line, column);
+    if (!number.matches() || field.isEmpty()) {
+      return message;
+    }
+    String expected = number.group(2) == null ? ">= 0" : "a " + number.group(2);
+    return field + ": " + number.group(3) + " (expected: " + expected + ")";
   }
 
   static String where(String modelName) {

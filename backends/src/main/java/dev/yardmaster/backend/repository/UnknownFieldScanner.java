@@ -111,4 +111,68 @@ final class UnknownFieldScanner {
     }
     return 0;
   }
+
+  /**
+   * The dotted path of the last field named before a 1-based line and column, e.g.
+   * {@code dynamic_batching.max_queue_delay_microseconds}; "" when there is none. Lets a parse error
+   * name the field as well as the position.
+   */
+  static String fieldPathBefore(String text, int line, int column) {
+    int offset = 0;
+    for (int current = 1; current < line && offset < text.length(); offset++) {
+      if (text.charAt(offset) == '\n') {
+        current++;
+      }
+    }
+    String before = text.substring(0, Math.min(text.length(), offset + Math.max(0, column - 1)));
+    Deque<String> messages = new ArrayDeque<>();
+    Deque<String> lists = new ArrayDeque<>();
+    String lastField = "";
+    boolean fresh = false;
+    int i = 0;
+    while (i < before.length()) {
+      char c = before.charAt(i);
+      if (c == '#') {
+        while (i < before.length() && before.charAt(i) != '\n') {
+          i++;
+        }
+      } else if (c == '"' || c == '\'') {
+        i = skipString(before, i);
+      } else if (c == '[') {
+        lists.push(lastField);
+        fresh = false;
+        i++;
+      } else if (c == ']' && !lists.isEmpty()) {
+        lists.pop();
+        i++;
+      } else if (c == '{' || c == '<') {
+        messages.push(!fresh && !lists.isEmpty() ? lists.peek() : lastField);
+        fresh = false;
+        i++;
+      } else if ((c == '}' || c == '>') && !messages.isEmpty()) {
+        messages.pop();
+        i++;
+      } else if (Character.isLetter(c) || c == '_') {
+        int end = i;
+        while (end < before.length() && (Character.isLetterOrDigit(before.charAt(end)) || before.charAt(end) == '_')) {
+          end++;
+        }
+        char next = nextSignificant(text, end);
+        if (next == ':' || next == '{' || next == '<' || next == '[') {
+          lastField = before.substring(i, end);
+          fresh = true;
+        }
+        i = end;
+      } else {
+        i++;
+      }
+    }
+    if (lastField.isEmpty()) {
+      return "";
+    }
+    List<String> path = new ArrayList<>(messages);
+    java.util.Collections.reverse(path);
+    path.add(lastField);
+    return String.join(".", path);
+  }
 }

@@ -97,9 +97,21 @@ class ModelConfigLoaderTest {
     Path directory = TestModels.writeModel(repository, "m",
         "max_batch_size: 4\ndynamic_batching { max_queue_delay_microseconds: -5 }\n", 1);
 
-    assertThatThrownBy(() -> ModelConfigLoader.load(directory))
-        .hasMessageStartingWith("model 'm' config.pbtxt:2:")
-        .hasMessageContaining("-5");
+    assertThatThrownBy(() -> ModelConfigLoader.load(directory)).hasMessage(
+        "model 'm' config.pbtxt:2:50: dynamic_batching.max_queue_delay_microseconds: -5 (expected: >= 0)");
+  }
+
+  @Test
+  void outOfRangeNumberInARepeatedMessageNamesItsPath() {
+    Path directory = TestModels.writeModel(repository, "m", """
+        input [
+          { name: "a" data_type: TYPE_FP32 dims: [ 4 ] },
+          { name: "b" data_type: TYPE_FP32 dims: [ 99999999999999999999 ] }
+        ]
+        """, 1);
+
+    assertThatThrownBy(() -> ModelConfigLoader.load(directory)).hasMessage(
+        "model 'm' config.pbtxt:3:44: input.dims: 99999999999999999999 (expected: a 64-bit signed integer)");
   }
 
   @Test
