@@ -1,0 +1,232 @@
+package dev.yardmaster.backend.repository;
+
+import com.google.protobuf.TextFormat;
+import dev.yardmaster.backend.InferenceException;
+import dev.yardmaster.protocol.v2.ModelConfig;
+import dev.yardmaster.protocol.v2.ModelInput;
+import dev.yardmaster.protocol.v2.ModelInstanceGroup;
+import dev.yardmaster.protocol.v2.ModelOutput;
+import dev.yardmaster.protocol.v2.ModelVersionPolicy;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns a model directory into a {@link ModelDefinition} in Triton's named phases:
+ * {@linkplain #parse parse} {@code config.pbtxt} (protobuf text format; fields Triton has and
+ * Yardmaster does not model are ignored and noted), {@linkplain #autoComplete auto-complete} what
+ * is missing from the ONNX file, {@linkplain #normalize normalize} defaults, and
+ * {@linkplain ModelConfigValidator#validate validate} reporting every problem at once.
+ *
+ * <p>Auto-complete follows Triton's ONNX Runtime backend: when the config declares neither inputs
+ * nor outputs and {@code max_batch_size} is 0, a model whose every input and output has a
+ * variable first dimension is taken to batch, with {@code max_batch_size} {@value
+ * #DEFAULT_MAX_BATCH_SIZE} (Triton's {@code --backend-config=default-max-batch-size}); the batch
+ * dimension is then left out of {@code dims}. A config that declares tensors with
+ * {@code max_batch_size: 0} is taken at its word (no batching).
+ */
+public final class ModelConfigLoader {
+
+  public static final String CONFIG_FILE = "config.pbtxt";
+  public static final String DEFAULT_MODEL_FILENAME = "model.onnx";
+  public static final String ONNX_PLATFORM = "onnxruntime_onnx";
+  public static final String ONNX_BACKEND = "onnxruntime";
+  public static final int DEFAULT_MAX_BATCH_SIZE = 4;
+
+  private static final TextFormat.Parser LENIENT_PARSER =
+      TextFormat.Parser.newBuilder().setAllowUnknownFields(true).setAllowUnknownExtensions(true).build();
+
+  /**
+   * The result of the parse phase.
+   *
+   * @param config the parsed config; the default instance when the file is absent
+   * @param present whether {@code config.pbtxt} exists
+   * @param notes unknown fields that were ignored
+   */
+  public record Parsed(ModelConfig config, boolean present, List<String> notes) {
+    public Parsed {
+      notes = List.copyOf(notes);
+    }
+  }
+
+  private ModelConfigLoader() {}
+
+  /**
+   * Runs every phase for one model directory.
+   *
+   * @throws InferenceException INVALID_ARGUMENT listing every problem, one per line
+   */
+  public static ModelDefinition load(Path modelDirectory) {
+    String modelName = modelDirectory.getFileName().toString();
+    Parsed parsed = parse(modelName, modelDirectory.resolve(CONFIG_FILE));
+    List<String> notes = new ArrayList<>(parsed.notes());
+    ModelConfig config = parsed.config();
+    String modelFilename = config.getDefaultModelFilename().isEmpty()
+        ? DEFAULT_MODEL_FILENAME : config.getDefaultModelFilename();
+    List<Long> available = VersionPolicy.availableVersions(modelDirectory, modelFilename);
+    List<Long> versions = VersionPolicy.of(config.getVersionPolicy()).select(available);
+
+    OnnxSignature onnx = null;
+    String onnxWhere = "";
+    List<String> problems = new ArrayList<>();
+    if (!versions.isEmpty()) {
+      long newest = versions.get(versions.size() - 1);
+      onnxWhere = newest + "/" + modelFilename;
+      try {
+        onnx = OnnxSignature.read(modelDirectory.resolve(Long.toString(newest)).resolve(modelFilename));
+      } catch (InferenceException e) {
+        problems.add(onnxWhere + ": " + e.getMessage());
+      }
+    }
+    ModelConfig completed = autoComplete(modelName, config, onnx);
+    if (!parsed.present() || completed.getMaxBatchSize() != config.getMaxBatchSize()) {
+      notes.add("auto-completed from " + (onnxWhere.isEmpty() ? "defaults" : onnxWhere)
+          + ": max_batch_size " + completed.getMaxBatchSize());
+    }
+    ModelConfig normalized = normalize(completed);
+    problems.addAll(ModelConfigValidator.validate(modelName, normalized, onnx, onnxWhere));
+    problems.addAll(ModelConfigValidator.validateVersions(normalized, available, versions, modelFilename));
+    if (!problems.isEmpty()) {
+      throw InferenceException.invalidArgument("%s", String.join("\n", problems.stream()
+          .map(problem -> where(modelName) + ": " + problem).toList()));
+    }
+    return new ModelDefinition(modelName, modelDirectory, normalized, versions, notes);
+  }
+
+  /**
+   * Parse phase: reads {@code config.pbtxt} as protobuf text format; unknown fields are ignored and
+   * returned as notes.
+   *
+   * @throws InferenceException INVALID_ARGUMENT naming the file, line and column of a syntax error
+   */
+  public static Parsed parse(String modelName, Path configFile) {
+    if (!Files.exists(configFile)) {
+      return new Parsed(ModelConfig.getDefaultInstance(), false, List.of());
+    }
+    String text;
+    try {
+      text = Files.readString(configFile, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw InferenceException.invalidArgument("%s: %s (expected: a readable file)", where(modelName), e);
+    }
+    ModelConfig.Builder builder = ModelConfig.newBuilder();
+    try {
+      LENIENT_PARSER.merge(text, builder);
+    } catch (TextFormat.ParseException e) {
+      String message = e.getMessage() == null ? "" : e.getMessage();
+      String prefix = e.getLine() + ":" + e.getColumn() + ": ";
+      if (message.startsWith(prefix)) {
+        message = message.substring(prefix.length());
+      }
+      throw InferenceException.invalidArgument("%s:%d:%d: %s", where(modelName), e.getLine(), e.getColumn(),
+          describeParseError(text, e.getLine(), e.getColumn(), message));
+    }
+    List<String> notes = new ArrayList<>();
+    for (String unknown : UnknownFieldScanner.scan(text, ModelConfig.getDescriptor())) {
+      notes.add(CONFIG_FILE + ": " + unknown + " is not supported by Yardmaster and was ignored");
+    }
+    return new Parsed(builder.build(), true, notes);
+  }
+
+  /** Auto-complete phase: name, platform and what the config lacks that the ONNX model says. */
+  public static ModelConfig autoComplete(String modelName, ModelConfig config, @Nullable OnnxSignature onnx) {
+    ModelConfig.Builder builder = config.toBuilder();
+    if (builder.getName().isEmpty()) {
+      builder.setName(modelName);
+    }
+    if (builder.getPlatform().isEmpty() && (builder.getBackend().isEmpty() || builder.getBackend().equals(ONNX_BACKEND))) {
+      builder.setPlatform(ONNX_PLATFORM);
+    }
+    if (builder.getBackend().isEmpty() && builder.getPlatform().equals(ONNX_PLATFORM)) {
+      builder.setBackend(ONNX_BACKEND);
+    }
+    if (onnx == null) {
+      return builder.build();
+    }
+    boolean declaresTensors = config.getInputCount() > 0 || config.getOutputCount() > 0;
+    if (!declaresTensors && config.getMaxBatchSize() == 0 && onnx.supportsBatching()) {
+      builder.setMaxBatchSize(DEFAULT_MAX_BATCH_SIZE);
+    }
+    boolean batched = builder.getMaxBatchSize() > 0;
+    if (config.getInputCount() == 0) {
+      for (OnnxSignature.OnnxTensor tensor : onnx.inputs()) {
+        builder.addInput(ModelInput.newBuilder().setName(tensor.name()).setDataType(configType(tensor))
+            .addAllDims(configDims(tensor, batched)));
+      }
+    }
+    if (config.getOutputCount() == 0) {
+      for (OnnxSignature.OnnxTensor tensor : onnx.outputs()) {
+        builder.addOutput(ModelOutput.newBuilder().setName(tensor.name()).setDataType(configType(tensor))
+            .addAllDims(configDims(tensor, batched)));
+      }
+    }
+    return builder.build();
+  }
+
+  /** Normalize phase: Triton's defaults for what the config leaves out. */
+  public static ModelConfig normalize(ModelConfig config) {
+    ModelConfig.Builder builder = config.toBuilder();
+    if (!builder.hasVersionPolicy()
+        || builder.getVersionPolicy().getPolicyChoiceCase() == ModelVersionPolicy.PolicyChoiceCase.POLICYCHOICE_NOT_SET) {
+      builder.setVersionPolicy(ModelVersionPolicy.newBuilder()
+          .setLatest(ModelVersionPolicy.Latest.newBuilder().setNumVersions(1)));
+    }
+    if (builder.getInstanceGroupCount() == 0) {
+      builder.addInstanceGroup(ModelInstanceGroup.newBuilder().setCount(1).setKind(ModelInstanceGroup.Kind.KIND_CPU));
+    }
+    for (int i = 0; i < builder.getInstanceGroupCount(); i++) {
+      ModelInstanceGroup.Builder group = builder.getInstanceGroupBuilder(i);
+      if (group.getName().isEmpty()) {
+        group.setName(config.getName() + "_" + i);
+      }
+      if (group.getCount() == 0) {
+        group.setCount(1);
+      }
+      if (group.getKind() == ModelInstanceGroup.Kind.KIND_AUTO) {
+        group.setKind(ModelInstanceGroup.Kind.KIND_CPU);
+      }
+    }
+    if (builder.getDefaultModelFilename().isEmpty()) {
+      builder.setDefaultModelFilename(DEFAULT_MODEL_FILENAME);
+    }
+    return builder.build();
+  }
+
+  /**
+   * Whether versions loaded with {@code loaded} must be reopened to serve {@code reloaded}; any
+   * difference counts, since instance groups, batching and tensors all shape the runtime.
+   */
+  public static boolean requiresReload(ModelConfig loaded, ModelConfig reloaded) {
+    return !loaded.equals(reloaded);
+  }
+
+  /** Restates the parser's number errors in the project's grammar, naming the field. */
+  private static String describeParseError(String text, int line, int column, String message) {
+    java.util.regex.Matcher number = java.util.regex.Pattern
+        .compile("Couldn't parse integer: (Number must be positive|Number out of range for (.*)): (\\S+)")
+        .matcher(message);
+    String field = UnknownFieldScanner.fieldPathBefore(text, line, column);
+    if (!number.matches() || field.isEmpty()) {
+      return message;
+    }
+    String expected = number.group(2) == null ? ">= 0" : "a " + number.group(2);
+    return field + ": " + number.group(3) + " (expected: " + expected + ")";
+  }
+
+  static String where(String modelName) {
+    return "model '" + modelName + "' " + CONFIG_FILE;
+  }
+
+  private static dev.yardmaster.protocol.v2.DataType configType(OnnxSignature.OnnxTensor tensor) {
+    return tensor.dataType() == null ? dev.yardmaster.protocol.v2.DataType.TYPE_INVALID : tensor.dataType().configType();
+  }
+
+  private static List<Long> configDims(OnnxSignature.OnnxTensor tensor, boolean batched) {
+    List<Long> dims = tensor.dims() == null ? List.of() : tensor.dims();
+    return batched && !dims.isEmpty() ? dims.subList(1, dims.size()) : dims;
+  }
+}

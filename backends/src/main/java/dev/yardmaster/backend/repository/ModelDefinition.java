@@ -1,0 +1,56 @@
+package dev.yardmaster.backend.repository;
+
+import dev.yardmaster.backend.ModelSpec;
+import dev.yardmaster.backend.TensorSpec;
+import dev.yardmaster.protocol.DataType;
+import dev.yardmaster.protocol.v2.ModelConfig;
+import dev.yardmaster.protocol.v2.ModelInput;
+import dev.yardmaster.protocol.v2.ModelOutput;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A model of the repository after its config passed every phase: the normalized config, the
+ * versions its version policy selects, and notes about what was ignored or inferred.
+ *
+ * @param name model name (its directory name)
+ * @param directory the model directory
+ * @param config the normalized, valid config
+ * @param versions versions to serve, ascending
+ * @param notes things worth logging: unknown config fields ignored, values auto-completed
+ */
+public record ModelDefinition(String name, Path directory, ModelConfig config, List<Long> versions, List<String> notes) {
+
+  public ModelDefinition {
+    versions = List.copyOf(versions);
+    notes = List.copyOf(notes);
+  }
+
+  /** The model file of a version, e.g. {@code repo/m/1/model.onnx}. */
+  public Path modelFile(long version) {
+    return directory.resolve(Long.toString(version)).resolve(config.getDefaultModelFilename());
+  }
+
+  /** The spec of a version. */
+  public ModelSpec spec(long version) {
+    List<TensorSpec> inputs = new ArrayList<>();
+    for (ModelInput input : config.getInputList()) {
+      inputs.add(tensorSpec(input.getName(), input.getDataType(), input.getDimsList()));
+    }
+    List<TensorSpec> outputs = new ArrayList<>();
+    for (ModelOutput output : config.getOutputList()) {
+      outputs.add(tensorSpec(output.getName(), output.getDataType(), output.getDimsList()));
+    }
+    return new ModelSpec(name, Long.toString(version), config.getPlatform(), config.getMaxBatchSize(),
+        inputs, outputs, config);
+  }
+
+  private static TensorSpec tensorSpec(String name, dev.yardmaster.protocol.v2.DataType type, List<Long> dims) {
+    DataType dataType = DataType.fromConfigType(type);
+    if (dataType == null) {
+      throw new IllegalStateException("tensor '" + name + "' data_type: " + type + " (expected: a validated config)");
+    }
+    return new TensorSpec(name, dataType, dims.stream().mapToLong(Long::longValue).toArray());
+  }
+}

@@ -1,0 +1,296 @@
+package dev.yardmaster.backend.repository;
+
+import dev.yardmaster.backend.InferenceException;
+import dev.yardmaster.backend.ModelIndexEntry;
+import dev.yardmaster.backend.ModelManager;
+import dev.yardmaster.backend.ModelRunner;
+import dev.yardmaster.backend.ModelSpec;
+import dev.yardmaster.backend.ModelStats;
+import dev.yardmaster.backend.RunnerFactory;
+import dev.yardmaster.backend.Scheduler;
+import dev.yardmaster.backend.SchedulerFactory;
+import dev.yardmaster.backend.ServedModel;
+import dev.yardmaster.backend.repository.RepositorySnapshot.ModelEntry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the models of a Triton-layout repository ({@code repo/<model>/config.pbtxt},
+ * {@code repo/<model>/<version>/model.onnx}) in this process.
+ *
+ * <p>Requests read only an immutable snapshot swapped through an {@link AtomicReference}; loads and
+ * unloads are serialized among themselves. A reload keeps unchanged versions, opens changed and new
+ * ones before swapping them in, then closes the versions it replaced, whose schedulers finish what
+ * they had accepted (a request that resolved a replaced version just before the swap fails with
+ * UNAVAILABLE {@code ... is not ready: unloaded}; resolving again finds the new one). A model that
+ * fails to load is listed as UNAVAILABLE with its reason and never affects the others; a failed
+ * reload keeps the versions that were serving.
+ */
+public final class RepositoryModelManager implements ModelManager {
+
+  private static final Logger log = LoggerFactory.getLogger(RepositoryModelManager.class);
+  private static final String UNLOADED = "unloaded";
+
+  private final Path repositoryRoot;
+  private final RunnerFactory runnerFactory;
+  private final SchedulerFactory schedulerFactory;
+  private final AtomicReference<RepositorySnapshot> snapshot =
+      new AtomicReference<>(RepositorySnapshot.EMPTY);
+  private final Object writeLock = new Object();
+  private boolean closed; // guarded by writeLock
+
+  /**
+   * Scans the repository and loads the models {@code options} name; failures are recorded in the
+   * index, never thrown.
+   *
+   * @throws InferenceException INVALID_ARGUMENT when the repository is not a directory
+   */
+  public RepositoryModelManager(Path repositoryRoot, RunnerFactory runnerFactory, SchedulerFactory schedulerFactory,
+      RepositoryOptions options) {
+    if (!Files.isDirectory(repositoryRoot)) {
+      throw InferenceException.invalidArgument("model repository: %s (expected: a directory)", repositoryRoot);
+    }
+    this.repositoryRoot = repositoryRoot;
+    this.runnerFactory = runnerFactory;
+    this.schedulerFactory = schedulerFactory;
+    Collection<String> startup = options.loadAll() ? repositoryModels() : new TreeSet<>(options.startupModels());
+    for (String name : startup) {
+      try {
+        load(name);
+      } catch (InferenceException e) {
+        log.warn("model '{}' failed to load: {}", name, e.getMessage());
+      }
+    }
+  }
+
+  @Override
+  public ServedModel resolve(String name, String version) {
+    ModelEntry entry = snapshot.get().models().get(name);
+    if (entry == null) {
+      throw InferenceException.notFound("model '%s' is not found", name);
+    }
+    if (!entry.isReady()) {
+      throw InferenceException.unavailable("model '%s' is not ready: %s", name, entry.reason());
+    }
+    if (version.isEmpty()) {
+      return entry.versions().lastEntry().getValue();
+    }
+    LocalServedModel served = null;
+    try {
+      served = entry.versions().get(Long.parseLong(version));
+    } catch (NumberFormatException e) {
+      // not a version label: not found below
+    }
+    if (served == null) {
+      throw InferenceException.notFound("model '%s' version '%s' is not found", name, version);
+    }
+    return served;
+  }
+
+  @Override
+  public boolean isReady(String name, String version) {
+    try {
+      resolve(name, version);
+      return true;
+    } catch (InferenceException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public List<String> readyVersions(String name) {
+    ModelEntry entry = snapshot.get().models().get(name);
+    return entry == null ? List.of() : entry.versions().keySet().stream().map(String::valueOf).toList();
+  }
+
+  @Override
+  public List<ServedModel> readyModels() {
+    Map<String, ModelEntry> models = snapshot.get().models();
+    List<ServedModel> ready = new ArrayList<>();
+    for (String name : new TreeSet<>(models.keySet())) {
+      ready.addAll(models.get(name).versions().values());
+    }
+    return ready;
+  }
+
+  @Override
+  public List<ModelIndexEntry> index(boolean readyOnly) {
+    Map<String, ModelEntry> models = snapshot.get().models();
+    TreeSet<String> names = new TreeSet<>(models.keySet());
+    if (!readyOnly) {
+      names.addAll(repositoryModels());
+    }
+    List<ModelIndexEntry> rows = new ArrayList<>();
+    for (String name : names) {
+      ModelEntry entry = models.get(name);
+      if (entry != null && entry.isReady()) {
+        for (Long version : entry.versions().keySet()) {
+          rows.add(new ModelIndexEntry(name, version.toString(), ModelIndexEntry.READY, ""));
+        }
+      } else if (!readyOnly) {
+        rows.add(entry == null ? new ModelIndexEntry(name, "", ModelIndexEntry.UNAVAILABLE, "not loaded")
+            : new ModelIndexEntry(name, "", entry.state(), entry.reason()));
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A version whose config and model file are unchanged ({@link ModelConfigLoader#requiresReload})
+   * keeps serving as is, with its stats; changed and new versions are opened before the swap, and
+   * versions no longer selected are closed after it.
+   */
+  @Override
+  public void load(String name) {
+    synchronized (writeLock) {
+      if (closed) {
+        throw InferenceException.unavailable("model '%s' load: manager closed (expected: an open model manager)", name);
+      }
+      Path modelDirectory = modelDirectory(name);
+      ModelEntry previous = snapshot.get().models().get(name);
+      if (previous == null || !previous.isReady()) {
+        snapshot.set(snapshot.get().with(name, ModelEntry.notReady(ModelIndexEntry.LOADING, "loading")));
+      }
+      NavigableMap<Long, LocalServedModel> versions = new TreeMap<>();
+      Map<Long, String> fingerprints = new HashMap<>();
+      List<LocalServedModel> opened = new ArrayList<>();
+      ModelDefinition definition;
+      try {
+        definition = ModelConfigLoader.load(modelDirectory);
+        definition.notes().forEach(note -> log.info("model '{}': {}", name, note));
+        boolean sameConfig = previous != null && previous.isReady()
+            && !ModelConfigLoader.requiresReload(previous.config(), definition.config());
+        for (long version : definition.versions()) {
+          String fingerprint = fingerprint(definition.modelFile(version));
+          LocalServedModel current = previous == null ? null : previous.versions().get(version);
+          if (sameConfig && current != null && fingerprint.equals(previous.fingerprints().get(version))) {
+            versions.put(version, current);
+          } else {
+            LocalServedModel model = open(definition, version);
+            opened.add(model);
+            versions.put(version, model);
+          }
+          fingerprints.put(version, fingerprint);
+        }
+      } catch (RuntimeException e) {
+        opened.forEach(RepositoryModelManager::closeQuietly);
+        InferenceException failure = e instanceof InferenceException inference ? inference
+            : InferenceException.internal("model '%s' failed to load: %s", name, e);
+        if (previous == null || !previous.isReady()) {
+          snapshot.set(snapshot.get().with(name, ModelEntry.unavailable(failure.getMessage())));
+        }
+        throw failure;
+      }
+      snapshot.set(snapshot.get().with(name, ModelEntry.ready(versions, definition.config(), fingerprints)));
+      if (previous != null) {
+        for (LocalServedModel old : previous.versions().values()) {
+          if (!versions.containsValue(old)) {
+            closeQuietly(old);
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void unload(String name) {
+    synchronized (writeLock) {
+      ModelEntry previous = snapshot.get().models().get(name);
+      if (previous == null) {
+        throw InferenceException.notFound("model '%s' is not found", name);
+      }
+      snapshot.set(snapshot.get().with(name, ModelEntry.notReady(ModelIndexEntry.UNLOADING, "unloading")));
+      previous.versions().values().forEach(RepositoryModelManager::closeQuietly);
+      snapshot.set(snapshot.get().with(name, ModelEntry.unavailable(UNLOADED)));
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (writeLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      RepositorySnapshot last = snapshot.getAndSet(RepositorySnapshot.EMPTY);
+      for (ModelEntry entry : last.models().values()) {
+        entry.versions().values().forEach(RepositoryModelManager::closeQuietly);
+      }
+    }
+  }
+
+  /** The repository's model directories (those whose name is a valid model name), sorted. */
+  public List<String> repositoryModels() {
+    try (Stream<Path> children = Files.list(repositoryRoot)) {
+      return children.filter(Files::isDirectory).map(path -> path.getFileName().toString())
+          .filter(name -> !name.startsWith(".")).sorted().toList();
+    } catch (IOException e) {
+      throw InferenceException.internal("model repository %s: %s (expected: a readable directory)", repositoryRoot, e);
+    }
+  }
+
+  private Path modelDirectory(String name) {
+    if (name.isEmpty() || name.startsWith(".") || name.contains("/") || name.contains("\\")) {
+      throw InferenceException.invalidArgument("model name: '%s' (expected: a directory name of the repository)", name);
+    }
+    Path directory = repositoryRoot.resolve(name);
+    if (!Files.isDirectory(directory)) {
+      throw InferenceException.notFound("model '%s' is not found in repository %s", name, repositoryRoot);
+    }
+    return directory;
+  }
+
+  private LocalServedModel open(ModelDefinition definition, long version) {
+    ModelSpec spec = definition.spec(version);
+    ModelRunner runner;
+    try {
+      runner = runnerFactory.open(spec, definition.modelFile(version));
+    } catch (RuntimeException e) {
+      InferenceException cause = InferenceException.from(e);
+      throw new InferenceException(cause.status(),
+          "model '" + definition.name() + "' version " + version + " failed to open: " + cause.getMessage(), e);
+    }
+    try {
+      ModelStats stats = new ModelStats();
+      Scheduler scheduler = schedulerFactory.create(spec, runner, stats);
+      return new LocalServedModel(spec, runner, scheduler, stats);
+    } catch (RuntimeException e) {
+      runner.close();
+      throw e;
+    }
+  }
+
+  /** Size and modification time: enough to tell that a model file was replaced. */
+  private static String fingerprint(Path modelFile) {
+    try {
+      BasicFileAttributes attributes = Files.readAttributes(modelFile, BasicFileAttributes.class);
+      return attributes.size() + "@" + attributes.lastModifiedTime().toMillis();
+    } catch (IOException e) {
+      throw InferenceException.internal("%s: %s (expected: a readable model file)", modelFile, e);
+    }
+  }
+
+  private static void closeQuietly(LocalServedModel model) {
+    try {
+      model.close();
+    } catch (RuntimeException e) {
+      log.warn("model '{}' version {} did not close cleanly", model.spec().name(), model.spec().version(), e);
+    }
+  }
+}
