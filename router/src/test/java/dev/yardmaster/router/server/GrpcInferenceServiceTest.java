@@ -236,15 +236,12 @@ class GrpcInferenceServiceTest {
 
   @Test
   void largeMessagesAreAccepted() {
-    int rows = 8;
-    float[] values = new float[rows * 16];
-    byte[] big = new byte[32 * 1024 * 1024];
+    byte[] big = new byte[8 * 1024 * 1024]; // twice grpc-java's default 4 MiB limit
     ModelInferRequest request = ModelInferRequest.newBuilder().setModelName("echo")
         .addInputs(InferInputTensor.newBuilder().setName("X").setDatatype("UINT8").addShape(big.length))
         .addRawInputContents(ByteString.copyFrom(big))
         .build();
     assertThat(stub.modelInfer(request).getRawOutputContents(0).size()).isEqualTo(big.length);
-    assertThat(values).hasSize(128);
   }
 
   @Test
