@@ -50,6 +50,10 @@ class GracefulStopTest {
             assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
             assertThat(error.getStatus().getDescription()).contains("server: stopping");
           });
+      HttpResponse<String> ready = client.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + server.httpPort() + "/v2/health/ready")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(ready.statusCode()).isEqualTo(400);
       assertThat(stopping).isNotDone();
       assertThat(manager.closed).isFalse();
 
