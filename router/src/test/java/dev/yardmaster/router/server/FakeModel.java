@@ -29,6 +29,7 @@ final class FakeModel implements ServedModel {
   private final ModelStats stats = new ModelStats();
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
+  private volatile boolean throwsSynchronously;
 
   FakeModel(ModelSpec spec, Function<InferRequest, List<Tensor>> compute) {
     this.spec = spec;
@@ -47,8 +48,17 @@ final class FakeModel implements ServedModel {
     return spec;
   }
 
+  /** Makes infer() throw instead of failing its future, breaking the ServedModel contract. */
+  FakeModel throwingSynchronously() {
+    throwsSynchronously = true;
+    return this;
+  }
+
   @Override
   public CompletableFuture<InferResponse> infer(InferRequest request) {
+    if (throwsSynchronously) {
+      throw new IllegalStateException("faulty model broke its contract");
+    }
     inFlight.incrementAndGet();
     return gate.thenApplyAsync(ignored -> {
       try {
@@ -120,6 +130,13 @@ final class FakeModel implements ServedModel {
     List<TensorSpec> tensors = List.of(new TensorSpec("INPUT0", DataType.BYTES, new long[] {-1}));
     List<TensorSpec> outputs = List.of(new TensorSpec("INPUT0", DataType.BYTES, new long[] {-1}));
     return new FakeModel(spec(name, version, 0, tensors, outputs), InferRequest::inputs);
+  }
+
+  /** faulty: fails every request with a non-inference exception. */
+  static FakeModel faulty(String version) {
+    return new FakeModel(spec("faulty", version, 0, List.of(), List.of()), request -> {
+      throw new ArithmeticException("faulty model divided by zero");
+    });
   }
 
   private static Tensor input(InferRequest request, String name) {

@@ -22,12 +22,13 @@ final class FakeModelManager implements ModelManager {
   private final Map<String, String> unloaded = new ConcurrentHashMap<>();
   volatile boolean closed;
 
-  /** add_sub v1, echo v1 and v2, slow v1. */
+  /** add_sub v1, echo v1 and v2, slow v1, faulty v1 (fails asynchronously) and v2 (throws). */
   static FakeModelManager standard() {
     FakeModelManager manager = new FakeModelManager();
     manager.add(FakeModel.addSub("1"));
     manager.add(FakeModel.echo("echo", "1"), FakeModel.echo("echo", "2"));
     manager.add(FakeModel.echo("slow", "1"));
+    manager.add(FakeModel.faulty("1"), FakeModel.faulty("2").throwingSynchronously());
     return manager;
   }
 

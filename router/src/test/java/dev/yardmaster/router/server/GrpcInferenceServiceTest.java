@@ -227,6 +227,18 @@ class GrpcInferenceServiceTest {
   }
 
   @Test
+  void faultyModelsFailTheirOwnRequestsOnly() {
+    ModelInferRequest.Builder request = ModelInferRequest.newBuilder().setModelName("faulty")
+        .addInputs(InferInputTensor.newBuilder().setName("X").setDatatype("UINT8").addShape(1))
+        .addRawInputContents(ByteString.copyFrom(new byte[1]));
+    assertGrpcError(() -> stub.modelInfer(request.setModelVersion("1").build()),
+        Status.Code.INTERNAL, "divided by zero");
+    assertGrpcError(() -> stub.modelInfer(request.setModelVersion("2").build()),
+        Status.Code.INTERNAL, "broke its contract");
+    assertThat(stub.modelInfer(addSub("after", 1, 1)).getId()).isEqualTo("after");
+  }
+
+  @Test
   void parametersComeBack() {
     ModelInferRequest request = addSub("p", 1, 1).toBuilder()
         .putParameters("tag", InferParameter.newBuilder().setStringParam("blue").build())

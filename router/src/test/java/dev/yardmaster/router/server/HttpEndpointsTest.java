@@ -201,6 +201,27 @@ class HttpEndpointsTest {
   }
 
   @Test
+  void faultyModelIs500AndLargeBodiesDecodeOffTheEventLoop() throws Exception {
+    HttpResponse<String> failed = post("/v2/models/faulty/versions/2/infer",
+        "{\"inputs\":[{\"name\":\"X\",\"shape\":[1],\"datatype\":\"INT32\",\"data\":[1]}]}");
+    assertThat(failed.statusCode()).isEqualTo(500);
+    assertThat(json(failed).get("error").asText()).contains("broke its contract");
+
+    int count = 100_000;
+    StringBuilder data = new StringBuilder("[0");
+    for (int i = 1; i < count; i++) {
+      data.append(',').append(i);
+    }
+    data.append(']');
+    HttpResponse<String> large = post("/v2/models/echo/infer", "{\"inputs\":[{\"name\":\"X\",\"shape\":["
+        + count + "],\"datatype\":\"INT64\",\"data\":" + data + "}]}");
+    assertThat(large.statusCode()).isEqualTo(200);
+    JsonNode values = json(large).get("outputs").get(0).get("data");
+    assertThat(values).hasSize(count);
+    assertThat(values.get(count - 1).asLong()).isEqualTo(count - 1);
+  }
+
+  @Test
   void repositoryIndexLoadUnload() throws Exception {
     assertThat(post("/v2/repository/models/slow/unload", "").statusCode()).isEqualTo(200);
     assertThat(get("/v2/models/slow/ready").statusCode()).isEqualTo(400);

@@ -30,6 +30,7 @@ import java.util.function.Supplier;
 public final class KServeHttpService {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final int EVENT_LOOP_DECODE_LIMIT_BYTES = 64 * 1024;
   private static final JsonFormat.Printer CONFIG_PRINTER = JsonFormat.printer().preservingProtoFieldNames();
 
   private final ServingCore core;
@@ -75,8 +76,13 @@ public final class KServeHttpService {
     String model = model(ctx);
     String version = version(ctx);
     CompletableFuture<HttpResponse> response = req.aggregate().thenCompose(body -> {
-      InferRequest request = JsonRequestDecoder.decode(model, version, body.content().toInputStream(), arrivalNanos);
-      return core.infer(request).thenApply(result -> ok(JsonWriter.inferResponse(result)));
+      Supplier<InferRequest> decode =
+          () -> JsonRequestDecoder.decode(model, version, body.content().toInputStream(), arrivalNanos);
+      // parsing a large JSON body takes milliseconds: keep it off the event loop
+      CompletableFuture<InferRequest> request = body.content().length() > EVENT_LOOP_DECODE_LIMIT_BYTES
+          ? CompletableFuture.supplyAsync(decode, ctx.blockingTaskExecutor())
+          : CompletableFuture.completedFuture(decode.get());
+      return request.thenCompose(core::infer).thenApply(result -> ok(JsonWriter.inferResponse(result)));
     }).exceptionally(KServeHttpService::error);
     return HttpResponse.of(response);
   }
