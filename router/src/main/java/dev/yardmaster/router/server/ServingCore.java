@@ -7,7 +7,9 @@ import dev.yardmaster.backend.ModelIndexEntry;
 import dev.yardmaster.backend.ModelManager;
 import dev.yardmaster.backend.ServedModel;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -23,6 +25,7 @@ public final class ServingCore {
   private final ModelManager manager;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
+  private final Set<Runnable> stopListeners = ConcurrentHashMap.newKeySet();
   private volatile boolean accepting = true;
 
   public ServingCore(ModelManager manager) {
@@ -103,5 +106,25 @@ public final class ServingCore {
       drained.complete(null);
     }
     return drained;
+  }
+
+  /**
+   * Registers something to end once the accepted inferences have drained, e.g. an open
+   * inference stream that would otherwise hold the listener open until the stop timeout.
+   */
+  public void addStopListener(Runnable listener) {
+    stopListeners.add(listener);
+  }
+
+  public void removeStopListener(Runnable listener) {
+    stopListeners.remove(listener);
+  }
+
+  /** Runs the stop listeners; called after draining, before the listeners close. */
+  void runStopListeners() {
+    for (Runnable listener : List.copyOf(stopListeners)) {
+      listener.run();
+    }
+    stopListeners.clear();
   }
 }

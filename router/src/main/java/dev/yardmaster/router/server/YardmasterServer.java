@@ -143,6 +143,7 @@ public final class YardmasterServer implements AutoCloseable {
     } catch (ExecutionException impossible) {
       throw new IllegalStateException(impossible);
     }
+    core.runStopListeners();
     long drainedNanos = System.nanoTime();
     CompletableFuture.allOf(http.stop(), grpc.stop(), metrics.stop()).join();
     long closedNanos = System.nanoTime();

@@ -12,6 +12,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import dev.yardmaster.protocol.v2.ModelStreamInferResponse;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -67,6 +69,48 @@ class GracefulStopTest {
       assertThat(httpResponse.body()).contains("\"data\":[5]");
       stopping.get(10, TimeUnit.SECONDS);
       assertThat(manager.closed).isTrue();
+    } finally {
+      channel.shutdownNow();
+      server.stop();
+    }
+  }
+
+  @Test
+  void stopEndsOpenStreamsAfterAnsweringThem() throws Exception {
+    FakeModelManager manager = FakeModelManager.standard();
+    YardmasterServer server = YardmasterServer.builder(manager).httpPort(0).grpcPort(0).metricsPort(0).build().start();
+    ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
+    try {
+      java.util.List<ModelStreamInferResponse> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+      CompletableFuture<Void> ended = new CompletableFuture<>();
+      StreamObserver<ModelInferRequest> requests = GRPCInferenceServiceGrpc.newStub(channel)
+          .modelStreamInfer(new StreamObserver<>() {
+            @Override
+            public void onNext(ModelStreamInferResponse value) {
+              answers.add(value);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+              ended.completeExceptionally(error);
+            }
+
+            @Override
+            public void onCompleted() {
+              ended.complete(null);
+            }
+          });
+      requests.onNext(GrpcInferenceServiceTest.addSub("open", 1, 2));
+      awaitTrue(() -> answers.size() == 1);
+
+      long startNanos = System.nanoTime();
+      server.stop();
+
+      assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos)).isLessThan(8);
+      assertThatThrownBy(() -> ended.get(5, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(StatusRuntimeException.class)
+          .hasMessageContaining("UNAVAILABLE");
+      assertThat(answers.get(0).getInferResponse().getId()).isEqualTo("open");
     } finally {
       channel.shutdownNow();
       server.stop();

@@ -122,7 +122,7 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
 
   @Override
   public StreamObserver<ModelInferRequest> modelStreamInfer(StreamObserver<ModelStreamInferResponse> observer) {
-    return new StreamInferObserver(this::infer, observer);
+    return StreamInferObserver.open(core, this::infer, observer);
   }
 
   /** Decodes, schedules and encodes one request; never throws. */

@@ -4,6 +4,8 @@ import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
 import dev.yardmaster.protocol.v2.ModelStreamInferResponse;
+import dev.yardmaster.router.server.ServingCore;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,20 +14,34 @@ import java.util.function.Function;
 /**
  * One {@code ModelStreamInfer} call, as Triton answers it: every request gets one response in
  * completion order; a failed request is answered with {@code error_message} (and its id) and the
- * stream goes on. The stream completes once the client half-closed and every answer was sent.
+ * stream goes on. The stream completes once the client half-closed and every answer was sent; a
+ * server stop ends it with UNAVAILABLE after the accepted requests were answered.
  */
 final class StreamInferObserver implements StreamObserver<ModelInferRequest> {
 
+  private final ServingCore core;
   private final Function<ModelInferRequest, CompletableFuture<ModelInferResponse>> infer;
   private final StreamObserver<ModelStreamInferResponse> responses;
+  private final Runnable stopListener = this::endForStop;
   /** Requests not yet answered, plus one for the open request side. */
   private final AtomicInteger pending = new AtomicInteger(1);
-  private volatile boolean cancelled;
+  /** Guarded by this: the response side was completed, failed or cancelled. */
+  private boolean ended;
 
-  StreamInferObserver(Function<ModelInferRequest, CompletableFuture<ModelInferResponse>> infer,
+  private StreamInferObserver(ServingCore core,
+      Function<ModelInferRequest, CompletableFuture<ModelInferResponse>> infer,
       StreamObserver<ModelStreamInferResponse> responses) {
+    this.core = core;
     this.infer = infer;
     this.responses = responses;
+  }
+
+  static StreamInferObserver open(ServingCore core,
+      Function<ModelInferRequest, CompletableFuture<ModelInferResponse>> infer,
+      StreamObserver<ModelStreamInferResponse> responses) {
+    StreamInferObserver observer = new StreamInferObserver(core, infer, responses);
+    core.addStopListener(observer.stopListener);
+    return observer;
   }
 
   @Override
@@ -49,30 +65,44 @@ final class StreamInferObserver implements StreamObserver<ModelInferRequest> {
     });
   }
 
-  private void send(ModelStreamInferResponse answer) {
-    if (cancelled) {
+  private synchronized void send(ModelStreamInferResponse answer) {
+    if (ended) {
       return;
     }
-    synchronized (this) {
-      try {
-        responses.onNext(answer);
-      } catch (RuntimeException closed) {
-        cancelled = true; // the client went away; the remaining answers have no reader
-      }
+    try {
+      responses.onNext(answer);
+    } catch (RuntimeException closed) {
+      end(); // the client went away; the remaining answers have no reader
     }
   }
 
   private void finishOne() {
-    if (pending.decrementAndGet() == 0 && !cancelled) {
+    if (pending.decrementAndGet() == 0) {
       synchronized (this) {
-        responses.onCompleted();
+        if (!ended) {
+          end();
+          responses.onCompleted();
+        }
       }
     }
   }
 
+  private synchronized void endForStop() {
+    if (!ended) {
+      end();
+      responses.onError(Status.UNAVAILABLE.withDescription("server: stopping (expected: a running server)")
+          .asRuntimeException());
+    }
+  }
+
+  private void end() {
+    ended = true;
+    core.removeStopListener(stopListener);
+  }
+
   @Override
-  public void onError(Throwable error) {
-    cancelled = true;
+  public synchronized void onError(Throwable error) {
+    end(); // cancelled by the client
   }
 
   @Override
