@@ -52,7 +52,7 @@ public final class ProtoTensorCodec {
     for (int i = 0; i < inputCount; i++) {
       InferInputTensor input = message.getInputs(i);
       DataType dataType = dataType(input.getName(), input.getDatatype());
-      long[] shape = shape(input.getName(), input.getShapeList().size(), input);
+      long[] shape = shape(input.getName(), input.getShapeCount(), input);
       if (rawCount > 0) {
         if (input.hasContents()) {
           throw InferenceException.invalidArgument(

@@ -104,6 +104,7 @@ class HttpEndpointsTest {
     assertThat(stats.get("inference_stats").get("queue").get("ns").asLong()).isPositive();
     assertThat(stats.get("batch_stats").get(0).get("batch_size").asInt()).isEqualTo(1);
     assertThat(get("/v2/models/add_sub/versions/1/stats").statusCode()).isEqualTo(200);
+    assertThat(json(get("/v2/models/stats")).get("model_stats")).hasSize(manager.readyModels().size());
   }
 
   @Test

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -51,6 +52,9 @@ public final class KServeHttpService {
     server.route().get("/v2/health/ready").build(status(core::ready));
     server.route().get("/v2").build((ctx, req) -> json(() -> JsonWriter.serverMetadata(ModelProtos.serverMetadata())));
 
+    // all models' statistics, as Triton; the exact path wins over /v2/models/{model}
+    server.route().get("/v2/models/stats").build((ctx, req) -> json(() ->
+        JsonWriter.statistics(ModelProtos.statistics(manager, "", ""))));
     for (String base : new String[] {"/v2/models/{model}", "/v2/models/{model}/versions/{version}"}) {
       server.route().get(base).build((ctx, req) -> json(() ->
           JsonWriter.modelMetadata(ModelProtos.modelMetadata(manager, model(ctx), version(ctx)))));
@@ -108,10 +112,10 @@ public final class KServeHttpService {
     return node != null && node.path("ready").asBoolean(false);
   }
 
-  private static HttpService status(Supplier<Boolean> check) {
+  private static HttpService status(BooleanSupplier check) {
     return (ctx, req) -> {
       try {
-        return HttpResponse.of(check.get() ? HttpStatus.OK : HttpStatus.BAD_REQUEST, MediaType.PLAIN_TEXT_UTF_8, "");
+        return HttpResponse.of(check.getAsBoolean() ? HttpStatus.OK : HttpStatus.BAD_REQUEST, MediaType.PLAIN_TEXT_UTF_8, "");
       } catch (RuntimeException failure) {
         return error(failure);
       }
