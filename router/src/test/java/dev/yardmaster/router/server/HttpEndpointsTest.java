@@ -95,6 +95,8 @@ class HttpEndpointsTest {
     JsonNode config = json(get("/v2/models/add_sub/config"));
     assertThat(config.get("name").asText()).isEqualTo("add_sub");
     assertThat(config.get("max_batch_size").asInt()).isEqualTo(8);
+    assertThat(config.get("input").get(0).toString())
+        .isEqualTo("{\"name\":\"INPUT0\",\"data_type\":\"TYPE_FP32\",\"dims\":[16]}");
     assertThat(get("/v2/models/add_sub/versions/1/config").statusCode()).isEqualTo(200);
 
     post("/v2/models/add_sub/infer", addSubBody("for-stats", ""));

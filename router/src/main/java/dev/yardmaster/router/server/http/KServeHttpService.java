@@ -2,8 +2,6 @@ package dev.yardmaster.router.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
@@ -17,7 +15,6 @@ import dev.yardmaster.backend.ModelManager;
 import dev.yardmaster.router.server.ModelProtos;
 import dev.yardmaster.router.server.ServingCore;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
@@ -32,7 +29,6 @@ public final class KServeHttpService {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final int EVENT_LOOP_DECODE_LIMIT_BYTES = 64 * 1024;
-  private static final JsonFormat.Printer CONFIG_PRINTER = JsonFormat.printer().preservingProtoFieldNames();
 
   private final ServingCore core;
   private final ModelManager manager;
@@ -92,11 +88,7 @@ public final class KServeHttpService {
   }
 
   private byte[] config(String model, String version) {
-    try {
-      return CONFIG_PRINTER.print(manager.resolve(model, version).spec().config()).getBytes(StandardCharsets.UTF_8);
-    } catch (InvalidProtocolBufferException e) {
-      throw InferenceException.internal("model '%s' config: not printable as JSON, %s", model, e.getMessage());
-    }
+    return ProtoJson.toJson(manager.resolve(model, version).spec().config());
   }
 
   private static boolean readyOnly(AggregatedHttpRequest body) {
