@@ -195,6 +195,17 @@ class HttpEndpointsTest {
   }
 
   @Test
+  void unknownPathsAndMethodsAnswerErrorJson() throws Exception {
+    HttpResponse<String> unknown = get("/v2/nothing/here");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(json(unknown).get("error").asText()).isEqualTo(
+        "GET /v2/nothing/here: no such endpoint (expected: a KServe v2 path, e.g. /v2/models/{model}/infer)");
+    HttpResponse<String> wrongMethod = get("/v2/models/add_sub/infer");
+    assertThat(wrongMethod.statusCode()).isEqualTo(405);
+    assertThat(json(wrongMethod).get("error").asText()).contains("method not allowed");
+  }
+
+  @Test
   void modelValidationErrorsAre400() throws Exception {
     String body = "{\"inputs\":[{\"name\":\"INPUT0\",\"shape\":[1,16],\"datatype\":\"INT32\",\"data\":"
         + "[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]}]}";

@@ -44,6 +44,7 @@ public final class KServeHttpService {
   }
 
   private void bindTo(ServerBuilder server) {
+    server.errorHandler(new JsonErrorHandler());
     server.route().get("/v2/health/live").build(status(core::live));
     server.route().get("/v2/health/ready").build(status(core::ready));
     server.route().get("/v2").build((ctx, req) -> json(() -> JsonWriter.serverMetadata(ModelProtos.serverMetadata())));
