@@ -1,0 +1,220 @@
+package dev.yardmaster.protocol;
+
+import com.google.protobuf.UnsafeByteOperations;
+import dev.yardmaster.backend.InferRequest;
+import dev.yardmaster.backend.InferResponse;
+import dev.yardmaster.backend.InferenceException;
+import dev.yardmaster.protocol.v2.InferParameter;
+import dev.yardmaster.protocol.v2.ModelInferRequest;
+import dev.yardmaster.protocol.v2.ModelInferRequest.InferInputTensor;
+import dev.yardmaster.protocol.v2.ModelInferResponse;
+import dev.yardmaster.protocol.v2.ModelInferResponse.InferOutputTensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Converts KServe v2 gRPC messages to and from {@link InferRequest} / {@link InferResponse}.
+ *
+ * <p>Raw inputs ({@code raw_input_contents}) are wrapped without copying; typed {@code contents}
+ * are packed into little-endian bytes with primitive loops. Responses carry raw outputs (what
+ * Triton clients expect) unless the client itself sent typed contents.
+ */
+public final class ProtoTensorCodec {
+
+  /** Request parameter that sets the batcher priority level, as in Triton. */
+  public static final String PRIORITY_PARAMETER = "priority";
+  /** Request parameter that sets the queue timeout in microseconds, as in Triton. */
+  public static final String TIMEOUT_PARAMETER = "timeout";
+
+  private static final String ALLOWED_TYPES = Arrays.toString(DataType.values());
+
+  private ProtoTensorCodec() {}
+
+  /**
+   * Decodes a request.
+   *
+   * @throws InferenceException INVALID_ARGUMENT naming the tensor or field when the message is
+   *     inconsistent (unknown datatype, raw and typed contents mixed, raw count mismatch)
+   */
+  public static InferRequest toInferRequest(ModelInferRequest message, long arrivalNanos) {
+    int inputCount = message.getInputsCount();
+    int rawCount = message.getRawInputContentsCount();
+    if (rawCount > 0 && rawCount != inputCount) {
+      throw InferenceException.invalidArgument(
+          "raw_input_contents: %d entries (expected: %d, one per input)", rawCount, inputCount);
+    }
+    List<Tensor> inputs = new ArrayList<>(inputCount);
+    for (int i = 0; i < inputCount; i++) {
+      InferInputTensor input = message.getInputs(i);
+      DataType dataType = dataType(input.getName(), input.getDatatype());
+      long[] shape = shape(input.getName(), input.getShapeCount(), input);
+      if (rawCount > 0) {
+        if (input.hasContents()) {
+          throw InferenceException.invalidArgument(
+              "input '%s' contents: set together with raw_input_contents (expected: one of them)",
+              input.getName());
+        }
+        ByteBuffer data = message.getRawInputContents(i).asReadOnlyByteBuffer();
+        inputs.add(Tensor.of(input.getName(), dataType, shape, data));
+      } else {
+        inputs.add(Tensor.of(input.getName(), dataType, shape,
+            TypedContents.pack(input.getName(), dataType, shape, input.getContents())));
+      }
+    }
+    List<String> requestedOutputs = new ArrayList<>(message.getOutputsCount());
+    for (int i = 0; i < message.getOutputsCount(); i++) {
+      requestedOutputs.add(message.getOutputs(i).getName());
+    }
+    Map<String, Object> parameters = fromProto(message.getParametersMap());
+    int priority = (int) longParameter(message, PRIORITY_PARAMETER);
+    long timeoutMicros = longParameter(message, TIMEOUT_PARAMETER);
+    return new InferRequest(message.getModelName(), message.getModelVersion(), message.getId(),
+        inputs, requestedOutputs, parameters, priority, timeoutMicros, arrivalNanos);
+  }
+
+  /**
+   * Whether the response to this request should carry raw outputs: yes unless the client sent
+   * its inputs as typed contents.
+   */
+  public static boolean wantsRawOutputs(ModelInferRequest message) {
+    if (message.getRawInputContentsCount() > 0) {
+      return true;
+    }
+    for (int i = 0; i < message.getInputsCount(); i++) {
+      if (message.getInputs(i).hasContents()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Encodes a response. With {@code rawOutputs} each output's bytes go to
+   * {@code raw_output_contents} without copying; otherwise into typed contents (FP16 and BF16,
+   * which have no typed field, force raw outputs for the whole response).
+   */
+  public static ModelInferResponse toModelInferResponse(InferResponse response, boolean rawOutputs) {
+    boolean raw = rawOutputs;
+    for (Tensor output : response.outputs()) {
+      if (!TypedContents.hasTypedField(output.dataType())) {
+        raw = true;
+      }
+    }
+    ModelInferResponse.Builder builder = ModelInferResponse.newBuilder()
+        .setModelName(response.modelName())
+        .setModelVersion(response.modelVersion())
+        .setId(response.id())
+        .putAllParameters(toProto(response.parameters()));
+    for (Tensor output : response.outputs()) {
+      InferOutputTensor.Builder tensor = builder.addOutputsBuilder()
+          .setName(output.name())
+          .setDatatype(output.dataType().wireName());
+      for (int d = 0; d < output.rank(); d++) {
+        tensor.addShape(output.dim(d));
+      }
+      if (raw) {
+        builder.addRawOutputContents(UnsafeByteOperations.unsafeWrap(output.data()));
+      } else {
+        tensor.setContents(TypedContents.unpack(output));
+      }
+    }
+    return builder.build();
+  }
+
+  /** The datatype named on the wire, or INVALID_ARGUMENT naming the tensor and allowed types. */
+  public static DataType dataType(String tensorName, String wireName) {
+    DataType dataType = DataType.fromWireName(wireName);
+    if (dataType == null) {
+      throw InferenceException.invalidArgument(
+          "input '%s' datatype: %s (expected: one of %s)", tensorName, wireName, ALLOWED_TYPES);
+    }
+    return dataType;
+  }
+
+  /** Parameters as plain values: Boolean, Long, Double or String. */
+  public static Map<String, Object> fromProto(Map<String, InferParameter> parameters) {
+    if (parameters.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Object> values = new HashMap<>(parameters.size() * 2);
+    parameters.forEach((key, parameter) -> {
+      Object value = switch (parameter.getParameterChoiceCase()) {
+        case BOOL_PARAM -> parameter.getBoolParam();
+        case INT64_PARAM -> parameter.getInt64Param();
+        case UINT64_PARAM -> parameter.getUint64Param();
+        case DOUBLE_PARAM -> parameter.getDoubleParam();
+        case STRING_PARAM -> parameter.getStringParam();
+        case PARAMETERCHOICE_NOT_SET -> null;
+      };
+      if (value != null) {
+        values.put(key, value);
+      }
+    });
+    return values;
+  }
+
+  /** Plain values as parameters; numbers without a fraction become int64, others their string. */
+  public static Map<String, InferParameter> toProto(Map<String, Object> parameters) {
+    if (parameters.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, InferParameter> values = new HashMap<>(parameters.size() * 2);
+    parameters.forEach((key, value) -> values.put(key, toProto(value)));
+    return values;
+  }
+
+  private static InferParameter toProto(Object value) {
+    InferParameter.Builder builder = InferParameter.newBuilder();
+    if (value instanceof Boolean bool) {
+      builder.setBoolParam(bool);
+    } else if (value instanceof Long || value instanceof Integer || value instanceof Short
+        || value instanceof Byte) {
+      builder.setInt64Param(((Number) value).longValue());
+    } else if (value instanceof Number number) {
+      builder.setDoubleParam(number.doubleValue());
+    } else {
+      builder.setStringParam(String.valueOf(value));
+    }
+    return builder.build();
+  }
+
+  private static long[] shape(String name, int rank, InferInputTensor input) {
+    long[] shape = new long[rank];
+    for (int d = 0; d < rank; d++) {
+      long dim = input.getShape(d);
+      if (dim < 0) {
+        throw InferenceException.invalidArgument(
+            "input '%s' shape: %s (expected: dimensions >= 0)", name, input.getShapeList());
+      }
+      shape[d] = dim;
+    }
+    return shape;
+  }
+
+  private static long longParameter(ModelInferRequest message, String key) {
+    InferParameter parameter = message.getParametersMap().get(key);
+    if (parameter == null) {
+      return 0;
+    }
+    return switch (parameter.getParameterChoiceCase()) {
+      case INT64_PARAM -> parameter.getInt64Param();
+      case UINT64_PARAM -> parameter.getUint64Param();
+      default -> throw InferenceException.invalidArgument(
+          "parameter '%s': %s (expected: an int64 value)", key, parameter.getParameterChoiceCase());
+    };
+  }
+
+  /** A little-endian buffer of the given size. */
+  static ByteBuffer allocate(long bytes, String name) {
+    if (bytes > Integer.MAX_VALUE) {
+      throw InferenceException.invalidArgument(
+          "input '%s' byte size: %d (expected: <= %d)", name, bytes, Integer.MAX_VALUE);
+    }
+    return ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+  }
+}

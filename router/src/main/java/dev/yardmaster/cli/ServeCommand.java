@@ -1,0 +1,60 @@
+package dev.yardmaster.cli;
+
+import dev.yardmaster.backend.ModelManager;
+import dev.yardmaster.router.server.YardmasterServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code yardmaster serve}: serves a model repository over KServe v2 HTTP/gRPC with Triton metrics. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = "Serve a Triton-layout model repository (KServe v2 HTTP/JSON, gRPC, Prometheus metrics).")
+public final class ServeCommand implements Callable<Integer> {
+
+  @Option(names = "--model-repository", required = true, paramLabel = "DIR",
+      description = "Triton-layout repository: DIR/<model>/config.pbtxt and DIR/<model>/<version>/model.onnx.")
+  Path modelRepository;
+
+  @Option(names = "--http-port", defaultValue = "8000", description = "HTTP/JSON port (default: ${DEFAULT-VALUE}; 0 picks one).")
+  int httpPort;
+
+  @Option(names = "--grpc-port", defaultValue = "8001", description = "gRPC port (default: ${DEFAULT-VALUE}; 0 picks one).")
+  int grpcPort;
+
+  @Option(names = "--metrics-port", defaultValue = "8002", description = "Prometheus port (default: ${DEFAULT-VALUE}; 0 picks one).")
+  int metricsPort;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (!Files.isDirectory(modelRepository)) {
+      System.err.println("--model-repository: " + modelRepository + " (expected: an existing directory)");
+      return Main.EXIT_USAGE;
+    }
+    ModelManager manager = ModelManagers.forRepository(modelRepository);
+    YardmasterServer server;
+    try {
+      server = YardmasterServer.builder(manager)
+          .httpPort(httpPort).grpcPort(grpcPort).metricsPort(metricsPort)
+          .build()
+          .start();
+    } catch (RuntimeException failure) {
+      manager.close();
+      System.err.println("serve: " + failure.getMessage());
+      return Main.EXIT_FAILURE;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.stop();
+      stopped.countDown();
+    }, "yardmaster-shutdown"));
+    System.err.printf("yardmaster serving %s: http %d, grpc %d, metrics %d%n",
+        modelRepository, server.httpPort(), server.grpcPort(), server.metricsPort());
+    stopped.await();
+    return Main.EXIT_OK;
+  }
+}

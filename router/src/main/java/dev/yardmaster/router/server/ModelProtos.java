@@ -1,0 +1,138 @@
+package dev.yardmaster.router.server;
+
+import dev.yardmaster.backend.InferenceException;
+import dev.yardmaster.backend.ModelIndexEntry;
+import dev.yardmaster.backend.ModelManager;
+import dev.yardmaster.backend.ModelSpec;
+import dev.yardmaster.backend.ModelStats;
+import dev.yardmaster.backend.ServedModel;
+import dev.yardmaster.backend.TensorSpec;
+import dev.yardmaster.protocol.v2.InferBatchStatistics;
+import dev.yardmaster.protocol.v2.InferStatistics;
+import dev.yardmaster.protocol.v2.ModelMetadataResponse;
+import dev.yardmaster.protocol.v2.ModelStatistics;
+import dev.yardmaster.protocol.v2.ModelStatisticsResponse;
+import dev.yardmaster.protocol.v2.RepositoryIndexResponse;
+import dev.yardmaster.protocol.v2.ServerMetadataResponse;
+import dev.yardmaster.protocol.v2.StatisticDuration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Builds the metadata, statistics and index messages both front ends answer with (the HTTP side
+ * renders the same messages as JSON), so the two can never disagree.
+ */
+public final class ModelProtos {
+
+  /** The server name in metadata responses. */
+  public static final String SERVER_NAME = "yardmaster";
+  /** The server version in metadata responses. */
+  public static final String SERVER_VERSION = "0.1.0";
+  /**
+   * The KServe/Triton protocol extensions this server really implements. Not listed: binary
+   * tensor data over HTTP, shared memory, sequence batching, classification, trace, logging.
+   */
+  public static final List<String> EXTENSIONS =
+      List.of("model_repository", "model_configuration", "statistics", "parameters");
+
+  private ModelProtos() {}
+
+  public static ServerMetadataResponse serverMetadata() {
+    return ServerMetadataResponse.newBuilder()
+        .setName(SERVER_NAME).setVersion(SERVER_VERSION).addAllExtensions(EXTENSIONS).build();
+  }
+
+  /** Metadata of a model (the version "" picks the preferred one), shapes with a -1 batch dim. */
+  public static ModelMetadataResponse modelMetadata(ModelManager manager, String name, String version) {
+    ModelSpec spec = manager.resolve(name, version).spec();
+    ModelMetadataResponse.Builder builder = ModelMetadataResponse.newBuilder()
+        .setName(spec.name())
+        .addAllVersions(manager.readyVersions(name))
+        .setPlatform(spec.platform());
+    for (TensorSpec input : spec.inputs()) {
+      builder.addInputs(tensorMetadata(input, spec.batched()));
+    }
+    for (TensorSpec output : spec.outputs()) {
+      builder.addOutputs(tensorMetadata(output, spec.batched()));
+    }
+    return builder.build();
+  }
+
+  private static ModelMetadataResponse.TensorMetadata tensorMetadata(TensorSpec tensor, boolean batched) {
+    ModelMetadataResponse.TensorMetadata.Builder builder = ModelMetadataResponse.TensorMetadata.newBuilder()
+        .setName(tensor.name()).setDatatype(tensor.dataType().wireName());
+    for (long dim : tensor.shape(batched)) {
+      builder.addShape(dim);
+    }
+    return builder.build();
+  }
+
+  /**
+   * Statistics with Triton's selection rules: no name means every ready model, no version every
+   * ready version of the named model.
+   *
+   * @throws InferenceException NOT_FOUND / UNAVAILABLE for an unknown or unready model
+   */
+  public static ModelStatisticsResponse statistics(ModelManager manager, String name, String version) {
+    List<ServedModel> models = new ArrayList<>();
+    if (name.isEmpty()) {
+      models.addAll(manager.readyModels());
+    } else if (!version.isEmpty()) {
+      models.add(manager.resolve(name, version));
+    } else {
+      List<String> versions = manager.readyVersions(name);
+      if (versions.isEmpty()) {
+        models.add(manager.resolve(name, version)); // throws the manager's own NOT_FOUND/UNAVAILABLE
+      }
+      for (String each : versions) {
+        models.add(manager.resolve(name, each));
+      }
+    }
+    ModelStatisticsResponse.Builder response = ModelStatisticsResponse.newBuilder();
+    for (ServedModel model : models) {
+      response.addModelStats(statistics(model.spec(), model.stats()));
+    }
+    return response.build();
+  }
+
+  public static ModelStatistics statistics(ModelSpec spec, ModelStats stats) {
+    ModelStatistics.Builder builder = ModelStatistics.newBuilder()
+        .setName(spec.name())
+        .setVersion(spec.version())
+        .setLastInference(stats.lastInferenceMillis())
+        .setInferenceCount(stats.inferenceCount())
+        .setExecutionCount(stats.executionCount())
+        .setInferenceStats(InferStatistics.newBuilder()
+            .setSuccess(duration(stats.success()))
+            .setFail(duration(stats.fail()))
+            .setQueue(duration(stats.queue()))
+            .setComputeInput(duration(stats.computeInput()))
+            .setComputeInfer(duration(stats.computeInfer()))
+            .setComputeOutput(duration(stats.computeOutput()))
+            .setCacheHit(StatisticDuration.getDefaultInstance())
+            .setCacheMiss(StatisticDuration.getDefaultInstance()));
+    Map<Integer, ModelStats.BatchStats> bySize = new TreeMap<>(stats.batchStats());
+    bySize.forEach((batchSize, batch) -> builder.addBatchStats(InferBatchStatistics.newBuilder()
+        .setBatchSize(batchSize)
+        .setComputeInput(duration(batch.computeInput()))
+        .setComputeInfer(duration(batch.computeInfer()))
+        .setComputeOutput(duration(batch.computeOutput()))));
+    return builder.build();
+  }
+
+  private static StatisticDuration duration(ModelStats.Duration duration) {
+    return StatisticDuration.newBuilder().setCount(duration.count()).setNs(duration.nanos()).build();
+  }
+
+  public static RepositoryIndexResponse index(ModelManager manager, boolean readyOnly) {
+    RepositoryIndexResponse.Builder response = RepositoryIndexResponse.newBuilder();
+    for (ModelIndexEntry entry : manager.index(readyOnly)) {
+      response.addModels(RepositoryIndexResponse.ModelIndex.newBuilder()
+          .setName(entry.name()).setVersion(entry.version())
+          .setState(entry.state()).setReason(entry.reason()));
+    }
+    return response.build();
+  }
+}

@@ -1,0 +1,130 @@
+package dev.yardmaster.router.server;
+
+import dev.yardmaster.backend.InferRequest;
+import dev.yardmaster.backend.InferResponse;
+import dev.yardmaster.backend.InferenceException;
+import dev.yardmaster.backend.ModelIndexEntry;
+import dev.yardmaster.backend.ModelManager;
+import dev.yardmaster.backend.ServedModel;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the gRPC and HTTP front ends share: the model manager, server readiness, and the count of
+ * in-flight inferences that a graceful stop waits for. Once stopping, new inferences are refused
+ * with UNAVAILABLE while those already accepted finish.
+ */
+public final class ServingCore {
+
+  /** The index reason Triton gives a model that was unloaded on purpose. */
+  private static final String UNLOADED_REASON = "unloaded";
+
+  private final ModelManager manager;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final CompletableFuture<Void> drained = new CompletableFuture<>();
+  private final Set<Runnable> stopListeners = ConcurrentHashMap.newKeySet();
+  private volatile boolean accepting = true;
+
+  public ServingCore(ModelManager manager) {
+    this.manager = manager;
+  }
+
+  public ModelManager manager() {
+    return manager;
+  }
+
+  /** Live while the process can answer at all. */
+  public boolean live() {
+    return true;
+  }
+
+  /**
+   * Ready while accepting and every model that should be ready is: no model is loading, and no
+   * model is unavailable for a reason other than having been unloaded on purpose.
+   */
+  public boolean ready() {
+    if (!accepting) {
+      return false;
+    }
+    List<ModelIndexEntry> index = manager.index(false);
+    for (ModelIndexEntry entry : index) {
+      if (ModelIndexEntry.READY.equals(entry.state())) {
+        continue;
+      }
+      boolean unloadedOnPurpose = ModelIndexEntry.UNAVAILABLE.equals(entry.state())
+          && (entry.reason().isEmpty() || UNLOADED_REASON.equalsIgnoreCase(entry.reason()));
+      if (!unloadedOnPurpose) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  public boolean accepting() {
+    return accepting;
+  }
+
+  /** Inferences accepted and not yet completed. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /**
+   * Resolves the model and schedules the request. Never throws: every failure completes the
+   * future with an {@link InferenceException}.
+   */
+  public CompletableFuture<InferResponse> infer(InferRequest request) {
+    // Count first, then check: stopAccepting() either sees this request or the request sees it.
+    inFlight.incrementAndGet();
+    CompletableFuture<InferResponse> result;
+    try {
+      if (!accepting) {
+        throw InferenceException.unavailable("server: stopping (expected: a running server)");
+      }
+      ServedModel model = manager.resolve(request.modelName(), request.modelVersion());
+      result = model.infer(request);
+    } catch (RuntimeException error) {
+      result = CompletableFuture.failedFuture(InferenceException.from(error));
+    }
+    result.whenComplete((response, error) -> finishOne());
+    return result;
+  }
+
+  private void finishOne() {
+    if (inFlight.decrementAndGet() == 0 && !accepting) {
+      drained.complete(null);
+    }
+  }
+
+  /** Refuses new inferences; the future completes when the accepted ones have finished. */
+  public CompletableFuture<Void> stopAccepting() {
+    accepting = false;
+    if (inFlight.get() == 0) {
+      drained.complete(null);
+    }
+    return drained;
+  }
+
+  /**
+   * Registers something to end once the accepted inferences have drained, e.g. an open
+   * inference stream that would otherwise hold the listener open until the stop timeout.
+   */
+  public void addStopListener(Runnable listener) {
+    stopListeners.add(listener);
+  }
+
+  public void removeStopListener(Runnable listener) {
+    stopListeners.remove(listener);
+  }
+
+  /** Runs the stop listeners; called after draining, before the listeners close. */
+  void runStopListeners() {
+    for (Runnable listener : List.copyOf(stopListeners)) {
+      listener.run();
+    }
+    stopListeners.clear();
+  }
+}

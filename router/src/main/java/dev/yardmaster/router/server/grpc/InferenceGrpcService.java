@@ -1,0 +1,156 @@
+package dev.yardmaster.router.server.grpc;
+
+import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.yardmaster.backend.InferRequest;
+import dev.yardmaster.backend.ModelManager;
+import dev.yardmaster.protocol.ProtoTensorCodec;
+import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
+import dev.yardmaster.protocol.v2.ModelConfigRequest;
+import dev.yardmaster.protocol.v2.ModelConfigResponse;
+import dev.yardmaster.protocol.v2.ModelInferRequest;
+import dev.yardmaster.protocol.v2.ModelInferResponse;
+import dev.yardmaster.protocol.v2.ModelMetadataRequest;
+import dev.yardmaster.protocol.v2.ModelMetadataResponse;
+import dev.yardmaster.protocol.v2.ModelReadyRequest;
+import dev.yardmaster.protocol.v2.ModelReadyResponse;
+import dev.yardmaster.protocol.v2.ModelStatisticsRequest;
+import dev.yardmaster.protocol.v2.ModelStatisticsResponse;
+import dev.yardmaster.protocol.v2.ModelStreamInferResponse;
+import dev.yardmaster.protocol.v2.RepositoryIndexRequest;
+import dev.yardmaster.protocol.v2.RepositoryIndexResponse;
+import dev.yardmaster.protocol.v2.RepositoryModelLoadRequest;
+import dev.yardmaster.protocol.v2.RepositoryModelLoadResponse;
+import dev.yardmaster.protocol.v2.RepositoryModelUnloadRequest;
+import dev.yardmaster.protocol.v2.RepositoryModelUnloadResponse;
+import dev.yardmaster.protocol.v2.ServerLiveRequest;
+import dev.yardmaster.protocol.v2.ServerLiveResponse;
+import dev.yardmaster.protocol.v2.ServerMetadataRequest;
+import dev.yardmaster.protocol.v2.ServerMetadataResponse;
+import dev.yardmaster.protocol.v2.ServerReadyRequest;
+import dev.yardmaster.protocol.v2.ServerReadyResponse;
+import dev.yardmaster.router.server.ModelProtos;
+import dev.yardmaster.router.server.ServingCore;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * Triton's {@code inference.GRPCInferenceService}. Inference completes from the model's future and
+ * never blocks the event loop; repository loads and unloads run on the blocking task executor.
+ */
+public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+
+  private final ServingCore core;
+  private final ModelManager manager;
+
+  public InferenceGrpcService(ServingCore core) {
+    this.core = core;
+    this.manager = core.manager();
+  }
+
+  @Override
+  public void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> observer) {
+    answer(observer, () -> ServerLiveResponse.newBuilder().setLive(core.live()).build());
+  }
+
+  @Override
+  public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> observer) {
+    answer(observer, () -> ServerReadyResponse.newBuilder().setReady(core.ready()).build());
+  }
+
+  @Override
+  public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> observer) {
+    answer(observer, () -> ModelReadyResponse.newBuilder()
+        .setReady(manager.isReady(request.getName(), request.getVersion())).build());
+  }
+
+  @Override
+  public void serverMetadata(ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> observer) {
+    answer(observer, ModelProtos::serverMetadata);
+  }
+
+  @Override
+  public void modelMetadata(ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> observer) {
+    answer(observer, () -> ModelProtos.modelMetadata(manager, request.getName(), request.getVersion()));
+  }
+
+  @Override
+  public void modelConfig(ModelConfigRequest request, StreamObserver<ModelConfigResponse> observer) {
+    answer(observer, () -> ModelConfigResponse.newBuilder()
+        .setConfig(manager.resolve(request.getName(), request.getVersion()).spec().config()).build());
+  }
+
+  @Override
+  public void modelStatistics(ModelStatisticsRequest request, StreamObserver<ModelStatisticsResponse> observer) {
+    answer(observer, () -> ModelProtos.statistics(manager, request.getName(), request.getVersion()));
+  }
+
+  @Override
+  public void repositoryIndex(RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> observer) {
+    answer(observer, () -> ModelProtos.index(manager, request.getReady()));
+  }
+
+  @Override
+  public void repositoryModelLoad(RepositoryModelLoadRequest request,
+      StreamObserver<RepositoryModelLoadResponse> observer) {
+    answerBlocking(observer, () -> {
+      manager.load(request.getModelName());
+      return RepositoryModelLoadResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void repositoryModelUnload(RepositoryModelUnloadRequest request,
+      StreamObserver<RepositoryModelUnloadResponse> observer) {
+    answerBlocking(observer, () -> {
+      manager.unload(request.getModelName());
+      return RepositoryModelUnloadResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
+    infer(request).whenComplete((response, error) -> {
+      if (error != null) {
+        observer.onError(GrpcStatuses.toException(error));
+      } else {
+        observer.onNext(response);
+        observer.onCompleted();
+      }
+    });
+  }
+
+  @Override
+  public StreamObserver<ModelInferRequest> modelStreamInfer(StreamObserver<ModelStreamInferResponse> observer) {
+    return StreamInferObserver.open(core, this::infer, observer);
+  }
+
+  /** Decodes, schedules and encodes one request; never throws. */
+  CompletableFuture<ModelInferResponse> infer(ModelInferRequest request) {
+    long arrivalNanos = System.nanoTime();
+    InferRequest decoded;
+    try {
+      decoded = ProtoTensorCodec.toInferRequest(request, arrivalNanos);
+    } catch (RuntimeException error) {
+      return CompletableFuture.failedFuture(error);
+    }
+    boolean rawOutputs = ProtoTensorCodec.wantsRawOutputs(request);
+    return core.infer(decoded).thenApply(response -> ProtoTensorCodec.toModelInferResponse(response, rawOutputs));
+  }
+
+  private static <T> void answer(StreamObserver<T> observer, Supplier<T> body) {
+    T response;
+    try {
+      response = body.get();
+    } catch (RuntimeException error) {
+      observer.onError(GrpcStatuses.toException(error));
+      return;
+    }
+    observer.onNext(response);
+    observer.onCompleted();
+  }
+
+  private static <T> void answerBlocking(StreamObserver<T> observer, Supplier<T> body) {
+    ServiceRequestContext.current().blockingTaskExecutor().execute(() -> answer(observer, body));
+  }
+}

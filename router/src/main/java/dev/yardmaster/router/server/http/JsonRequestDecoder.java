@@ -1,0 +1,239 @@
+package dev.yardmaster.router.server.http;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.yardmaster.backend.InferRequest;
+import dev.yardmaster.backend.InferenceException;
+import dev.yardmaster.protocol.DataType;
+import dev.yardmaster.protocol.ProtoTensorCodec;
+import dev.yardmaster.protocol.Tensor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Decodes a KServe v2 JSON inference request with a streaming parser: tensor data (flat or nested
+ * arrays; BYTES as strings) goes straight into little-endian bytes without boxing. When
+ * {@code data} comes before {@code datatype} in an input object it is buffered as a tree first.
+ */
+final class JsonRequestDecoder {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private JsonRequestDecoder() {}
+
+  static InferRequest decode(String model, String version, InputStream body, long arrivalNanos) {
+    String id = "";
+    Map<String, Object> parameters = Map.of();
+    List<Tensor> inputs = List.of();
+    List<String> outputs = List.of();
+    try (JsonParser parser = MAPPER.createParser(body)) {
+      JsonToken first = parser.nextToken();
+      if (first == null) {
+        throw InferenceException.invalidArgument(
+            "request body: empty (expected: a JSON object with \"inputs\")");
+      }
+      expect(parser, first, JsonToken.START_OBJECT, "request body");
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        switch (field) {
+          case "id" -> id = string(parser, value, "id");
+          case "parameters" -> parameters = parameters(parser, value, "parameters");
+          case "inputs" -> inputs = inputs(parser, value);
+          case "outputs" -> outputs = outputs(parser, value);
+          default -> parser.skipChildren();
+        }
+      }
+      if (parser.nextToken() != null) {
+        throw InferenceException.invalidArgument(
+            "request body: trailing content after the JSON object (expected: one JSON object)");
+      }
+    } catch (JsonProcessingException malformed) {
+      throw InferenceException.invalidArgument("request body: malformed JSON, %s (expected: a JSON object)",
+          malformed.getOriginalMessage());
+    } catch (IOException io) {
+      throw InferenceException.invalidArgument("request body: unreadable, %s (expected: a JSON object)", io);
+    }
+    if (inputs.isEmpty()) {
+      throw InferenceException.invalidArgument("inputs: none (expected: at least one input tensor)");
+    }
+    int priority = (int) longParameter(parameters, ProtoTensorCodec.PRIORITY_PARAMETER);
+    long timeoutMicros = longParameter(parameters, ProtoTensorCodec.TIMEOUT_PARAMETER);
+    return new InferRequest(model, version, id, inputs, outputs, parameters, priority, timeoutMicros,
+        arrivalNanos);
+  }
+
+  private static List<Tensor> inputs(JsonParser parser, JsonToken token) throws IOException {
+    expect(parser, token, JsonToken.START_ARRAY, "inputs");
+    List<Tensor> inputs = new ArrayList<>();
+    while (parser.nextToken() != JsonToken.END_ARRAY) {
+      inputs.add(input(parser, inputs.size()));
+    }
+    return inputs;
+  }
+
+  private static Tensor input(JsonParser parser, int index) throws IOException {
+    expect(parser, parser.currentToken(), JsonToken.START_OBJECT, "inputs[" + index + "]");
+    String name = null;
+    DataType dataType = null;
+    long[] shape = null;
+    TensorData data = null;
+    JsonNode earlyData = null;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken value = parser.nextToken();
+      String where = name == null ? "inputs[" + index + "]" : "input '" + name + "'";
+      switch (field) {
+        case "name" -> name = string(parser, value, where + " name");
+        case "datatype" -> dataType = ProtoTensorCodec.dataType(name == null ? "#" + index : name,
+            string(parser, value, where + " datatype"));
+        case "shape" -> shape = shape(parser, value, where);
+        case "parameters" -> rejectBinary(parameters(parser, value, where + " parameters"), where);
+        case "data" -> {
+          if (dataType != null && shape != null) {
+            data = TensorData.read(parser, where, dataType, shape);
+          } else {
+            earlyData = parser.readValueAsTree();
+          }
+        }
+        default -> parser.skipChildren();
+      }
+    }
+    String where = name == null ? "inputs[" + index + "]" : "input '" + name + "'";
+    if (name == null) {
+      throw InferenceException.invalidArgument("%s name: missing (expected: a string)", where);
+    }
+    if (dataType == null) {
+      throw InferenceException.invalidArgument("%s datatype: missing (expected: one of %s)", where,
+          Arrays.toString(DataType.values()));
+    }
+    if (shape == null) {
+      throw InferenceException.invalidArgument("%s shape: missing (expected: an array of dimensions)", where);
+    }
+    if (data == null && earlyData != null) {
+      try (JsonParser tree = MAPPER.treeAsTokens(earlyData)) {
+        tree.nextToken();
+        data = TensorData.read(tree, where, dataType, shape);
+      }
+    }
+    if (data == null) {
+      throw InferenceException.invalidArgument("%s data: missing (expected: an array of %d elements)", where,
+          Tensor.elementCount(shape));
+    }
+    return Tensor.of(name, dataType, shape, data.buffer());
+  }
+
+  private static long[] shape(JsonParser parser, JsonToken token, String where) throws IOException {
+    expect(parser, token, JsonToken.START_ARRAY, where + " shape");
+    long[] dims = new long[4];
+    int rank = 0;
+    while (parser.nextToken() != JsonToken.END_ARRAY) {
+      if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT || parser.getLongValue() < 0) {
+        throw InferenceException.invalidArgument("%s shape: %s (expected: integers >= 0)", where,
+            parser.getText());
+      }
+      if (rank == dims.length) {
+        dims = Arrays.copyOf(dims, rank * 2);
+      }
+      dims[rank++] = parser.getLongValue();
+    }
+    return Arrays.copyOf(dims, rank);
+  }
+
+  private static List<String> outputs(JsonParser parser, JsonToken token) throws IOException {
+    expect(parser, token, JsonToken.START_ARRAY, "outputs");
+    List<String> names = new ArrayList<>();
+    while (parser.nextToken() != JsonToken.END_ARRAY) {
+      String where = "outputs[" + names.size() + "]";
+      expect(parser, parser.currentToken(), JsonToken.START_OBJECT, where);
+      String name = null;
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (field.equals("name")) {
+          name = string(parser, value, where + " name");
+        } else {
+          parser.skipChildren(); // e.g. binary_data: answered as JSON data regardless
+        }
+      }
+      if (name == null) {
+        throw InferenceException.invalidArgument("%s name: missing (expected: a string)", where);
+      }
+      names.add(name);
+    }
+    return names;
+  }
+
+  private static Map<String, Object> parameters(JsonParser parser, JsonToken token, String where)
+      throws IOException {
+    expect(parser, token, JsonToken.START_OBJECT, where);
+    Map<String, Object> values = new HashMap<>();
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String key = parser.currentName();
+      JsonToken value = parser.nextToken();
+      switch (value) {
+        case VALUE_TRUE, VALUE_FALSE -> values.put(key, parser.getBooleanValue());
+        case VALUE_NUMBER_INT -> values.put(key, parser.getLongValue());
+        case VALUE_NUMBER_FLOAT -> values.put(key, parser.getDoubleValue());
+        case VALUE_STRING -> values.put(key, parser.getText());
+        default -> throw InferenceException.invalidArgument("%s.%s: %s (expected: a bool, number or string)",
+            where, key, value);
+      }
+    }
+    return values;
+  }
+
+  private static void rejectBinary(Map<String, Object> parameters, String where) {
+    if (parameters.containsKey("binary_data_size")) {
+      throw InferenceException.invalidArgument("%s parameters.binary_data_size: %s (expected: JSON data; "
+          + "the binary tensor data extension is not supported)", where, parameters.get("binary_data_size"));
+    }
+  }
+
+  private static long longParameter(Map<String, Object> parameters, String key) {
+    Object value = parameters.get(key);
+    if (value == null) {
+      return 0;
+    }
+    if (value instanceof Long number) {
+      return number;
+    }
+    throw InferenceException.invalidArgument("parameter '%s': %s (expected: an integer)", key, value);
+  }
+
+  private static String string(JsonParser parser, JsonToken token, String where) throws IOException {
+    expect(parser, token, JsonToken.VALUE_STRING, where);
+    return parser.getText();
+  }
+
+  static void expect(JsonParser parser, @Nullable JsonToken actual, JsonToken expected, String where)
+      throws IOException {
+    if (actual != expected) {
+      throw InferenceException.invalidArgument("%s: %s (expected: %s)", where,
+          actual == null ? "end of input" : describe(parser, actual), describe(expected));
+    }
+  }
+
+  private static String describe(JsonParser parser, JsonToken token) throws IOException {
+    return token.isScalarValue() ? token.asString() == null ? parser.getText() : token.asString()
+        : describe(token);
+  }
+
+  private static String describe(JsonToken token) {
+    return switch (token) {
+      case START_OBJECT -> "a JSON object";
+      case START_ARRAY -> "a JSON array";
+      case VALUE_STRING -> "a string";
+      default -> token.toString();
+    };
+  }
+}

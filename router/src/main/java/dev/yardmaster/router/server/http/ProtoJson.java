@@ -1,0 +1,84 @@
+package dev.yardmaster.router.server.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Descriptors.EnumValueDescriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
+import java.io.IOException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a protobuf message as JSON the way Triton's HTTP API shows model configs: proto field
+ * names, enums by name, default values left out, and 64-bit integers as JSON numbers (proto3's
+ * canonical JSON would quote them, which Triton does not).
+ */
+final class ProtoJson {
+
+  private ProtoJson() {}
+
+  static byte[] toJson(Message message) {
+    return JsonWriter.write(json -> write(message, json));
+  }
+
+  static void write(Message message, JsonGenerator json) throws IOException {
+    json.writeStartObject();
+    for (Map.Entry<FieldDescriptor, Object> entry : message.getAllFields().entrySet()) {
+      FieldDescriptor field = entry.getKey();
+      json.writeFieldName(field.getName());
+      if (field.isMapField()) {
+        writeMap(field, (List<?>) entry.getValue(), json);
+      } else if (field.isRepeated()) {
+        json.writeStartArray();
+        for (Object element : (List<?>) entry.getValue()) {
+          writeValue(field, element, json);
+        }
+        json.writeEndArray();
+      } else {
+        writeValue(field, entry.getValue(), json);
+      }
+    }
+    json.writeEndObject();
+  }
+
+  private static void writeMap(FieldDescriptor field, List<?> entries, JsonGenerator json) throws IOException {
+    FieldDescriptor keyField = field.getMessageType().findFieldByName("key");
+    FieldDescriptor valueField = field.getMessageType().findFieldByName("value");
+    json.writeStartObject();
+    for (Object entry : entries) {
+      Message pair = (Message) entry;
+      json.writeFieldName(String.valueOf(pair.getField(keyField)));
+      writeValue(valueField, pair.getField(valueField), json);
+    }
+    json.writeEndObject();
+  }
+
+  private static void writeValue(FieldDescriptor field, Object value, JsonGenerator json) throws IOException {
+    switch (field.getJavaType()) {
+      case INT -> {
+        boolean unsigned = field.getType() == FieldDescriptor.Type.UINT32
+            || field.getType() == FieldDescriptor.Type.FIXED32;
+        json.writeNumber(unsigned ? Integer.toUnsignedLong((Integer) value) : (Integer) value);
+      }
+      case LONG -> {
+        long number = (Long) value;
+        boolean unsigned = field.getType() == FieldDescriptor.Type.UINT64
+            || field.getType() == FieldDescriptor.Type.FIXED64;
+        if (unsigned && number < 0) {
+          json.writeNumber(Long.toUnsignedString(number));
+        } else {
+          json.writeNumber(number);
+        }
+      }
+      case FLOAT -> json.writeNumber((Float) value);
+      case DOUBLE -> json.writeNumber((Double) value);
+      case BOOLEAN -> json.writeBoolean((Boolean) value);
+      case STRING -> json.writeString((String) value);
+      case BYTE_STRING -> json.writeString(Base64.getEncoder().encodeToString(((ByteString) value).toByteArray()));
+      case ENUM -> json.writeString(((EnumValueDescriptor) value).getName());
+      case MESSAGE -> write((Message) value, json);
+    }
+  }
+}
