@@ -29,13 +29,38 @@ class ServeCommandTest {
     assertThat(command.execute("serve")).isEqualTo(Main.EXIT_USAGE);
   }
 
+  /** The real thing: a separate JVM serving the demo repository, ready over HTTP, stopped by SIGTERM. */
   @Test
-  void repositoryManagerIsTheOneUnwiredPlace(@TempDir Path repository) {
-    CommandLine command = Main.commandLine();
-    StringWriter err = new StringWriter();
-    command.setErr(new PrintWriter(err));
-    assertThat(command.execute("serve", "--model-repository", repository.toString(), "--http-port", "0",
-        "--grpc-port", "0", "--metrics-port", "0")).isEqualTo(Main.EXIT_FAILURE);
-    assertThat(err.toString()).contains("RepositoryModelManager is not wired yet");
+  void servesTheDemoRepositoryInItsOwnProcessAndStopsOnSigterm(@TempDir Path repository) throws Exception {
+    dev.yardmaster.backend.onnx.DemoModels.writeRepository(repository, true);
+    Process process = new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+            "serve", "--model-repository", repository.toString(),
+            "--http-port", "0", "--grpc-port", "0", "--metrics-port", "0")
+        .redirectErrorStream(true)
+        .start();
+    try (java.io.BufferedReader output = new java.io.BufferedReader(
+        new java.io.InputStreamReader(process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+      java.util.regex.Pattern serving = java.util.regex.Pattern.compile("http (\\d+), grpc (\\d+), metrics (\\d+)");
+      java.util.regex.Matcher ports = null;
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+      for (String line; ports == null && System.nanoTime() < deadline && (line = output.readLine()) != null; ) {
+        java.util.regex.Matcher matcher = serving.matcher(line);
+        if (matcher.find()) {
+          ports = matcher;
+        }
+      }
+      assertThat(ports).as("the serving line with its ports").isNotNull();
+      java.net.http.HttpResponse<String> ready = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create("http://127.0.0.1:" + ports.group(1) + "/v2/models/wide_mlp/ready")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(ready.statusCode()).isEqualTo(200);
+      process.destroy();
+      assertThat(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("stopped after SIGTERM").isTrue();
+    } finally {
+      process.destroyForcibly();
+    }
   }
 }

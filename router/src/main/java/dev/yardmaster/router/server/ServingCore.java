@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ServingCore {
 
-  /** The index reason Triton gives a model that was unloaded on purpose. */
-  private static final String UNLOADED_REASON = "unloaded";
+  /** Index reasons of models that are unavailable on purpose (unloaded, or never asked for). */
+  private static final Set<String> ON_PURPOSE_REASONS = Set.of("", "unloaded", "not loaded");
 
   private final ModelManager manager;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -55,7 +55,7 @@ public final class ServingCore {
         continue;
       }
       boolean unloadedOnPurpose = ModelIndexEntry.UNAVAILABLE.equals(entry.state())
-          && (entry.reason().isEmpty() || UNLOADED_REASON.equalsIgnoreCase(entry.reason()));
+          && ON_PURPOSE_REASONS.contains(entry.reason());
       if (!unloadedOnPurpose) {
         return false;
       }
