@@ -2,7 +2,6 @@ package dev.yardmaster.cli;
 
 import dev.yardmaster.sim.Comparison;
 import dev.yardmaster.sim.CsvTraces;
-import dev.yardmaster.sim.FleetSearch;
 import dev.yardmaster.sim.HtmlReport;
 import dev.yardmaster.sim.JsonReport;
 import dev.yardmaster.sim.Scenario;
@@ -62,7 +61,7 @@ final class SimulateCommand implements Callable<Integer> {
       description = "Comma-separated policies (default: ${DEFAULT-VALUE}).")
   String policies = "cost-aware,gpu-only,cpu-only,round-robin,least-queue";
 
-  @Option(names = "--max-runs", defaultValue = "200", description = "Most fleets simulated per policy (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-runs", defaultValue = "200", description = "Most fleets simulated per policy and window (default: ${DEFAULT-VALUE}).")
   int maxRuns = 200;
 
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/sim",
@@ -110,8 +109,7 @@ final class SimulateCommand implements Callable<Integer> {
     };
     progress.accept("simulating " + scenario.name() + ": " + trace.description() + ", "
         + trace.size() + " requests");
-    Comparison comparison = Comparison.run(scenario, trace, seed, chosen,
-        new FleetSearch(maxRuns, progress), progress);
+    Comparison comparison = Comparison.run(scenario, trace, seed, chosen, maxRuns, progress);
     String json = JsonReport.render(comparison);
     Files.createDirectories(out);
     Path jsonFile = out.resolve("sim-" + scenario.name() + ".json");

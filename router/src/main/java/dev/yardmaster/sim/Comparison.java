@@ -37,12 +37,13 @@ public record Comparison(String scenario, String model, String trace, long seed,
    * One policy on its cheapest SLA-meeting fleet.
    *
    * @param meetsTargets false when no fleet within bounds met the SLAs (then the largest is shown)
-   * @param fleetRuns simulations the fleet search took
+   * @param fleetRuns simulations the static fleet search took
    * @param routedShare share of requests per pool
+   * @param hourly the same policy on a fleet searched per simulated hour ({@link WindowedSearch})
    */
   public record PolicyOutcome(String policy, Map<String, Integer> fleet, double pricePerHour,
       double costDollars, double costPerMillion, boolean meetsTargets, int fleetRuns, long shed,
-      List<TierSummary> tiers, Map<String, Double> routedShare) {}
+      List<TierSummary> tiers, Map<String, Double> routedShare, WindowedSearch.Outcome hourly) {}
 
   /**
    * The oracle (see {@link Oracle}); costs are NaN when no fleet within bounds is enough.
@@ -59,7 +60,9 @@ public record Comparison(String scenario, String model, String trace, long seed,
 
   /** Searches a fleet for every policy and computes the oracle; progress lines go to the sink. */
   public static Comparison run(Scenario scenario, Trace trace, long seed, List<SimPolicy> policies,
-      FleetSearch search, Consumer<String> progress) {
+      int maxRuns, Consumer<String> progress) {
+    FleetSearch search = new FleetSearch(maxRuns, progress);
+    WindowedSearch hourly = new WindowedSearch(maxRuns, ORACLE_WINDOWS, progress);
     List<PolicyOutcome> outcomes = new ArrayList<>();
     for (SimPolicy policy : policies) {
       progress.accept(policy.name() + ": searching the cheapest fleet that meets the SLAs");
@@ -74,7 +77,7 @@ public record Comparison(String scenario, String model, String trace, long seed,
       outcomes.add(new PolicyOutcome(policy.name(), fleetMap(scenario, run.fleet()),
           run.fleet().pricePerHour(scenario.pools()), run.costDollars(), run.costPerMillion(),
           found.found() && run.meetsTargets(), found.runs(), run.shedTotal(), run.tierSummaries(),
-          share));
+          share, hourly.search(scenario, trace, policy)));
     }
     Oracle.Bound bound = Oracle.of(scenario, trace, ORACLE_WINDOWS);
     long rows = trace.totalRows();

@@ -11,6 +11,7 @@ import java.util.Locale;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
@@ -22,7 +23,7 @@ import org.jfree.data.xy.XYSeriesCollection;
  */
 public final class HtmlReport {
 
-  private static final int WIDTH = 760;
+  private static final int WIDTH = 900;
   private static final int HEIGHT = 360;
 
   private HtmlReport() {}
@@ -54,17 +55,14 @@ public final class HtmlReport {
   private static JFreeChart costChart(Comparison comparison) {
     DefaultCategoryDataset data = new DefaultCategoryDataset();
     for (PolicyOutcome outcome : comparison.policies()) {
-      data.addValue(outcome.costPerMillion(), "$ per 1M inferences", outcome.policy());
+      data.addValue(outcome.costPerMillion(), "static fleet", outcome.policy());
+      data.addValue(outcome.hourly().costPerMillion(), "hourly fleets", outcome.policy());
     }
     Comparison.OracleOutcome oracle = comparison.oracle();
-    if (Double.isFinite(oracle.costPerMillion())) {
-      data.addValue(oracle.costPerMillion(), "$ per 1M inferences", "oracle");
-    }
-    if (Double.isFinite(oracle.hourlyCostPerMillion())) {
-      data.addValue(oracle.hourlyCostPerMillion(), "$ per 1M inferences", "oracle hourly");
-    }
-    return style(ChartFactory.createBarChart("Cost per 1M inferences (cheapest SLA-meeting fleet)",
-        "policy", "dollars", data, PlotOrientation.VERTICAL, false, false, false));
+    data.addValue(oracle.costPerMillion(), "static fleet", "oracle");
+    data.addValue(oracle.hourlyCostPerMillion(), "hourly fleets", "oracle");
+    return style(ChartFactory.createBarChart("$ per 1M inferences (cheapest SLA-meeting fleet)",
+        "policy", "dollars", data, PlotOrientation.VERTICAL, true, false, false));
   }
 
   private static JFreeChart p99Chart(Comparison comparison) {
@@ -94,6 +92,9 @@ public final class HtmlReport {
   private static JFreeChart style(JFreeChart chart) {
     chart.setBackgroundPaint(Color.WHITE);
     chart.getPlot().setBackgroundPaint(new Color(0xf4f4f4));
+    if (chart.getPlot() instanceof CategoryPlot plot) {
+      plot.getDomainAxis().setMaximumCategoryLabelWidthRatio(1.5f);
+    }
     return chart;
   }
 

@@ -118,12 +118,21 @@ public final class RunResult {
 
   /** The per-tier facts for reports. */
   public List<TierSummary> tierSummaries() {
+    return summaries(scenario, requests, shed, met, latencyMicros);
+  }
+
+  static List<TierSummary> summaries(
+      Scenario scenario, long[] requests, long[] shed, long[] met, Histogram[] latencyMicros) {
     List<TierSummary> summaries = new ArrayList<>();
     for (Tier tier : scenario.tiers()) {
       int t = tier.index();
+      Histogram histogram = latencyMicros[t];
+      boolean none = histogram.getTotalCount() == 0;
       summaries.add(new TierSummary(tier.name(),
           tier.isBestEffort() ? null : tier.p99BudgetNanos() / 1e6, requests[t], shed[t],
-          latencyMs(t, 50), latencyMs(t, 99), compliance(t)));
+          none ? Double.NaN : histogram.getValueAtPercentile(50) / 1000.0,
+          none ? Double.NaN : histogram.getValueAtPercentile(99) / 1000.0,
+          requests[t] == 0 ? 1.0 : met[t] / (double) requests[t]));
     }
     return summaries;
   }

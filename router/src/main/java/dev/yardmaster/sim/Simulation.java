@@ -62,6 +62,13 @@ public final class Simulation {
   private final RouteResult decision = new RouteResult();
   private final RunResult result;
   private long sequence;
+  private CompletionListener listener = (request, pool, latencyNanos) -> { };
+
+  /** Sees every served request; for tests that check exact latencies. */
+  @FunctionalInterface
+  interface CompletionListener {
+    void completed(int request, int pool, long latencyNanos);
+  }
 
   /**
    * @param stopWhenMissed stop as soon as a tier has missed more requests than its target allows
@@ -110,6 +117,11 @@ public final class Simulation {
       int t = tier.index();
       allowedMisses[t] = requests[t] - (long) Math.ceil(target * requests[t] - 1e-9);
     }
+  }
+
+  Simulation onCompletion(CompletionListener completionListener) {
+    this.listener = completionListener;
+    return this;
   }
 
   /** Runs the trace to the end (or until a tier has missed too much) and returns what it saw. */
@@ -240,6 +252,7 @@ public final class Simulation {
       int request = replica.batch[i];
       int tier = trace.tier(request);
       long latency = now - trace.atNanos(request);
+      listener.completed(request, replica.pool, latency);
       result.latencyMicros[tier].recordValue((latency + 999) / 1000);
       Tier facts = scenario.tiers().get(tier);
       long limit = facts.isBestEffort() ? bestEffortTimeout : facts.p99BudgetNanos();

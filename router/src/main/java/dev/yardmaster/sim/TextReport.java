@@ -51,24 +51,78 @@ public final class TextReport {
     oracleRow.add("bound");
     rows.add(oracleRow.toArray(new String[0]));
 
+    List<String[]> hourlyRows = new ArrayList<>();
+    List<String> hourlyHeader = new ArrayList<>(List.of("policy", "fleets/window", "mean $/h",
+        "cost $", "$/1M inf"));
+    hourlyHeader.addAll(header.subList(5, header.size()));
+    hourlyRows.add(hourlyHeader.toArray(new String[0]));
+    for (PolicyOutcome outcome : policies) {
+      WindowedSearch.Outcome hourly = outcome.hourly();
+      List<String> row = new ArrayList<>(List.of(outcome.policy(), windowRange(hourly),
+          format("%.3f", hourly.meanPricePerHour()), format("%.4f", hourly.costDollars()),
+          format("%.4f", hourly.costPerMillion())));
+      for (TierSummary tier : hourly.tiers()) {
+        row.add(format("%.1f/%.1f", tier.p50Ms(), tier.p99Ms()));
+        row.add(format("%.3f", tier.compliance() * 100));
+      }
+      row.add(Long.toString(hourly.shed()));
+      row.add(hourly.meetsTargets() ? "met" : "MISSED");
+      hourlyRows.add(row.toArray(new String[0]));
+    }
+    List<String> oracleHourly = new ArrayList<>(List.of("oracle (bound)", "-",
+        format("%.3f", oracle.hourlyCostDollars() * 3600 / comparison.durationSeconds()),
+        format("%.4f", oracle.hourlyCostDollars()), format("%.4f", oracle.hourlyCostPerMillion())));
+    while (oracleHourly.size() < hourlyHeader.size() - 1) {
+      oracleHourly.add("-");
+    }
+    oracleHourly.add("bound");
+    hourlyRows.add(oracleHourly.toArray(new String[0]));
+
     StringBuilder text = new StringBuilder();
     text.append(format("scenario %s, model %s, %s: %d requests, %d inferences over %.0f s "
-            + "(simulated)%n%n", comparison.scenario(), comparison.model(), comparison.trace(),
-        comparison.requests(), comparison.rows(), comparison.durationSeconds()));
+            + "(simulated)%n%nStatic fleet (cheapest that meets the SLAs over the whole trace):%n",
+        comparison.scenario(), comparison.model(), comparison.trace(), comparison.requests(),
+        comparison.rows(), comparison.durationSeconds()));
     appendTable(text, rows);
-    text.append(format("%noracle, hourly fleet (perfect-foresight autoscaling): cost $%.4f, "
-        + "$%.4f per 1M inferences%n", oracle.hourlyCostDollars(), oracle.hourlyCostPerMillion()));
+    text.append(format("%nHourly fleets (cheapest per simulated hour: autoscaling with perfect "
+        + "foresight):%n"));
+    appendTable(text, hourlyRows);
     PolicyOutcome ours = comparison.policy("cost-aware");
     PolicyOutcome gpu = comparison.policy("gpu-only");
+    text.append(System.lineSeparator());
     if (ours != null && gpu != null) {
-      text.append(format("cost-aware vs gpu-only: %.1f%% cheaper%n",
-          (1 - ours.costDollars() / gpu.costDollars()) * 100));
+      text.append(format("cost-aware vs gpu-only: %.1f%% cheaper (static), %.1f%% cheaper (hourly)%n",
+          (1 - ours.costDollars() / gpu.costDollars()) * 100,
+          (1 - ours.hourly().costDollars() / gpu.hourly().costDollars()) * 100));
     }
     if (ours != null) {
-      text.append(format("cost-aware vs oracle: %.2fx the static bound, %.2fx the hourly bound%n",
-          ours.costDollars() / oracle.costDollars(), ours.costDollars() / oracle.hourlyCostDollars()));
+      text.append(format("cost-aware vs oracle: %.2fx (static), %.2fx (hourly)%n",
+          ours.costDollars() / oracle.costDollars(),
+          ours.hourly().costDollars() / oracle.hourlyCostDollars()));
     }
     return text.toString();
+  }
+
+  private static String windowRange(WindowedSearch.Outcome hourly) {
+    double low = Double.POSITIVE_INFINITY;
+    double high = 0;
+    String cheapest = "";
+    String dearest = "";
+    for (Map<String, Integer> fleet : hourly.windowFleets()) {
+      int total = 0;
+      for (int replicas : fleet.values()) {
+        total += replicas;
+      }
+      if (total < low) {
+        low = total;
+        cheapest = fleet(fleet);
+      }
+      if (total > high) {
+        high = total;
+        dearest = fleet(fleet);
+      }
+    }
+    return cheapest.equals(dearest) ? cheapest : cheapest + " .. " + dearest;
   }
 
   static String fleet(Map<String, Integer> fleet) {

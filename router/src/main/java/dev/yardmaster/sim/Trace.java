@@ -69,6 +69,35 @@ public final class Trace {
     return rows[request];
   }
 
+  /**
+   * The requests arriving in {@code [startNanos, endNanos)}, shifted to start at 0, as a trace of
+   * length {@code endNanos - startNanos}.
+   */
+  public Trace slice(long startNanos, long endNanos) {
+    int from = firstAtOrAfter(startNanos);
+    int to = firstAtOrAfter(endNanos);
+    long[] at = Arrays.copyOfRange(atNanos, from, to);
+    for (int i = 0; i < at.length; i++) {
+      at[i] -= startNanos;
+    }
+    return new Trace(description + String.format(" [%.1f s, %.1f s)", startNanos / 1e9, endNanos / 1e9),
+        endNanos - startNanos, at, Arrays.copyOfRange(tiers, from, to), Arrays.copyOfRange(rows, from, to));
+  }
+
+  private int firstAtOrAfter(long nanos) {
+    int low = 0;
+    int high = atNanos.length;
+    while (low < high) {
+      int mid = (low + high) >>> 1;
+      if (atNanos[mid] < nanos) {
+        low = mid + 1;
+      } else {
+        high = mid;
+      }
+    }
+    return low;
+  }
+
   /** Requests per tier index, for {@code tierCount} tiers. */
   public long[] requestsByTier(int tierCount) {
     long[] counts = new long[tierCount];
