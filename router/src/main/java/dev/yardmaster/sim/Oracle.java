@@ -35,12 +35,12 @@ public final class Oracle {
     Arrays.fill(all, true);
     List<Fleet> candidates = Fleets.cheapestFirst(scenario, all);
     Fleet fleet = cheapest(scenario, candidates, FluidBound.of(scenario, trace, 0, trace.size()));
-    double hours = trace.durationNanos() / 3.6e12;
     double price = fleet == null ? Double.NaN : fleet.pricePerHour(scenario.pools());
     double hourly = 0;
     List<Fleet> windowFleets = new ArrayList<>();
     int from = 0;
     for (int w = 0; w < windows; w++) {
+      long start = trace.durationNanos() * w / windows;
       long end = trace.durationNanos() * (w + 1) / windows;
       int to = from;
       while (to < trace.size() && trace.atNanos(to) < end) {
@@ -51,11 +51,12 @@ public final class Oracle {
         hourly = Double.NaN;
       } else {
         windowFleets.add(windowFleet);
-        hourly += windowFleet.pricePerHour(scenario.pools()) * hours / windows;
+        // billed as the windowed search bills, so equal fleets give equal sums
+        hourly += windowFleet.pricePerHour(scenario.pools()) * (end - start) / 3.6e12;
       }
       from = to;
     }
-    return new Bound(fleet, price, price * hours, hourly, windowFleets);
+    return new Bound(fleet, price, price * trace.durationNanos() / 3.6e12, hourly, windowFleets);
   }
 
   private static @Nullable Fleet cheapest(Scenario scenario, List<Fleet> cheapestFirst, FluidBound bound) {
