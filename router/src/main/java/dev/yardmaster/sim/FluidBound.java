@@ -92,9 +92,4 @@ final class FluidBound {
     }
     return true;
   }
-
-  /** Required rows per second by tier name, strictest first, for reports. */
-  double required(int k) {
-    return requiredRowsPerSecond[k];
-  }
 }
