@@ -1,5 +1,7 @@
 package dev.yardmaster.cli;
 
+import dev.yardmaster.profiler.profile.InvalidProfileException;
+import dev.yardmaster.profiler.profile.ProfileFiles;
 import dev.yardmaster.sim.Comparison;
 import dev.yardmaster.sim.CsvTraces;
 import dev.yardmaster.sim.HtmlReport;
@@ -38,6 +40,10 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--scenario", defaultValue = "seed", description = "Built-in scenario (default: ${DEFAULT-VALUE}).")
   String scenarioName = "seed";
 
+  @Option(names = "--profile", paramLabel = "JSON",
+      description = "Build the pools from a profile file (written by `yardmaster profile`) instead of a built-in scenario.")
+  @Nullable Path profileFile;
+
   @Option(names = "--trace", paramLabel = "CSV",
       description = "Replay timestamp_ms,model,tier[,rows] lines instead of the synthetic trace.")
   @Nullable Path traceFile;
@@ -50,11 +56,11 @@ final class SimulateCommand implements Callable<Integer> {
   long seed = 42;
 
   @Option(names = "--trough-rate", paramLabel = "REQ_PER_S", defaultValue = "400",
-      description = "seed scenario: requests/s at night (default: ${DEFAULT-VALUE}).")
+      description = "Diurnal trace: requests/s at night (default: ${DEFAULT-VALUE}).")
   double troughRate = 400;
 
   @Option(names = "--peak-rate", paramLabel = "REQ_PER_S", defaultValue = "4000",
-      description = "seed scenario: requests/s at noon (default: ${DEFAULT-VALUE}).")
+      description = "Diurnal trace: requests/s at noon (default: ${DEFAULT-VALUE}).")
   double peakRate = 4000;
 
   @Option(names = "--policies", defaultValue = "cost-aware,gpu-only,cpu-only,round-robin,least-queue",
@@ -87,8 +93,12 @@ final class SimulateCommand implements Callable<Integer> {
     List<SimPolicy> chosen;
     Trace trace;
     try {
-      scenario = scenarioName.equalsIgnoreCase("seed")
-          ? Scenarios.seed(troughRate, peakRate) : Scenarios.named(scenarioName);
+      if (profileFile != null) {
+        scenario = Scenarios.fromProfile(ProfileFiles.read(profileFile), troughRate, peakRate);
+      } else {
+        scenario = scenarioName.equalsIgnoreCase("seed")
+            ? Scenarios.seed(troughRate, peakRate) : Scenarios.named(scenarioName);
+      }
       chosen = SimPolicy.parseList(policies);
       if (traceFile != null) {
         trace = CsvTraces.read(traceFile, scenario.model(), scenario.tiers());
@@ -100,7 +110,10 @@ final class SimulateCommand implements Callable<Integer> {
       err.println(e.getMessage());
       return Main.EXIT_USAGE;
     } catch (NoSuchFileException e) {
-      err.println("--trace: " + e.getFile() + " (expected: an existing CSV file)");
+      err.println(e.getFile() + ": no such file (expected: an existing --trace CSV or --profile JSON)");
+      return Main.EXIT_USAGE;
+    } catch (InvalidProfileException e) {
+      err.println(e.getMessage());
       return Main.EXIT_USAGE;
     }
     Consumer<String> progress = quiet ? line -> { } : line -> {

@@ -58,7 +58,12 @@ public final class FleetSearch {
         return new Outcome(run, true, runs);
       }
     }
-    Fleet largest = scenario.maxFleet();
+    int[] counts = new int[scenario.pools().size()];
+    for (int p = 0; p < counts.length; p++) {
+      PoolSpec pool = scenario.pools().get(p);
+      counts[p] = usable[p] ? pool.maxReplicas() : pool.minReplicas();
+    }
+    Fleet largest = Fleet.of(counts);
     progress.accept(policy.name() + ": no fleet within bounds met the SLAs in " + runs
         + " runs; reporting the largest fleet " + largest.describe(scenario.pools()));
     RunResult run = new Simulation(scenario, trace, policy.factory().apply(scenario), largest, false).run();

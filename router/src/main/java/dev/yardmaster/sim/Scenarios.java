@@ -1,9 +1,13 @@
 package dev.yardmaster.sim;
 
+import dev.yardmaster.profiler.profile.Profile;
+import dev.yardmaster.profiler.profile.ProfileEntry;
 import dev.yardmaster.router.policy.AcceleratorKind;
 import dev.yardmaster.router.policy.RoutingConfig;
 import dev.yardmaster.router.policy.ServiceCurve;
 import dev.yardmaster.router.policy.Tier;
+import dev.yardmaster.router.profile.ServiceCurves;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -57,6 +61,35 @@ public final class Scenarios {
             ServiceCurve.linear(400_000, 350_000, 32, tiers), 1_000_000, 0, 32));
     return new Scenario("seed", "higgs_mlp", tiers, pools, RoutingConfig.defaults(),
         SlaTargets.DEFAULT,
+        (seed, duration) -> TraceGenerators.diurnal(troughPerSecond, peakPerSecond, duration,
+            TierMix.DEFAULT, new RowRange(1, 8), seed),
+        60_000_000_000L);
+  }
+
+  /**
+   * A scenario from a profile file: one pool per entry of the profile's first model version, with
+   * the curve {@link ServiceCurves} builds from its grid (the same adapter the router uses), its
+   * price, a 1 ms max queue delay and 0..8 replicas (0..32 for CPU); the default tiers, targets
+   * and the seed scenario's diurnal trace shape between the given rates.
+   */
+  public static Scenario fromProfile(Profile profile, double troughPerSecond, double peakPerSecond) {
+    List<Tier> tiers = Tier.DEFAULTS;
+    List<PoolSpec> pools = new ArrayList<>();
+    String version = profile.entries().isEmpty() ? "" : profile.entries().get(0).modelVersion();
+    for (ProfileEntry entry : profile.entries()) {
+      if (!entry.modelVersion().equals(version)) {
+        continue;
+      }
+      AcceleratorKind kind = AcceleratorKind.valueOf(entry.accelerator().toUpperCase(Locale.ROOT));
+      pools.add(new PoolSpec(entry.pool(), kind, entry.instanceType(), entry.pricePerHour(),
+          ServiceCurves.of(entry, tiers), 1_000_000, 0, kind == AcceleratorKind.CPU ? 32 : 8));
+    }
+    if (pools.isEmpty()) {
+      throw new IllegalArgumentException(
+          "profile " + profile.model() + " entries: [] (expected: at least one entry)");
+    }
+    return new Scenario("profile-" + profile.model(), profile.model(), tiers, pools,
+        RoutingConfig.defaults(), SlaTargets.DEFAULT,
         (seed, duration) -> TraceGenerators.diurnal(troughPerSecond, peakPerSecond, duration,
             TierMix.DEFAULT, new RowRange(1, 8), seed),
         60_000_000_000L);

@@ -18,7 +18,7 @@ import java.util.PriorityQueue;
  * <p>Each replica is a dynamic batcher: while it executes a batch, requests queue by tier priority
  * (FIFO within a tier); when it is idle it starts a batch once the queue holds a full batch or the
  * oldest request has waited the pool's max queue delay, taking requests in priority order while
- * they fit in the max batch. A batch of b rows takes the curve's latency(b). A request's latency is
+ * they fit. A full batch is the curve's {@linkplain #preferredBatch most efficient} one. A batch of b rows takes the curve's latency(b). A request's latency is
  * its batch's completion minus its arrival. Time is integer nanoseconds; events at the same
  * instant run completions and timers first, then arrivals, in a fixed order, so a run is
  * deterministic.
@@ -55,6 +55,7 @@ public final class Simulation {
   private final long[] poolQueuedRows;
   private final int[] poolInFlight;
   private final int[] priorityRank; // tier index -> queue position, highest priority first
+  private final int[] preferredBatch; // per pool
   private final long[] allowedMisses;
   private final PriorityQueue<Event> events =
       new PriorityQueue<>((a, b) -> a.atNanos != b.atNanos
@@ -105,6 +106,10 @@ public final class Simulation {
         replicas[p][r] = new Replica(p, tiers);
       }
     }
+    this.preferredBatch = new int[pools];
+    for (int p = 0; p < pools; p++) {
+      preferredBatch[p] = preferredBatch(scenario.pools().get(p).curve());
+    }
     this.poolQueuedRows = new long[pools];
     this.poolInFlight = new int[pools];
     this.result = new RunResult(scenario, policy.name(), fleet, trace.durationNanos());
@@ -122,6 +127,24 @@ public final class Simulation {
   Simulation onCompletion(CompletionListener completionListener) {
     this.listener = completionListener;
     return this;
+  }
+
+  /**
+   * The batch the batcher aims for: the one with the most rows per second (the largest on ties),
+   * like Triton's preferred batch size. It is the max batch on a curve whose throughput keeps
+   * rising, and keeps a measured curve with a slow large batch from forming it.
+   */
+  static int preferredBatch(ServiceCurve curve) {
+    int best = 1;
+    double bestThroughput = 0;
+    for (int b = 1; b <= curve.maxBatch(); b++) {
+      double throughput = b / (double) curve.serviceNanos(b);
+      if (throughput >= bestThroughput) {
+        best = b;
+        bestThroughput = throughput;
+      }
+    }
+    return best;
   }
 
   /** Runs the trace to the end (or until a tier has missed too much) and returns what it saw. */
@@ -203,7 +226,7 @@ public final class Simulation {
       }
     }
     long startBy = oldest + pool.maxQueueDelayNanos();
-    if (replica.queuedRows < pool.curve().maxBatch() && now < startBy) {
+    if (replica.queuedRows < preferredBatch[replica.pool] && now < startBy) {
       if (replica.timerAt != startBy) {
         replica.timerAt = startBy;
         events.add(new Event(startBy, sequence++, replica, true));
@@ -214,7 +237,7 @@ public final class Simulation {
   }
 
   private void startBatch(Replica replica, ServiceCurve curve, long now) {
-    int maxBatch = curve.maxBatch();
+    int maxBatch = preferredBatch[replica.pool];
     int rows = 0;
     int size = 0;
     fill:
