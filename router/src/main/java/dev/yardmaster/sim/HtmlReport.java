@@ -74,7 +74,7 @@ public final class HtmlReport {
         }
       }
     }
-    return style(ChartFactory.createBarChart("p99 latency per tier", "policy", "milliseconds",
+    return style(ChartFactory.createBarChart("p99 latency per tier (static fleets)", "policy", "milliseconds",
         data, PlotOrientation.VERTICAL, true, false, false));
   }
 
