@@ -140,7 +140,9 @@ public final class AwsPriceListOptions {
     public Builder endpointOverride(URI endpoint) {
       if (endpoint.getScheme() == null || endpoint.getHost() == null) {
         throw new IllegalArgumentException(
-            "endpointOverride: '" + endpoint + "' (expected: an absolute URI like http://host:port)");
+            "endpointOverride: '"
+                + endpoint
+                + "' (expected: an absolute URI like http://host:port)");
       }
       this.endpointOverride = endpoint;
       return this;

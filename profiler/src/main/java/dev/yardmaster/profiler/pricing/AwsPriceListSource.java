@@ -47,6 +47,9 @@ final class AwsPriceListSource implements PriceSource {
 
   private final AwsPriceListOptions options;
   private final PricingClient client;
+  // A failure that will not go away for the next instance type (no or bad credentials, no
+  // route to the endpoint) is remembered, so pricing ten pools does not wait out ten timeouts.
+  private volatile @Nullable PriceMiss lastingMiss;
 
   AwsPriceListSource(AwsPriceListOptions options) {
     this.options = options;
@@ -110,6 +113,23 @@ final class AwsPriceListSource implements PriceSource {
 
   @Override
   public PriceLookup lookup(PriceRequest request) {
+    PriceMiss earlier = lastingMiss;
+    if (earlier != null) {
+      return PriceLookup.missed(name(), earlier.reason(), "as before: " + earlier.detail());
+    }
+    PriceLookup lookup = ask(request);
+    lookup
+        .miss()
+        .filter(
+            miss ->
+                miss.reason() == MissReason.NO_CREDENTIALS
+                    || miss.reason() == MissReason.BAD_CREDENTIALS
+                    || miss.reason() == MissReason.UNREACHABLE)
+        .ifPresent(miss -> lastingMiss = miss);
+    return lookup;
+  }
+
+  private PriceLookup ask(PriceRequest request) {
     try {
       options.credentialsProvider().resolveCredentials();
     } catch (RuntimeException e) {
@@ -152,9 +172,7 @@ final class AwsPriceListSource implements PriceSource {
     }
     if (best != null) {
       LocalDate asOf =
-          best.publicationDate() != null
-              ? best.publicationDate()
-              : LocalDate.now(options.clock());
+          best.publicationDate() != null ? best.publicationDate() : LocalDate.now(options.clock());
       return PriceLookup.found(
           new InstancePrice(
               request.instanceType(),
@@ -169,8 +187,15 @@ final class AwsPriceListSource implements PriceSource {
     return PriceLookup.missed(
         name(),
         MissReason.NOT_FOUND,
-        "no on-demand Linux price for " + request.instanceType() + " in " + request.region()
-            + " (" + documents + " documents, " + pages + " pages)");
+        "no on-demand Linux price for "
+            + request.instanceType()
+            + " in "
+            + request.region()
+            + " ("
+            + documents
+            + " documents, "
+            + pages
+            + " pages)");
   }
 
   private PriceLookup serviceMiss(AwsServiceException e) {
@@ -182,8 +207,13 @@ final class AwsPriceListSource implements PriceSource {
                     ? e.awsErrorDetails().errorMessage()
                     : e.getMessage());
     if (e.isThrottlingException()) {
+      Integer attempts = e.numAttempts();
       return PriceLookup.missed(
-          name(), MissReason.THROTTLED, detail + "; gave up after " + options.maxAttempts()
+          name(),
+          MissReason.THROTTLED,
+          detail
+              + "; gave up after "
+              + (attempts != null ? attempts : options.maxAttempts())
               + " attempts");
     }
     if (e instanceof NotFoundException) {

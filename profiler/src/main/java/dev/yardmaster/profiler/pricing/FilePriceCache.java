@@ -71,9 +71,7 @@ final class FilePriceCache implements PriceCache {
         Instant now = clock.instant();
         if (entry.fetchedAt().plus(ttl).isBefore(now)) {
           return PriceLookup.missed(
-              name(),
-              MissReason.STALE,
-              "fetched " + entry.fetchedAt() + ", older than ttl " + ttl);
+              name(), MissReason.STALE, "fetched " + entry.fetchedAt() + ", older than ttl " + ttl);
         }
         return PriceLookup.found(price.withOrigin(PriceOrigin.CACHE));
       }

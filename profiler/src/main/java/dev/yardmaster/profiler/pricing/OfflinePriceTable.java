@@ -73,7 +73,13 @@ final class OfflinePriceTable implements PriceSource {
         JsonNode usd = type.getValue();
         if (!usd.isNumber() || usd.asDouble() < 0) {
           throw new IOException(
-              where + ": prices." + region.getKey() + "." + type.getKey() + ": " + usd
+              where
+                  + ": prices."
+                  + region.getKey()
+                  + "."
+                  + type.getKey()
+                  + ": "
+                  + usd
                   + " (expected: a number >= 0)");
         }
         byType.put(type.getKey(), usd.asDouble());
@@ -100,8 +106,11 @@ final class OfflinePriceTable implements PriceSource {
       return PriceLookup.missed(
           name(),
           MissReason.NOT_FOUND,
-          "region " + request.region() + " not in table (has: "
-              + String.join(", ", new TreeSet<>(usdByRegionAndType.keySet())) + ")");
+          "region "
+              + request.region()
+              + " not in table (has: "
+              + String.join(", ", new TreeSet<>(usdByRegionAndType.keySet()))
+              + ")");
     }
     Double usd = byType.get(request.instanceType());
     if (usd == null) {

@@ -13,7 +13,9 @@ public interface PriceCache extends PriceSource {
   /** The default TTL: AWS updates EC2 on-demand prices rarely, a week is plenty fresh. */
   Duration DEFAULT_TTL = Duration.ofDays(7);
 
-  /** Stores {@code price} (fetched now) and persists it; failures to write are reported, not thrown. */
+  /**
+   * Stores {@code price} (fetched now) and persists it; failures to write are reported, not thrown.
+   */
   void put(InstancePrice price);
 
   /**

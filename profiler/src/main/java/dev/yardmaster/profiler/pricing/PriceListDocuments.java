@@ -61,7 +61,10 @@ final class PriceListDocuments {
       JsonNode dimensions = onDemand.path(offer).path("priceDimensions");
       if (!dimensions.isObject() || dimensions.isEmpty()) {
         throw new MalformedDocumentException(
-            "terms.OnDemand." + offer + ".priceDimensions: " + describe(dimensions)
+            "terms.OnDemand."
+                + offer
+                + ".priceDimensions: "
+                + describe(dimensions)
                 + " (expected: an object of price dimensions)");
       }
       for (Iterator<String> names = dimensions.fieldNames(); names.hasNext(); ) {

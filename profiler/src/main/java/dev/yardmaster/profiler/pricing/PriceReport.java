@@ -30,8 +30,8 @@ public record PriceReport(List<PriceResolution> resolutions) {
   }
 
   /**
-   * A plain-text table, one row per pool, then why each price did not come from an earlier
-   * source, then what is missing:
+   * A plain-text table, one row per pool, then why each price did not come from an earlier source,
+   * then what is missing:
    *
    * <pre>
    * pool      instance     region     usd/hour  source          as of
@@ -49,31 +49,55 @@ public record PriceReport(List<PriceResolution> resolutions) {
     String rowFormat =
         "%-" + poolWidth + "s  %-" + typeWidth + "s  %-" + regionWidth + "s  %9s  %-14s  %s%n";
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, rowFormat, "pool", "instance", "region", "usd/hour",
-        "source", "as of"));
+    out.append(
+        String.format(
+            Locale.ROOT, rowFormat, "pool", "instance", "region", "usd/hour", "source", "as of"));
     for (PriceResolution resolution : resolutions) {
       PriceRequest request = resolution.request();
       InstancePrice price = resolution.price();
       if (price == null) {
-        out.append(String.format(Locale.ROOT, rowFormat, request.pool(), request.instanceType(),
-            request.region(), "-", "missing", "-"));
+        out.append(
+            String.format(
+                Locale.ROOT,
+                rowFormat,
+                request.pool(),
+                request.instanceType(),
+                request.region(),
+                "-",
+                "missing",
+                "-"));
         continue;
       }
-      out.append(String.format(Locale.ROOT, rowFormat, request.pool(), request.instanceType(),
-          request.region(), String.format(Locale.ROOT, "%.4f", price.usdPerHour()),
-          price.origin().label(), price.asOf()));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              rowFormat,
+              request.pool(),
+              request.instanceType(),
+              request.region(),
+              String.format(Locale.ROOT, "%.4f", price.usdPerHour()),
+              price.origin().label(),
+              price.asOf()));
       for (PriceMiss miss : resolution.reportableMisses()) {
         out.append("  ").append(miss).append('\n');
       }
     }
     List<PriceResolution> missing = missing();
     if (!missing.isEmpty()) {
-      out.append("missing: ").append(missing.size()).append(" of ").append(resolutions.size())
+      out.append("missing: ")
+          .append(missing.size())
+          .append(" of ")
+          .append(resolutions.size())
           .append('\n');
       for (PriceResolution resolution : missing) {
         PriceRequest request = resolution.request();
-        out.append("  ").append(request.pool()).append("  ").append(request.instanceType())
-            .append("  ").append(request.region()).append(": ");
+        out.append("  ")
+            .append(request.pool())
+            .append("  ")
+            .append(request.instanceType())
+            .append("  ")
+            .append(request.region())
+            .append(": ");
         List<PriceMiss> misses = resolution.reportableMisses();
         for (int i = 0; i < misses.size(); i++) {
           out.append(i == 0 ? "" : "; ").append(misses.get(i));

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * One place prices come from. A lookup never throws for a missing price: it returns a {@link
- * PriceLookup} whose miss names the reason, so a {@link PriceResolver} can fall through to the
- * next source and a report can say what is missing and why.
+ * PriceLookup} whose miss names the reason, so a {@link PriceResolver} can fall through to the next
+ * source and a report can say what is missing and why.
  */
 public interface PriceSource extends AutoCloseable {
 

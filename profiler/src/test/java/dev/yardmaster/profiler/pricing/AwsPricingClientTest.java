@@ -51,14 +51,22 @@ class AwsPricingClientTest {
 
   @Test
   void readsOnDemandHourlyPriceAndSendsTermMatchFilters() {
-    server.then(200, FakePriceListServer.page(
-        List.of(FakePriceListServer.productDocument("g5.xlarge", "us-east-1", "1.0060000000")),
-        null));
+    server.then(
+        200,
+        FakePriceListServer.page(
+            List.of(FakePriceListServer.productDocument("g5.xlarge", "us-east-1", "1.0060000000")),
+            null));
 
     PriceLookup lookup = aws.lookup(G5);
 
-    assertThat(lookup.price()).contains(new InstancePrice(
-        "g5.xlarge", "us-east-1", 1.006, PriceOrigin.AWS_PRICE_LIST, LocalDate.of(2025, 11, 20)));
+    assertThat(lookup.price())
+        .contains(
+            new InstancePrice(
+                "g5.xlarge",
+                "us-east-1",
+                1.006,
+                PriceOrigin.AWS_PRICE_LIST,
+                LocalDate.of(2025, 11, 20)));
     assertThat(server.requests()).hasSize(1);
     FakePriceListServer.Recorded request = server.requests().get(0);
     assertThat(request.method()).isEqualTo("POST");
@@ -71,29 +79,35 @@ class AwsPricingClientTest {
     assertThat(body.path("ServiceCode").asText()).isEqualTo("AmazonEC2");
     assertThat(body.path("FormatVersion").asText()).isEqualTo("aws_v1");
     assertThat(body.has("NextToken")).isFalse();
-    assertThat(filters(body)).containsExactlyInAnyOrder(
-        "TERM_MATCH instanceType=g5.xlarge",
-        "TERM_MATCH regionCode=us-east-1",
-        "TERM_MATCH operatingSystem=Linux",
-        "TERM_MATCH tenancy=Shared",
-        "TERM_MATCH preInstalledSw=NA",
-        "TERM_MATCH capacitystatus=Used");
+    assertThat(filters(body))
+        .containsExactlyInAnyOrder(
+            "TERM_MATCH instanceType=g5.xlarge",
+            "TERM_MATCH regionCode=us-east-1",
+            "TERM_MATCH operatingSystem=Linux",
+            "TERM_MATCH tenancy=Shared",
+            "TERM_MATCH preInstalledSw=NA",
+            "TERM_MATCH capacitystatus=Used");
   }
 
   @Test
   void followsNextTokenToTheSecondPage() {
     server
         .then(200, FakePriceListServer.page(List.of(), "page-2-token"))
-        .then(200, FakePriceListServer.page(
-            List.of(FakePriceListServer.productDocument("g5.xlarge", "us-east-1", "1.0060000000")),
-            null));
+        .then(
+            200,
+            FakePriceListServer.page(
+                List.of(
+                    FakePriceListServer.productDocument("g5.xlarge", "us-east-1", "1.0060000000")),
+                null));
 
     PriceLookup lookup = aws.lookup(G5);
 
     assertThat(lookup.price().map(InstancePrice::usdPerHour)).contains(1.006);
     assertThat(server.requests()).hasSize(2);
-    assertThat(server.requests().get(1).body().path("NextToken").asText()).isEqualTo("page-2-token");
-    assertThat(filters(server.requests().get(1).body())).contains("TERM_MATCH instanceType=g5.xlarge");
+    assertThat(server.requests().get(1).body().path("NextToken").asText())
+        .isEqualTo("page-2-token");
+    assertThat(filters(server.requests().get(1).body()))
+        .contains("TERM_MATCH instanceType=g5.xlarge");
   }
 
   @Test
@@ -101,9 +115,12 @@ class AwsPricingClientTest {
     server
         .then(400, FakePriceListServer.throttling())
         .then(400, FakePriceListServer.throttling())
-        .then(200, FakePriceListServer.page(
-            List.of(FakePriceListServer.productDocument("g5.xlarge", "us-east-1", "1.0060000000")),
-            null));
+        .then(
+            200,
+            FakePriceListServer.page(
+                List.of(
+                    FakePriceListServer.productDocument("g5.xlarge", "us-east-1", "1.0060000000")),
+                null));
 
     PriceLookup lookup = aws.lookup(G5);
 
@@ -121,8 +138,17 @@ class AwsPricingClientTest {
     PriceMiss miss = lookup.miss().orElseThrow();
     assertThat(miss.source()).isEqualTo("aws-price-list");
     assertThat(miss.reason()).isEqualTo(MissReason.THROTTLED);
-    assertThat(miss.detail()).contains("ThrottlingException").contains("Rate exceeded");
+    assertThat(miss.detail())
+        .isEqualTo("ThrottlingException: Rate exceeded; gave up after 3 attempts");
     assertThat(server.requests()).hasSize(MAX_ATTEMPTS);
+
+    // Throttling is not remembered: the next lookup asks again.
+    server.then(
+        200,
+        FakePriceListServer.page(
+            List.of(FakePriceListServer.productDocument("g5.xlarge", "us-east-1", "1.0060000000")),
+            null));
+    assertThat(aws.lookup(G5).price()).isPresent();
   }
 
   @Test
@@ -137,8 +163,9 @@ class AwsPricingClientTest {
 
   @Test
   void reportsMalformedDocumentWithoutPricePerUnit() {
-    String document = FakePriceListServer.productDocument("g5.xlarge", "us-east-1", "1.006")
-        .replace("\"USD\":\"1.006\"", "\"EUR\":\"0.9\"");
+    String document =
+        FakePriceListServer.productDocument("g5.xlarge", "us-east-1", "1.006")
+            .replace("\"USD\":\"1.006\"", "\"EUR\":\"0.9\"");
     server.then(200, FakePriceListServer.page(List.of(document), null));
 
     PriceMiss miss = aws.lookup(G5).miss().orElseThrow();
@@ -159,21 +186,34 @@ class AwsPricingClientTest {
 
   @Test
   void reportsRejectedCredentials() {
-    server.always(400, FakePriceListServer.error(
-        "UnrecognizedClientException", "The security token included in the request is invalid."));
+    server.always(
+        400,
+        FakePriceListServer.error(
+            "UnrecognizedClientException",
+            "The security token included in the request is invalid."));
 
     PriceMiss miss = aws.lookup(G5).miss().orElseThrow();
 
     assertThat(miss.reason()).isEqualTo(MissReason.BAD_CREDENTIALS);
     assertThat(miss.detail()).contains("security token");
     assertThat(server.requests()).hasSize(1);
+
+    // Rejected credentials stay rejected: the next instance type is not asked for.
+    PriceMiss next = aws.lookup(PriceRequest.of("inf2", "inf2.xlarge")).miss().orElseThrow();
+    assertThat(next.reason()).isEqualTo(MissReason.BAD_CREDENTIALS);
+    assertThat(next.detail()).startsWith("as before: UnrecognizedClientException");
+    assertThat(server.requests()).hasSize(1);
   }
 
   static List<String> filters(JsonNode body) {
     List<String> filters = new ArrayList<>();
     for (JsonNode filter : body.path("Filters")) {
-      filters.add(filter.path("Type").asText() + " " + filter.path("Field").asText() + "="
-          + filter.path("Value").asText());
+      filters.add(
+          filter.path("Type").asText()
+              + " "
+              + filter.path("Field").asText()
+              + "="
+              + filter.path("Value").asText());
     }
     return filters;
   }

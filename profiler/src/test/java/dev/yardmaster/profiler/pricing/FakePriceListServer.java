@@ -32,7 +32,11 @@ final class FakePriceListServer implements AutoCloseable {
 
   /** One request as the SDK sent it. */
   record Recorded(
-      String method, String path, String target, String contentType, String authorization,
+      String method,
+      String path,
+      String target,
+      String contentType,
+      String authorization,
       JsonNode body) {}
 
   private record Answer(int status, String body) {}
@@ -156,9 +160,11 @@ final class FakePriceListServer implements AutoCloseable {
     offer.put("offerTermCode", "JRTCKXETXF");
     offer.put("sku", sku);
     offer.put("effectiveDate", "2025-11-01T00:00:00Z");
-    ObjectNode dimension = offer.putObject("priceDimensions").putObject(sku + ".JRTCKXETXF.6YS6EN2CT7");
+    ObjectNode dimension =
+        offer.putObject("priceDimensions").putObject(sku + ".JRTCKXETXF.6YS6EN2CT7");
     dimension.put("unit", "Hrs");
-    dimension.put("description", "$" + usd + " per On Demand Linux " + instanceType + " Instance Hour");
+    dimension.put(
+        "description", "$" + usd + " per On Demand Linux " + instanceType + " Instance Hour");
     dimension.putObject("pricePerUnit").put("USD", usd);
     offer.putObject("termAttributes");
     root.put("version", "20251120000000");

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PriceCacheTest {
 
-  static final InstancePrice G5 = new InstancePrice(
-      "g5.xlarge", "us-east-1", 1.006, PriceOrigin.AWS_PRICE_LIST, LocalDate.of(2025, 11, 20));
+  static final InstancePrice G5 =
+      new InstancePrice(
+          "g5.xlarge", "us-east-1", 1.006, PriceOrigin.AWS_PRICE_LIST, LocalDate.of(2025, 11, 20));
   static final PriceRequest G5_REQUEST = PriceRequest.of("gpu-a10g", "g5.xlarge");
 
   @TempDir Path dir;
@@ -56,13 +57,20 @@ class PriceCacheTest {
     Path file = dir.resolve("prices.json");
     PriceCache cache = PriceCache.file(file, Duration.ofHours(24), clock);
     cache.put(G5);
-    cache.put(new InstancePrice("inf2.xlarge", "us-east-1", 0.7582, PriceOrigin.AWS_PRICE_LIST,
-        LocalDate.of(2025, 11, 20)));
-    cache.put(new InstancePrice("g5.xlarge", "us-east-1", 1.1, PriceOrigin.AWS_PRICE_LIST,
-        LocalDate.of(2025, 12, 1)));
+    cache.put(
+        new InstancePrice(
+            "inf2.xlarge",
+            "us-east-1",
+            0.7582,
+            PriceOrigin.AWS_PRICE_LIST,
+            LocalDate.of(2025, 11, 20)));
+    cache.put(
+        new InstancePrice(
+            "g5.xlarge", "us-east-1", 1.1, PriceOrigin.AWS_PRICE_LIST, LocalDate.of(2025, 12, 1)));
 
     assertThat(cache.lookup(G5_REQUEST).price().map(InstancePrice::usdPerHour)).contains(1.1);
-    assertThat(FakePriceListServer.JSON.readTree(file.toFile()).path("entries").size()).isEqualTo(2);
+    assertThat(FakePriceListServer.JSON.readTree(file.toFile()).path("entries").size())
+        .isEqualTo(2);
     try (Stream<Path> files = Files.list(dir)) {
       assertThat(files).containsExactly(file);
     }

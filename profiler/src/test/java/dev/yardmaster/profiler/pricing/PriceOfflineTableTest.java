@@ -17,8 +17,18 @@ class PriceOfflineTableTest {
 
   @Test
   void coversTheInstanceTypesYardmasterPoolsUse() {
-    for (String type : List.of("g5.xlarge", "g5.2xlarge", "g4dn.xlarge", "g6.xlarge",
-        "inf2.xlarge", "inf2.8xlarge", "c7g.xlarge", "c7g.2xlarge", "c7i.xlarge", "m7g.xlarge")) {
+    for (String type :
+        List.of(
+            "g5.xlarge",
+            "g5.2xlarge",
+            "g4dn.xlarge",
+            "g6.xlarge",
+            "inf2.xlarge",
+            "inf2.8xlarge",
+            "c7g.xlarge",
+            "c7g.2xlarge",
+            "c7i.xlarge",
+            "m7g.xlarge")) {
       InstancePrice price = table.lookup(PriceRequest.of("pool", type)).price().orElseThrow();
       assertThat(price.origin()).isEqualTo(PriceOrigin.OFFLINE_TABLE);
       assertThat(price.usdPerHour()).as(type).isBetween(0.05, 5.0);
@@ -38,19 +48,23 @@ class PriceOfflineTableTest {
   @Test
   void reportsUnknownTypesAndRegionsAsNotFound() {
     PriceMiss type = table.lookup(PriceRequest.of("x", "x9.huge")).miss().orElseThrow();
-    assertThat(type).isEqualTo(new PriceMiss(
-        "offline-table", MissReason.NOT_FOUND, "x9.huge not in table for us-east-1"));
+    assertThat(type)
+        .isEqualTo(
+            new PriceMiss(
+                "offline-table", MissReason.NOT_FOUND, "x9.huge not in table for us-east-1"));
 
-    PriceMiss region = table.lookup(new PriceRequest("x", "g5.xlarge", "eu-west-1"))
-        .miss().orElseThrow();
+    PriceMiss region =
+        table.lookup(new PriceRequest("x", "g5.xlarge", "eu-west-1")).miss().orElseThrow();
     assertThat(region.detail()).isEqualTo("region eu-west-1 not in table (has: us-east-1)");
   }
 
   @Test
   void rejectsATableWithoutDateNamingTheField() {
     String json = "{\"source\": \"test\", \"as_of\": \"June\", \"prices\": {}}";
-    assertThatThrownBy(() -> PriceSource.offlineTable(
-        new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))))
+    assertThatThrownBy(
+            () ->
+                PriceSource.offlineTable(
+                    new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))))
         .isInstanceOf(IOException.class)
         .hasMessage("offline table: as_of: 'June' (expected: YYYY-MM-DD)");
   }

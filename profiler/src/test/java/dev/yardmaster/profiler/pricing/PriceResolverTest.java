@@ -52,8 +52,9 @@ class PriceResolverTest {
         resolver(Map.of("gpu-a10g", 0.42), AwsPricingClientTest.fastOptions(server).build())) {
       PriceResolution resolution = resolver.resolve(GPU);
 
-      assertThat(resolution.price()).isEqualTo(
-          new InstancePrice("g5.xlarge", "us-east-1", 0.42, PriceOrigin.OVERRIDE, CONFIG_DATE));
+      assertThat(resolution.price())
+          .isEqualTo(
+              new InstancePrice("g5.xlarge", "us-east-1", 0.42, PriceOrigin.OVERRIDE, CONFIG_DATE));
       assertThat(resolution.misses()).isEmpty();
       assertThat(server.requests()).isEmpty();
     }
@@ -61,14 +62,17 @@ class PriceResolverTest {
 
   @Test
   void awsPriceIsCachedAndTheNextRunReadsTheCache() {
-    server.then(200, FakePriceListServer.page(
-        List.of(FakePriceListServer.productDocument("g5.xlarge", "us-east-1", "1.0060000000")),
-        null));
+    server.then(
+        200,
+        FakePriceListServer.page(
+            List.of(FakePriceListServer.productDocument("g5.xlarge", "us-east-1", "1.0060000000")),
+            null));
     try (PriceResolver resolver =
         resolver(Map.of(), AwsPricingClientTest.fastOptions(server).build())) {
       PriceResolution first = resolver.resolve(GPU);
       assertThat(first.price().origin()).isEqualTo(PriceOrigin.AWS_PRICE_LIST);
-      assertThat(first.reportableMisses()).extracting(PriceMiss::reason)
+      assertThat(first.reportableMisses())
+          .extracting(PriceMiss::reason)
           .containsExactly(MissReason.NOT_FOUND); // empty cache
 
       PriceResolution second = resolver.resolve(GPU);
@@ -78,32 +82,42 @@ class PriceResolverTest {
 
       // Past the TTL the cache is stale and AWS is asked again.
       clock.advance(Duration.ofDays(8));
-      server.then(200, FakePriceListServer.page(
-          List.of(FakePriceListServer.productDocument("g5.xlarge", "us-east-1", "1.1000000000")),
-          null));
+      server.then(
+          200,
+          FakePriceListServer.page(
+              List.of(
+                  FakePriceListServer.productDocument("g5.xlarge", "us-east-1", "1.1000000000")),
+              null));
       PriceResolution third = resolver.resolve(GPU);
       assertThat(third.price().usdPerHour()).isEqualTo(1.1);
-      assertThat(third.reportableMisses()).extracting(PriceMiss::reason)
+      assertThat(third.reportableMisses())
+          .extracting(PriceMiss::reason)
           .containsExactly(MissReason.STALE);
     }
   }
 
   @Test
   void noCredentialsFallsBackToTheOfflineTableWithTheReason() {
-    AwsCredentialsProvider none = () -> {
-      throw SdkClientException.create(
-          "Unable to load credentials from any of the providers in the chain");
-    };
-    try (PriceResolver resolver = resolver(
-        Map.of(), AwsPricingClientTest.fastOptions(server).credentialsProvider(none).build())) {
+    AwsCredentialsProvider none =
+        () -> {
+          throw SdkClientException.create(
+              "Unable to load credentials from any of the providers in the chain");
+        };
+    try (PriceResolver resolver =
+        resolver(
+            Map.of(), AwsPricingClientTest.fastOptions(server).credentialsProvider(none).build())) {
       PriceResolution resolution = resolver.resolve(INF2);
 
       assertThat(resolution.price().origin()).isEqualTo(PriceOrigin.OFFLINE_TABLE);
       assertThat(resolution.price().usdPerHour()).isEqualTo(0.7582);
-      assertThat(resolution.reportableMisses()).containsExactly(
-          new PriceMiss("cache", MissReason.NOT_FOUND, "no cache file " + dir.resolve("prices.json")),
-          new PriceMiss("aws-price-list", MissReason.NO_CREDENTIALS,
-              "Unable to load credentials from any of the providers in the chain"));
+      assertThat(resolution.reportableMisses())
+          .containsExactly(
+              new PriceMiss(
+                  "cache", MissReason.NOT_FOUND, "no cache file " + dir.resolve("prices.json")),
+              new PriceMiss(
+                  "aws-price-list",
+                  MissReason.NO_CREDENTIALS,
+                  "Unable to load credentials from any of the providers in the chain"));
       assertThat(server.requests()).isEmpty();
     }
   }
@@ -114,9 +128,10 @@ class PriceResolverTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    AwsPriceListOptions options = AwsPricingClientTest.fastOptions(server)
-        .endpointOverride(URI.create("http://127.0.0.1:" + closedPort))
-        .build();
+    AwsPriceListOptions options =
+        AwsPricingClientTest.fastOptions(server)
+            .endpointOverride(URI.create("http://127.0.0.1:" + closedPort))
+            .build();
     try (PriceResolver resolver = resolver(Map.of(), options)) {
       PriceResolution resolution = resolver.resolve(GPU);
 
@@ -132,10 +147,12 @@ class PriceResolverTest {
     server.always(400, FakePriceListServer.throttling());
     try (PriceResolver resolver =
         resolver(Map.of("cpu-local", 0.2), AwsPricingClientTest.fastOptions(server).build())) {
-      PriceReport report = resolver.resolveAll(List.of(
-          PriceRequest.of("cpu-local", "c7g.xlarge"),
-          GPU,
-          PriceRequest.of("tpu", "x9.huge")));
+      PriceReport report =
+          resolver.resolveAll(
+              List.of(
+                  PriceRequest.of("cpu-local", "c7g.xlarge"),
+                  GPU,
+                  PriceRequest.of("tpu", "x9.huge")));
 
       assertThat(report.priceOf("cpu-local").map(InstancePrice::usdPerHour)).contains(0.2);
       assertThat(report.priceOf("gpu-a10g").map(InstancePrice::origin))
@@ -145,7 +162,9 @@ class PriceResolverTest {
       assertThat(text)
           .contains("cpu-local  c7g.xlarge  us-east-1     0.2000  override")
           .contains("gpu-a10g   g5.xlarge   us-east-1     1.0060  offline-table   2025-06-01")
-          .contains("  aws-price-list: throttled (ThrottlingException: Rate exceeded; gave up after 3 attempts)")
+          .contains(
+              "  aws-price-list: throttled (ThrottlingException: Rate exceeded; gave up after 3"
+                  + " attempts)")
           .contains("missing: 1 of 3")
           .contains("  tpu  x9.huge  us-east-1: cache: not found");
       assertThat(text).doesNotContain("not configured");
