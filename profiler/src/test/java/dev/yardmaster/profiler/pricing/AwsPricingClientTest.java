@@ -175,6 +175,15 @@ class AwsPricingClientTest {
   }
 
   @Test
+  void reportsAResponseThatIsNotJsonAsMalformed() {
+    server.always(200, "<html>captive portal</html>");
+
+    PriceMiss miss = aws.lookup(G5).miss().orElseThrow();
+
+    assertThat(miss.reason()).isEqualTo(MissReason.MALFORMED_DOCUMENT);
+  }
+
+  @Test
   void reportsNotFoundForEmptyPriceList() {
     server.then(200, FakePriceListServer.page(List.of(), null));
 
