@@ -1,0 +1,60 @@
+package dev.yardmaster.backend.emulated;
+
+import dev.yardmaster.backend.ModelRunner;
+import dev.yardmaster.backend.ModelSpec;
+import dev.yardmaster.backend.RunnerFactory;
+import dev.yardmaster.backend.SchedulerFactory;
+import dev.yardmaster.protocol.v2.ModelConfig;
+import dev.yardmaster.protocol.v2.ModelInstanceGroup;
+import java.nio.file.Path;
+
+/**
+ * Opens {@link EmulatedRunner}s around the runners of another factory, all paced by one profile.
+ *
+ * <p>Concurrency: the emulated device, not the config, decides how many executions run at once.
+ * {@link #schedulerFactory} builds each model's scheduler with the profile's
+ * {@link AcceleratorProfile#maxConcurrentExecutions()} as its instance count, replacing the sum of
+ * the config's {@code instance_group} counts (which describe the host runtime the config was
+ * written for); the ModelConfig that clients read is unchanged. The runner also holds the device to
+ * that many executions, so a scheduler built without the override (more instances) queues on the
+ * device instead of exceeding it, and one with fewer instances simply uses fewer slots.
+ */
+public final class EmulatedRunnerFactory implements RunnerFactory {
+
+  private final RunnerFactory delegate;
+  private final AcceleratorProfile profile;
+  private final PacingClock clock;
+
+  public EmulatedRunnerFactory(RunnerFactory delegate, AcceleratorProfile profile, PacingClock clock) {
+    this.delegate = delegate;
+    this.profile = profile;
+    this.clock = clock;
+  }
+
+  /** Paced on the wall clock. */
+  public EmulatedRunnerFactory(RunnerFactory delegate, AcceleratorProfile profile) {
+    this(delegate, profile, PacingClock.system());
+  }
+
+  @Override
+  public ModelRunner open(ModelSpec spec, Path modelFile) {
+    return new EmulatedRunner(delegate.open(spec, modelFile), profile, spec.batched(), clock);
+  }
+
+  public AcceleratorProfile profile() {
+    return profile;
+  }
+
+  /** Schedulers from {@code schedulers}, each with the profile's concurrency as its instance count. */
+  public SchedulerFactory schedulerFactory(SchedulerFactory schedulers) {
+    return (spec, runner, stats) -> schedulers.create(withInstances(spec, profile.maxConcurrentExecutions()),
+        runner, stats);
+  }
+
+  static ModelSpec withInstances(ModelSpec spec, int count) {
+    ModelConfig config = spec.config().toBuilder().clearInstanceGroup()
+        .addInstanceGroup(ModelInstanceGroup.newBuilder().setCount(count)).build();
+    return new ModelSpec(spec.name(), spec.version(), spec.platform(), spec.maxBatchSize(), spec.inputs(),
+        spec.outputs(), config);
+  }
+}
