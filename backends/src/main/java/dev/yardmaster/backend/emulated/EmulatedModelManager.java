@@ -6,9 +6,14 @@ import dev.yardmaster.backend.ModelIndexEntry;
 import dev.yardmaster.backend.ModelManager;
 import dev.yardmaster.backend.ModelSpec;
 import dev.yardmaster.backend.ModelStats;
+import dev.yardmaster.backend.RunnerFactory;
 import dev.yardmaster.backend.ServedModel;
+import dev.yardmaster.backend.batching.Schedulers;
+import dev.yardmaster.backend.repository.RepositoryModelManager;
+import dev.yardmaster.backend.repository.RepositoryOptions;
 import dev.yardmaster.protocol.v2.ModelConfig;
 import dev.yardmaster.protocol.v2.ModelParameter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +38,22 @@ public final class EmulatedModelManager implements ModelManager {
   public EmulatedModelManager(ModelManager delegate, AcceleratorProfile profile) {
     this.delegate = delegate;
     this.profile = profile;
+  }
+
+  /**
+   * A Triton-layout repository served on the emulated device: outputs from {@code realRunners}
+   * (e.g. ONNX Runtime on CPU), paced and scheduled per {@link EmulatedRunnerFactory}, every model
+   * loaded at start and labelled emulated.
+   */
+  public static EmulatedModelManager forRepository(Path repository, AcceleratorProfile profile,
+      RunnerFactory realRunners, PacingClock clock) {
+    EmulatedRunnerFactory runners = new EmulatedRunnerFactory(realRunners, profile, clock);
+    return new EmulatedModelManager(new RepositoryModelManager(repository, runners,
+        runners.schedulerFactory(Schedulers.factory()), RepositoryOptions.loadAllModels()), profile);
+  }
+
+  public AcceleratorProfile profile() {
+    return profile;
   }
 
   @Override
