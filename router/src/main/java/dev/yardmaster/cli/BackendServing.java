@@ -5,6 +5,10 @@ import dev.yardmaster.backend.emulated.AcceleratorProfile;
 import dev.yardmaster.backend.emulated.EmulatedModelManager;
 import dev.yardmaster.backend.emulated.PacingClock;
 import dev.yardmaster.backend.onnx.OrtRunnerFactory;
+import dev.yardmaster.router.emulated.EmulationMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
@@ -21,6 +25,15 @@ final class BackendServing {
     return emulated == null ? ModelManagers.forRepository(repository)
         : EmulatedModelManager.forRepository(repository, emulated, OrtRunnerFactory.withDefaults(),
             PacingClock.system());
+  }
+
+  /** Prometheus meters for the server, with {@link EmulationMetrics} when the manager is emulated. */
+  static MeterRegistry meterRegistry(ModelManager manager) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    if (manager instanceof EmulatedModelManager emulated) {
+      EmulationMetrics.register(registry, emulated.runners());
+    }
+    return registry;
   }
 
   /** The startup line's suffix: {@code ""}, or e.g. {@code " (backend-only, emulated gpu-a10g: ...)"}. */

@@ -59,6 +59,7 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       server = YardmasterServer.builder(manager)
           .httpPort(httpPort).grpcPort(grpcPort).metricsPort(metricsPort)
+          .meterRegistry(BackendServing.meterRegistry(manager))
           .build()
           .start();
     } catch (RuntimeException failure) {

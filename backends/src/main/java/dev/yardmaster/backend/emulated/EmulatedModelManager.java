@@ -31,13 +31,16 @@ public final class EmulatedModelManager implements ModelManager {
   public static final String EMULATED = "emulated";
 
   private final ModelManager delegate;
+  private final EmulatedRunnerFactory runners;
   private final AcceleratorProfile profile;
   /** Labelled views by wrapped model (identity); cleared when models load or unload. */
   private final Map<ServedModel, ServedModel> labelled = new ConcurrentHashMap<>();
 
-  public EmulatedModelManager(ModelManager delegate, AcceleratorProfile profile) {
+  /** @param runners the factory {@code delegate} opens its runners with */
+  public EmulatedModelManager(ModelManager delegate, EmulatedRunnerFactory runners) {
     this.delegate = delegate;
-    this.profile = profile;
+    this.runners = runners;
+    this.profile = runners.profile();
   }
 
   /**
@@ -49,11 +52,16 @@ public final class EmulatedModelManager implements ModelManager {
       RunnerFactory realRunners, PacingClock clock) {
     EmulatedRunnerFactory runners = new EmulatedRunnerFactory(realRunners, profile, clock);
     return new EmulatedModelManager(new RepositoryModelManager(repository, runners,
-        runners.schedulerFactory(Schedulers.factory()), RepositoryOptions.loadAllModels()), profile);
+        runners.schedulerFactory(Schedulers.factory()), RepositoryOptions.loadAllModels()), runners);
   }
 
   public AcceleratorProfile profile() {
     return profile;
+  }
+
+  /** The runner factory, with the execution and lagging counts of every model. */
+  public EmulatedRunnerFactory runners() {
+    return runners;
   }
 
   @Override

@@ -34,6 +34,7 @@ public final class EmulatedRunner implements ModelRunner {
   private final String kind;
   private final LongAdder executions = new LongAdder();
   private final LongAdder lagging = new LongAdder();
+  private final EmulationCounters shared;
 
   /**
    * @param delegate computes the outputs; closed with this runner
@@ -41,6 +42,13 @@ public final class EmulatedRunner implements ModelRunner {
    *     {@code max_batch_size > 0}); a non-batching model executes as batch 1
    */
   public EmulatedRunner(ModelRunner delegate, AcceleratorProfile profile, boolean batched, PacingClock clock) {
+    this(delegate, profile, batched, clock, new EmulationCounters());
+  }
+
+  /** Also counting into {@code shared} (e.g. every runner of one factory). */
+  EmulatedRunner(ModelRunner delegate, AcceleratorProfile profile, boolean batched, PacingClock clock,
+      EmulationCounters shared) {
+    this.shared = shared;
     this.delegate = delegate;
     this.profile = profile;
     this.batched = batched;
@@ -61,11 +69,13 @@ public final class EmulatedRunner implements ModelRunner {
       long startNanos = clock.nanoTime();
       List<Tensor> outputs = delegate.run(inputs, outputNames);
       executions.increment();
+      shared.executions.increment();
       long remainingNanos = startNanos + profile.latencyNanos(rows(inputs)) - clock.nanoTime();
       if (remainingNanos > 0) {
         clock.sleepNanos(remainingNanos);
       } else if (remainingNanos < 0) {
         lagging.increment();
+        shared.lagging.increment();
         long count = lagging.sum();
         if (Long.bitCount(count) == 1) { // 1st, 2nd, 4th, ... so a slow host is seen, not flooded
           log.warn("emulated {}: execution of {} rows took {} us longer than the device would "

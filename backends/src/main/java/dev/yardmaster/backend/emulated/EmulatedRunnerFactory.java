@@ -24,6 +24,7 @@ public final class EmulatedRunnerFactory implements RunnerFactory {
   private final RunnerFactory delegate;
   private final AcceleratorProfile profile;
   private final PacingClock clock;
+  private final EmulationCounters counters = new EmulationCounters();
 
   public EmulatedRunnerFactory(RunnerFactory delegate, AcceleratorProfile profile, PacingClock clock) {
     this.delegate = delegate;
@@ -38,7 +39,17 @@ public final class EmulatedRunnerFactory implements RunnerFactory {
 
   @Override
   public ModelRunner open(ModelSpec spec, Path modelFile) {
-    return new EmulatedRunner(delegate.open(spec, modelFile), profile, spec.batched(), clock);
+    return new EmulatedRunner(delegate.open(spec, modelFile), profile, spec.batched(), clock, counters);
+  }
+
+  /** Executions completed by every runner this factory opened, closed ones included. */
+  public long executions() {
+    return counters.executions.sum();
+  }
+
+  /** Of {@link #executions()}, those the host finished later than the emulated device would have. */
+  public long laggingExecutions() {
+    return counters.lagging.sum();
   }
 
   public AcceleratorProfile profile() {

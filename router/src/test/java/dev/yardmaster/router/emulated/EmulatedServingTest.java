@@ -19,6 +19,12 @@ import dev.yardmaster.router.local.HiggsRepository;
 import dev.yardmaster.router.server.YardmasterServer;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +54,10 @@ class EmulatedServingTest {
     HiggsRepository.write(repository);
     manager = EmulatedModelManager.forRepository(repository, SLOW_GPU, OrtRunnerFactory.withDefaults(),
         PacingClock.system());
-    server = YardmasterServer.builder(manager).httpPort(0).grpcPort(0).metricsPort(0).build().start();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    EmulationMetrics.register(registry, manager.runners());
+    server = YardmasterServer.builder(manager).httpPort(0).grpcPort(0).metricsPort(0).meterRegistry(registry)
+        .build().start();
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
     stub = GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
   }
@@ -93,6 +102,19 @@ class EmulatedServingTest {
     assertThat(config.getParametersMap().get("emulated_accelerator").getStringValue()).isEqualTo("gpu");
     assertThat(config.getInstanceGroupList()).as("the config clients read is the repository's, not the device's 2")
         .singleElement().satisfies(group -> assertThat(group.getCount()).isEqualTo(1));
+  }
+
+  @Test
+  void metricsSayEmulatedAndCountExecutions() throws Exception {
+    stub.modelInfer(HiggsRepository.request(HiggsRepository.features(1), 1));
+    String metrics = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+
+    assertThat(metrics).contains(
+        "yardmaster_emulated_info{accelerator=\"gpu\",device=\"test-gpu\",max_concurrent_executions=\"2\"} 1",
+        "yardmaster_emulated_lagging_executions_total{device=\"test-gpu\"} 0");
+    assertThat(manager.runners().executions()).isPositive();
   }
 
   /** The same rows through ONNX Runtime directly, without emulation. */
