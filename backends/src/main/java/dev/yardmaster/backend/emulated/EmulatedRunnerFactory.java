@@ -6,7 +6,13 @@ import dev.yardmaster.backend.RunnerFactory;
 import dev.yardmaster.backend.SchedulerFactory;
 import dev.yardmaster.protocol.v2.ModelConfig;
 import dev.yardmaster.protocol.v2.ModelInstanceGroup;
+import dev.yardmaster.backend.TensorSpec;
+import dev.yardmaster.protocol.Tensor;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens {@link EmulatedRunner}s around the runners of another factory, all paced by one profile.
@@ -20,6 +26,8 @@ import java.nio.file.Path;
  * device instead of exceeding it, and one with fewer instances simply uses fewer slots.
  */
 public final class EmulatedRunnerFactory implements RunnerFactory {
+
+  private static final Logger log = LoggerFactory.getLogger(EmulatedRunnerFactory.class);
 
   private final RunnerFactory delegate;
   private final AcceleratorProfile profile;
@@ -39,7 +47,34 @@ public final class EmulatedRunnerFactory implements RunnerFactory {
 
   @Override
   public ModelRunner open(ModelSpec spec, Path modelFile) {
-    return new EmulatedRunner(delegate.open(spec, modelFile), profile, spec.batched(), clock, counters);
+    ModelRunner real = delegate.open(spec, modelFile);
+    warmUp(spec, real);
+    return new EmulatedRunner(real, profile, spec.batched(), clock, counters);
+  }
+
+  /**
+   * One execution of zeros at batch 1 before serving, so the runtime's first-run costs (allocation,
+   * JIT) are not reported as the first request lagging the device. Skipped for BYTES inputs;
+   * failures are logged, never thrown (the model may reject zeros and still serve).
+   */
+  private static void warmUp(ModelSpec spec, ModelRunner real) {
+    Map<String, Tensor> zeros = new LinkedHashMap<>();
+    for (TensorSpec input : spec.inputs()) {
+      if (!input.dataType().isFixedSize()) {
+        return;
+      }
+      long[] shape = input.shape(spec.batched());
+      for (int i = 0; i < shape.length; i++) {
+        shape[i] = Math.max(1, shape[i]);
+      }
+      int bytes = Math.toIntExact(Tensor.elementCount(shape) * input.dataType().elementSize());
+      zeros.put(input.name(), Tensor.of(input.name(), input.dataType(), shape, new byte[bytes]));
+    }
+    try {
+      real.run(zeros, spec.outputs().stream().map(TensorSpec::name).toList());
+    } catch (RuntimeException e) {
+      log.info("model '{}' version {}: warm-up skipped: {}", spec.name(), spec.version(), e.getMessage());
+    }
   }
 
   /** Executions completed by every runner this factory opened, closed ones included. */
