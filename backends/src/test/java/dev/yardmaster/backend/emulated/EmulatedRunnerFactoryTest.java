@@ -8,10 +8,18 @@ import dev.yardmaster.backend.ModelStats;
 import dev.yardmaster.backend.batching.Schedulers;
 import dev.yardmaster.backend.emulated.EmulatedRunnerPacingTest.FakeClock;
 import dev.yardmaster.backend.emulated.EmulatedRunnerPacingTest.FakeRunner;
+import dev.yardmaster.protocol.Tensor;
 import dev.yardmaster.protocol.v2.ModelConfig;
 import dev.yardmaster.protocol.v2.ModelInstanceGroup;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -51,5 +59,41 @@ class EmulatedRunnerFactoryTest {
     assertThat(first.kind()).isEqualTo("emulated-gpu-a10g (onnxruntime-cpu)");
     assertThat(factory.executions()).isEqualTo(2);
     assertThat(factory.laggingExecutions()).as("5 ms on the host is slower than the A10G").isEqualTo(2);
+  }
+
+  @Test
+  void theDeviceRunsNoMoreThanItsConcurrencyAtOnce() throws Exception {
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger mostAtOnce = new AtomicInteger();
+    ModelRunner slow = new FakeRunner(new FakeClock(), 0) {
+      @Override
+      public List<Tensor> run(Map<String, Tensor> inputs,
+          List<String> outputNames) {
+        mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        running.decrementAndGet();
+        return List.of();
+      }
+    };
+    AcceleratorProfile oneAtATime = AcceleratorProfile.of("one", "gpu", 1, "test", 1, 0);
+    EmulatedRunner runner = new EmulatedRunner(slow, oneAtATime, true, PacingClock.system());
+    ExecutorService threads = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> runs = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        runs.add(threads.submit(() -> runner.run(EmulatedRunnerPacingTest.rows(1), List.of("y"))));
+      }
+      for (Future<?> run : runs) {
+        run.get(10, TimeUnit.SECONDS);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    assertThat(mostAtOnce.get()).isEqualTo(1);
+    assertThat(runner.executions()).isEqualTo(4);
   }
 }

@@ -34,7 +34,7 @@ class EmulatedRunnerPacingTest {
   }
 
   /** Returns fixed outputs after "computing" for {@code computeNanos} on the fake clock. */
-  static final class FakeRunner implements ModelRunner {
+  static class FakeRunner implements ModelRunner {
     final FakeClock clock;
     final long computeNanos;
     final List<Tensor> outputs = List.of(Tensor.ofFloats("y", new long[] {1, 1}, new float[] {0.25f}));
