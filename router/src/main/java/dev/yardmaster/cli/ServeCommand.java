@@ -1,11 +1,14 @@
 package dev.yardmaster.cli;
 
 import dev.yardmaster.backend.ModelManager;
+import dev.yardmaster.backend.emulated.AcceleratorProfile;
+import dev.yardmaster.router.emulated.AcceleratorProfileSources;
 import dev.yardmaster.router.server.YardmasterServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,17 +32,34 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--metrics-port", defaultValue = "8002", description = "Prometheus port (default: ${DEFAULT-VALUE}; 0 picks one).")
   int metricsPort;
 
+  @Option(names = "--backend-only",
+      description = "Serve as a plain KServe v2 backend (like one Triton instance) for a router to front.")
+  boolean backendOnly;
+
+  @Option(names = "--emulate", paramLabel = "PROFILE",
+      description = "Emulate an accelerator: a built-in profile (gpu-a10g, inf2), a JSON/YAML accelerator profile,"
+          + " or a yardmaster profile FILE[#pool]. Outputs come from ONNX Runtime on CPU, paced by the profile.")
+  @Nullable String emulate;
+
   @Override
   public Integer call() throws InterruptedException {
     if (!Files.isDirectory(modelRepository)) {
       System.err.println("--model-repository: " + modelRepository + " (expected: an existing directory)");
       return Main.EXIT_USAGE;
     }
-    ModelManager manager = ModelManagers.forRepository(modelRepository);
+    AcceleratorProfile emulated;
+    try {
+      emulated = emulate == null ? null : AcceleratorProfileSources.resolve(emulate);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      return Main.EXIT_USAGE;
+    }
+    ModelManager manager = BackendServing.manager(modelRepository, emulated);
     YardmasterServer server;
     try {
       server = YardmasterServer.builder(manager)
           .httpPort(httpPort).grpcPort(grpcPort).metricsPort(metricsPort)
+          .meterRegistry(BackendServing.meterRegistry(manager))
           .build()
           .start();
     } catch (RuntimeException failure) {
@@ -52,8 +72,9 @@ public final class ServeCommand implements Callable<Integer> {
       server.stop();
       stopped.countDown();
     }, "yardmaster-shutdown"));
-    System.err.printf("yardmaster serving %s: http %d, grpc %d, metrics %d%n",
-        modelRepository, server.httpPort(), server.grpcPort(), server.metricsPort());
+    System.err.printf("yardmaster serving %s: http %d, grpc %d, metrics %d%s%n",
+        modelRepository, server.httpPort(), server.grpcPort(), server.metricsPort(),
+        BackendServing.describe(backendOnly, emulated));
     stopped.await();
     return Main.EXIT_OK;
   }
