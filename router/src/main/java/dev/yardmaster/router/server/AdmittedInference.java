@@ -94,23 +94,35 @@ public final class AdmittedInference {
     CompletableFuture<InferResponse> answer = new CompletableFuture<>();
     result.whenComplete((response, error) -> {
       long latencyNanos = System.nanoTime() - request.arrivalNanos();
-      Tier tier = admitted.tier();
       if (error == null) {
-        ctx.setAdditionalResponseHeader(MODEL_VERSION_HEADER, response.modelVersion());
-        metrics.record(response.modelName(), tier, Outcome.SUCCESS, latencyNanos);
-        answer.complete(response);
+        try {
+          reportVersion(ctx, response.modelVersion());
+          metrics.record(response.modelName(), admitted.tier(), Outcome.SUCCESS, latencyNanos);
+        } finally {
+          answer.complete(response); // facts and metrics must never hold the answer back
+        }
         return;
       }
       InferenceException failure = unwrapTimeout(error, request, latencyNanos);
-      Outcome outcome = Outcome.of(failure);
-      if (outcome != Outcome.NOT_FOUND) {
-        knownVersion(ctx, request);
+      try {
+        Outcome outcome = Outcome.of(failure);
+        if (outcome != Outcome.NOT_FOUND) {
+          knownVersion(ctx, request);
+        }
+        metrics.record(outcome == Outcome.NOT_FOUND ? RequestMetrics.UNKNOWN_MODEL : request.modelName(),
+            admitted.tier(), outcome, latencyNanos);
+      } finally {
+        answer.completeExceptionally(failure);
       }
-      metrics.record(outcome == Outcome.NOT_FOUND ? RequestMetrics.UNKNOWN_MODEL : request.modelName(),
-          tier, outcome, latencyNanos);
-      answer.completeExceptionally(failure);
     });
     return answer;
+  }
+
+  /** Sets the version header once: a stream's later answers find it set (and already sent). */
+  private static void reportVersion(ServiceRequestContext ctx, String version) {
+    if (!ctx.additionalResponseHeaders().contains(MODEL_VERSION_HEADER)) {
+      ctx.setAdditionalResponseHeader(MODEL_VERSION_HEADER, version);
+    }
   }
 
   private static InferenceException unwrapTimeout(Throwable error, InferRequest request, long latencyNanos) {
@@ -134,7 +146,7 @@ public final class AdmittedInference {
         return;
       }
     }
-    ctx.setAdditionalResponseHeader(MODEL_VERSION_HEADER, version);
+    reportVersion(ctx, version);
   }
 
   /** The model label: the name when the server serves it, else one shared value. */

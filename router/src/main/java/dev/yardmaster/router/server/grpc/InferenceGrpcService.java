@@ -152,7 +152,7 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
         @Override public void onCompleted() {}
       };
     }
-    return StreamInferObserver.open(core, request -> infer(ctx, admitted, request), observer);
+    return StreamInferObserver.open(core, request -> infer(ctx, admitted, request), observer, ctx.eventLoop());
   }
 
   /** Decodes, schedules and encodes one request of an admitted call; never throws. */
