@@ -121,10 +121,14 @@ public final class RequestMetrics {
 
   /** Counts one routing decision; the in-process path's reason is {@code local}. */
   public void routeDecision(String reason) {
-    decisionsByReason.computeIfAbsent(reason, r -> Counter.builder("yardmaster.route.decisions")
-        .description("Routing decisions by reason")
-        .tags("reason", r)
-        .register(registry)).increment();
+    Counter counter = decisionsByReason.get(reason);
+    if (counter == null) {
+      counter = decisionsByReason.computeIfAbsent(reason, r -> Counter.builder("yardmaster.route.decisions")
+          .description("Routing decisions by reason")
+          .tags("reason", r)
+          .register(registry));
+    }
+    counter.increment();
   }
 
   private Counter counter(String model, int tierSlot, Outcome outcome) {
