@@ -4,10 +4,13 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.yardmaster.backend.ModelManager;
+import dev.yardmaster.router.admission.Admission;
+import dev.yardmaster.router.admission.AdmissionConfig;
 import dev.yardmaster.router.server.grpc.BenchEchoService;
 import dev.yardmaster.router.server.grpc.InferenceGrpcService;
 import dev.yardmaster.router.server.http.KServeHttpService;
 import dev.yardmaster.router.server.metrics.MetricsService;
+import dev.yardmaster.router.server.metrics.RequestMetrics;
 import dev.yardmaster.router.server.metrics.TritonMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -48,14 +51,16 @@ public final class YardmasterServer implements AutoCloseable {
     this.drainTimeout = builder.drainTimeout;
     MeterRegistry registry = builder.meterRegistry != null
         ? builder.meterRegistry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    AdmittedInference inference = new AdmittedInference(core, Admission.create(builder.admission),
+        new RequestMetrics(registry, builder.poolName, builder.admission.tiers()));
 
     ServerBuilder httpBuilder = base(builder.httpPort, builder.maxMessageBytes, registry);
-    KServeHttpService.bind(httpBuilder, core);
+    KServeHttpService.bind(httpBuilder, core, inference);
     this.http = httpBuilder.build();
 
     ServerBuilder grpcBuilder = base(builder.grpcPort, builder.maxMessageBytes, registry);
     grpcBuilder.service(GrpcService.builder()
-        .addService(new InferenceGrpcService(core))
+        .addService(new InferenceGrpcService(core, inference))
         .addService(new BenchEchoService())
         .maxRequestMessageLength(builder.maxMessageBytes)
         .maxResponseMessageLength(builder.maxMessageBytes)
@@ -166,6 +171,8 @@ public final class YardmasterServer implements AutoCloseable {
     private int maxMessageBytes = 64 * 1024 * 1024;
     private Duration drainTimeout = Duration.ofSeconds(30);
     private @Nullable MeterRegistry meterRegistry;
+    private AdmissionConfig admission = AdmissionConfig.defaults();
+    private String poolName = "local";
 
     private Builder(ModelManager manager) {
       this.manager = manager;
@@ -207,6 +214,21 @@ public final class YardmasterServer implements AutoCloseable {
     /** Where Armeria's meters go; a {@link PrometheusMeterRegistry} is also scraped on /metrics. */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = registry;
+      return this;
+    }
+
+    /** SLA tiers and the default tier; default gold 50 ms, silver 150 ms, bronze best effort, bronze. */
+    public Builder admission(AdmissionConfig config) {
+      this.admission = config;
+      return this;
+    }
+
+    /** The pool the in-process models form: {@code x-yardmaster-pool} and the {@code pool} label; default "local". */
+    public Builder poolName(String name) {
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("poolName: \"" + name + "\" (expected: non-blank)");
+      }
+      this.poolName = name;
       return this;
     }
 

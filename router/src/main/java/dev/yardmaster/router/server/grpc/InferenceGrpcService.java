@@ -2,6 +2,7 @@ package dev.yardmaster.router.server.grpc;
 
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.yardmaster.backend.InferRequest;
+import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.backend.ModelManager;
 import dev.yardmaster.protocol.ProtoTensorCodec;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
@@ -28,6 +29,8 @@ import dev.yardmaster.protocol.v2.ServerMetadataRequest;
 import dev.yardmaster.protocol.v2.ServerMetadataResponse;
 import dev.yardmaster.protocol.v2.ServerReadyRequest;
 import dev.yardmaster.protocol.v2.ServerReadyResponse;
+import dev.yardmaster.router.admission.AdmittedRequest;
+import dev.yardmaster.router.server.AdmittedInference;
 import dev.yardmaster.router.server.ModelProtos;
 import dev.yardmaster.router.server.ServingCore;
 import io.grpc.stub.StreamObserver;
@@ -42,10 +45,12 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
 
   private final ServingCore core;
   private final ModelManager manager;
+  private final AdmittedInference inference;
 
-  public InferenceGrpcService(ServingCore core) {
+  public InferenceGrpcService(ServingCore core, AdmittedInference inference) {
     this.core = core;
     this.manager = core.manager();
+    this.inference = inference;
   }
 
   @Override
@@ -110,7 +115,15 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
 
   @Override
   public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
-    infer(request).whenComplete((response, error) -> {
+    ServiceRequestContext ctx = ServiceRequestContext.current();
+    AdmittedRequest admitted;
+    try {
+      admitted = inference.admit(ctx, request.getModelName(), System.nanoTime());
+    } catch (InferenceException refused) {
+      observer.onError(GrpcStatuses.toException(refused));
+      return;
+    }
+    infer(ctx, admitted, request).whenComplete((response, error) -> {
       if (error != null) {
         observer.onError(GrpcStatuses.toException(error));
       } else {
@@ -120,22 +133,41 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
     });
   }
 
+  /**
+   * The stream's metadata is admitted once, at open: a bad tier or deadline header fails the
+   * stream with INVALID_ARGUMENT. Each message then gets the tier's priority and its deadline
+   * ({@code x-deadline-ms} from its own arrival, the gRPC deadline for the whole stream).
+   */
   @Override
   public StreamObserver<ModelInferRequest> modelStreamInfer(StreamObserver<ModelStreamInferResponse> observer) {
-    return StreamInferObserver.open(core, this::infer, observer);
+    ServiceRequestContext ctx = ServiceRequestContext.current();
+    AdmittedRequest admitted;
+    try {
+      admitted = inference.admit(ctx, "", System.nanoTime());
+    } catch (InferenceException refused) {
+      observer.onError(GrpcStatuses.toException(refused));
+      return new StreamObserver<>() { // drains what the client still sends
+        @Override public void onNext(ModelInferRequest ignored) {}
+        @Override public void onError(Throwable ignored) {}
+        @Override public void onCompleted() {}
+      };
+    }
+    return StreamInferObserver.open(core, request -> infer(ctx, admitted, request), observer, ctx.eventLoop());
   }
 
-  /** Decodes, schedules and encodes one request; never throws. */
-  CompletableFuture<ModelInferResponse> infer(ModelInferRequest request) {
+  /** Decodes, schedules and encodes one request of an admitted call; never throws. */
+  CompletableFuture<ModelInferResponse> infer(ServiceRequestContext ctx, AdmittedRequest admitted,
+      ModelInferRequest request) {
     long arrivalNanos = System.nanoTime();
     InferRequest decoded;
     try {
       decoded = ProtoTensorCodec.toInferRequest(request, arrivalNanos);
     } catch (RuntimeException error) {
-      return CompletableFuture.failedFuture(error);
+      return inference.refuse(admitted, request.getModelName(), error);
     }
     boolean rawOutputs = ProtoTensorCodec.wantsRawOutputs(request);
-    return core.infer(decoded).thenApply(response -> ProtoTensorCodec.toModelInferResponse(response, rawOutputs));
+    return inference.infer(ctx, admitted, decoded)
+        .thenApply(response -> ProtoTensorCodec.toModelInferResponse(response, rawOutputs));
   }
 
   private static <T> void answer(StreamObserver<T> observer, Supplier<T> body) {

@@ -8,6 +8,7 @@ import dev.yardmaster.router.server.ServingCore;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -22,6 +23,8 @@ final class StreamInferObserver implements StreamObserver<ModelInferRequest> {
   private final ServingCore core;
   private final Function<ModelInferRequest, CompletableFuture<ModelInferResponse>> infer;
   private final StreamObserver<ModelStreamInferResponse> responses;
+  /** The call's event loop: every answer and the completion go out from it, in order. */
+  private final Executor eventLoop;
   private final Runnable stopListener = this::endForStop;
   /** Requests not yet answered, plus one for the open request side. */
   private final AtomicInteger pending = new AtomicInteger(1);
@@ -30,16 +33,17 @@ final class StreamInferObserver implements StreamObserver<ModelInferRequest> {
 
   private StreamInferObserver(ServingCore core,
       Function<ModelInferRequest, CompletableFuture<ModelInferResponse>> infer,
-      StreamObserver<ModelStreamInferResponse> responses) {
+      StreamObserver<ModelStreamInferResponse> responses, Executor eventLoop) {
     this.core = core;
     this.infer = infer;
     this.responses = responses;
+    this.eventLoop = eventLoop;
   }
 
   static StreamInferObserver open(ServingCore core,
       Function<ModelInferRequest, CompletableFuture<ModelInferResponse>> infer,
-      StreamObserver<ModelStreamInferResponse> responses) {
-    StreamInferObserver observer = new StreamInferObserver(core, infer, responses);
+      StreamObserver<ModelStreamInferResponse> responses, Executor eventLoop) {
+    StreamInferObserver observer = new StreamInferObserver(core, infer, responses, eventLoop);
     core.addStopListener(observer.stopListener);
     return observer;
   }
@@ -47,7 +51,9 @@ final class StreamInferObserver implements StreamObserver<ModelInferRequest> {
   @Override
   public void onNext(ModelInferRequest request) {
     pending.incrementAndGet();
-    infer.apply(request).whenComplete((response, error) -> {
+    // Armeria hands a message sent off the event loop to it, while the half-close runs on it: a
+    // completion sent from there could overtake answers still queued, so all go from there
+    infer.apply(request).whenCompleteAsync((response, error) -> {
       ModelStreamInferResponse answer;
       if (error != null) {
         answer = ModelStreamInferResponse.newBuilder()
@@ -62,7 +68,7 @@ final class StreamInferObserver implements StreamObserver<ModelInferRequest> {
       }
       send(answer);
       finishOne();
-    });
+    }, eventLoop);
   }
 
   private synchronized void send(ModelStreamInferResponse answer) {

@@ -10,8 +10,11 @@ import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.yardmaster.backend.InferRequest;
+import dev.yardmaster.backend.InferResponse;
 import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.backend.ModelManager;
+import dev.yardmaster.router.admission.AdmittedRequest;
+import dev.yardmaster.router.server.AdmittedInference;
 import dev.yardmaster.router.server.ModelProtos;
 import dev.yardmaster.router.server.ServingCore;
 import java.io.IOException;
@@ -32,15 +35,17 @@ public final class KServeHttpService {
 
   private final ServingCore core;
   private final ModelManager manager;
+  private final AdmittedInference inference;
 
-  private KServeHttpService(ServingCore core) {
+  private KServeHttpService(ServingCore core, AdmittedInference inference) {
     this.core = core;
     this.manager = core.manager();
+    this.inference = inference;
   }
 
   /** Binds every endpoint to the server being built. */
-  public static void bind(ServerBuilder server, ServingCore core) {
-    new KServeHttpService(core).bindTo(server);
+  public static void bind(ServerBuilder server, ServingCore core, AdmittedInference inference) {
+    new KServeHttpService(core, inference).bindTo(server);
   }
 
   private void bindTo(ServerBuilder server) {
@@ -76,14 +81,31 @@ public final class KServeHttpService {
     long arrivalNanos = System.nanoTime();
     String model = model(ctx);
     String version = version(ctx);
+    AdmittedRequest admitted;
+    try {
+      admitted = inference.admit(ctx, model, arrivalNanos);
+    } catch (InferenceException refused) {
+      return error(refused);
+    }
     CompletableFuture<HttpResponse> response = req.aggregate().thenCompose(body -> {
       Supplier<InferRequest> decode =
           () -> JsonRequestDecoder.decode(model, version, body.content().toInputStream(), arrivalNanos);
       // parsing a large JSON body takes milliseconds: keep it off the event loop
-      CompletableFuture<InferRequest> request = body.content().length() > EVENT_LOOP_DECODE_LIMIT_BYTES
-          ? CompletableFuture.supplyAsync(decode, ctx.blockingTaskExecutor())
-          : CompletableFuture.completedFuture(decode.get());
-      return request.thenCompose(core::infer).thenApply(result -> ok(JsonWriter.inferResponse(result)));
+      CompletableFuture<InferRequest> request;
+      if (body.content().length() > EVENT_LOOP_DECODE_LIMIT_BYTES) {
+        request = CompletableFuture.supplyAsync(decode, ctx.blockingTaskExecutor());
+      } else {
+        try {
+          request = CompletableFuture.completedFuture(decode.get());
+        } catch (RuntimeException undecodable) {
+          request = CompletableFuture.failedFuture(undecodable);
+        }
+      }
+      return request.handle((decoded, undecodable) -> undecodable == null
+              ? inference.infer(ctx, admitted, decoded)
+              : inference.<InferResponse>refuse(admitted, model, undecodable))
+          .thenCompose(result -> result)
+          .thenApply(result -> ok(JsonWriter.inferResponse(result)));
     }).exceptionally(KServeHttpService::error);
     return HttpResponse.of(response);
   }
