@@ -68,6 +68,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--strict", description = "Exit 1 when a target is missed.")
   boolean strict;
 
+  @Option(names = "--intra-op-threads", defaultValue = "1", paramLabel = "N",
+      description = "ONNX Runtime intra-op threads per session, as `serve` uses (default: ${DEFAULT-VALUE}; 0 = one per core).")
+  int intraOpThreads;
+
   @Option(names = "--output-dir", defaultValue = "target/bench", paramLabel = "DIR",
       description = "Where the repositories and serving-*.json go (default: ${DEFAULT-VALUE}).")
   Path outputDir;
@@ -85,7 +89,7 @@ public final class BenchCommand implements Callable<Integer> {
       return Main.EXIT_USAGE;
     }
     Duration raw = quick ? Duration.ofMillis(200) : rawMeasure;
-    OrtRunnerOptions options = OrtRunnerOptions.defaults();
+    OrtRunnerOptions options = OrtRunnerOptions.defaults().withIntraOpThreads(intraOpThreads);
     int echoPoints = plan.concurrencies().size();
     Duration total = plan.loadTime()
         .plus(plan.warmUp().plus(plan.measure()).multipliedBy(echoPoints))

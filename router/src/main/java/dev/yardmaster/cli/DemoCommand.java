@@ -57,6 +57,10 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--quick", description = "100 ms warm-up and 300 ms per point (smoke tests).")
   boolean quick;
 
+  @Option(names = "--intra-op-threads", defaultValue = "1", paramLabel = "N",
+      description = "ONNX Runtime intra-op threads per session, as `serve` uses (default: ${DEFAULT-VALUE}; 0 = one per core).")
+  int intraOpThreads;
+
   @Option(names = "--output-dir", defaultValue = "target/demo", paramLabel = "DIR",
       description = "Where the repositories and demo-*.json go (default: ${DEFAULT-VALUE}).")
   Path outputDir;
@@ -77,7 +81,7 @@ public final class DemoCommand implements Callable<Integer> {
         plan.pointCount(), plan.loadTime().toSeconds());
     List<SweepPoint> points;
     try (ServingSweep sweep = ServingSweep.start(
-        outputDir.resolve("repository"), OrtRunnerOptions.defaults(), err)) {
+        outputDir.resolve("repository"), OrtRunnerOptions.defaults().withIntraOpThreads(intraOpThreads), err)) {
       sweep.warmUp(plan.models(), quick ? QUICK_MEASURE : STARTUP_WARM_UP);
       points = sweep.run(plan);
     }
