@@ -35,10 +35,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = {
-        "Measure serving against its budgets: raw ONNX Runtime (batch 1, 64), served gRPC",
-        "batch-1 closed loop at c=1,4,16,64 with batching off and on, and the bare echo RPC;",
-        "print the ratios with PASS/FAIL. About 2.5 minutes by default."})
+    description = "Measure serving against its budgets: raw ONNX Runtime (batch 1, 64), served gRPC"
+        + " batch-1 closed loop at c=1,4,16,64 with batching off and on, and the bare echo RPC;"
+        + " print the ratios with PASS/FAIL. About 2.5 minutes by default.")
 public final class BenchCommand implements Callable<Integer> {
 
   static final List<String> MODELS = List.of(DemoModels.HIGGS_MLP_V1, DemoModels.WIDE_MLP);

@@ -29,10 +29,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = {
-        "Serve the demo models (batching off and on) on ephemeral ports and drive a bounded",
-        "closed-loop gRPC load of batch-1 requests at c=1,4,16,64; print throughput, p50/p99 and",
-        "the batching speed-up. About a minute by default."})
+    description = "Serve the demo models (batching off and on) on ephemeral ports and drive a bounded"
+        + " closed-loop gRPC load of batch-1 requests at c=1,4,16,64; print throughput, p50/p99 and"
+        + " the batching speed-up. About a minute by default.")
 public final class DemoCommand implements Callable<Integer> {
 
   static final Duration QUICK_WARM_UP = Duration.ofMillis(100);
