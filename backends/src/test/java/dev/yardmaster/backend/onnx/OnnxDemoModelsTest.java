@@ -144,7 +144,7 @@ class OnnxDemoModelsTest {
     assertThat(config.getInstanceGroup(0).getKind()).isEqualTo(ModelInstanceGroup.Kind.KIND_CPU);
     assertThat(config.getInstanceGroup(0).getCount()).isEqualTo(1);
     assertThat(config.getDynamicBatching().getPreferredBatchSizeList()).containsExactly(64);
-    assertThat(config.getDynamicBatching().getMaxQueueDelayMicroseconds()).isEqualTo(500L);
+    assertThat(config.getDynamicBatching().getMaxQueueDelayMicroseconds()).isEqualTo(0L);
     assertThat(DemoModels.config("wide_mlp", false).hasDynamicBatching()).isFalse();
   }
 

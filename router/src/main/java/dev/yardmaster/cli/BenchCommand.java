@@ -1,0 +1,150 @@
+package dev.yardmaster.cli;
+
+import dev.yardmaster.backend.onnx.DemoModels;
+import dev.yardmaster.backend.onnx.OrtRunnerOptions;
+import dev.yardmaster.router.bench.BenchReport;
+import dev.yardmaster.router.bench.RawOrtThroughput;
+import dev.yardmaster.router.bench.RawPoint;
+import dev.yardmaster.router.bench.ReportFiles;
+import dev.yardmaster.router.bench.ServingSweep;
+import dev.yardmaster.router.bench.ServingTargets;
+import dev.yardmaster.router.bench.SweepPlan;
+import dev.yardmaster.router.bench.SweepPoint;
+import dev.yardmaster.router.bench.SweepTables;
+import dev.yardmaster.router.bench.TargetCheck;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code yardmaster bench}: the serving benchmark of DESIGN.md's budgets, in one run on this
+ * machine: raw in-process ONNX Runtime at batch 1 and 64, the gRPC closed-loop sweep with
+ * batching off and on, and the bare echo RPC on the same server stack; then the ratios with
+ * PASS/FAIL. Tables on stdout, progress on stderr, JSON under {@code target/bench/}.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Measure serving against its budgets: raw ONNX Runtime (batch 1, 64), served gRPC"
+        + " batch-1 closed loop at c=1,4,16,64 with batching off and on, and the bare echo RPC;"
+        + " print the ratios with PASS/FAIL. About 2.5 minutes by default.")
+public final class BenchCommand implements Callable<Integer> {
+
+  static final List<String> MODELS = List.of(DemoModels.HIGGS_MLP_V1, DemoModels.WIDE_MLP);
+  static final List<Integer> RAW_BATCHES = List.of(1, DemoModels.MAX_BATCH_SIZE);
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--duration-per-point", defaultValue = "5s", converter = DurationConverter.class,
+      paramLabel = "DURATION", description = "Measurement window of each served point (default: ${DEFAULT-VALUE}).")
+  Duration measure;
+
+  @Option(names = "--warm-up", defaultValue = "1s", converter = DurationConverter.class,
+      paramLabel = "DURATION", description = "Unrecorded load before each served point (default: ${DEFAULT-VALUE}).")
+  Duration warmUp;
+
+  @Option(names = "--raw-duration", defaultValue = "3s", converter = DurationConverter.class,
+      paramLabel = "DURATION", description = "Measurement window of each raw ONNX Runtime point, after a quarter as long of warm-up (default: ${DEFAULT-VALUE}).")
+  Duration rawMeasure;
+
+  @Option(names = "--concurrency", split = ",", defaultValue = "1,4,16,64", paramLabel = "C",
+      description = "Closed-loop streams per point (default: ${DEFAULT-VALUE}); the ratios use the largest and 1.")
+  List<Integer> concurrencies;
+
+  @Option(names = "--quick", description = "100 ms warm-up and 300 ms per point (smoke tests; ratios are noise).")
+  boolean quick;
+
+  @Option(names = "--strict", description = "Exit 1 when a target is missed.")
+  boolean strict;
+
+  @Option(names = "--intra-op-threads", defaultValue = "1", paramLabel = "N",
+      description = "ONNX Runtime intra-op threads per session, as `serve` uses (default: ${DEFAULT-VALUE}; 0 = one per core).")
+  int intraOpThreads;
+
+  @Option(names = "--output-dir", defaultValue = "target/bench", paramLabel = "DIR",
+      description = "Where the repositories and serving-*.json go (default: ${DEFAULT-VALUE}).")
+  Path outputDir;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    SweepPlan plan;
+    try {
+      plan = new SweepPlan(MODELS, concurrencies,
+          quick ? DemoCommand.QUICK_WARM_UP : warmUp, quick ? DemoCommand.QUICK_MEASURE : measure);
+    } catch (IllegalArgumentException invalid) {
+      err.println("bench: " + invalid.getMessage());
+      return Main.EXIT_USAGE;
+    }
+    Duration raw = quick ? Duration.ofMillis(200) : rawMeasure;
+    OrtRunnerOptions options = OrtRunnerOptions.defaults().withIntraOpThreads(intraOpThreads);
+    int echoPoints = plan.concurrencies().size();
+    Duration total = plan.loadTime()
+        .plus(plan.warmUp().plus(plan.measure()).multipliedBy(echoPoints))
+        .plus(raw.plus(raw.dividedBy(4)).multipliedBy((long) MODELS.size() * RAW_BATCHES.size()));
+    err.printf(Locale.ROOT, "bench: %d served, %d echo and %d raw points, about %d s%n",
+        plan.pointCount(), echoPoints, MODELS.size() * RAW_BATCHES.size(), total.toSeconds());
+
+    List<RawPoint> rawPoints = new ArrayList<>();
+    List<SweepPoint> serving;
+    List<SweepPoint> echo;
+    try (ServingSweep sweep = ServingSweep.start(outputDir.resolve("repository"), options, err)) {
+      // the servers are idle meanwhile: raw runs see the same quiet machine as served runs
+      for (String model : MODELS) {
+        Path modelFile = ServingSweep.repository(sweep.root(), true)
+            .resolve(model).resolve("1").resolve("model.onnx");
+        for (int batch : RAW_BATCHES) {
+          err.printf(Locale.ROOT, "[raw] %s batch %d ... ", model, batch);
+          err.flush();
+          RawPoint point = RawOrtThroughput.measure(model, modelFile, options, batch,
+              raw.dividedBy(4), raw);
+          err.printf(Locale.ROOT, "%.0f rows/s%n", point.rowsPerSecond());
+          err.flush();
+          rawPoints.add(point);
+        }
+      }
+      sweep.warmUp(plan.models(),
+          quick ? DemoCommand.QUICK_MEASURE : DemoCommand.STARTUP_WARM_UP);
+      serving = sweep.run(plan);
+      echo = sweep.runEcho(plan);
+    }
+    List<TargetCheck> checks = ServingTargets.check(serving, echo, rawPoints);
+
+    out.println();
+    out.println("served (gRPC, batch-1 requests, closed loop):");
+    out.print(SweepTables.serving(serving));
+    out.println();
+    out.println("bare echo RPC (same server stack, same request size):");
+    out.print(SweepTables.serving(echo));
+    out.println();
+    out.println("raw in-process ONNX Runtime (one thread calling run, served session options):");
+    out.print(SweepTables.raw(rawPoints));
+    out.println();
+    out.println("targets:");
+    out.print(ServingTargets.render(checks));
+    long met = checks.stream().filter(TargetCheck::passed).count();
+    out.printf(Locale.ROOT, "%d of %d targets met%n", met, checks.size());
+    out.flush();
+
+    Instant now = Instant.now();
+    BenchReport report = new BenchReport(now.toString(), BenchReport.Machine.current(),
+        new BenchReport.Settings(plan.warmUp().toMillis() / 1e3, plan.measure().toMillis() / 1e3,
+            raw.dividedBy(4).toMillis() / 1e3, raw.toMillis() / 1e3,
+            options.intraOpThreads(), options.interOpThreads()),
+        serving, echo, rawPoints, checks);
+    Path json = ReportFiles.write(outputDir, "serving", report, now);
+    err.println("bench: wrote " + json + " and serving-latest.json");
+    return strict && met < checks.size() ? Main.EXIT_FAILURE : Main.EXIT_OK;
+  }
+}

@@ -1,0 +1,207 @@
+package dev.yardmaster.router.bench;
+
+import dev.yardmaster.backend.ModelManager;
+import dev.yardmaster.backend.batching.Schedulers;
+import dev.yardmaster.backend.onnx.DemoModels;
+import dev.yardmaster.backend.onnx.OrtRunnerFactory;
+import dev.yardmaster.backend.onnx.OrtRunnerOptions;
+import dev.yardmaster.backend.repository.RepositoryModelManager;
+import dev.yardmaster.backend.repository.RepositoryOptions;
+import dev.yardmaster.profiler.load.CallKind;
+import dev.yardmaster.profiler.load.ClosedLoopDriver;
+import dev.yardmaster.profiler.load.LoadResult;
+import dev.yardmaster.profiler.load.LoadSpec;
+import dev.yardmaster.profiler.load.RequestFactories;
+import dev.yardmaster.profiler.load.RequestFactory;
+import dev.yardmaster.profiler.load.Target;
+import dev.yardmaster.router.server.YardmasterServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The demo repository served twice in process, once without and once with dynamic batching, each
+ * on its own ephemeral ports, and closed-loop gRPC sweeps of batch-1 requests against them. Used by
+ * {@code yardmaster demo} and {@code yardmaster bench}; progress goes to the given stream.
+ */
+public final class ServingSweep implements AutoCloseable {
+
+  /** The label of echo points. */
+  public static final String ECHO_LABEL = "echo";
+
+  /** Seed of the request inputs, so every run sends the same values. */
+  private static final long SEED = 42L;
+
+  /** Streams of the start-up warm-up: enough to exercise the batcher's batch forming. */
+  private static final int WARM_UP_CONCURRENCY = 16;
+
+  private final YardmasterServer batchingOff;
+  private final YardmasterServer batchingOn;
+  private final Path root;
+  private final PrintWriter messages;
+
+  private ServingSweep(
+      YardmasterServer batchingOff, YardmasterServer batchingOn, Path root, PrintWriter messages) {
+    this.batchingOff = batchingOff;
+    this.batchingOn = batchingOn;
+    this.root = root;
+    this.messages = messages;
+  }
+
+  /**
+   * Writes the demo repository under {@code workDir/batching-off} and {@code workDir/batching-on}
+   * and starts a server on each (ports 0).
+   *
+   * @param options the ONNX Runtime session settings both servers use
+   */
+  public static ServingSweep start(Path workDir, OrtRunnerOptions options, PrintWriter messages)
+      throws IOException {
+    YardmasterServer off = serve(repository(workDir, false), options);
+    try {
+      YardmasterServer on = serve(repository(workDir, true), options);
+      ServingSweep sweep = new ServingSweep(off, on, workDir, messages);
+      messages.printf(
+          Locale.ROOT,
+          "serving %s%n  batching off: grpc %d, http %d, metrics %d%n"
+              + "  batching on:  grpc %d, http %d, metrics %d%n",
+          workDir, off.grpcPort(), off.httpPort(), off.metricsPort(),
+          on.grpcPort(), on.httpPort(), on.metricsPort());
+      messages.flush();
+      return sweep;
+    } catch (IOException | RuntimeException failure) {
+      off.stop();
+      throw failure;
+    }
+  }
+
+  /** The repository directory for one batching setting under a work directory. */
+  public static Path repository(Path workDir, boolean batching) {
+    return workDir.resolve(batching ? "batching-on" : "batching-off");
+  }
+
+  private static YardmasterServer serve(Path repository, OrtRunnerOptions options)
+      throws IOException {
+    DemoModels.writeRepository(repository, repository.endsWith("batching-on"));
+    ModelManager manager =
+        new RepositoryModelManager(
+            repository,
+            new OrtRunnerFactory(options),
+            Schedulers.factory(),
+            RepositoryOptions.loadAllModels());
+    try {
+      return YardmasterServer.builder(manager).httpPort(0).grpcPort(0).metricsPort(0).build().start();
+    } catch (RuntimeException failure) {
+      manager.close();
+      throw failure;
+    }
+  }
+
+  /** The server of one batching setting. */
+  public YardmasterServer server(boolean batching) {
+    return batching ? batchingOn : batchingOff;
+  }
+
+  /** Where the repositories were written. */
+  public Path root() {
+    return root;
+  }
+
+  /**
+   * Unrecorded load on every model of both servers and on echo, so the first measured point does
+   * not pay for class loading and JIT compilation.
+   */
+  public void warmUp(List<String> models, Duration each) {
+    messages.printf(Locale.ROOT, "warming up %d models x 2 servers and echo, %d ms each%n",
+        models.size(), each.toMillis());
+    messages.flush();
+    for (String model : models) {
+      for (boolean batching : new boolean[] {false, true}) {
+        warm(server(batching), CallKind.MODEL_INFER, batchOne(model), each);
+      }
+    }
+    warm(batchingOff, CallKind.ECHO, batchOne(models.get(0)), each);
+  }
+
+  private static void warm(
+      YardmasterServer server, CallKind call, RequestFactory requests, Duration each) {
+    ClosedLoopDriver.create().run(
+        LoadSpec.builder(new Target("127.0.0.1", server.grpcPort()), requests)
+            .call(call).concurrency(WARM_UP_CONCURRENCY).warmUp(Duration.ZERO).measure(each).build());
+  }
+
+  /** Every model at every concurrency, batching off then on; points in that order. */
+  public List<SweepPoint> run(SweepPlan plan) {
+    List<SweepPoint> points = new ArrayList<>(plan.pointCount());
+    int index = 0;
+    for (String model : plan.models()) {
+      RequestFactory requests = batchOne(model);
+      for (int concurrency : plan.concurrencies()) {
+        for (boolean batching : new boolean[] {false, true}) {
+          index++;
+          String label = String.format(Locale.ROOT, "[%d/%d] %s c=%d batching %s",
+              index, plan.pointCount(), model, concurrency, batching ? "on" : "off");
+          LoadResult result = measure(label, plan, server(batching), CallKind.MODEL_INFER,
+              requests, concurrency);
+          points.add(new SweepPoint(model, concurrency, batching, result));
+        }
+      }
+    }
+    return points;
+  }
+
+  /**
+   * The bare echo RPC on the same server stack at each concurrency, with the batch-1 request of
+   * the first model (the same message size).
+   */
+  public List<SweepPoint> runEcho(SweepPlan plan) {
+    RequestFactory requests = batchOne(plan.models().get(0));
+    List<SweepPoint> points = new ArrayList<>(plan.concurrencies().size());
+    int index = 0;
+    for (int concurrency : plan.concurrencies()) {
+      index++;
+      String label = String.format(Locale.ROOT, "[echo %d/%d] c=%d",
+          index, plan.concurrencies().size(), concurrency);
+      LoadResult result =
+          measure(label, plan, batchingOff, CallKind.ECHO, requests, concurrency);
+      points.add(new SweepPoint(ECHO_LABEL, concurrency, false, result));
+    }
+    return points;
+  }
+
+  private LoadResult measure(String label, SweepPlan plan, YardmasterServer server, CallKind call,
+      RequestFactory requests, int concurrency) {
+    messages.print(label + " ... ");
+    messages.flush();
+    LoadSpec spec = LoadSpec.builder(new Target("127.0.0.1", server.grpcPort()), requests)
+        .call(call)
+        .concurrency(concurrency)
+        .warmUp(plan.warmUp())
+        .measure(plan.measure())
+        .build();
+    LoadResult result = ClosedLoopDriver.create().run(spec);
+    messages.printf(Locale.ROOT, "%.0f inf/s, p50 %.3f ms, p99 %.3f ms, %d errors%n",
+        result.inferencesPerSecond(), result.p50Ms(), result.p99Ms(), result.totalErrors());
+    messages.flush();
+    return result;
+  }
+
+  /** Batch-1 FP32 requests of the model's input width, a pool of distinct pre-built values. */
+  static RequestFactory batchOne(String model) {
+    var spec = DemoModels.mlp(model);
+    return RequestFactories.randomFp32(model, spec.inputName(), spec.inputWidth(), 1, SEED);
+  }
+
+  /** Stops both servers (gracefully) and closes their models. */
+  @Override
+  public void close() {
+    try {
+      batchingOn.stop();
+    } finally {
+      batchingOff.stop();
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package dev.yardmaster.router.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Sweep and raw results as aligned text tables. In the serving table every batching-on row carries
+ * its speed-up over the batching-off row of the same model and concurrency:
+ *
+ * <pre>
+ * model         c  batching  inf/s  p50 ms  p99 ms  errors  speed-up
+ * wide_mlp     64  off         610  104.10  120.33       0
+ * wide_mlp     64  on         3050   20.80   25.10       0     5.00x
+ * </pre>
+ */
+public final class SweepTables {
+
+  private SweepTables() {}
+
+  /** The serving (or echo) points, one line each. */
+  public static String serving(List<SweepPoint> points) {
+    List<String[]> lines = new ArrayList<>();
+    lines.add(new String[] {"model", "c", "batching", "inf/s", "p50 ms", "p99 ms", "errors",
+        "speed-up"});
+    for (SweepPoint point : points) {
+      String speedUp = "";
+      if (point.batching()) {
+        speedUp = ServingTargets.find(points, point.model(), point.concurrency(), false)
+            .filter(off -> off.inferencesPerSecond() > 0)
+            .map(off -> format("%.2fx", point.inferencesPerSecond() / off.inferencesPerSecond()))
+            .orElse("");
+      }
+      boolean echo = point.model().equals(ServingSweep.ECHO_LABEL);
+      lines.add(new String[] {
+          point.model(),
+          Integer.toString(point.concurrency()),
+          echo ? "-" : point.batching() ? "on" : "off",
+          format("%.0f", point.inferencesPerSecond()),
+          format("%.3f", point.result().p50Ms()),
+          format("%.3f", point.result().p99Ms()),
+          Long.toString(point.result().totalErrors()),
+          speedUp});
+    }
+    return align(lines);
+  }
+
+  /** The raw ONNX Runtime points, one line each. */
+  public static String raw(List<RawPoint> points) {
+    List<String[]> lines = new ArrayList<>();
+    lines.add(new String[] {"model", "batch", "rows/s", "ms/run", "runs"});
+    for (RawPoint point : points) {
+      lines.add(new String[] {
+          point.model(),
+          Integer.toString(point.batch()),
+          format("%.0f", point.rowsPerSecond()),
+          format("%.3f", point.meanRunMs()),
+          Long.toString(point.runs())});
+    }
+    return align(lines);
+  }
+
+  /** First column left-aligned, the rest right-aligned, two spaces between columns. */
+  private static String align(List<String[]> lines) {
+    int columns = lines.get(0).length;
+    int[] widths = new int[columns];
+    for (String[] line : lines) {
+      for (int c = 0; c < columns; c++) {
+        widths[c] = Math.max(widths[c], line[c].length());
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    for (String[] line : lines) {
+      StringBuilder text = new StringBuilder();
+      for (int c = 0; c < columns; c++) {
+        String pad = " ".repeat(widths[c] - line[c].length());
+        text.append(c == 0 ? line[c] + pad : "  " + pad + line[c]);
+      }
+      out.append(text.toString().stripTrailing()).append('\n');
+    }
+    return out.toString();
+  }
+
+  private static String format(String pattern, double value) {
+    return String.format(Locale.ROOT, pattern, value);
+  }
+}

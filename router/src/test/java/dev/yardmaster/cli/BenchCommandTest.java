@@ -1,0 +1,61 @@
+package dev.yardmaster.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.yardmaster.router.bench.ReportFiles;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The bench in quick mode: its numbers are noise, its shape is what is checked. */
+class BenchCommandTest {
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void quickBenchWritesEverySection(@TempDir Path output) throws Exception {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine command = Main.commandLine();
+    command.setOut(new PrintWriter(out));
+    command.setErr(new PrintWriter(err));
+
+    int exit = command.execute("bench", "--quick", "--concurrency", "1,16", "--output-dir", output.toString());
+
+    assertThat(exit).as("exit code; stderr:%n%s", err).isEqualTo(Main.EXIT_OK);
+    assertThat(out.toString()).contains("served (gRPC", "bare echo RPC", "raw in-process ONNX Runtime",
+        "targets:", "wide_mlp batching on/off at c=16", "targets met");
+
+    JsonNode report = ReportFiles.read(output.resolve("serving-latest.json"));
+    assertThat(report.fieldNames()).toIterable()
+        .contains("createdAt", "machine", "settings", "serving", "echo", "raw", "checks");
+    assertThat(report.get("serving")).hasSize(8);
+    assertThat(report.get("echo")).hasSize(2);
+    assertThat(report.get("raw")).hasSize(4);
+    assertThat(report.get("checks")).hasSize(5);
+    for (String section : new String[] {"serving", "echo"}) {
+      for (JsonNode point : report.get(section)) {
+        assertThat(point.get("result").get("inferencesPerSecond").asDouble()).as("%s", point).isPositive();
+        assertThat(point.get("result").get("errors")).as("%s", point).isEmpty();
+      }
+    }
+    for (JsonNode point : report.get("raw")) {
+      assertThat(point.get("rowsPerSecond").asDouble()).as("%s", point).isPositive();
+    }
+    assertThat(report.get("settings").get("intraOpThreads").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void durationsReadAsOperatorsWriteThem() {
+    DurationConverter converter = new DurationConverter();
+    assertThat(converter.convert("250ms").toMillis()).isEqualTo(250);
+    assertThat(converter.convert("1.5s").toMillis()).isEqualTo(1500);
+    assertThat(converter.convert("2m").toSeconds()).isEqualTo(120);
+    assertThat(converter.convert("PT3S").toSeconds()).isEqualTo(3);
+  }
+}
