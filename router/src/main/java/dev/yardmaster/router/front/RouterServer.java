@@ -85,6 +85,11 @@ public final class RouterServer implements AutoCloseable {
     return pools;
   }
 
+  /** The problems of the last rejected reload; empty when none was rejected or no file is watched. */
+  public String lastReloadError() {
+    return watcher == null ? "" : watcher.lastError();
+  }
+
   /** Stops taking calls, lets calls in flight finish (up to 10 s), then closes the pools. */
   public void stop() {
     if (watcher != null) {
