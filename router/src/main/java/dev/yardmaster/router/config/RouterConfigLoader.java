@@ -170,9 +170,9 @@ public final class RouterConfigLoader {
     hc.rejectUnknown(Set.of("interval_ms", "timeout_ms", "healthy_threshold", "unhealthy_threshold", "models"));
     HealthCheckConfig health = new HealthCheckConfig(
         hc.longValue("interval_ms", 1000, 10, 3_600_000),
-        hc.longValue("timeout_ms", 500, 1, 600_000),
+        hc.longValue("timeout_ms", 1000, 1, 600_000),
         hc.integer("healthy_threshold", 1, 1, 100),
-        hc.integer("unhealthy_threshold", 2, 1, 100),
+        hc.integer("unhealthy_threshold", 3, 1, 100),
         hc.strings("models"));
 
     Fields od = new Fields(node.path("outlier_detection"), at + ".outlier_detection", problems);

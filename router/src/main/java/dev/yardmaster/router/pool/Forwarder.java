@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  * Forwards one ModelInfer to a pool: picks an endpoint, tries with a per-try timeout within the
  * caller's deadline, and retries on another endpoint when a try fails before any response
  * (UNAVAILABLE, a reset stream, a per-try timeout) while the retry budget and the deadline allow.
+ * Failover away from an endpoint that is out of rotation (ejected by this very failure, unhealthy,
+ * removed) takes no budget permit; retries to endpoints still in rotation do.
  * Every call ends with exactly one response or status on {@code out}.
  */
 public final class Forwarder {
@@ -69,10 +71,11 @@ public final class Forwarder {
       attempt(false);
     }
 
-    private void attempt(boolean isRetry) {
+    /** One try; {@code holdsPermit} when it took a retry-budget permit, released when the try ends. */
+    private void attempt(boolean holdsPermit) {
       Endpoint endpoint = pool.pick(tried);
       if (endpoint == null) {
-        if (isRetry) {
+        if (holdsPermit) {
           budget.releaseRetry();
         }
         finishWithError(lastFailure != null ? describeFailure(lastFailure)
@@ -88,21 +91,21 @@ public final class Forwarder {
       long startNanos = System.nanoTime();
       endpoint.begin(rows);
       context.run(() -> endpoint.client().infer(request, tryDeadline, headers,
-          new TryObserver(endpoint, startNanos, perTryBounded, isRetry)));
+          new TryObserver(endpoint, startNanos, perTryBounded, holdsPermit)));
     }
 
     private final class TryObserver implements StreamObserver<ModelInferResponse> {
       private final Endpoint endpoint;
       private final long startNanos;
       private final boolean perTryBounded;
-      private final boolean isRetry;
+      private final boolean holdsPermit;
       private @Nullable ModelInferResponse response;
 
-      TryObserver(Endpoint endpoint, long startNanos, boolean perTryBounded, boolean isRetry) {
+      TryObserver(Endpoint endpoint, long startNanos, boolean perTryBounded, boolean holdsPermit) {
         this.endpoint = endpoint;
         this.startNanos = startNanos;
         this.perTryBounded = perTryBounded;
-        this.isRetry = isRetry;
+        this.holdsPermit = holdsPermit;
       }
 
       @Override
@@ -112,7 +115,7 @@ public final class Forwarder {
 
       @Override
       public void onCompleted() {
-        if (isRetry) {
+        if (holdsPermit) {
           budget.releaseRetry();
         }
         ModelInferResponse value = response;
@@ -134,7 +137,7 @@ public final class Forwarder {
 
       @Override
       public void onError(Throwable error) {
-        if (isRetry) {
+        if (holdsPermit) {
           budget.releaseRetry();
         }
         endpoint.end(rows, -1);
@@ -156,12 +159,22 @@ public final class Forwarder {
           finishWithError(status); // the endpoint's answer (INVALID_ARGUMENT, NOT_FOUND, ...), passed on as is
           return;
         }
+        if (status.getCode() == Status.Code.DEADLINE_EXCEEDED && perTryBounded && !callerGone) {
+          status = Status.DEADLINE_EXCEEDED.withDescription("per-try timeout of "
+              + pool.config().retry().perTryTimeoutMillis() + " ms exceeded");
+        }
         lastFailure = status;
         lastEndpoint = endpoint.id();
-        if (retryable && tried.size() <= pool.config().retry().maxRetries() && budget.tryAcquireRetry()) {
-          pool.metrics().retries().increment();
-          attempt(true);
-          return;
+        if (retryable && tried.size() <= pool.config().retry().maxRetries()) {
+          // Failing over from an endpoint that is out of rotation (just ejected, unhealthy, removed) is
+          // not amplification: the pool must absorb that load anyway, so it takes no budget permit.
+          boolean failover = !endpoint.selectable();
+          boolean permit = !failover && budget.tryAcquireRetry();
+          if (failover || permit) {
+            pool.metrics().retries().increment();
+            attempt(permit);
+            return;
+          }
         }
         finishWithError(callerGone && callerDeadline.isExpired()
             ? Status.DEADLINE_EXCEEDED.withDescription("pool '" + pool.name() + "': deadline exceeded after "

@@ -56,12 +56,15 @@ final class PoolTestSupport {
         .build();
   }
 
-  /** A pool with test-speed health checks, 3 failures to eject, 500 ms per try. */
+  /**
+   * A pool with test-speed health checks (every 50 ms, lenient timeout: this box is shared and
+   * loaded), 3 failures to eject, 1 s per try, a 50% retry budget (above 1/3, see RetryConfig).
+   */
   static PoolConfig pool(String name, List<String> endpoints) {
     return PoolConfig.of(name, AcceleratorKind.CPU, 0.17, endpoints)
-        .withHealthCheck(new HealthCheckConfig(50, 500, 1, 2, List.of()))
+        .withHealthCheck(new HealthCheckConfig(50, 2000, 1, 3, List.of()))
         .withOutlierDetection(new OutlierDetectionConfig(3, 1000, 10_000, 50, true))
-        .withRetry(new RetryConfig(2, 500, 20.0, 3));
+        .withRetry(new RetryConfig(2, 1000, 50.0, 3));
   }
 
   static RouterConfig router(PoolConfig... pools) {
