@@ -27,7 +27,7 @@ class RouterSkewTest {
         FakeBackend slow = new FakeBackend()) {
       fastA.delayMillis = 2;
       fastB.delayMillis = 2;
-      slow.delayMillis = 25;
+      slow.delayMillis = 60; // far apart, so a loaded shared box cannot blur the difference
       RouterServer router = RouterServer.start(PoolTestSupport.router(PoolTestSupport.pool("gpu",
           List.of(fastA.endpoint(), fastB.endpoint(), slow.endpoint()))), null, new SimpleMeterRegistry(), 100);
       ManagedChannel channel = PoolTestSupport.channel(router.grpcPort());
@@ -47,6 +47,8 @@ class RouterSkewTest {
           }, clients));
         }
         CompletableFuture.allOf(loops.toArray(new CompletableFuture[0])).get(40, TimeUnit.SECONDS);
+        System.out.printf("skewed load: fast %d, fast %d, slow %d%n", fastA.infers.get(), fastB.infers.get(),
+            slow.infers.get());
         int fast = Math.min(fastA.infers.get(), fastB.infers.get());
         assertThat(fastA.infers.get() + fastB.infers.get() + slow.infers.get()).isEqualTo(600);
         assertThat(slow.infers.get()).as("slow %s vs fast %s, %s", slow.infers, fastA.infers, fastB.infers)
