@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Requests are forwarded as they are: the {@link ModelInferRequest} message, including its
  * {@code raw_input_contents} ByteStrings, is serialized once onto the wire with no tensor decoding
  * (copy count in the package documentation). Every call carries the caller's deadline and the
- * {@link PropagatedHeaders}.
+ * {@link PropagatedHeaders}. Observers and futures complete on the channel's I/O thread, so they
+ * must not block.
  */
 public final class KServeEndpointClient implements AutoCloseable {
 
@@ -59,6 +60,9 @@ public final class KServeEndpointClient implements AutoCloseable {
     for (int i = 0; i < channelCount; i++) {
       channels[i] = Grpc.newChannelBuilderForAddress(host, port, InsecureChannelCredentials.create())
           .maxInboundMessageSize(maxMessageBytes)
+          // callbacks run on the I/O thread: the router's callbacks never block, and a thread hop per
+          // response is most of a proxy's added latency
+          .directExecutor()
           .build();
     }
     return new KServeEndpointClient(host + ":" + port, channels);

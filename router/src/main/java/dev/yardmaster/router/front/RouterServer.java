@@ -51,6 +51,7 @@ public final class RouterServer implements AutoCloseable {
         .addService(ServerInterceptors.intercept(new RouterGrpcService(pools, config.defaultTimeoutMillis()),
             new PoolSelectionInterceptor(pools)))
         .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+        .directExecutor() // the service only forwards, never blocks: no thread hop per call
         .build();
     try {
       grpc.start();
