@@ -6,6 +6,7 @@ import dev.yardmaster.protocol.v2.ModelInferResponse;
 import dev.yardmaster.router.config.PoolConfig;
 import dev.yardmaster.router.config.RetryConfig;
 import dev.yardmaster.router.config.RouterConfig;
+import dev.yardmaster.router.policy.PoolView;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Metadata;
@@ -94,6 +95,12 @@ class PoolFaultsTest {
     PoolTestSupport.await("unhealthy", Duration.ofSeconds(5),
         () -> endpointOf(pool, flaky).state() == EndpointState.UNHEALTHY);
     assertThat(pool.healthyEndpoints()).isEqualTo(1);
+    PoolView view = pool.view();
+    assertThat(view.id()).isEqualTo("p");
+    assertThat(view.replicas()).isEqualTo(1);
+    assertThat(view.healthy()).isTrue();
+    assertThat(view.inFlight()).isZero();
+    assertThat(view.queuedRows()).isZero();
     for (int i = 0; i < 10; i++) {
       infer(pool, 2000).get(5, TimeUnit.SECONDS);
     }
@@ -102,6 +109,8 @@ class PoolFaultsTest {
     flaky.ready = true;
     PoolTestSupport.await("healthy again", Duration.ofSeconds(5),
         () -> endpointOf(pool, flaky).state() == EndpointState.HEALTHY);
+    assertThat(pool.view().replicas()).isEqualTo(2);
+    assertThat(pool.view().overheadNanos()).isPositive(); // EWMA latency of the healthy endpoints
   }
 
   @Test

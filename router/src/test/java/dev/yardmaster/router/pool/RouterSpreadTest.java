@@ -3,6 +3,8 @@ package dev.yardmaster.router.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.yardmaster.backend.kserve.KServeEndpointClient;
+import dev.yardmaster.backend.kserve.PropagatedHeaders;
 import dev.yardmaster.backend.onnx.DemoModels;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
@@ -12,6 +14,7 @@ import dev.yardmaster.protocol.v2.ModelStreamInferResponse;
 import dev.yardmaster.protocol.v2.ServerReadyRequest;
 import dev.yardmaster.router.front.RouterServer;
 import dev.yardmaster.router.server.YardmasterServer;
+import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -70,7 +73,7 @@ class RouterSpreadTest {
   static void stop() {
     channel.shutdownNow();
     router.stop();
-    backends.forEach(YardmasterServer::stop);
+    backends.parallelStream().forEach(YardmasterServer::stop);
   }
 
   @Test
@@ -168,6 +171,43 @@ class RouterSpreadTest {
       assertThat(a.getErrorMessage()).isEmpty();
       assertThat(a.getInferResponse().getRawOutputContentsCount()).isEqualTo(1);
     });
+  }
+
+  @Test
+  void endpointClientStreamsReadinessAndMetadataWithPropagatedHeaders() throws Exception {
+    try (KServeEndpointClient client = KServeEndpointClient.connect("127.0.0.1", backends.get(0).grpcPort(), 3,
+        1 << 20)) {
+      Deadline deadline = Deadline.after(10, TimeUnit.SECONDS);
+      Metadata incoming = new Metadata();
+      incoming.put(Metadata.Key.of("x-sla-tier", Metadata.ASCII_STRING_MARSHALLER), "silver");
+      incoming.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer secret");
+      Metadata propagated = PropagatedHeaders.from(incoming);
+      assertThat(propagated.keys()).containsExactly("x-sla-tier");
+      ModelStreamInferResponse streamed = client.streamInfer(PoolTestSupport.higgsRequest(5), deadline, propagated)
+          .get(10, TimeUnit.SECONDS);
+      assertThat(streamed.getErrorMessage()).isEmpty();
+      assertThat(streamed.getInferResponse().getRawOutputContents(0).size()).isEqualTo(4);
+      assertThat(client.serverReady(deadline).get(10, TimeUnit.SECONDS).getReady()).isTrue();
+      assertThat(client.modelMetadata(ModelMetadataRequest.newBuilder().setName(DemoModels.HIGGS_MLP_V1).build(),
+          deadline, propagated).get(10, TimeUnit.SECONDS).getInputs(0).getShapeList()).containsExactly(-1L, 28L);
+      assertThat(client.channelCount()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void dnsNamesResolveToOneEndpointPerAddress() throws Exception {
+    Pools pools = new Pools(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), System::nanoTime);
+    try {
+      pools.apply(PoolTestSupport.router(PoolTestSupport.pool("dns", List.of("localhost:" + backends.get(0).grpcPort()))));
+      Pool pool = pools.get("dns");
+      assertThat(pool.endpoints()).isNotEmpty().allSatisfy(e -> {
+        assertThat(e.configured()).isEqualTo("localhost:" + backends.get(0).grpcPort());
+        assertThat(e.id()).matches("(127\\.0\\.0\\.1|\\[0:0:0:0:0:0:0:1\\]):\\d+");
+      });
+      PoolTestSupport.await("a healthy endpoint", Duration.ofSeconds(10), () -> pool.healthyEndpoints() >= 1);
+    } finally {
+      pools.close();
+    }
   }
 
   @Test
