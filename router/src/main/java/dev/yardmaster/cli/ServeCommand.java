@@ -19,7 +19,11 @@ import picocli.CommandLine.Option;
     description = "Serve a Triton-layout model repository (KServe v2 HTTP/JSON, gRPC, Prometheus metrics).")
 public final class ServeCommand implements Callable<Integer> {
 
-  @Option(names = "--model-repository", required = true, paramLabel = "DIR",
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Router config (YAML, `pools:` of remote KServe v2 endpoints); reloaded on change.")
+  Path config;
+
+  @Option(names = "--model-repository", paramLabel = "DIR",
       description = "Triton-layout repository: DIR/<model>/config.pbtxt and DIR/<model>/<version>/model.onnx.")
   Path modelRepository;
 
@@ -43,6 +47,13 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    if (config != null) {
+      return RouterLauncher.run(config);
+    }
+    if (modelRepository == null) {
+      System.err.println("serve: --model-repository or --config missing (expected: one of them)");
+      return Main.EXIT_USAGE;
+    }
     if (!Files.isDirectory(modelRepository)) {
       System.err.println("--model-repository: " + modelRepository + " (expected: an existing directory)");
       return Main.EXIT_USAGE;

@@ -1,0 +1,192 @@
+package dev.yardmaster.backend.kserve;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.SettableFuture;
+import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
+import dev.yardmaster.protocol.v2.ModelInferRequest;
+import dev.yardmaster.protocol.v2.ModelInferResponse;
+import dev.yardmaster.protocol.v2.ModelMetadataRequest;
+import dev.yardmaster.protocol.v2.ModelMetadataResponse;
+import dev.yardmaster.protocol.v2.ModelReadyRequest;
+import dev.yardmaster.protocol.v2.ModelReadyResponse;
+import dev.yardmaster.protocol.v2.ModelStreamInferResponse;
+import dev.yardmaster.protocol.v2.ServerReadyRequest;
+import dev.yardmaster.protocol.v2.ServerReadyResponse;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.Deadline;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A client to one KServe v2 gRPC endpoint ({@code host:port}) over several HTTP/2 channels, picked
+ * round robin per call so that one connection's flow-control window or event loop is not the
+ * ceiling.
+ *
+ * <p>Requests are forwarded as they are: the {@link ModelInferRequest} message, including its
+ * {@code raw_input_contents} ByteStrings, is serialized once onto the wire with no tensor decoding
+ * (copy count in the package documentation). Every call carries the caller's deadline and the
+ * {@link PropagatedHeaders}. Observers and futures complete on the channel's I/O thread, so they
+ * must not block.
+ */
+public final class KServeEndpointClient implements AutoCloseable {
+
+  private final String target;
+  private final ManagedChannel[] channels;
+  private final AtomicInteger next = new AtomicInteger();
+
+  private KServeEndpointClient(String target, ManagedChannel[] channels) {
+    this.target = target;
+    this.channels = channels;
+  }
+
+  /**
+   * Connects lazily (the first call opens the connections) to {@code host:port} with {@code
+   * channelCount} channels; messages up to {@code maxMessageBytes}.
+   */
+  public static KServeEndpointClient connect(String host, int port, int channelCount, int maxMessageBytes) {
+    if (channelCount < 1 || channelCount > 64) {
+      throw new IllegalArgumentException("channelCount: " + channelCount + " (expected: >= 1 and <= 64)");
+    }
+    ManagedChannel[] channels = new ManagedChannel[channelCount];
+    for (int i = 0; i < channelCount; i++) {
+      channels[i] = Grpc.newChannelBuilderForAddress(host, port, InsecureChannelCredentials.create())
+          .maxInboundMessageSize(maxMessageBytes)
+          // callbacks run on the I/O thread: the router's callbacks never block, and a thread hop per
+          // response is most of a proxy's added latency
+          .directExecutor()
+          .build();
+    }
+    return new KServeEndpointClient(host + ":" + port, channels);
+  }
+
+  /** {@code host:port} of the endpoint. */
+  public String target() {
+    return target;
+  }
+
+  public int channelCount() {
+    return channels.length;
+  }
+
+  private ManagedChannel channel() {
+    return channels[Math.floorMod(next.getAndIncrement(), channels.length)];
+  }
+
+  private <Q, R> ClientCall<Q, R> newCall(MethodDescriptor<Q, R> method, Deadline deadline, Metadata headers) {
+    ClientCall<Q, R> call = channel().newCall(method, CallOptions.DEFAULT.withDeadline(deadline));
+    return headers.keys().isEmpty() ? call : new HeaderAttachingCall<>(call, headers);
+  }
+
+  /** ModelInfer: forwards {@code request} and reports the response or the status to {@code observer}. */
+  public void infer(ModelInferRequest request, Deadline deadline, Metadata headers,
+      StreamObserver<ModelInferResponse> observer) {
+    ClientCalls.asyncUnaryCall(newCall(GRPCInferenceServiceGrpc.getModelInferMethod(), deadline, headers),
+        request, observer);
+  }
+
+  /**
+   * ModelStreamInfer with one request on the stream: opens a stream, sends {@code request},
+   * half-closes and completes with the first response (Triton answers errors in-band as {@code
+   * error_message}).
+   */
+  public ListenableFuture<ModelStreamInferResponse> streamInfer(ModelInferRequest request, Deadline deadline,
+      Metadata headers) {
+    SettableFuture<ModelStreamInferResponse> result = SettableFuture.create();
+    StreamObserver<ModelInferRequest> requests = ClientCalls.asyncBidiStreamingCall(
+        newCall(GRPCInferenceServiceGrpc.getModelStreamInferMethod(), deadline, headers),
+        new StreamObserver<>() {
+          @Override
+          public void onNext(ModelStreamInferResponse value) {
+            result.set(value);
+          }
+
+          @Override
+          public void onError(Throwable error) {
+            result.setException(error);
+          }
+
+          @Override
+          public void onCompleted() {
+            result.setException(Status.INTERNAL
+                .withDescription("ModelStreamInfer: stream closed with no response (expected: one response)")
+                .asRuntimeException());
+          }
+        });
+    requests.onNext(request);
+    requests.onCompleted();
+    return result;
+  }
+
+  public ListenableFuture<ServerReadyResponse> serverReady(Deadline deadline) {
+    return ClientCalls.futureUnaryCall(
+        newCall(GRPCInferenceServiceGrpc.getServerReadyMethod(), deadline, PropagatedHeaders.none()),
+        ServerReadyRequest.getDefaultInstance());
+  }
+
+  public ListenableFuture<ModelReadyResponse> modelReady(ModelReadyRequest request, Deadline deadline,
+      Metadata headers) {
+    return ClientCalls.futureUnaryCall(
+        newCall(GRPCInferenceServiceGrpc.getModelReadyMethod(), deadline, headers), request);
+  }
+
+  public ListenableFuture<ModelMetadataResponse> modelMetadata(ModelMetadataRequest request, Deadline deadline,
+      Metadata headers) {
+    return ClientCalls.futureUnaryCall(
+        newCall(GRPCInferenceServiceGrpc.getModelMetadataMethod(), deadline, headers), request);
+  }
+
+  /** Closes the channels; calls in flight are cancelled after {@code graceMillis}. */
+  public void close(long graceMillis) {
+    for (ManagedChannel channel : channels) {
+      channel.shutdown();
+    }
+    try {
+      for (ManagedChannel channel : channels) {
+        if (!channel.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
+          channel.shutdownNow();
+        }
+      }
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      for (ManagedChannel channel : channels) {
+        channel.shutdownNow();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    close(1000);
+  }
+
+  @Override
+  public String toString() {
+    return "KServeEndpointClient[" + target + ", channels " + channels.length + "]";
+  }
+
+  /** Merges the propagated headers into the call's own when it starts. */
+  private static final class HeaderAttachingCall<Q, R>
+      extends io.grpc.ForwardingClientCall.SimpleForwardingClientCall<Q, R> {
+    private final Metadata extra;
+
+    HeaderAttachingCall(ClientCall<Q, R> delegate, Metadata extra) {
+      super(delegate);
+      this.extra = extra;
+    }
+
+    @Override
+    public void start(Listener<R> listener, Metadata headers) {
+      headers.merge(extra);
+      super.start(listener, headers);
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package dev.yardmaster.cli;
+
+import dev.yardmaster.router.config.ConfigException;
+import dev.yardmaster.router.config.RouterConfig;
+import dev.yardmaster.router.config.RouterConfigLoader;
+import dev.yardmaster.router.front.RouterServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code yardmaster serve --config FILE}: runs the router over the file's pools until shutdown. */
+final class RouterLauncher {
+
+  private RouterLauncher() {}
+
+  static int run(Path configFile) throws InterruptedException {
+    RouterConfig config;
+    try {
+      config = RouterConfigLoader.withOfflinePrices().load(configFile);
+    } catch (ConfigException bad) {
+      System.err.println(bad.getMessage());
+      return Main.EXIT_USAGE;
+    }
+    RouterServer server;
+    try {
+      server = RouterServer.start(config, configFile, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 1000);
+    } catch (RuntimeException failure) {
+      System.err.println("serve: " + failure.getMessage());
+      return Main.EXIT_FAILURE;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.stop();
+      stopped.countDown();
+    }, "yardmaster-router-shutdown"));
+    System.err.printf("yardmaster router serving pools %s: grpc %d, metrics %d%n",
+        server.pools().names(), server.grpcPort(), server.metricsPort());
+    stopped.await();
+    return Main.EXIT_OK;
+  }
+}

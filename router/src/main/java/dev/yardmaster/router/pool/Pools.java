@@ -1,0 +1,151 @@
+package dev.yardmaster.router.pool;
+
+import dev.yardmaster.router.config.HostPort;
+import dev.yardmaster.router.config.PoolConfig;
+import dev.yardmaster.router.config.RouterConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * All pools of the router, built from config and kept current: DNS names are re-resolved, endpoints
+ * are health-checked and unejected on schedule, and {@link #apply} takes a reloaded config
+ * (adding, changing and removing pools and endpoints without dropping requests in flight).
+ */
+public final class Pools implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Pools.class);
+
+  private final MeterRegistry registry;
+  private final LongSupplier nanoClock;
+  private final ScheduledExecutorService scheduler;
+  private final Map<String, Pool> pools = new ConcurrentHashMap<>();
+  private final Map<String, List<ScheduledFuture<?>>> tasks = new ConcurrentHashMap<>();
+  private volatile List<String> names = List.of();
+
+  public Pools(MeterRegistry registry, LongSupplier nanoClock) {
+    this.registry = registry;
+    this.nanoClock = nanoClock;
+    this.scheduler = Executors.newScheduledThreadPool(1, runnable -> {
+      Thread thread = new Thread(runnable, "yardmaster-pools");
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  /** The pool named {@code name}, or null. */
+  public @Nullable Pool get(String name) {
+    return pools.get(name);
+  }
+
+  /** Pool names in config order. */
+  public List<String> names() {
+    return names;
+  }
+
+  public List<Pool> all() {
+    return names.stream().map(pools::get).filter(p -> p != null).toList();
+  }
+
+  /** Makes the pools those of {@code config}; endpoints resolve now, health checks start at once. */
+  public synchronized void apply(RouterConfig config) {
+    Map<String, Pool> keep = new LinkedHashMap<>();
+    for (PoolConfig poolConfig : config.pools()) {
+      Pool pool = pools.get(poolConfig.name());
+      if (pool == null) {
+        pool = new Pool(poolConfig, registry, nanoClock);
+        pools.put(pool.name(), pool);
+        log.info("pool '{}': added ({} endpoints configured)", pool.name(), poolConfig.endpoints().size());
+      } else {
+        pool.reconfigure(poolConfig);
+      }
+      keep.put(pool.name(), pool);
+      resolve(pool);
+      schedule(pool);
+    }
+    names = List.copyOf(keep.keySet());
+    for (String name : List.copyOf(pools.keySet())) {
+      if (!keep.containsKey(name)) {
+        Pool gone = pools.remove(name);
+        cancel(name);
+        if (gone != null) {
+          gone.close();
+          log.info("pool '{}': removed", name);
+        }
+      }
+    }
+  }
+
+  private void schedule(Pool pool) {
+    cancel(pool.name());
+    PoolConfig config = pool.config();
+    long interval = config.healthCheck().intervalMillis();
+    tasks.put(pool.name(), List.of(
+        scheduler.scheduleWithFixedDelay(() -> safely(() -> HealthChecker.checkAll(pool)), 0, interval,
+            TimeUnit.MILLISECONDS),
+        scheduler.scheduleWithFixedDelay(() -> safely(pool::maintain), 50, 50, TimeUnit.MILLISECONDS),
+        scheduler.scheduleWithFixedDelay(() -> safely(() -> resolve(pool)), config.dnsRefreshMillis(),
+            config.dnsRefreshMillis(), TimeUnit.MILLISECONDS)));
+  }
+
+  private void cancel(String name) {
+    List<ScheduledFuture<?>> old = tasks.remove(name);
+    if (old != null) {
+      old.forEach(task -> task.cancel(false));
+    }
+  }
+
+  private static void safely(Runnable task) {
+    try {
+      task.run();
+    } catch (RuntimeException failure) {
+      log.warn("pools: background task failed: {}", failure.toString());
+    }
+  }
+
+  /**
+   * Resolves every configured {@code host:port} to {@code ip:port} endpoints. A name that fails to
+   * resolve keeps the endpoints it had, so a DNS hiccup does not empty a pool.
+   */
+  void resolve(Pool pool) {
+    Map<String, String> resolved = new LinkedHashMap<>();
+    for (String entry : pool.config().endpoints()) {
+      HostPort configured = HostPort.parse(entry);
+      try {
+        for (InetAddress address : InetAddress.getAllByName(configured.host())) {
+          resolved.put(new HostPort(address.getHostAddress(), configured.port()).toString(), entry);
+        }
+      } catch (UnknownHostException e) {
+        log.warn("pool '{}': endpoints[{}] '{}' does not resolve ({}); keeping its endpoints", pool.name(),
+            pool.config().endpoints().indexOf(entry), entry, e.getMessage());
+        for (Endpoint endpoint : pool.endpoints()) {
+          if (endpoint.configured().equals(entry)) {
+            resolved.put(endpoint.id(), entry);
+          }
+        }
+      }
+    }
+    pool.setEndpoints(resolved);
+  }
+
+  @Override
+  public synchronized void close() {
+    scheduler.shutdownNow();
+    for (Pool pool : pools.values()) {
+      pool.close();
+    }
+    pools.clear();
+  }
+}

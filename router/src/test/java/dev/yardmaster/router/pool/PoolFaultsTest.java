@@ -1,0 +1,186 @@
+package dev.yardmaster.router.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.yardmaster.protocol.v2.ModelInferResponse;
+import dev.yardmaster.router.config.PoolConfig;
+import dev.yardmaster.router.config.RetryConfig;
+import dev.yardmaster.router.config.RouterConfig;
+import dev.yardmaster.router.policy.PoolView;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Health-check transitions, ejection and return (fake ticker), hanging and garbage endpoints, and a
+ * pool with no healthy endpoint, against fake backends on loopback.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PoolFaultsTest {
+
+  final AtomicLong ticker = new AtomicLong();
+  final Pools pools = new Pools(new SimpleMeterRegistry(), ticker::get);
+  final List<FakeBackend> backends = new ArrayList<>();
+
+  @AfterEach
+  void close() {
+    pools.close();
+    backends.forEach(FakeBackend::close);
+  }
+
+  Pool start(int count, RetryConfig retry) throws Exception {
+    List<String> endpoints = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      FakeBackend backend = new FakeBackend();
+      backends.add(backend);
+      endpoints.add(backend.endpoint());
+    }
+    PoolConfig config = PoolTestSupport.pool("p", endpoints).withRetry(retry);
+    pools.apply(new RouterConfig(0, 0, 5000, List.of(config)));
+    Pool pool = pools.get("p");
+    PoolTestSupport.await("healthy endpoints", Duration.ofSeconds(10), () -> pool.healthyEndpoints() == count);
+    return pool;
+  }
+
+  static CompletableFuture<ModelInferResponse> infer(Pool pool, long deadlineMillis) {
+    CompletableFuture<ModelInferResponse> result = new CompletableFuture<>();
+    Context.ROOT.run(() -> Forwarder.infer(pool, PoolTestSupport.higgsRequest(0),
+        Deadline.after(deadlineMillis, TimeUnit.MILLISECONDS), new Metadata(), new StreamObserver<>() {
+          @Override
+          public void onNext(ModelInferResponse value) {
+            result.complete(value);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            result.completeExceptionally(t);
+          }
+
+          @Override
+          public void onCompleted() { }
+        }));
+    return result;
+  }
+
+  static Status failure(CompletableFuture<ModelInferResponse> call) throws Exception {
+    try {
+      call.get(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      return Status.fromThrowable(e.getCause());
+    }
+    throw new AssertionError("expected a failure, got a response");
+  }
+
+  Endpoint endpointOf(Pool pool, FakeBackend backend) {
+    return pool.endpoint(backend.endpoint());
+  }
+
+  @Test
+  void healthChecksMarkEndpointsUnhealthyAndHealthyAgain() throws Exception {
+    Pool pool = start(2, new RetryConfig(2, 500, 20, 3));
+    FakeBackend flaky = backends.get(0);
+    flaky.ready = false;
+    PoolTestSupport.await("unhealthy", Duration.ofSeconds(5),
+        () -> endpointOf(pool, flaky).state() == EndpointState.UNHEALTHY);
+    assertThat(pool.healthyEndpoints()).isEqualTo(1);
+    PoolView view = pool.view();
+    assertThat(view.id()).isEqualTo("p");
+    assertThat(view.replicas()).isEqualTo(1);
+    assertThat(view.healthy()).isTrue();
+    assertThat(view.inFlight()).isZero();
+    assertThat(view.queuedRows()).isZero();
+    for (int i = 0; i < 10; i++) {
+      infer(pool, 2000).get(5, TimeUnit.SECONDS);
+    }
+    int whileUnhealthy = flaky.infers.get();
+    assertThat(whileUnhealthy).isZero();
+    flaky.ready = true;
+    PoolTestSupport.await("healthy again", Duration.ofSeconds(5),
+        () -> endpointOf(pool, flaky).state() == EndpointState.HEALTHY);
+    assertThat(pool.view().replicas()).isEqualTo(2);
+    assertThat(pool.view().overheadNanos()).isPositive(); // EWMA latency of the healthy endpoints
+  }
+
+  @Test
+  void failingEndpointIsEjectedWithoutLosingRequestsAndReturnsAfterBaseEjectionTime() throws Exception {
+    Pool pool = start(3, new RetryConfig(2, 500, 20, 3));
+    FakeBackend failing = backends.get(0);
+    failing.mode = FakeBackend.Mode.UNAVAILABLE;
+    for (int i = 0; i < 30; i++) {
+      assertThat(infer(pool, 2000).get(5, TimeUnit.SECONDS).getOutputsCount()).isEqualTo(1);
+    }
+    Endpoint endpoint = endpointOf(pool, failing);
+    assertThat(endpoint.state()).isEqualTo(EndpointState.EJECTED);
+    assertThat(failing.infers.get()).isEqualTo(3); // consecutive_failures: 3, then no more traffic
+    failing.mode = FakeBackend.Mode.OK;
+    ticker.addAndGet(TimeUnit.MILLISECONDS.toNanos(999));
+    pool.maintain();
+    assertThat(endpoint.state()).isEqualTo(EndpointState.EJECTED);
+    ticker.addAndGet(TimeUnit.MILLISECONDS.toNanos(1));
+    pool.maintain();
+    assertThat(endpoint.state()).isEqualTo(EndpointState.HEALTHY);
+    assertThat(pool.outliers().enforced()).isEqualTo(1);
+  }
+
+  @Test
+  void hangingEndpointTimesOutPerTryAndTheRequestSucceedsElsewhere() throws Exception {
+    // per-try 1 s: long enough that the live endpoint answers in time on this shared, loaded box
+    Pool pool = start(2, new RetryConfig(3, 1000, 20, 3));
+    FakeBackend hanging = backends.get(0);
+    hanging.mode = FakeBackend.Mode.HANG;
+    for (int i = 0; i < 12; i++) {
+      long start = System.nanoTime();
+      infer(pool, 8000).get(9, TimeUnit.SECONDS);
+      assertThat(System.nanoTime() - start).isLessThan(TimeUnit.MILLISECONDS.toNanos(5000));
+    }
+    assertThat(endpointOf(pool, hanging).state()).isEqualTo(EndpointState.EJECTED);
+    assertThat(pool.inFlight()).isZero();
+  }
+
+  @Test
+  void garbageResponseIsInternalAndCountsAsFailure() throws Exception {
+    Pool pool = start(1, new RetryConfig(2, 500, 20, 3));
+    backends.get(0).mode = FakeBackend.Mode.GARBAGE;
+    Status status = failure(infer(pool, 2000));
+    assertThat(status.getCode()).isEqualTo(Status.Code.INTERNAL);
+    assertThat(status.getDescription()).startsWith("pool 'p' endpoint 127.0.0.1:")
+        .endsWith("sent a malformed response: output 'y' raw_output_contents: 3 bytes "
+            + "(expected: 4 = shape [1, 1] x FP32 4 bytes)");
+    failure(infer(pool, 2000));
+    failure(infer(pool, 2000));
+    assertThat(pool.endpoints().get(0).state()).isEqualTo(EndpointState.EJECTED);
+  }
+
+  @Test
+  void poolWithNoHealthyEndpointIsUnavailableNamingThePool() throws Exception {
+    Pool pool = start(1, new RetryConfig(2, 500, 20, 3));
+    backends.get(0).ready = false;
+    PoolTestSupport.await("unhealthy", Duration.ofSeconds(5), () -> pool.healthyEndpoints() == 0);
+    Status status = failure(infer(pool, 2000));
+    assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(status.getDescription())
+        .isEqualTo("pool 'p': no healthy endpoint (1 endpoints, 0 ejected, 1 unhealthy)");
+  }
+
+  @Test
+  void retriesStopAtTheCallersDeadline() throws Exception {
+    Pool pool = start(2, new RetryConfig(5, 1000, 100, 10));
+    backends.forEach(b -> b.mode = FakeBackend.Mode.HANG);
+    long start = System.nanoTime();
+    Status status = failure(infer(pool, 300));
+    assertThat(status.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    assertThat(System.nanoTime() - start).isLessThan(TimeUnit.MILLISECONDS.toNanos(1000));
+  }
+}
