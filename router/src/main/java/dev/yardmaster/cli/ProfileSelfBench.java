@@ -1,0 +1,158 @@
+package dev.yardmaster.cli;
+
+import dev.yardmaster.backend.onnx.DemoModels;
+import dev.yardmaster.profiler.load.ClosedLoopDriver;
+import dev.yardmaster.profiler.load.LoadResult;
+import dev.yardmaster.profiler.load.LoadSpec;
+import dev.yardmaster.profiler.load.RequestFactories;
+import dev.yardmaster.profiler.load.Target;
+import dev.yardmaster.profiler.sweep.Sweep;
+import dev.yardmaster.profiler.sweep.SweepPlan;
+import dev.yardmaster.profiler.sweep.SweepResult;
+import dev.yardmaster.profiler.sweep.SweepTarget;
+import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
+import dev.yardmaster.protocol.v2.ModelInferRequest;
+import dev.yardmaster.protocol.v2.ModelInferResponse;
+import dev.yardmaster.router.server.YardmasterServer;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * {@code yardmaster profile --self-bench}: is the profiler measuring the server or itself? Against
+ * one in-process demo server, in the same run: (1) the profiler's closed-loop driver vs a minimal
+ * grpc-java async loop (same model, batch, concurrency, one channel, the same direct executor),
+ * alternating rounds, target ratio >= 0.9; (2) a full default profile of higgs_mlp_v1 on the local
+ * ORT backend, target <= 3 minutes.
+ */
+final class ProfileSelfBench {
+
+  static final String MODEL = DemoModels.HIGGS_MLP_V1;
+  static final int CONCURRENCY = 16;
+  static final int BATCH = 1;
+  static final Duration ROUND = Duration.ofSeconds(3);
+  static final int ROUNDS = 3;
+
+  private ProfileSelfBench() {}
+
+  /** The two numbers of the driver comparison: inferences/s of each, means over the rounds. */
+  record DriverVsRaw(double driverPerSecond, double rawPerSecond) {
+    double ratio() {
+      return rawPerSecond == 0 ? 0 : driverPerSecond / rawPerSecond;
+    }
+  }
+
+  static int run(PrintWriter stdout, PrintWriter err, boolean json) throws Exception {
+    Path repo = Files.createTempDirectory("yardmaster-selfbench");
+    DemoModels.writeRepository(repo, true);
+    YardmasterServer server = YardmasterServer.builder(ModelManagers.forRepository(repo))
+        .httpPort(0).grpcPort(0).metricsPort(0).build().start();
+    try {
+      Target target = new Target("127.0.0.1", server.grpcPort());
+      err.println("self-bench: driver vs raw grpc-java loop, " + MODEL + " batch " + BATCH + " c=" + CONCURRENCY
+          + ", " + ROUNDS + " rounds of " + ROUND.toSeconds() + " s each");
+      err.flush();
+      DriverVsRaw driver = driverVsRaw(target, ROUNDS, ROUND);
+      err.println("self-bench: full default profile of " + MODEL + " on the local ORT backend");
+      err.flush();
+      long start = System.nanoTime();
+      SweepResult result = Sweep.builder(MODEL, SweepPlan.defaults()).build().run(List.of(
+          new SweepTarget(target, "", "onnxruntime", "cpu-local", "c7g.xlarge", "cpu", 0.1445)));
+      double profileSeconds = (System.nanoTime() - start) / 1e9;
+      int points = result.entries().isEmpty() ? 0 : result.entries().get(0).grid().size();
+      String text = String.format(Locale.ROOT,
+          json ? "{\"driver_infer_per_s\": %.1f, \"raw_grpc_infer_per_s\": %.1f, \"ratio\": %.3f, "
+              + "\"full_profile_seconds\": %.1f, \"full_profile_points\": %d}%n"
+              : "driver %.1f infer/s, raw grpc-java loop %.1f infer/s, ratio %.3f (target >= 0.9)%n"
+              + "full default profile: %.1f s for %d points (target <= 180 s)%n",
+          driver.driverPerSecond(), driver.rawPerSecond(), driver.ratio(), profileSeconds, points);
+      stdout.print(text);
+      stdout.flush();
+      return driver.ratio() >= 0.9 && profileSeconds <= 180 ? Main.EXIT_OK : Main.EXIT_FAILURE;
+    } finally {
+      server.stop();
+      try (var paths = Files.walk(repo)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
+    }
+  }
+
+  /** Alternates driver and raw rounds (after one warm-up of each) and averages each side. */
+  static DriverVsRaw driverVsRaw(Target target, int rounds, Duration round) throws InterruptedException {
+    ModelInferRequest request = RequestFactories.randomFp32Pool(MODEL, "features", DemoModels.HIGGS_FEATURES,
+        BATCH, 42L, 1).get(0).message();
+    LoadSpec spec = LoadSpec.builder(target, RequestFactories.randomFp32(MODEL, "features",
+            DemoModels.HIGGS_FEATURES, BATCH, 42L))
+        .concurrency(CONCURRENCY).channels(1).warmUp(Duration.ZERO).measure(round).build();
+    rawLoop(target, request, Duration.ofSeconds(1));
+    ClosedLoopDriver.create().run(spec.withRequests(spec.requests()));
+    double driverSum = 0;
+    double rawSum = 0;
+    for (int i = 0; i < rounds; i++) {
+      LoadResult result = ClosedLoopDriver.create().run(spec);
+      driverSum += result.inferencesPerSecond();
+      rawSum += rawLoop(target, request, round);
+    }
+    return new DriverVsRaw(driverSum / rounds, rawSum / rounds);
+  }
+
+  /**
+   * The baseline, written plainly: CONCURRENCY async unary calls on one channel, each completion
+   * sending the next, counting completions for {@code duration}. Returns inferences per second.
+   */
+  static double rawLoop(Target target, ModelInferRequest request, Duration duration) throws InterruptedException {
+    ManagedChannel channel = NettyChannelBuilder.forAddress(target.host(), target.port())
+        .usePlaintext().directExecutor().build();
+    try {
+      GRPCInferenceServiceGrpc.GRPCInferenceServiceStub stub = GRPCInferenceServiceGrpc.newStub(channel);
+      LongAdder completed = new LongAdder();
+      AtomicBoolean running = new AtomicBoolean(true);
+      CountDownLatch finished = new CountDownLatch(CONCURRENCY);
+      long start = System.nanoTime();
+      for (int i = 0; i < CONCURRENCY; i++) {
+        new Object() {
+          void send() {
+            stub.modelInfer(request, new StreamObserver<ModelInferResponse>() {
+              @Override
+              public void onNext(ModelInferResponse response) {}
+
+              @Override
+              public void onError(Throwable t) {
+                finished.countDown();
+              }
+
+              @Override
+              public void onCompleted() {
+                completed.increment();
+                if (running.get()) {
+                  send();
+                } else {
+                  finished.countDown();
+                }
+              }
+            });
+          }
+        }.send();
+      }
+      Thread.sleep(duration.toMillis());
+      running.set(false);
+      long count = completed.sum();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      finished.await(5, TimeUnit.SECONDS);
+      return count * BATCH / seconds;
+    } finally {
+      channel.shutdownNow();
+      channel.awaitTermination(2, TimeUnit.SECONDS);
+    }
+  }
+}
