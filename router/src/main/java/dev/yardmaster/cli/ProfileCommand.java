@@ -93,6 +93,9 @@ final class ProfileCommand implements Callable<Integer> {
   @Option(names = "--window", paramLabel = "DURATION", description = "Measurement window, e.g. 500ms (default: 500ms).")
   @Nullable String window;
 
+  @Option(names = "--warm-up", paramLabel = "DURATION", description = "Unmeasured load before each point, e.g. 500ms (default: 500ms).")
+  @Nullable String warmUp;
+
   @Option(names = "--point-cap", paramLabel = "DURATION", description = "Most time per grid point, e.g. 5s (default: 5s).")
   @Nullable String pointCap;
 
@@ -268,7 +271,8 @@ final class ProfileCommand implements Callable<Integer> {
     }
     Duration windowDuration = window == null ? plan.window() : Duration.ofNanos(SimulateCommand.parseDurationNanos(window));
     Duration cap = pointCap == null ? plan.pointCap() : Duration.ofNanos(SimulateCommand.parseDurationNanos(pointCap));
-    plan = new SweepPlan(plan.batches(), plan.concurrencies(), plan.mode(), plan.requestsPerSecond(), plan.warmUp(),
+    Duration warm = warmUp == null ? plan.warmUp() : Duration.ofNanos(SimulateCommand.parseDurationNanos(warmUp));
+    plan = new SweepPlan(plan.batches(), plan.concurrencies(), plan.mode(), plan.requestsPerSecond(), warm,
         windowDuration, plan.stableWindows(), plan.tolerance(), cap, plan.deadline(), seed);
     return rate == null ? plan : plan.fixedRate(rate);
   }
