@@ -4,7 +4,9 @@ import dev.yardmaster.backend.onnx.DemoModels;
 import dev.yardmaster.profiler.load.ClosedLoopDriver;
 import dev.yardmaster.profiler.load.LoadResult;
 import dev.yardmaster.profiler.load.LoadSpec;
-import dev.yardmaster.profiler.load.RequestFactories;
+import dev.yardmaster.profiler.load.LoadChannels;
+import dev.yardmaster.profiler.load.RequestFactory;
+import dev.yardmaster.profiler.sweep.ModelInputs;
 import dev.yardmaster.profiler.load.Target;
 import dev.yardmaster.profiler.sweep.Sweep;
 import dev.yardmaster.profiler.sweep.SweepPlan;
@@ -89,17 +91,22 @@ final class ProfileSelfBench {
 
   /** Alternates driver and raw rounds (after one warm-up of each) and averages each side. */
   static DriverVsRaw driverVsRaw(Target target, int rounds, Duration round) throws InterruptedException {
-    ModelInferRequest request = RequestFactories.randomFp32Pool(MODEL, "features", DemoModels.HIGGS_FEATURES,
-        BATCH, 42L, 1).get(0).message();
-    LoadSpec spec = LoadSpec.builder(target, RequestFactories.randomFp32(MODEL, "features",
-            DemoModels.HIGGS_FEATURES, BATCH, 42L))
+    RequestFactory requests;
+    try (LoadChannels metadata = LoadChannels.open(target, 1)) {
+      requests = ModelInputs.fetch(metadata.forStream(0), MODEL, "").forBatch(BATCH, 42L);
+    }
+    ModelInferRequest request = requests.create(0, 0).message();
+    LoadSpec spec = LoadSpec.builder(target, requests)
         .concurrency(CONCURRENCY).channels(1).warmUp(Duration.ZERO).measure(round).build();
     rawLoop(target, request, Duration.ofSeconds(1));
-    ClosedLoopDriver.create().run(spec.withRequests(spec.requests()));
+    ClosedLoopDriver.create().run(spec);
     double driverSum = 0;
     double rawSum = 0;
     for (int i = 0; i < rounds; i++) {
       LoadResult result = ClosedLoopDriver.create().run(spec);
+      if (result.totalErrors() > 0) {
+        throw new IllegalStateException("driver: errors " + result.errors() + " (expected: none)");
+      }
       driverSum += result.inferencesPerSecond();
       rawSum += rawLoop(target, request, round);
     }
@@ -116,6 +123,7 @@ final class ProfileSelfBench {
     try {
       GRPCInferenceServiceGrpc.GRPCInferenceServiceStub stub = GRPCInferenceServiceGrpc.newStub(channel);
       LongAdder completed = new LongAdder();
+      LongAdder errors = new LongAdder();
       AtomicBoolean running = new AtomicBoolean(true);
       CountDownLatch finished = new CountDownLatch(CONCURRENCY);
       long start = System.nanoTime();
@@ -128,6 +136,7 @@ final class ProfileSelfBench {
 
               @Override
               public void onError(Throwable t) {
+                errors.increment();
                 finished.countDown();
               }
 
@@ -149,6 +158,9 @@ final class ProfileSelfBench {
       long count = completed.sum();
       double seconds = (System.nanoTime() - start) / 1e9;
       finished.await(5, TimeUnit.SECONDS);
+      if (errors.sum() > 0) {
+        throw new IllegalStateException("raw loop: " + errors.sum() + " failed calls (expected: none)");
+      }
       return count * BATCH / seconds;
     } finally {
       channel.shutdownNow();
