@@ -117,6 +117,9 @@ final class ProfileCommand implements Callable<Integer> {
   @Option(names = "--self-bench", description = "Benchmark the profiler itself: its load driver vs a plain grpc-java loop, and a full default profile.")
   boolean selfBench;
 
+  @Option(names = "--self-bench-driver-only", hidden = true, description = "With --self-bench: skip the full profile.")
+  boolean selfBenchDriverOnly;
+
   @Option(names = "--format", defaultValue = "text", description = "stdout format: text or json (default: ${DEFAULT-VALUE}).")
   String format = "text";
 
@@ -136,7 +139,7 @@ final class ProfileCommand implements Callable<Integer> {
       return compare(stdout, err, outputFormat);
     }
     if (selfBench) {
-      return ProfileSelfBench.run(stdout, err, outputFormat.equals("json"));
+      return ProfileSelfBench.run(stdout, err, outputFormat.equals("json"), !selfBenchDriverOnly);
     }
     if (model == null) {
       err.println("--model: missing (expected: a model name, or --compare A B, or --self-bench)");
@@ -227,7 +230,14 @@ final class ProfileCommand implements Callable<Integer> {
     Path file = out.resolve(profile.model() + ".json");
     if (!profile.entries().isEmpty()) {
       if (update && Files.exists(file)) {
-        profile = ProfileMerge.merge(ProfileFiles.read(file), profile);
+        try {
+          profile = ProfileMerge.merge(ProfileFiles.read(file), profile);
+        } catch (InvalidProfileException | IllegalArgumentException e) {
+          // keep the measurements: write them beside the file that cannot be merged into
+          err.println(e.getMessage());
+          file = out.resolve(profile.model() + ".new.json");
+          err.println("--update: not merged (expected: a valid profile of " + profile.model() + "); writing " + file);
+        }
       }
       ProfileFiles.write(file, profile);
       err.println("wrote " + file);

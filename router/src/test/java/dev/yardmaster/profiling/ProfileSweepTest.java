@@ -150,6 +150,16 @@ class ProfileSweepTest {
     assertThat(partial.entries()).singleElement().satisfies(e -> assertThat(e.grid()).hasSizeBetween(1, 5));
   }
 
+  @Test
+  void fixedRateModeOffersTheRateNotMore() {
+    SweepResult fixed = Sweep.builder(DemoModels.HIGGS_MLP_V1, SweepPlan.quick(List.of(1), List.of(8)).fixedRate(200))
+        .build().run(List.of(new SweepTarget(new Target("127.0.0.1", local.grpcPort()), "", "onnxruntime",
+            "cpu-local", "c7g.xlarge", "cpu", 0.1)));
+    GridPoint point = fixed.entries().get(0).grid().get(0);
+    assertThat(point.throughput()).isBetween(140.0, 260.0);
+    assertThat(point.errors()).isZero();
+  }
+
   private static GridPoint point(ProfileEntry entry, int batch, int concurrency) {
     return entry.grid().stream().filter(p -> p.batch() == batch && p.concurrency() == concurrency)
         .findFirst().orElseThrow();
