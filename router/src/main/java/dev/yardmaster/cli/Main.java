@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "yardmaster 0.1.0",
     description = "Multi-accelerator, cost-aware inference router (KServe v2 / Triton compatible).",
-    subcommands = {ServeCommand.class, ModelsCommand.class, SimulateCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, ModelsCommand.class, DemoCommand.class, BenchCommand.class,
+        ProfileCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
   /** Exit codes shared by every command. */

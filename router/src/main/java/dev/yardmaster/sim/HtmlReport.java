@@ -1,17 +1,11 @@
 package dev.yardmaster.sim;
 
+import dev.yardmaster.profiler.report.ChartImages;
 import dev.yardmaster.sim.Comparison.PolicyOutcome;
-import java.awt.Color;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
@@ -90,28 +84,15 @@ public final class HtmlReport {
   }
 
   private static JFreeChart style(JFreeChart chart) {
-    chart.setBackgroundPaint(Color.WHITE);
-    chart.getPlot().setBackgroundPaint(new Color(0xf4f4f4));
-    if (chart.getPlot() instanceof CategoryPlot plot) {
-      plot.getDomainAxis().setMaximumCategoryLabelWidthRatio(1.5f);
-    }
-    return chart;
+    return ChartImages.style(chart);
   }
 
   private static String image(JFreeChart chart) {
-    ByteArrayOutputStream png = new ByteArrayOutputStream();
-    try {
-      ChartUtils.writeChartAsPNG(png, chart, WIDTH, HEIGHT);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return "<img alt=\"" + escape(String.valueOf(chart.getTitle().getText()))
-        + "\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(png.toByteArray())
-        + "\">\n";
+    return ChartImages.img(chart, WIDTH, HEIGHT);
   }
 
   private static String escape(String text) {
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return ChartImages.escape(text);
   }
 
   private static String format(String pattern, Object... args) {

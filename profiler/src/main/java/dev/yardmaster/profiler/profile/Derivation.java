@@ -1,6 +1,7 @@
 package dev.yardmaster.profiler.profile;
 
 import dev.yardmaster.profiler.profile.Profile.TierBudget;
+import dev.yardmaster.profiler.profile.ProfileEntry.BatchingAdvice;
 import dev.yardmaster.profiler.profile.ProfileEntry.Derived;
 import dev.yardmaster.profiler.profile.ProfileEntry.GridPoint;
 import dev.yardmaster.profiler.profile.ProfileEntry.LatencyFit;
@@ -20,7 +21,39 @@ public final class Derivation {
     for (TierBudget tier : tiers) {
       facts.add(tierFacts(entry, tier));
     }
-    return new Derived(latencyFit(entry.grid()), facts, recommendation(entry, facts, targetThroughput));
+    LatencyFit fit = latencyFit(entry.grid());
+    List<BatchingAdvice> batching = new ArrayList<>(facts.size());
+    for (TierFacts tier : facts) {
+      batching.add(batchingAdvice(entry, tier, fit));
+    }
+    return new Derived(fit, facts, recommendation(entry, facts, targetThroughput), batching);
+  }
+
+  /**
+   * The batching config for a tier: prefer the batch of the tier's best point and every larger
+   * measured batch that still met the budget at concurrency 1; let a request wait for a batch at
+   * most half the budget's headroom over the best point's p99 (best effort: one service time of the
+   * best batch), so waiting never spends the budget the service itself needs.
+   */
+  public static BatchingAdvice batchingAdvice(ProfileEntry entry, TierFacts tier, @Nullable LatencyFit fit) {
+    if (tier.batch() == 0 || tier.p99Ms() == null) {
+      return new BatchingAdvice(tier.tier(), List.of(), 0);
+    }
+    java.util.TreeSet<Integer> preferred = new java.util.TreeSet<>();
+    preferred.add(tier.batch());
+    for (GridPoint point : entry.grid()) {
+      boolean fits = tier.p99BudgetMs() == null || point.p99Ms() <= tier.p99BudgetMs();
+      if (point.concurrency() == 1 && point.batch() > tier.batch() && point.errors() == 0 && fits) {
+        preferred.add(point.batch());
+      }
+    }
+    double delayMs;
+    if (tier.p99BudgetMs() == null) {
+      delayMs = fit == null ? tier.p99Ms() : Math.max(0, fit.latencyMs(tier.batch()));
+    } else {
+      delayMs = Math.max(0, tier.p99BudgetMs() - tier.p99Ms()) / 2;
+    }
+    return new BatchingAdvice(tier.tier(), List.copyOf(preferred), Math.round(delayMs * 1000));
   }
 
   /** Least squares of p99 ms against batch over the concurrency-1 points; null when there are none. */

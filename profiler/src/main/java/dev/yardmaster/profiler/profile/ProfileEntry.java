@@ -1,5 +1,6 @@
 package dev.yardmaster.profiler.profile;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -49,8 +50,11 @@ public record ProfileEntry(
    * @param concurrency requests in flight
    * @param throughput inferences (rows) per second
    * @param errors failed requests during the measurement
+   * @param maxMs largest latency measured; absent in files written before it was recorded
    */
-  @JsonPropertyOrder({"batch", "concurrency", "throughput", "p50_ms", "p90_ms", "p95_ms", "p99_ms", "errors"})
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder({"batch", "concurrency", "throughput", "p50_ms", "p90_ms", "p95_ms", "p99_ms", "max_ms",
+      "errors"})
   public record GridPoint(
       @JsonProperty(value = "batch", required = true) int batch,
       @JsonProperty(value = "concurrency", required = true) int concurrency,
@@ -59,7 +63,18 @@ public record ProfileEntry(
       @JsonProperty(value = "p90_ms", required = true) double p90Ms,
       @JsonProperty(value = "p95_ms", required = true) double p95Ms,
       @JsonProperty(value = "p99_ms", required = true) double p99Ms,
-      @JsonProperty("errors") long errors) {}
+      @JsonProperty("errors") long errors,
+      @JsonProperty("max_ms") @Nullable Double maxMs) {
+
+    @JsonCreator
+    public GridPoint {}
+
+    /** A point without a recorded maximum. */
+    public GridPoint(int batch, int concurrency, double throughput, double p50Ms, double p90Ms, double p95Ms,
+        double p99Ms, long errors) {
+      this(batch, concurrency, throughput, p50Ms, p90Ms, p95Ms, p99Ms, errors, null);
+    }
+  }
 
   /**
    * What the grid implies.
@@ -67,16 +82,44 @@ public record ProfileEntry(
    * @param latencyFit p99 latency vs batch at concurrency 1, least squares; null with no c=1 point
    * @param tiers per tier: the best point within its budget
    * @param recommendation SageMaker-Inference-Recommender-like summary at the strictest budget
+   * @param batching per tier: the dynamic batching config to serve it with; absent in older files
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonPropertyOrder({"latency_fit", "tiers", "recommendation"})
+  @JsonPropertyOrder({"latency_fit", "tiers", "recommendation", "batching"})
   public record Derived(
       @JsonProperty("latency_fit") @Nullable LatencyFit latencyFit,
       @JsonProperty(value = "tiers", required = true) List<TierFacts> tiers,
-      @JsonProperty("recommendation") @Nullable Recommendation recommendation) {
+      @JsonProperty("recommendation") @Nullable Recommendation recommendation,
+      @JsonProperty("batching") @Nullable List<BatchingAdvice> batching) {
 
+    @JsonCreator
     public Derived {
       tiers = List.copyOf(tiers);
+      batching = batching == null ? null : List.copyOf(batching);
+    }
+
+    /** Derived facts without batching advice. */
+    public Derived(@Nullable LatencyFit latencyFit, List<TierFacts> tiers, @Nullable Recommendation recommendation) {
+      this(latencyFit, tiers, recommendation, null);
+    }
+  }
+
+  /**
+   * Triton's {@code dynamic_batching} settings for one tier: batch sizes to prefer and how long a
+   * request may wait for a batch to fill, chosen so the p99 stays within the tier's budget.
+   *
+   * @param tier tier name
+   * @param preferredBatchSizes {@code preferred_batch_size}, ascending; empty when nothing fits
+   * @param maxQueueDelayMicros {@code max_queue_delay_microseconds}
+   */
+  @JsonPropertyOrder({"tier", "preferred_batch_sizes", "max_queue_delay_us"})
+  public record BatchingAdvice(
+      @JsonProperty(value = "tier", required = true) String tier,
+      @JsonProperty(value = "preferred_batch_sizes", required = true) List<Integer> preferredBatchSizes,
+      @JsonProperty(value = "max_queue_delay_us", required = true) long maxQueueDelayMicros) {
+
+    public BatchingAdvice {
+      preferredBatchSizes = List.copyOf(preferredBatchSizes);
     }
   }
 

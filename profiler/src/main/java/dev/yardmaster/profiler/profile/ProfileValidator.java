@@ -101,6 +101,9 @@ final class ProfileValidator {
       atLeast(field + ".p90_ms", point.p90Ms(), "p50_ms", point.p50Ms());
       atLeast(field + ".p95_ms", point.p95Ms(), "p90_ms", point.p90Ms());
       atLeast(field + ".p99_ms", point.p99Ms(), "p95_ms", point.p95Ms());
+      if (point.maxMs() != null && nonNegative(field + ".max_ms", point.maxMs())) {
+        atLeast(field + ".max_ms", point.maxMs(), "p99_ms", point.p99Ms());
+      }
     }
     if (point.errors() < 0) {
       problem(field + ".errors", String.valueOf(point.errors()), ">= 0");

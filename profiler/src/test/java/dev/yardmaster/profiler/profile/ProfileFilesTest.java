@@ -177,7 +177,7 @@ class ProfileFilesTest {
   void rejectsAnUnknownField() {
     assertProblem(root -> point(root, 0, 0).put("p999_ms", 3),
         "profile higgs_mlp.json: entries[0].grid[0].p999_ms: unknown field (expected: one of batch,"
-            + " concurrency, errors, p50_ms, p90_ms, p95_ms, p99_ms, throughput)");
+            + " concurrency, errors, max_ms, p50_ms, p90_ms, p95_ms, p99_ms, throughput)");
   }
 
   @Test
