@@ -8,6 +8,7 @@ import dev.yardmaster.router.config.ConfigWatcher;
 import dev.yardmaster.router.config.RouterConfig;
 import dev.yardmaster.router.config.RouterConfigLoader;
 import dev.yardmaster.router.pool.Pools;
+import dev.yardmaster.router.routing.LiveRouter;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerInterceptors;
@@ -22,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The router process: the KServe v2 gRPC front end ({@link RouterGrpcService}) over the configured
- * pools, Prometheus {@code /metrics}, and, when started from a file, hot reload of that file.
+ * The router process: the KServe v2 gRPC front end ({@link RouterGrpcService}) routing over the
+ * configured pools ({@link LiveRouter}), Prometheus {@code /metrics}, and, when started from a file, hot reload of that file.
  */
 public final class RouterServer implements AutoCloseable {
 
@@ -47,9 +48,10 @@ public final class RouterServer implements AutoCloseable {
       long reloadPollMillis) {
     Pools pools = new Pools(registry, System::nanoTime);
     pools.apply(config);
+    LiveRouter router = new LiveRouter(registry, config, pools);
     io.grpc.Server grpc = Grpc.newServerBuilderForPort(config.grpcPort(), InsecureServerCredentials.create())
-        .addService(ServerInterceptors.intercept(new RouterGrpcService(pools, config.defaultTimeoutMillis()),
-            new PoolSelectionInterceptor(pools)))
+        .addService(ServerInterceptors.intercept(new RouterGrpcService(pools, router, config.defaultTimeoutMillis()),
+            new PoolSelectionInterceptor(pools, router)))
         .maxInboundMessageSize(MAX_MESSAGE_BYTES)
         .directExecutor() // the service only forwards, never blocks: no thread hop per call
         .build();
@@ -68,7 +70,10 @@ public final class RouterServer implements AutoCloseable {
         .build();
     metrics.start().join();
     ConfigWatcher watcher = configFile == null ? null
-        : ConfigWatcher.start(configFile, RouterConfigLoader.withOfflinePrices(), pools::apply, reloadPollMillis);
+        : ConfigWatcher.start(configFile, RouterConfigLoader.withOfflinePrices(), next -> {
+          pools.apply(next);
+          router.apply(next, pools);
+        }, reloadPollMillis);
     log.info("yardmaster router listening: grpc {}, metrics {}; pools {}", grpc.getPort(),
         metrics.activeLocalPort(), pools.names());
     return new RouterServer(pools, grpc, metrics, watcher);
