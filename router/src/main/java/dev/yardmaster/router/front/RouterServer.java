@@ -32,12 +32,15 @@ public final class RouterServer implements AutoCloseable {
   private static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
   private final Pools pools;
+  private final LiveRouter router;
   private final io.grpc.Server grpc;
   private final Server metrics;
   private final @Nullable ConfigWatcher watcher;
 
-  private RouterServer(Pools pools, io.grpc.Server grpc, Server metrics, @Nullable ConfigWatcher watcher) {
+  private RouterServer(Pools pools, LiveRouter router, io.grpc.Server grpc, Server metrics,
+      @Nullable ConfigWatcher watcher) {
     this.pools = pools;
+    this.router = router;
     this.grpc = grpc;
     this.metrics = metrics;
     this.watcher = watcher;
@@ -76,7 +79,7 @@ public final class RouterServer implements AutoCloseable {
         }, reloadPollMillis);
     log.info("yardmaster router listening: grpc {}, metrics {}; pools {}", grpc.getPort(),
         metrics.activeLocalPort(), pools.names());
-    return new RouterServer(pools, grpc, metrics, watcher);
+    return new RouterServer(pools, router, grpc, metrics, watcher);
   }
 
   public int grpcPort() {
@@ -89,6 +92,11 @@ public final class RouterServer implements AutoCloseable {
 
   public Pools pools() {
     return pools;
+  }
+
+  /** The routing of this server's calls: its decisions, metrics and learned corrections. */
+  public LiveRouter router() {
+    return router;
   }
 
   /** The problems of the last rejected reload; empty when none was rejected or no file is watched. */

@@ -46,6 +46,7 @@ public final class LiveRouter {
       Metadata.Key.of("retry-after-ms", Metadata.ASCII_STRING_MARSHALLER);
 
   private static final ThreadLocal<RouteResult> RESULTS = ThreadLocal.withInitial(RouteResult::new);
+  private static final ThreadLocal<long[]> RESIDUALS = ThreadLocal.withInitial(() -> new long[8]);
 
   private final MeterRegistry registry;
   private final ConcurrentMap<String, PoolFeedback> feedback = new ConcurrentHashMap<>();
@@ -136,10 +137,16 @@ public final class LiveRouter {
     }
     long now = System.nanoTime();
     PoolSnapshot.Builder builder = PoolSnapshot.builder(now);
+    long[] residuals = RESIDUALS.get();
+    if (residuals.length < current.pools.length) {
+      residuals = new long[current.pools.length];
+      RESIDUALS.set(residuals);
+    }
     for (int p = 0; p < current.pools.length; p++) {
       PoolView view = current.pools[p].view();
+      residuals[p] = feedback(view.id()).residualNanos();
       // the endpoints' EWMA is their whole latency, not overhead: the residual learns the real overhead
-      builder.add(view.withOverhead(0, feedback(view.id()).residualNanos()), current.curvesByPool[p]);
+      builder.add(view.withOverhead(0, residuals[p]), current.curvesByPool[p]);
     }
     PoolSnapshot snapshot = builder.build();
     int rows = (int) Math.min(Integer.MAX_VALUE, Forwarder.rows(request));
@@ -162,10 +169,13 @@ public final class LiveRouter {
     Pool pool = current.pools[chosen];
     facts.pool(pool.name());
     long predicted = result.predictedLatencyNanos();
-    int sharers = Math.max(1, snapshot.pool(chosen).inFlight() + 1);
+    long uncorrected = predicted == RouteDecision.UNKNOWN_LATENCY ? predicted : predicted - residuals[chosen];
+    PoolView chosenView = snapshot.pool(chosen);
+    int sharers = Math.max(1, chosenView.inFlight() + 1);
+    long services = 1 + chosenView.queuedRows() / Math.max(1, chosenView.replicas());
     Forwarder.infer(pool, withPriority(request, tier), callDeadline, headers,
         new Answer(out, facts, meters.requests(chosen), feedback(pool.name()), pool, modelLabel, tier, arrivalNanos,
-            now, predicted, sharers));
+            now, uncorrected, services, sharers));
   }
 
   /** The request with Triton's {@code priority} parameter set to the tier's, unless the client set it. */
@@ -201,10 +211,11 @@ public final class LiveRouter {
     private final long arrivalNanos;
     private final long routedNanos;
     private final long predictedNanos;
+    private final long services;
     private final int sharers;
 
     Answer(StreamObserver<ModelInferResponse> out, CallFacts facts, RequestMetrics requests, PoolFeedback feedback,
-        Pool pool, String model, Tier tier, long arrivalNanos, long routedNanos, long predictedNanos, int sharers) {
+        Pool pool, String model, Tier tier, long arrivalNanos, long routedNanos, long predictedNanos, long services, int sharers) {
       this.out = out;
       this.facts = facts;
       this.requests = requests;
@@ -215,6 +226,7 @@ public final class LiveRouter {
       this.arrivalNanos = arrivalNanos;
       this.routedNanos = routedNanos;
       this.predictedNanos = predictedNanos;
+      this.services = services;
       this.sharers = sharers;
     }
 
@@ -230,7 +242,7 @@ public final class LiveRouter {
       requests.record(model, tier, Outcome.SUCCESS, end - arrivalNanos);
       long observed = end - routedNanos;
       if (predictedNanos != RouteDecision.UNKNOWN_LATENCY) {
-        feedback.observe(observed, predictedNanos);
+        feedback.observe(observed, predictedNanos, services);
       }
       feedback.attribute(pool.config().pricePerHour(), observed, sharers);
       out.onCompleted();

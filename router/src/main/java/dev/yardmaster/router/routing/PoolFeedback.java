@@ -19,10 +19,16 @@ final class PoolFeedback {
     return residualNanos.get();
   }
 
-  /** Moves the residual toward {@code observed - predicted}, where predicted already included it. */
-  void observe(long observedNanos, long predictedNanos) {
-    long error = observedNanos - predictedNanos;
-    residualNanos.getAndUpdate(old -> old + Math.round(ALPHA * error));
+  /**
+   * Moves the residual toward {@code (observed - uncorrected prediction) / services}: the error
+   * per service the request waited for ({@code services} = its own plus the queued ones ahead of it
+   * on a replica), since a service-time error repeats once per request ahead. Uncorrected (without
+   * the residual the prediction included), so that answers to requests routed before earlier
+   * answers arrived do not each add the same error again: the residual converges to the bias.
+   */
+  void observe(long observedNanos, long uncorrectedPredictionNanos, long services) {
+    double error = (observedNanos - uncorrectedPredictionNanos) / (double) Math.max(1, services);
+    residualNanos.getAndUpdate(old -> Math.round(old + ALPHA * (error - old)));
   }
 
   /** Adds the request's share of a replica's time at the pool's price. */
