@@ -40,13 +40,9 @@ final class RoutingSections {
     JsonNode defaultNode = root.get("default_tier");
     String defaultName = defaultNode == null || defaultNode.isNull() ? null : defaultNode.asText();
     if (defaultName == null) {
+      // bronze, as DESIGN.md says; without a bronze tier, the last listed (the least demanding)
       boolean hasBronze = tiers.stream().anyMatch(t -> t.name().equals("bronze"));
-      if (!hasBronze) {
-        problems.add("default_tier: missing (expected: one of " + names(tiers)
-            + "; there is no bronze tier to default to)");
-        return AdmissionConfig.defaults();
-      }
-      defaultName = "bronze";
+      defaultName = hasBronze ? "bronze" : tiers.get(tiers.size() - 1).name();
     }
     for (Tier tier : tiers) {
       if (tier.name().equals(defaultName.toLowerCase(Locale.ROOT))) {

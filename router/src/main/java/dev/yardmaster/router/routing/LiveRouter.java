@@ -157,6 +157,12 @@ public final class LiveRouter {
     Reason reason = result.reason();
     int chosen = result.pool();
     meters.decision(reason, reason == Reason.SHED ? -1 : chosen);
+    if ((reason == Reason.SHED || chosen < 0) && !anyAvailable(snapshot)) {
+      meters.requests(-1).recordRefused(modelLabel, tier, Outcome.UNAVAILABLE);
+      out.onError(Status.UNAVAILABLE.withDescription("pools: none has a healthy endpoint (" + describe(current)
+          + ")").asRuntimeException());
+      return;
+    }
     if (reason == Reason.SHED || chosen < 0) {
       meters.requests(-1).recordRefused(modelLabel, tier, Outcome.RESOURCE_EXHAUSTED);
       Metadata trailers = new Metadata();
@@ -176,6 +182,23 @@ public final class LiveRouter {
     Forwarder.infer(pool, withPriority(request, tier), callDeadline, headers,
         new Answer(out, facts, meters.requests(chosen), feedback(pool.name()), pool, modelLabel, tier, arrivalNanos,
             now, uncorrected, services, sharers));
+  }
+
+  private static boolean anyAvailable(PoolSnapshot snapshot) {
+    for (int p = 0; p < snapshot.size(); p++) {
+      if (snapshot.isAvailable(p)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String describe(RoutingTable table) {
+    StringBuilder text = new StringBuilder();
+    for (Pool pool : table.pools) {
+      text.append(text.length() == 0 ? "" : "; ").append(pool.name()).append(": ").append(pool.describeEndpoints());
+    }
+    return text.toString();
   }
 
   /** The request with Triton's {@code priority} parameter set to the tier's, unless the client set it. */
