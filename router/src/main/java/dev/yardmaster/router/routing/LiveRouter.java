@@ -29,6 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Routes each ModelInfer of the router: a {@link PoolSnapshot} of the live pools (their views with
@@ -45,6 +47,7 @@ public final class LiveRouter {
   public static final Metadata.Key<String> RETRY_AFTER =
       Metadata.Key.of("retry-after-ms", Metadata.ASCII_STRING_MARSHALLER);
 
+  private static final Logger log = LoggerFactory.getLogger(LiveRouter.class);
   private static final ThreadLocal<RouteResult> RESULTS = ThreadLocal.withInitial(RouteResult::new);
   private static final ThreadLocal<long[]> RESIDUALS = ThreadLocal.withInitial(() -> new long[8]);
 
@@ -82,6 +85,10 @@ public final class LiveRouter {
     }
     for (String model : next.modelNames) {
       for (String pool : next.poolNames) {
+        if (!next.hasCurve(model, pool)) {
+          log.warn("model '{}' has no profile for pool '{}': the pool takes it only as fallback "
+              + "(expected: an entry for the pool in the model's profile file)", model, pool);
+        }
         Gauge.builder("yardmaster.profile.missing", this, r -> r.table.hasCurve(model, pool)
                 || r.table.indexOf(pool) < 0 || !r.table.modelIndex.containsKey(model) ? 0 : 1)
             .description("1 when the model has no profile for the pool: the pool takes it only as fallback")
