@@ -153,7 +153,15 @@ class GoldMovesOffAQueuedCheapPoolTest {
   }
 
   @Test
-  void unknownTierAndUnknownPoolAreInvalidArgument() {
+  void unknownTierUnknownPoolAndMalformedDeadlineAreInvalidArgument() {
+    Metadata badDeadline = headers("gold", null);
+    badDeadline.put(key("x-deadline-ms"), "soon");
+    assertThatThrownBy(() -> GRPCInferenceServiceGrpc.newBlockingStub(channel)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(badDeadline)).modelInfer(request("tabular")))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription()).contains("x-deadline-ms", "soon");
+        });
     assertThatThrownBy(() -> infer("tabular", "platinum", null))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);

@@ -14,7 +14,6 @@ import io.grpc.Server;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +29,7 @@ final class PacedBackend implements AutoCloseable {
   final ConcurrentLinkedQueue<Long> priorities = new ConcurrentLinkedQueue<>();
   private final long serviceMillis;
   private final boolean serial;
-  private final ExecutorService worker = Executors.newSingleThreadExecutor(daemon("paced-worker"));
+  private long freeAtNanos = System.nanoTime();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("paced-timer"));
   private final Server server;
 
@@ -58,7 +57,6 @@ final class PacedBackend implements AutoCloseable {
   @Override
   public void close() {
     server.shutdownNow();
-    worker.shutdownNow();
     timer.shutdownNow();
   }
 
@@ -86,15 +84,15 @@ final class PacedBackend implements AutoCloseable {
         out.onCompleted();
       };
       if (serial) {
-        worker.execute(() -> {
-          try {
-            Thread.sleep(serviceMillis);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-          }
-          reply.run();
-        });
+        // the replica's schedule is kept on the clock, so a late wake-up of this (shared, busy) test
+        // machine delays one answer, not every answer queued behind it
+        long now = System.nanoTime();
+        long done;
+        synchronized (PacedBackend.this) {
+          freeAtNanos = Math.max(now, freeAtNanos) + TimeUnit.MILLISECONDS.toNanos(serviceMillis);
+          done = freeAtNanos;
+        }
+        timer.schedule(reply, done - now, TimeUnit.NANOSECONDS);
       } else {
         timer.schedule(reply, serviceMillis, TimeUnit.MILLISECONDS);
       }
