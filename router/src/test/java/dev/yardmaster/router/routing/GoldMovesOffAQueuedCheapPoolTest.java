@@ -186,6 +186,43 @@ class GoldMovesOffAQueuedCheapPoolTest {
     assertThat(infer("other", "silver", null).pool()).isEqualTo("fast");
   }
 
+  @Test
+  void streamRequestsAreRoutedEachAndAnsweredWithTheFacts() throws Exception {
+    AtomicReference<Metadata> responseHeaders = new AtomicReference<>();
+    AtomicReference<Metadata> trailers = new AtomicReference<>();
+    java.util.concurrent.LinkedBlockingQueue<Object> answers = new java.util.concurrent.LinkedBlockingQueue<>();
+    var requests = GRPCInferenceServiceGrpc.newStub(channel)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers("gold", null)),
+            MetadataUtils.newCaptureMetadataInterceptor(responseHeaders, trailers))
+        .modelStreamInfer(new io.grpc.stub.StreamObserver<>() {
+          @Override
+          public void onNext(dev.yardmaster.protocol.v2.ModelStreamInferResponse value) {
+            answers.add(value);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            answers.add(t);
+          }
+
+          @Override
+          public void onCompleted() {
+            answers.add("done");
+          }
+        });
+    for (int i = 0; i < 2; i++) { // one at a time: the second must find the cheap pool idle again
+      requests.onNext(request("tabular"));
+      Object answer = answers.poll(10, TimeUnit.SECONDS);
+      assertThat(answer).isInstanceOfSatisfying(dev.yardmaster.protocol.v2.ModelStreamInferResponse.class,
+          r -> assertThat(r.getErrorMessage()).isEmpty());
+    }
+    requests.onCompleted();
+    assertThat(answers.poll(10, TimeUnit.SECONDS)).isEqualTo("done");
+    assertThat(responseHeaders.get().get(TIER)).isEqualTo("gold");
+    assertThat(responseHeaders.get().get(POOL)).isEqualTo("cheap");
+    assertThat(cheap.priorities).containsExactly(1L, 1L);
+  }
+
   private record Answer(ModelInferResponse response, Metadata headers) {
     String pool() {
       return headers.get(POOL);
