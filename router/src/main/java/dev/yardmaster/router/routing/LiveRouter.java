@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * dev.yardmaster.router.policy.RoutingPolicy} into a per-thread {@link RouteResult}, then
  * {@link Forwarder} to the chosen pool with the tier's Triton priority. Sheds with
  * RESOURCE_EXHAUSTED and a {@code retry-after-ms} trailer; counts decisions, requests, latency and
- * SLA violations; feeds observed minus predicted latency back per pool (EWMA), so a wrong profile
- * stops misleading routing after a few answers.
+ * SLA violations; feeds observed minus predicted latency of requests that found a replica free back
+ * per pool (EWMA), so a wrong service time or overhead in a profile stops misleading routing after
+ * a few answers.
  */
 public final class LiveRouter {
 
@@ -185,10 +186,10 @@ public final class LiveRouter {
     long uncorrected = predicted == RouteDecision.UNKNOWN_LATENCY ? predicted : predicted - residuals[chosen];
     PoolView chosenView = snapshot.pool(chosen);
     int sharers = Math.max(1, chosenView.inFlight() + 1);
-    long services = 1 + chosenView.queuedRows() / Math.max(1, chosenView.replicas());
+    long queuedAhead = chosenView.queuedRows() / Math.max(1, chosenView.replicas());
     Forwarder.infer(pool, withPriority(request, tier), callDeadline, headers,
         new Answer(out, facts, meters.requests(chosen), feedback(pool.name()), pool, modelLabel, tier, arrivalNanos,
-            now, uncorrected, services, sharers));
+            now, uncorrected, queuedAhead, sharers));
   }
 
   private static boolean anyAvailable(PoolSnapshot snapshot) {
@@ -241,11 +242,11 @@ public final class LiveRouter {
     private final long arrivalNanos;
     private final long routedNanos;
     private final long predictedNanos;
-    private final long services;
+    private final long queuedAhead;
     private final int sharers;
 
     Answer(StreamObserver<ModelInferResponse> out, CallFacts facts, RequestMetrics requests, PoolFeedback feedback,
-        Pool pool, String model, Tier tier, long arrivalNanos, long routedNanos, long predictedNanos, long services, int sharers) {
+        Pool pool, String model, Tier tier, long arrivalNanos, long routedNanos, long predictedNanos, long queuedAhead, int sharers) {
       this.out = out;
       this.facts = facts;
       this.requests = requests;
@@ -256,7 +257,7 @@ public final class LiveRouter {
       this.arrivalNanos = arrivalNanos;
       this.routedNanos = routedNanos;
       this.predictedNanos = predictedNanos;
-      this.services = services;
+      this.queuedAhead = queuedAhead;
       this.sharers = sharers;
     }
 
@@ -272,7 +273,7 @@ public final class LiveRouter {
       requests.record(model, tier, Outcome.SUCCESS, end - arrivalNanos);
       long observed = end - routedNanos;
       if (predictedNanos != RouteDecision.UNKNOWN_LATENCY) {
-        feedback.observe(observed, predictedNanos, services);
+        feedback.observe(observed, predictedNanos, queuedAhead);
       }
       feedback.attribute(pool.config().pricePerHour(), observed, sharers);
       out.onCompleted();

@@ -20,14 +20,20 @@ final class PoolFeedback {
   }
 
   /**
-   * Moves the residual toward {@code (observed - uncorrected prediction) / services}: the error
-   * per service the request waited for ({@code services} = its own plus the queued ones ahead of it
-   * on a replica), since a service-time error repeats once per request ahead. Uncorrected (without
-   * the residual the prediction included), so that answers to requests routed before earlier
-   * answers arrived do not each add the same error again: the residual converges to the bias.
+   * Moves the residual toward {@code observed - uncorrected prediction} of a request that found a
+   * replica free (no rows queued ahead of it). Only those: a queued request's error depends on the
+   * order the backend serves its queue in (Triton reorders by priority), so under load the latest
+   * answers are the ones that waited longest whatever their prediction, and an EWMA of them drifts
+   * far from the bias. Uncorrected (without the residual the prediction included), so the residual
+   * converges to the bias of service time plus overhead.
+   *
+   * @param queuedAhead rows per replica that were ahead of the request when it was routed
    */
-  void observe(long observedNanos, long uncorrectedPredictionNanos, long services) {
-    double error = (observedNanos - uncorrectedPredictionNanos) / (double) Math.max(1, services);
+  void observe(long observedNanos, long uncorrectedPredictionNanos, long queuedAhead) {
+    if (queuedAhead > 0) {
+      return;
+    }
+    double error = observedNanos - uncorrectedPredictionNanos;
     residualNanos.getAndUpdate(old -> Math.round(old + ALPHA * (error - old)));
   }
 
