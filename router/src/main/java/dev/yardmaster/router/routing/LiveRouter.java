@@ -187,9 +187,10 @@ public final class LiveRouter {
     PoolView chosenView = snapshot.pool(chosen);
     int sharers = Math.max(1, chosenView.inFlight() + 1);
     long queuedAhead = chosenView.queuedRows() / Math.max(1, chosenView.replicas());
+    PoolFeedback poolFeedback = feedback(pool.name());
     Forwarder.infer(pool, withPriority(request, tier), callDeadline, headers,
-        new Answer(out, facts, meters.requests(chosen), feedback(pool.name()), pool, modelLabel, tier, arrivalNanos,
-            now, uncorrected, queuedAhead, sharers));
+        new Answer(out, facts, meters.requests(chosen), poolFeedback, pool, modelLabel, tier, arrivalNanos,
+            now, uncorrected, queuedAhead, poolFeedback.answers(), chosenView.inFlight(), sharers));
   }
 
   private static boolean anyAvailable(PoolSnapshot snapshot) {
@@ -243,10 +244,12 @@ public final class LiveRouter {
     private final long routedNanos;
     private final long predictedNanos;
     private final long queuedAhead;
+    private final long answersAtRoute;
+    private final int inFlightAtRoute;
     private final int sharers;
 
     Answer(StreamObserver<ModelInferResponse> out, CallFacts facts, RequestMetrics requests, PoolFeedback feedback,
-        Pool pool, String model, Tier tier, long arrivalNanos, long routedNanos, long predictedNanos, long queuedAhead, int sharers) {
+        Pool pool, String model, Tier tier, long arrivalNanos, long routedNanos, long predictedNanos, long queuedAhead, long answersAtRoute, int inFlightAtRoute, int sharers) {
       this.out = out;
       this.facts = facts;
       this.requests = requests;
@@ -258,6 +261,8 @@ public final class LiveRouter {
       this.routedNanos = routedNanos;
       this.predictedNanos = predictedNanos;
       this.queuedAhead = queuedAhead;
+      this.answersAtRoute = answersAtRoute;
+      this.inFlightAtRoute = inFlightAtRoute;
       this.sharers = sharers;
     }
 
@@ -272,8 +277,9 @@ public final class LiveRouter {
       long end = System.nanoTime();
       requests.record(model, tier, Outcome.SUCCESS, end - arrivalNanos);
       long observed = end - routedNanos;
+      long otherAnswers = feedback.answered(answersAtRoute);
       if (predictedNanos != RouteDecision.UNKNOWN_LATENCY) {
-        feedback.observe(observed, predictedNanos, queuedAhead);
+        feedback.observe(observed, predictedNanos, queuedAhead, otherAnswers, inFlightAtRoute);
       }
       feedback.attribute(pool.config().pricePerHour(), observed, sharers);
       out.onCompleted();
@@ -281,6 +287,7 @@ public final class LiveRouter {
 
     @Override
     public void onError(Throwable error) {
+      feedback.answered(answersAtRoute);
       Status status = Status.fromThrowable(error);
       requests.record(model, tier, outcome(status), System.nanoTime() - arrivalNanos);
       out.onError(error);

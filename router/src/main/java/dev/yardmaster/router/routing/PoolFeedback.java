@@ -13,24 +13,38 @@ final class PoolFeedback {
   static final double ALPHA = 0.2;
 
   private final AtomicLong residualNanos = new AtomicLong();
+  private final AtomicLong answers = new AtomicLong();
   private final DoubleAdder costDollars = new DoubleAdder();
 
   long residualNanos() {
     return residualNanos.get();
   }
 
+  /** Answers (of any outcome) the pool gave so far; read when a request is routed. */
+  long answers() {
+    return answers.get();
+  }
+
   /**
-   * Moves the residual toward {@code observed - uncorrected prediction} of a request that found a
-   * replica free (no rows queued ahead of it). Only those: a queued request's error depends on the
-   * order the backend serves its queue in (Triton reorders by priority), so under load the latest
-   * answers are the ones that waited longest whatever their prediction, and an EWMA of them drifts
-   * far from the bias. Uncorrected (without the residual the prediction included), so the residual
-   * converges to the bias of service time plus overhead.
-   *
-   * @param queuedAhead rows per replica that were ahead of the request when it was routed
+   * Counts an answer and returns how many other answers came since {@code answersAtRoute}, i.e.
+   * while this request was in flight.
    */
-  void observe(long observedNanos, long uncorrectedPredictionNanos, long queuedAhead) {
-    if (queuedAhead > 0) {
+  long answered(long answersAtRoute) {
+    return answers.incrementAndGet() - 1 - answersAtRoute;
+  }
+
+  /**
+   * Moves the residual toward {@code observed - uncorrected prediction} of a request that had a
+   * replica to itself: none queued ahead of it when routed, and no more answers while it was in
+   * flight than requests were already there (the replicas beside it). Only those: a queued or
+   * overtaken request's error depends on the order the backend serves in (Triton reorders by
+   * priority; several connections reorder too), and an EWMA of such errors drifts far from the
+   * bias. Uncorrected (without the residual the prediction included), so the residual converges to
+   * the bias of service time plus overhead.
+   */
+  void observe(long observedNanos, long uncorrectedPredictionNanos, long queuedAhead, long otherAnswers,
+      int inFlightAtRoute) {
+    if (queuedAhead > 0 || otherAnswers > inFlightAtRoute) {
       return;
     }
     double error = observedNanos - uncorrectedPredictionNanos;

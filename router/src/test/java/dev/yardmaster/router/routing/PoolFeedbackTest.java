@@ -12,7 +12,7 @@ class PoolFeedbackTest {
     PoolFeedback feedback = new PoolFeedback();
     // the profile says 5 ms, the pool takes 30 ms
     for (int i = 0; i < 15; i++) {
-      feedback.observe(30_000_000, 5_000_000, 0);
+      feedback.observe(30_000_000, 5_000_000, 0, 0, 0);
     }
     assertThat((double) feedback.residualNanos()).isCloseTo(25_000_000, within(1_000_000.0));
   }
@@ -20,7 +20,18 @@ class PoolFeedbackTest {
   @Test
   void queuedAnswersDoNotMoveTheResidual() {
     PoolFeedback feedback = new PoolFeedback();
-    feedback.observe(400_000_000, 20_000_000, 19);
+    feedback.observe(400_000_000, 20_000_000, 19, 0, 19);
+    assertThat(feedback.residualNanos()).isZero();
+  }
+
+  @Test
+  void overtakenAnswersDoNotMoveTheResidual() {
+    PoolFeedback feedback = new PoolFeedback();
+    long before = feedback.answers();
+    feedback.answered(before); // a request routed later answered first
+    long others = feedback.answered(before);
+    assertThat(others).isEqualTo(1);
+    feedback.observe(400_000_000, 20_000_000, 0, others, 0);
     assertThat(feedback.residualNanos()).isZero();
   }
 
