@@ -1,5 +1,6 @@
 package dev.yardmaster.router.config;
 
+import dev.yardmaster.router.admission.AdmissionConfig;
 import java.util.List;
 
 /**
@@ -10,11 +11,34 @@ import java.util.List;
  * @param defaultTimeoutMillis deadline for callers that send none ({@code server.default_timeout_ms},
  *     default 30000), so no request waits forever
  * @param pools {@code pools}, at least one
+ * @param admission {@code tiers} and {@code default_tier}; gold/silver/bronze and bronze by default
+ * @param models {@code models}: each model's profile, the routing policy's latency curves
+ * @param routing {@code routing}: the policy and its knobs
  */
-public record RouterConfig(int grpcPort, int metricsPort, long defaultTimeoutMillis, List<PoolConfig> pools) {
+public record RouterConfig(int grpcPort, int metricsPort, long defaultTimeoutMillis, List<PoolConfig> pools,
+    AdmissionConfig admission, List<ModelRouting> models, RoutingSettings routing) {
 
   public RouterConfig {
     pools = List.copyOf(pools);
+    models = List.copyOf(models);
+  }
+
+  /** Pools only: default tiers, no profiles, the cost-aware policy with default knobs. */
+  public RouterConfig(int grpcPort, int metricsPort, long defaultTimeoutMillis, List<PoolConfig> pools) {
+    this(grpcPort, metricsPort, defaultTimeoutMillis, pools, AdmissionConfig.defaults(), List.of(),
+        RoutingSettings.defaults());
+  }
+
+  public RouterConfig withModels(List<ModelRouting> newModels) {
+    return new RouterConfig(grpcPort, metricsPort, defaultTimeoutMillis, pools, admission, newModels, routing);
+  }
+
+  public RouterConfig withRouting(RoutingSettings newRouting) {
+    return new RouterConfig(grpcPort, metricsPort, defaultTimeoutMillis, pools, admission, models, newRouting);
+  }
+
+  public RouterConfig withAdmission(AdmissionConfig newAdmission) {
+    return new RouterConfig(grpcPort, metricsPort, defaultTimeoutMillis, pools, newAdmission, models, routing);
   }
 
   public List<String> poolNames() {

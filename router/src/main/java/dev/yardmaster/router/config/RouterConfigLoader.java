@@ -5,6 +5,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.yardmaster.profiler.pricing.InstancePrice;
 import dev.yardmaster.profiler.pricing.PriceRequest;
 import dev.yardmaster.profiler.pricing.PriceSource;
+import dev.yardmaster.router.admission.AdmissionConfig;
 import dev.yardmaster.router.policy.AcceleratorKind;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,9 +24,11 @@ import org.jspecify.annotations.Nullable;
  * Parses and validates the router config (phases: parse YAML -> read keys with defaults ->
  * validate), reporting every problem at once as {@code key: actual (expected: ...)}.
  *
- * <p>Top-level sections other than {@code server} and {@code pools} (tiers, models, routing, ...)
- * belong to other components and are ignored here; unknown keys inside a pool are errors, since a
- * misspelled {@code outlier_detection} would otherwise silently fall back to defaults.
+ * <p>Reads {@code server}, {@code pools}, {@code tiers}, {@code default_tier}, {@code models} (profile
+ * files relative to the config file, read and validated here) and {@code routing}; other top-level
+ * sections belong to other components and are ignored. Unknown keys inside a pool or the routing
+ * section are errors, since a misspelled {@code outlier_detection} would otherwise silently fall
+ * back to defaults.
  */
 public final class RouterConfigLoader {
 
@@ -53,16 +56,23 @@ public final class RouterConfigLoader {
   }
 
   public RouterConfig load(Path file) throws ConfigException {
+    Path base = file.toAbsolutePath().getParent();
     String text;
     try {
       text = Files.readString(file);
     } catch (IOException e) {
       throw new ConfigException(file.toString(), List.of("file: " + e + " (expected: a readable YAML file)"));
     }
-    return parse(text, file.toString());
+    return parse(text, file.toString(), base == null ? Path.of(".") : base);
   }
 
+  /** Parses {@code yaml}; profile paths are relative to the working directory. */
   public RouterConfig parse(String yaml, String where) throws ConfigException {
+    return parse(yaml, where, Path.of("."));
+  }
+
+  /** Parses {@code yaml}; profile paths are relative to {@code baseDir} (the config file's folder). */
+  public RouterConfig parse(String yaml, String where, Path baseDir) throws ConfigException {
     JsonNode root;
     try {
       root = YAML.readTree(yaml);
@@ -97,10 +107,13 @@ public final class RouterConfigLoader {
         }
       }
     }
+    AdmissionConfig admission = RoutingSections.admission(root, problems);
+    List<ModelRouting> models = RoutingSections.models(root.get("models"), baseDir, problems);
+    RoutingSettings routing = RoutingSections.routing(root.get("routing"), problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(where, problems);
     }
-    return new RouterConfig(grpcPort, metricsPort, defaultTimeout, pools);
+    return new RouterConfig(grpcPort, metricsPort, defaultTimeout, pools, admission, models, routing);
   }
 
   private @Nullable PoolConfig pool(JsonNode node, String at, List<String> problems) {

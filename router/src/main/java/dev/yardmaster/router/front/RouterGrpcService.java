@@ -22,6 +22,11 @@ import dev.yardmaster.router.pool.Endpoint;
 import dev.yardmaster.router.pool.Forwarder;
 import dev.yardmaster.router.pool.Pool;
 import dev.yardmaster.router.pool.Pools;
+import dev.yardmaster.router.admission.AdmittedRequest;
+import dev.yardmaster.router.policy.RouteRequest;
+import dev.yardmaster.router.policy.Tier;
+import dev.yardmaster.router.routing.CallFacts;
+import dev.yardmaster.router.routing.LiveRouter;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Metadata;
@@ -32,18 +37,22 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The router's GRPCInferenceService: ModelInfer and ModelStreamInfer are forwarded to the call's
- * pool (see {@link PoolSelectionInterceptor}) through {@link Forwarder}; ModelReady and
- * ModelMetadata ask one of the pool's endpoints; ServerReady is true when every pool has a healthy
- * endpoint. Callers without a deadline get the configured default, so nothing waits forever.
+ * The router's GRPCInferenceService: each ModelInfer (and each request of a ModelStreamInfer) is
+ * routed by {@link LiveRouter} (the cheapest pool meeting its tier, or the pool pinned by
+ * {@code x-yardmaster-pool}) and forwarded through {@link Forwarder}; ModelReady and ModelMetadata
+ * ask one endpoint of the call's pool (pinned, the only one, else the first configured);
+ * ServerReady is true when every pool has a healthy endpoint. Callers without a deadline get the
+ * configured default, so nothing waits forever.
  */
 public final class RouterGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
 
   private final Pools pools;
+  private final LiveRouter router;
   private final long defaultTimeoutMillis;
 
-  public RouterGrpcService(Pools pools, long defaultTimeoutMillis) {
+  public RouterGrpcService(Pools pools, LiveRouter router, long defaultTimeoutMillis) {
     this.pools = pools;
+    this.router = router;
     this.defaultTimeoutMillis = defaultTimeoutMillis;
   }
 
@@ -57,27 +66,48 @@ public final class RouterGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
     return headers != null ? headers : new Metadata();
   }
 
-  /** The call's pool, or null after answering INVALID_ARGUMENT (several pools, no header). */
+  /**
+   * The pool for ready and metadata calls: pinned, the only one, else the first configured; null
+   * after answering UNAVAILABLE when there is none.
+   */
   private @Nullable Pool pool(StreamObserver<?> out) {
     Pool pool = PoolSelectionInterceptor.POOL.get();
     if (pool == null) {
-      out.onError(Status.INVALID_ARGUMENT.withDescription("x-yardmaster-pool: missing (expected: one of "
-          + pools.names() + " when several pools are configured)").asRuntimeException());
+      List<Pool> all = pools.all();
+      pool = all.isEmpty() ? null : all.get(0);
+    }
+    if (pool == null) {
+      out.onError(Status.UNAVAILABLE.withDescription("pools: none configured (expected: at least one pool)")
+          .asRuntimeException());
     }
     return pool;
   }
 
   @Override
   public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
-    Pool pool = pool(out);
-    if (pool != null) {
-      Forwarder.infer(pool, request, callerDeadline(), propagated(), out);
-    }
+    routed(callerDeadline(), propagated(), System.nanoTime()).dispatch(request, out);
   }
 
   @Override
   public StreamObserver<ModelInferRequest> modelStreamInfer(StreamObserver<ModelStreamInferResponse> out) {
-    return new StreamForwarder(PoolSelectionInterceptor.POOL.get(), pools.names(), callerDeadline(), propagated(), out);
+    Deadline deadline = callerDeadline();
+    Metadata headers = propagated();
+    return new StreamForwarder((request, answer) -> routed(deadline, headers, System.nanoTime())
+        .dispatch(request, answer), out);
+  }
+
+  /** Routes one request of the current call, which the interceptor admitted. */
+  private StreamForwarder.Dispatch routed(Deadline deadline, Metadata headers, long arrivalNanos) {
+    AdmittedRequest admitted = PoolSelectionInterceptor.ADMITTED.get();
+    CallFacts facts = PoolSelectionInterceptor.FACTS.get();
+    String pinned = PoolSelectionInterceptor.PINNED.get();
+    Tier tier = admitted != null ? admitted.tier() : router.admission().config().defaultTier();
+    long own = admitted != null ? admitted.deadlineNanos(arrivalNanos) : RouteRequest.NO_DEADLINE;
+    long call = arrivalNanos + deadline.timeRemaining(TimeUnit.NANOSECONDS);
+    long routeDeadline = own == RouteRequest.NO_DEADLINE || call - own < 0 ? call : own;
+    CallFacts callFacts = facts != null ? facts : new CallFacts();
+    return (request, out) -> router.infer(tier, callFacts, pinned, request, arrivalNanos, routeDeadline, deadline,
+        headers, out);
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.yardmaster.router.config.ConfigWatcher;
 import dev.yardmaster.router.config.RouterConfig;
 import dev.yardmaster.router.config.RouterConfigLoader;
 import dev.yardmaster.router.pool.Pools;
+import dev.yardmaster.router.routing.LiveRouter;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerInterceptors;
@@ -22,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The router process: the KServe v2 gRPC front end ({@link RouterGrpcService}) over the configured
- * pools, Prometheus {@code /metrics}, and, when started from a file, hot reload of that file.
+ * The router process: the KServe v2 gRPC front end ({@link RouterGrpcService}) routing over the
+ * configured pools ({@link LiveRouter}), Prometheus {@code /metrics}, and, when started from a file, hot reload of that file.
  */
 public final class RouterServer implements AutoCloseable {
 
@@ -31,12 +32,15 @@ public final class RouterServer implements AutoCloseable {
   private static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
   private final Pools pools;
+  private final LiveRouter router;
   private final io.grpc.Server grpc;
   private final Server metrics;
   private final @Nullable ConfigWatcher watcher;
 
-  private RouterServer(Pools pools, io.grpc.Server grpc, Server metrics, @Nullable ConfigWatcher watcher) {
+  private RouterServer(Pools pools, LiveRouter router, io.grpc.Server grpc, Server metrics,
+      @Nullable ConfigWatcher watcher) {
     this.pools = pools;
+    this.router = router;
     this.grpc = grpc;
     this.metrics = metrics;
     this.watcher = watcher;
@@ -47,9 +51,10 @@ public final class RouterServer implements AutoCloseable {
       long reloadPollMillis) {
     Pools pools = new Pools(registry, System::nanoTime);
     pools.apply(config);
+    LiveRouter router = new LiveRouter(registry, config, pools);
     io.grpc.Server grpc = Grpc.newServerBuilderForPort(config.grpcPort(), InsecureServerCredentials.create())
-        .addService(ServerInterceptors.intercept(new RouterGrpcService(pools, config.defaultTimeoutMillis()),
-            new PoolSelectionInterceptor(pools)))
+        .addService(ServerInterceptors.intercept(new RouterGrpcService(pools, router, config.defaultTimeoutMillis()),
+            new PoolSelectionInterceptor(pools, router)))
         .maxInboundMessageSize(MAX_MESSAGE_BYTES)
         .directExecutor() // the service only forwards, never blocks: no thread hop per call
         .build();
@@ -68,10 +73,13 @@ public final class RouterServer implements AutoCloseable {
         .build();
     metrics.start().join();
     ConfigWatcher watcher = configFile == null ? null
-        : ConfigWatcher.start(configFile, RouterConfigLoader.withOfflinePrices(), pools::apply, reloadPollMillis);
+        : ConfigWatcher.start(configFile, RouterConfigLoader.withOfflinePrices(), next -> {
+          pools.apply(next);
+          router.apply(next, pools);
+        }, reloadPollMillis);
     log.info("yardmaster router listening: grpc {}, metrics {}; pools {}", grpc.getPort(),
         metrics.activeLocalPort(), pools.names());
-    return new RouterServer(pools, grpc, metrics, watcher);
+    return new RouterServer(pools, router, grpc, metrics, watcher);
   }
 
   public int grpcPort() {
@@ -84,6 +92,11 @@ public final class RouterServer implements AutoCloseable {
 
   public Pools pools() {
     return pools;
+  }
+
+  /** The routing of this server's calls: its decisions, metrics and learned corrections. */
+  public LiveRouter router() {
+    return router;
   }
 
   /** The problems of the last rejected reload; empty when none was rejected or no file is watched. */

@@ -13,42 +13,35 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * ModelStreamInfer at the router: each request on the stream is forwarded as a ModelInfer (with
- * retries) and answered on the stream; failures are answered in-band as {@code error_message}, as
+ * ModelStreamInfer at the router: each request on the stream is routed and forwarded as a ModelInfer
+ * (with retries) and answered on the stream; failures are answered in-band as {@code error_message}, as
  * Triton does, and the stream completes once the client half-closed and every answer is written.
  */
 final class StreamForwarder implements StreamObserver<ModelInferRequest> {
 
-  private final @Nullable Pool pool;
-  private final List<String> poolNames;
-  private final Deadline deadline;
-  private final Metadata headers;
+  /** Routes and forwards one request, answering exactly once on {@code out}. */
+  @FunctionalInterface
+  interface Dispatch {
+    void dispatch(ModelInferRequest request, StreamObserver<ModelInferResponse> out);
+  }
+
+  private final Dispatch dispatch;
   private final StreamObserver<ModelStreamInferResponse> out;
   private int pending;
   private boolean halfClosed;
   private boolean done;
 
-  StreamForwarder(@Nullable Pool pool, List<String> poolNames, Deadline deadline, Metadata headers,
-      StreamObserver<ModelStreamInferResponse> out) {
-    this.pool = pool;
-    this.poolNames = poolNames;
-    this.deadline = deadline;
-    this.headers = headers;
+  StreamForwarder(Dispatch dispatch, StreamObserver<ModelStreamInferResponse> out) {
+    this.dispatch = dispatch;
     this.out = out;
   }
 
   @Override
   public void onNext(ModelInferRequest request) {
-    if (pool == null) {
-      answer(ModelStreamInferResponse.newBuilder().setErrorMessage(
-          "x-yardmaster-pool: missing (expected: one of " + poolNames + " when several pools are configured)").build(),
-          false);
-      return;
-    }
     synchronized (this) {
       pending++;
     }
-    Forwarder.infer(pool, request, deadline, headers, new StreamObserver<>() {
+    dispatch.dispatch(request, new StreamObserver<>() {
       @Override
       public void onNext(ModelInferResponse response) {
         answer(ModelStreamInferResponse.newBuilder().setInferResponse(response).build(), true);

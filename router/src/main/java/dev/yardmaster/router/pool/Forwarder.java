@@ -34,7 +34,7 @@ public final class Forwarder {
   }
 
   /** Rows a request carries: the first input's batch dimension when it has one, else 1. */
-  static long rows(ModelInferRequest request) {
+  public static long rows(ModelInferRequest request) {
     if (request.getInputsCount() == 0) {
       return 1;
     }

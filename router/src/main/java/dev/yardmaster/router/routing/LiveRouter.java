@@ -1,0 +1,296 @@
+package dev.yardmaster.router.routing;
+
+import dev.yardmaster.protocol.ProtoTensorCodec;
+import dev.yardmaster.protocol.v2.InferParameter;
+import dev.yardmaster.protocol.v2.ModelInferRequest;
+import dev.yardmaster.protocol.v2.ModelInferResponse;
+import dev.yardmaster.router.admission.Admission;
+import dev.yardmaster.router.config.RouterConfig;
+import dev.yardmaster.router.policy.PoolSnapshot;
+import dev.yardmaster.router.policy.PoolView;
+import dev.yardmaster.router.policy.RouteDecision;
+import dev.yardmaster.router.policy.RouteDecision.Reason;
+import dev.yardmaster.router.policy.RouteRequest;
+import dev.yardmaster.router.policy.RouteResult;
+import dev.yardmaster.router.policy.Tier;
+import dev.yardmaster.router.pool.Forwarder;
+import dev.yardmaster.router.pool.Pool;
+import dev.yardmaster.router.pool.Pools;
+import dev.yardmaster.router.server.metrics.RequestMetrics;
+import dev.yardmaster.router.server.metrics.RequestMetrics.Outcome;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.grpc.Deadline;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes each ModelInfer of the router: a {@link PoolSnapshot} of the live pools (their views with
+ * the learned residual) and the model's profile curves, the configured {@link
+ * dev.yardmaster.router.policy.RoutingPolicy} into a per-thread {@link RouteResult}, then
+ * {@link Forwarder} to the chosen pool with the tier's Triton priority. Sheds with
+ * RESOURCE_EXHAUSTED and a {@code retry-after-ms} trailer; counts decisions, requests, latency and
+ * SLA violations; feeds observed minus predicted latency of requests that found a replica free back
+ * per pool (EWMA), so a wrong service time or overhead in a profile stops misleading routing after
+ * a few answers.
+ */
+public final class LiveRouter {
+
+  /** Trailer of a shed call: milliseconds to wait before retrying. */
+  public static final Metadata.Key<String> RETRY_AFTER =
+      Metadata.Key.of("retry-after-ms", Metadata.ASCII_STRING_MARSHALLER);
+
+  private static final Logger log = LoggerFactory.getLogger(LiveRouter.class);
+  private static final ThreadLocal<RouteResult> RESULTS = ThreadLocal.withInitial(RouteResult::new);
+  private static final ThreadLocal<long[]> RESIDUALS = ThreadLocal.withInitial(() -> new long[8]);
+
+  private final MeterRegistry registry;
+  private final ConcurrentMap<String, PoolFeedback> feedback = new ConcurrentHashMap<>();
+  private volatile RoutingTable table;
+  private volatile RouteMetrics metrics;
+
+  public LiveRouter(MeterRegistry registry, RouterConfig config, Pools pools) {
+    this.registry = registry;
+    RoutingTable first = RoutingTable.build(config, pools);
+    this.table = first;
+    this.metrics = new RouteMetrics(registry, first);
+    register(config, first);
+  }
+
+  /** Rebuilds the table from a reloaded config; call after {@link Pools#apply}. */
+  public void apply(RouterConfig config, Pools pools) {
+    RoutingTable next = RoutingTable.build(config, pools);
+    RouteMetrics nextMetrics = new RouteMetrics(registry, next);
+    register(config, next);
+    metrics = nextMetrics;
+    table = next;
+  }
+
+  private void register(RouterConfig config, RoutingTable next) {
+    for (String pool : next.poolNames) {
+      PoolFeedback pf = feedback(pool);
+      Gauge.builder("yardmaster.prediction.error.seconds", pf, f -> f.residualNanos() / 1e9)
+          .description("Observed minus predicted latency per pool (EWMA), the online correction of the profile")
+          .tag("pool", pool).register(registry);
+      FunctionCounter.builder("yardmaster.pool.cost.dollars", pf, PoolFeedback::costDollars)
+          .description("Cost attributed to requests: the pool's price times the replica time they used")
+          .tag("pool", pool).register(registry);
+    }
+    for (String model : next.modelNames) {
+      for (String pool : next.poolNames) {
+        if (!next.hasCurve(model, pool)) {
+          log.warn("model '{}' has no profile for pool '{}': the pool takes it only as fallback "
+              + "(expected: an entry for the pool in the model's profile file)", model, pool);
+        }
+        Gauge.builder("yardmaster.profile.missing", this, r -> r.table.hasCurve(model, pool)
+                || r.table.indexOf(pool) < 0 || !r.table.modelIndex.containsKey(model) ? 0 : 1)
+            .description("1 when the model has no profile for the pool: the pool takes it only as fallback")
+            .tags("model", model, "pool", pool).register(registry);
+      }
+    }
+  }
+
+  private PoolFeedback feedback(String pool) {
+    return feedback.computeIfAbsent(pool, p -> new PoolFeedback());
+  }
+
+  /** Admission by the current config's tiers. */
+  public Admission admission() {
+    return table.admission;
+  }
+
+  /** Counts a call refused before routing (bad tier or deadline header). */
+  public void refused(String model, @Nullable Tier tier, Outcome outcome) {
+    RoutingTable current = table;
+    metrics.requests(-1).recordRefused(modelLabel(current, model), tier, outcome);
+  }
+
+  /** The learned correction of the pool's predictions, in nanoseconds (0 before any answer). */
+  public long residualNanos(String pool) {
+    PoolFeedback pf = feedback.get(pool);
+    return pf == null ? 0 : pf.residualNanos();
+  }
+
+  /**
+   * Routes and forwards one request; answers exactly once on {@code out}.
+   *
+   * @param pinnedPool the {@code x-yardmaster-pool} value, or null
+   * @param arrivalNanos when the request arrived ({@link System#nanoTime()})
+   * @param deadlineNanos its absolute deadline on that clock, or {@link RouteRequest#NO_DEADLINE}
+   */
+  public void infer(Tier tier, CallFacts facts, @Nullable String pinnedPool, ModelInferRequest request,
+      long arrivalNanos, long deadlineNanos, Deadline callDeadline, Metadata headers,
+      StreamObserver<ModelInferResponse> out) {
+    RoutingTable current = table;
+    RouteMetrics meters = metrics;
+    String modelLabel = modelLabel(current, request.getModelName());
+    facts.tier(tier.name());
+    int pinned = RouteRequest.NOT_PINNED;
+    if (pinnedPool != null) {
+      pinned = current.indexOf(pinnedPool);
+      if (pinned < 0) {
+        meters.requests(-1).recordRefused(modelLabel, tier, Outcome.INVALID_ARGUMENT);
+        out.onError(Status.INVALID_ARGUMENT.withDescription("x-yardmaster-pool: '" + pinnedPool
+            + "' (expected: one of " + java.util.List.of(current.poolNames) + ")").asRuntimeException());
+        return;
+      }
+    }
+    long now = System.nanoTime();
+    PoolSnapshot.Builder builder = PoolSnapshot.builder(now);
+    long[] residuals = RESIDUALS.get();
+    if (residuals.length < current.pools.length) {
+      residuals = new long[current.pools.length];
+      RESIDUALS.set(residuals);
+    }
+    for (int p = 0; p < current.pools.length; p++) {
+      PoolView view = current.pools[p].view();
+      residuals[p] = feedback(view.id()).residualNanos();
+      // the endpoints' EWMA is their whole latency, not overhead: the residual learns the real overhead
+      builder.add(view.withOverhead(0, residuals[p]), current.curvesByPool[p]);
+    }
+    PoolSnapshot snapshot = builder.build();
+    int rows = (int) Math.min(Integer.MAX_VALUE, Forwarder.rows(request));
+    RouteRequest routeRequest = new RouteRequest(current.model(request.getModelName()), tier, rows,
+        deadlineNanos, pinned);
+    RouteResult result = RESULTS.get();
+    current.policy.route(routeRequest, snapshot, result);
+    Reason reason = result.reason();
+    int chosen = result.pool();
+    meters.decision(reason, reason == Reason.SHED ? -1 : chosen);
+    if ((reason == Reason.SHED || chosen < 0) && !anyAvailable(snapshot)) {
+      meters.requests(-1).recordRefused(modelLabel, tier, Outcome.UNAVAILABLE);
+      out.onError(Status.UNAVAILABLE.withDescription("pools: none has a healthy endpoint (" + describe(current)
+          + ")").asRuntimeException());
+      return;
+    }
+    if (reason == Reason.SHED || chosen < 0) {
+      meters.requests(-1).recordRefused(modelLabel, tier, Outcome.RESOURCE_EXHAUSTED);
+      Metadata trailers = new Metadata();
+      trailers.put(RETRY_AFTER, Long.toString(current.retryAfterMillis));
+      out.onError(Status.RESOURCE_EXHAUSTED.withDescription("tier '" + tier.name() + "': shed, no pool can take"
+          + " model '" + request.getModelName() + "' now (expected: retry after " + current.retryAfterMillis
+          + " ms, or a higher tier)").asRuntimeException(trailers));
+      return;
+    }
+    Pool pool = current.pools[chosen];
+    facts.pool(pool.name());
+    long predicted = result.predictedLatencyNanos();
+    long uncorrected = predicted == RouteDecision.UNKNOWN_LATENCY ? predicted : predicted - residuals[chosen];
+    PoolView chosenView = snapshot.pool(chosen);
+    int sharers = Math.max(1, chosenView.inFlight() + 1);
+    long queuedAhead = chosenView.queuedRows() / Math.max(1, chosenView.replicas());
+    PoolFeedback poolFeedback = feedback(pool.name());
+    Forwarder.infer(pool, withPriority(request, tier), callDeadline, headers,
+        new Answer(out, facts, meters.requests(chosen), poolFeedback, pool, modelLabel, tier, arrivalNanos,
+            now, uncorrected, queuedAhead, poolFeedback.answers(), chosenView.inFlight(), sharers));
+  }
+
+  private static boolean anyAvailable(PoolSnapshot snapshot) {
+    for (int p = 0; p < snapshot.size(); p++) {
+      if (snapshot.isAvailable(p)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String describe(RoutingTable table) {
+    StringBuilder text = new StringBuilder();
+    for (Pool pool : table.pools) {
+      text.append(text.length() == 0 ? "" : "; ").append(pool.name()).append(": ").append(pool.describeEndpoints());
+    }
+    return text.toString();
+  }
+
+  /** The request with Triton's {@code priority} parameter set to the tier's, unless the client set it. */
+  static ModelInferRequest withPriority(ModelInferRequest request, Tier tier) {
+    if (request.containsParameters(ProtoTensorCodec.PRIORITY_PARAMETER)) {
+      return request;
+    }
+    return request.toBuilder().putParameters(ProtoTensorCodec.PRIORITY_PARAMETER,
+        InferParameter.newBuilder().setInt64Param(tier.priority()).build()).build();
+  }
+
+  private static String modelLabel(RoutingTable table, String model) {
+    return table.modelIndex.containsKey(model) ? model : RequestMetrics.UNKNOWN_MODEL;
+  }
+
+  static Outcome outcome(Status status) {
+    try {
+      return Outcome.valueOf(status.getCode().name());
+    } catch (IllegalArgumentException other) {
+      return status.getCode() == Status.Code.CANCELLED ? Outcome.UNAVAILABLE : Outcome.INTERNAL;
+    }
+  }
+
+  /** Passes the pool's answer on and records what it showed. */
+  private static final class Answer implements StreamObserver<ModelInferResponse> {
+    private final StreamObserver<ModelInferResponse> out;
+    private final CallFacts facts;
+    private final RequestMetrics requests;
+    private final PoolFeedback feedback;
+    private final Pool pool;
+    private final String model;
+    private final Tier tier;
+    private final long arrivalNanos;
+    private final long routedNanos;
+    private final long predictedNanos;
+    private final long queuedAhead;
+    private final long answersAtRoute;
+    private final int inFlightAtRoute;
+    private final int sharers;
+
+    Answer(StreamObserver<ModelInferResponse> out, CallFacts facts, RequestMetrics requests, PoolFeedback feedback,
+        Pool pool, String model, Tier tier, long arrivalNanos, long routedNanos, long predictedNanos, long queuedAhead, long answersAtRoute, int inFlightAtRoute, int sharers) {
+      this.out = out;
+      this.facts = facts;
+      this.requests = requests;
+      this.feedback = feedback;
+      this.pool = pool;
+      this.model = model;
+      this.tier = tier;
+      this.arrivalNanos = arrivalNanos;
+      this.routedNanos = routedNanos;
+      this.predictedNanos = predictedNanos;
+      this.queuedAhead = queuedAhead;
+      this.answersAtRoute = answersAtRoute;
+      this.inFlightAtRoute = inFlightAtRoute;
+      this.sharers = sharers;
+    }
+
+    @Override
+    public void onNext(ModelInferResponse response) {
+      facts.modelVersion(response.getModelVersion());
+      out.onNext(response);
+    }
+
+    @Override
+    public void onCompleted() {
+      long end = System.nanoTime();
+      requests.record(model, tier, Outcome.SUCCESS, end - arrivalNanos);
+      long observed = end - routedNanos;
+      long otherAnswers = feedback.answered(answersAtRoute);
+      if (predictedNanos != RouteDecision.UNKNOWN_LATENCY) {
+        feedback.observe(observed, predictedNanos, queuedAhead, otherAnswers, inFlightAtRoute);
+      }
+      feedback.attribute(pool.config().pricePerHour(), observed, sharers);
+      out.onCompleted();
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      feedback.answered(answersAtRoute);
+      Status status = Status.fromThrowable(error);
+      requests.record(model, tier, outcome(status), System.nanoTime() - arrivalNanos);
+      out.onError(error);
+    }
+  }
+}

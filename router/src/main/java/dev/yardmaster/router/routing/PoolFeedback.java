@@ -1,0 +1,64 @@
+package dev.yardmaster.router.routing;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAdder;
+
+/**
+ * What the router learned about one pool from its answers: the EWMA of observed minus predicted
+ * latency (the online correction added to every prediction for the pool) and the attributed cost.
+ */
+final class PoolFeedback {
+
+  /** Weight of the newest residual sample. */
+  static final double ALPHA = 0.2;
+
+  private final AtomicLong residualNanos = new AtomicLong();
+  private final AtomicLong answers = new AtomicLong();
+  private final DoubleAdder costDollars = new DoubleAdder();
+
+  long residualNanos() {
+    return residualNanos.get();
+  }
+
+  /** Answers (of any outcome) the pool gave so far; read when a request is routed. */
+  long answers() {
+    return answers.get();
+  }
+
+  /**
+   * Counts an answer and returns how many other answers came since {@code answersAtRoute}, i.e.
+   * while this request was in flight.
+   */
+  long answered(long answersAtRoute) {
+    return answers.incrementAndGet() - 1 - answersAtRoute;
+  }
+
+  /**
+   * Moves the residual toward {@code observed - uncorrected prediction} of a request that had a
+   * replica to itself: none queued ahead of it when routed, and no more answers while it was in
+   * flight than requests were already there (the replicas beside it). Only those: a queued or
+   * overtaken request's error depends on the order the backend serves in (Triton reorders by
+   * priority; several connections reorder too), and an EWMA of such errors drifts far from the
+   * bias. Uncorrected (without the residual the prediction included), so the residual converges to
+   * the bias of service time plus overhead.
+   */
+  void observe(long observedNanos, long uncorrectedPredictionNanos, long queuedAhead, long otherAnswers,
+      int inFlightAtRoute) {
+    if (queuedAhead > 0 || otherAnswers > inFlightAtRoute) {
+      return;
+    }
+    double error = observedNanos - uncorrectedPredictionNanos;
+    residualNanos.getAndUpdate(old -> Math.round(old + ALPHA * (error - old)));
+  }
+
+  /** Adds the request's share of a replica's time at the pool's price. */
+  void attribute(double pricePerHour, long latencyNanos, int sharers) {
+    if (pricePerHour > 0 && latencyNanos > 0) {
+      costDollars.add(pricePerHour / 3600.0 * (latencyNanos / 1e9) / Math.max(1, sharers));
+    }
+  }
+
+  double costDollars() {
+    return costDollars.sum();
+  }
+}
