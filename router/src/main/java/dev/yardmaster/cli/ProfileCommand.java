@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -120,8 +121,7 @@ final class ProfileCommand implements Callable<Integer> {
   @Option(names = "--self-bench-driver-only", hidden = true, description = "With --self-bench: skip the full profile.")
   boolean selfBenchDriverOnly;
 
-  @Option(names = "--format", defaultValue = "text", description = "stdout format: text or json (default: ${DEFAULT-VALUE}).")
-  String format = "text";
+  @Mixin FormatOption formatOption = new FormatOption();
 
   @Option(names = "--quiet", description = "No progress on stderr.")
   boolean quiet;
@@ -130,9 +130,8 @@ final class ProfileCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter stdout = spec.commandLine().getOut();
-    String outputFormat = format.toLowerCase(Locale.ROOT);
-    if (!outputFormat.equals("text") && !outputFormat.equals("json")) {
-      err.println("--format: " + format + " (expected: text or json)");
+    String outputFormat = formatOption.resolve(err);
+    if (outputFormat == null) {
       return Main.EXIT_USAGE;
     }
     if (!compare.isEmpty()) {

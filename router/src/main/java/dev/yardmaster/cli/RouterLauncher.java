@@ -7,7 +7,6 @@ import dev.yardmaster.router.front.RouterServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 
 /** {@code yardmaster serve --config FILE}: runs the router over the file's pools until shutdown. */
 final class RouterLauncher {
@@ -29,14 +28,9 @@ final class RouterLauncher {
       System.err.println("serve: " + failure.getMessage());
       return Main.EXIT_FAILURE;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.stop();
-      stopped.countDown();
-    }, "yardmaster-router-shutdown"));
     System.err.printf("yardmaster router serving pools %s: grpc %d, metrics %d%n",
         server.pools().names(), server.grpcPort(), server.metricsPort());
-    stopped.await();
+    UntilShutdown.await("yardmaster-router-shutdown", server::stop);
     return Main.EXIT_OK;
   }
 }

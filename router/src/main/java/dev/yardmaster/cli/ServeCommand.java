@@ -6,7 +6,6 @@ import dev.yardmaster.router.emulated.AcceleratorProfileSources;
 import dev.yardmaster.router.server.YardmasterServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -78,15 +77,10 @@ public final class ServeCommand implements Callable<Integer> {
       System.err.println("serve: " + failure.getMessage());
       return Main.EXIT_FAILURE;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.stop();
-      stopped.countDown();
-    }, "yardmaster-shutdown"));
     System.err.printf("yardmaster serving %s: http %d, grpc %d, metrics %d%s%n",
         modelRepository, server.httpPort(), server.grpcPort(), server.metricsPort(),
         BackendServing.describe(backendOnly, emulated));
-    stopped.await();
+    UntilShutdown.await("yardmaster-shutdown", server::stop);
     return Main.EXIT_OK;
   }
 }

@@ -24,6 +24,7 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -74,8 +75,7 @@ final class SimulateCommand implements Callable<Integer> {
       description = "Directory for the JSON and HTML reports (default: ${DEFAULT-VALUE}).")
   Path out = Path.of("target/sim");
 
-  @Option(names = "--format", defaultValue = "text", description = "stdout format: text or json (default: ${DEFAULT-VALUE}).")
-  String format = "text";
+  @Mixin FormatOption formatOption = new FormatOption();
 
   @Option(names = "--quiet", description = "No progress lines on stderr.")
   boolean quiet;
@@ -84,9 +84,8 @@ final class SimulateCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter stdout = spec.commandLine().getOut();
-    String outputFormat = format.toLowerCase(Locale.ROOT);
-    if (!outputFormat.equals("text") && !outputFormat.equals("json")) {
-      err.println("--format: " + format + " (expected: text or json)");
+    String outputFormat = formatOption.resolve(err);
+    if (outputFormat == null) {
       return Main.EXIT_USAGE;
     }
     Scenario scenario;
