@@ -1,5 +1,6 @@
 package dev.yardmaster.backend.batching;
 
+import com.google.common.util.concurrent.Uninterruptibles;
 import dev.yardmaster.backend.InferRequest;
 import dev.yardmaster.backend.InferResponse;
 import dev.yardmaster.backend.InferenceException;
@@ -89,19 +90,7 @@ public final class DirectScheduler implements Scheduler {
       // Closed from a callback on one of our threads: waiting for them would wait for ourselves.
       return;
     }
-    boolean interrupted = false;
-    while (true) {
-      try {
-        if (workers.awaitTermination(1, TimeUnit.SECONDS)) {
-          break;
-        }
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Uninterruptibles.awaitTerminationUninterruptibly(workers);
   }
 
   private InferenceException unloading() {

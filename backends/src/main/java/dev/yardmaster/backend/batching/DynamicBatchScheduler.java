@@ -1,5 +1,6 @@
 package dev.yardmaster.backend.batching;
 
+import com.google.common.util.concurrent.Uninterruptibles;
 import dev.yardmaster.backend.InferRequest;
 import dev.yardmaster.backend.InferResponse;
 import dev.yardmaster.backend.InferenceException;
@@ -134,17 +135,7 @@ public final class DynamicBatchScheduler implements Scheduler {
       // Closed from a callback on one of our threads: waiting for them would wait for ourselves.
       return;
     }
-    boolean interrupted = false;
-    while (dispatcher.isAlive()) {
-      try {
-        dispatcher.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Uninterruptibles.joinUninterruptibly(dispatcher);
   }
 
   private InferenceException unloading() {
