@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -40,10 +41,11 @@ import picocli.CommandLine.Spec;
         + " print the ratios with PASS/FAIL. About 2.5 minutes by default.")
 public final class BenchCommand implements Callable<Integer> {
 
-  static final List<String> MODELS = List.of(DemoModels.HIGGS_MLP_V1, DemoModels.WIDE_MLP);
   static final List<Integer> RAW_BATCHES = List.of(1, DemoModels.MAX_BATCH_SIZE);
 
   @Spec CommandSpec spec;
+
+  @Mixin SweepOptions sweepOptions = new SweepOptions();
 
   @Option(names = "--duration-per-point", defaultValue = "5s", converter = DurationConverter.class,
       paramLabel = "DURATION", description = "Measurement window of each served point (default: ${DEFAULT-VALUE}).")
@@ -57,19 +59,8 @@ public final class BenchCommand implements Callable<Integer> {
       paramLabel = "DURATION", description = "Measurement window of each raw ONNX Runtime point, after a quarter as long of warm-up (default: ${DEFAULT-VALUE}).")
   Duration rawMeasure;
 
-  @Option(names = "--concurrency", split = ",", defaultValue = "1,4,16,64", paramLabel = "C",
-      description = "Closed-loop streams per point (default: ${DEFAULT-VALUE}); the ratios use the largest and 1.")
-  List<Integer> concurrencies;
-
-  @Option(names = "--quick", description = "100 ms warm-up and 300 ms per point (smoke tests; ratios are noise).")
-  boolean quick;
-
   @Option(names = "--strict", description = "Exit 1 when a target is missed.")
   boolean strict;
-
-  @Option(names = "--intra-op-threads", defaultValue = "1", paramLabel = "N",
-      description = "ONNX Runtime intra-op threads per session, as `serve` uses (default: ${DEFAULT-VALUE}; 0 = one per core).")
-  int intraOpThreads;
 
   @Option(names = "--output-dir", defaultValue = "target/bench", paramLabel = "DIR",
       description = "Where the repositories and serving-*.json go (default: ${DEFAULT-VALUE}).")
@@ -81,27 +72,26 @@ public final class BenchCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     SweepPlan plan;
     try {
-      plan = new SweepPlan(MODELS, concurrencies,
-          quick ? DemoCommand.QUICK_WARM_UP : warmUp, quick ? DemoCommand.QUICK_MEASURE : measure);
+      plan = sweepOptions.plan(warmUp, measure);
     } catch (IllegalArgumentException invalid) {
       err.println("bench: " + invalid.getMessage());
       return Main.EXIT_USAGE;
     }
-    Duration raw = quick ? Duration.ofMillis(200) : rawMeasure;
-    OrtRunnerOptions options = OrtRunnerOptions.defaults().withIntraOpThreads(intraOpThreads);
+    Duration raw = sweepOptions.quick ? Duration.ofMillis(200) : rawMeasure;
+    OrtRunnerOptions options = sweepOptions.runnerOptions();
     int echoPoints = plan.concurrencies().size();
     Duration total = plan.loadTime()
         .plus(plan.warmUp().plus(plan.measure()).multipliedBy(echoPoints))
-        .plus(raw.plus(raw.dividedBy(4)).multipliedBy((long) MODELS.size() * RAW_BATCHES.size()));
+        .plus(raw.plus(raw.dividedBy(4)).multipliedBy((long) SweepOptions.MODELS.size() * RAW_BATCHES.size()));
     err.printf(Locale.ROOT, "bench: %d served, %d echo and %d raw points, about %d s%n",
-        plan.pointCount(), echoPoints, MODELS.size() * RAW_BATCHES.size(), total.toSeconds());
+        plan.pointCount(), echoPoints, SweepOptions.MODELS.size() * RAW_BATCHES.size(), total.toSeconds());
 
     List<RawPoint> rawPoints = new ArrayList<>();
     List<SweepPoint> serving;
     List<SweepPoint> echo;
     try (ServingSweep sweep = ServingSweep.start(outputDir.resolve("repository"), options, err)) {
       // the servers are idle meanwhile: raw runs see the same quiet machine as served runs
-      for (String model : MODELS) {
+      for (String model : SweepOptions.MODELS) {
         Path modelFile = ServingSweep.repository(sweep.root(), true)
             .resolve(model).resolve("1").resolve("model.onnx");
         for (int batch : RAW_BATCHES) {
@@ -114,8 +104,7 @@ public final class BenchCommand implements Callable<Integer> {
           rawPoints.add(point);
         }
       }
-      sweep.warmUp(plan.models(),
-          quick ? DemoCommand.QUICK_MEASURE : DemoCommand.STARTUP_WARM_UP);
+      sweep.warmUp(plan.models(), sweepOptions.startupWarmUp());
       serving = sweep.run(plan);
       echo = sweep.runEcho(plan);
     }

@@ -1,7 +1,5 @@
 package dev.yardmaster.cli;
 
-import dev.yardmaster.backend.onnx.DemoModels;
-import dev.yardmaster.backend.onnx.OrtRunnerOptions;
 import dev.yardmaster.router.bench.DemoReport;
 import dev.yardmaster.router.bench.ReportFiles;
 import dev.yardmaster.router.bench.ServingSweep;
@@ -17,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,12 +33,9 @@ import picocli.CommandLine.Spec;
         + " the batching speed-up. About a minute by default.")
 public final class DemoCommand implements Callable<Integer> {
 
-  static final Duration QUICK_WARM_UP = Duration.ofMillis(100);
-  static final Duration QUICK_MEASURE = Duration.ofMillis(300);
-  /** Warm-up of every model and server before the first point (JIT, class loading). */
-  static final Duration STARTUP_WARM_UP = Duration.ofSeconds(1);
-
   @Spec CommandSpec spec;
+
+  @Mixin SweepOptions sweepOptions = new SweepOptions();
 
   @Option(names = "--duration-per-point", defaultValue = "3s", converter = DurationConverter.class,
       paramLabel = "DURATION", description = "Measurement window of each point (default: ${DEFAULT-VALUE}).")
@@ -48,17 +44,6 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--warm-up", defaultValue = "500ms", converter = DurationConverter.class,
       paramLabel = "DURATION", description = "Unrecorded load before each point (default: ${DEFAULT-VALUE}).")
   Duration warmUp;
-
-  @Option(names = "--concurrency", split = ",", defaultValue = "1,4,16,64", paramLabel = "C",
-      description = "Closed-loop streams per point (default: ${DEFAULT-VALUE}).")
-  List<Integer> concurrencies;
-
-  @Option(names = "--quick", description = "100 ms warm-up and 300 ms per point (smoke tests).")
-  boolean quick;
-
-  @Option(names = "--intra-op-threads", defaultValue = "1", paramLabel = "N",
-      description = "ONNX Runtime intra-op threads per session, as `serve` uses (default: ${DEFAULT-VALUE}; 0 = one per core).")
-  int intraOpThreads;
 
   @Option(names = "--output-dir", defaultValue = "target/demo", paramLabel = "DIR",
       description = "Where the repositories and demo-*.json go (default: ${DEFAULT-VALUE}).")
@@ -70,8 +55,7 @@ public final class DemoCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     SweepPlan plan;
     try {
-      plan = new SweepPlan(List.of(DemoModels.HIGGS_MLP_V1, DemoModels.WIDE_MLP), concurrencies,
-          quick ? QUICK_WARM_UP : warmUp, quick ? QUICK_MEASURE : measure);
+      plan = sweepOptions.plan(warmUp, measure);
     } catch (IllegalArgumentException invalid) {
       err.println("demo: " + invalid.getMessage());
       return Main.EXIT_USAGE;
@@ -79,9 +63,8 @@ public final class DemoCommand implements Callable<Integer> {
     err.printf(Locale.ROOT, "demo: %d points, about %d s of load%n",
         plan.pointCount(), plan.loadTime().toSeconds());
     List<SweepPoint> points;
-    try (ServingSweep sweep = ServingSweep.start(
-        outputDir.resolve("repository"), OrtRunnerOptions.defaults().withIntraOpThreads(intraOpThreads), err)) {
-      sweep.warmUp(plan.models(), quick ? QUICK_MEASURE : STARTUP_WARM_UP);
+    try (ServingSweep sweep = ServingSweep.start(outputDir.resolve("repository"), sweepOptions.runnerOptions(), err)) {
+      sweep.warmUp(plan.models(), sweepOptions.startupWarmUp());
       points = sweep.run(plan);
     }
     out.println();
