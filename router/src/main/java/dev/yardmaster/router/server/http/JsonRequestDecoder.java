@@ -11,7 +11,6 @@ import dev.yardmaster.protocol.DataType;
 import dev.yardmaster.protocol.ProtoTensorCodec;
 import dev.yardmaster.protocol.Tensor;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -20,9 +19,11 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Decodes a KServe v2 JSON inference request with a streaming parser: tensor data (flat or nested
+ * Decodes a KServe v2 HTTP inference request with a streaming parser: tensor data (flat or nested
  * arrays; BYTES as strings) goes straight into little-endian bytes without boxing. When
  * {@code data} comes before {@code datatype} in an input object it is buffered as a tree first.
+ * Inputs sent as binary tensor data are cut from the body after the JSON ({@link BinaryTensorData});
+ * the binary data parameters are consumed here, not passed to the model.
  */
 final class JsonRequestDecoder {
 
@@ -30,12 +31,27 @@ final class JsonRequestDecoder {
 
   private JsonRequestDecoder() {}
 
-  static InferRequest decode(String model, String version, InputStream body, long arrivalNanos) {
+  /** Request parameter: return every output not saying otherwise as binary data. */
+  static final String BINARY_DATA_OUTPUT = "binary_data_output";
+  /** Input parameter: the input's byte count in the binary data after the JSON. */
+  static final String BINARY_DATA_SIZE = "binary_data_size";
+  /** Requested-output parameter: return this output as binary data. */
+  static final String BINARY_DATA = "binary_data";
+
+  /**
+   * Decodes a request body.
+   *
+   * @param headerLength the {@code Inference-Header-Content-Length} header, null when absent
+   */
+  static DecodedInfer decode(String model, String version, byte[] body, @Nullable String headerLength,
+      long arrivalNanos) {
+    int jsonLength = BinaryTensorData.jsonLength(headerLength, body.length);
     String id = "";
     Map<String, Object> parameters = Map.of();
-    List<Tensor> inputs = List.of();
+    List<RequestInput> inputs = List.of();
     List<String> outputs = List.of();
-    try (JsonParser parser = MAPPER.createParser(body)) {
+    Map<String, Boolean> binaryByOutput = new HashMap<>();
+    try (JsonParser parser = MAPPER.createParser(body, 0, jsonLength)) {
       JsonToken first = parser.nextToken();
       if (first == null) {
         throw InferenceException.invalidArgument(
@@ -49,7 +65,7 @@ final class JsonRequestDecoder {
           case "id" -> id = string(parser, value, "id");
           case "parameters" -> parameters = parameters(parser, value, "parameters");
           case "inputs" -> inputs = inputs(parser, value);
-          case "outputs" -> outputs = outputs(parser, value);
+          case "outputs" -> outputs = outputs(parser, value, binaryByOutput);
           default -> parser.skipChildren();
         }
       }
@@ -66,28 +82,36 @@ final class JsonRequestDecoder {
     if (inputs.isEmpty()) {
       throw InferenceException.invalidArgument("inputs: none (expected: at least one input tensor)");
     }
+    List<Tensor> tensors = BinaryTensorData.attach(inputs, body, jsonLength, headerLength != null);
+    boolean binaryByDefault = false;
+    if (parameters.containsKey(BINARY_DATA_OUTPUT)) {
+      parameters = new HashMap<>(parameters);
+      binaryByDefault = bool(parameters.remove(BINARY_DATA_OUTPUT), "parameters." + BINARY_DATA_OUTPUT);
+    }
     int priority = (int) longParameter(parameters, ProtoTensorCodec.PRIORITY_PARAMETER);
     long timeoutMicros = longParameter(parameters, ProtoTensorCodec.TIMEOUT_PARAMETER);
-    return new InferRequest(model, version, id, inputs, outputs, parameters, priority, timeoutMicros,
-        arrivalNanos);
+    InferRequest request = new InferRequest(model, version, id, tensors, outputs, parameters, priority,
+        timeoutMicros, arrivalNanos);
+    return new DecodedInfer(request, new OutputFormat(binaryByDefault, binaryByOutput));
   }
 
-  private static List<Tensor> inputs(JsonParser parser, JsonToken token) throws IOException {
+  private static List<RequestInput> inputs(JsonParser parser, JsonToken token) throws IOException {
     expect(parser, token, JsonToken.START_ARRAY, "inputs");
-    List<Tensor> inputs = new ArrayList<>();
+    List<RequestInput> inputs = new ArrayList<>();
     while (parser.nextToken() != JsonToken.END_ARRAY) {
       inputs.add(input(parser, inputs.size()));
     }
     return inputs;
   }
 
-  private static Tensor input(JsonParser parser, int index) throws IOException {
+  private static RequestInput input(JsonParser parser, int index) throws IOException {
     expect(parser, parser.currentToken(), JsonToken.START_OBJECT, "inputs[" + index + "]");
     String name = null;
     DataType dataType = null;
     long[] shape = null;
     TensorData data = null;
     JsonNode earlyData = null;
+    Object binaryDataSize = null;
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
       JsonToken value = parser.nextToken();
@@ -97,7 +121,7 @@ final class JsonRequestDecoder {
         case "datatype" -> dataType = ProtoTensorCodec.dataType(name == null ? "#" + index : name,
             string(parser, value, where + " datatype"));
         case "shape" -> shape = shape(parser, value, where);
-        case "parameters" -> rejectBinary(parameters(parser, value, where + " parameters"), where);
+        case "parameters" -> binaryDataSize = parameters(parser, value, where + " parameters").get(BINARY_DATA_SIZE);
         case "data" -> {
           if (dataType != null && shape != null) {
             data = TensorData.read(parser, where, dataType, shape);
@@ -119,6 +143,17 @@ final class JsonRequestDecoder {
     if (shape == null) {
       throw InferenceException.invalidArgument("%s shape: missing (expected: an array of dimensions)", where);
     }
+    if (binaryDataSize != null) {
+      if (data != null || earlyData != null) {
+        throw InferenceException.invalidArgument("%s: both data and parameters.binary_data_size (expected: "
+            + "exactly one of them)", where);
+      }
+      if (!(binaryDataSize instanceof Long size) || size < 0) {
+        throw InferenceException.invalidArgument("%s parameters.binary_data_size: %s (expected: an integer >= 0)",
+            where, binaryDataSize);
+      }
+      return RequestInput.binary(name, dataType, shape, size);
+    }
     if (data == null && earlyData != null) {
       try (JsonParser tree = MAPPER.treeAsTokens(earlyData)) {
         tree.nextToken();
@@ -126,10 +161,10 @@ final class JsonRequestDecoder {
       }
     }
     if (data == null) {
-      throw InferenceException.invalidArgument("%s data: missing (expected: an array of %d elements)", where,
-          Tensor.elementCount(shape));
+      throw InferenceException.invalidArgument("%s data: missing (expected: an array of %d elements, or "
+          + "parameters.binary_data_size with the bytes after the JSON)", where, Tensor.elementCount(shape));
     }
-    return Tensor.of(name, dataType, shape, data.buffer());
+    return RequestInput.json(name, dataType, shape, data.buffer());
   }
 
   private static long[] shape(JsonParser parser, JsonToken token, String where) throws IOException {
@@ -149,24 +184,29 @@ final class JsonRequestDecoder {
     return Arrays.copyOf(dims, rank);
   }
 
-  private static List<String> outputs(JsonParser parser, JsonToken token) throws IOException {
+  private static List<String> outputs(JsonParser parser, JsonToken token, Map<String, Boolean> binaryByOutput)
+      throws IOException {
     expect(parser, token, JsonToken.START_ARRAY, "outputs");
     List<String> names = new ArrayList<>();
     while (parser.nextToken() != JsonToken.END_ARRAY) {
       String where = "outputs[" + names.size() + "]";
       expect(parser, parser.currentToken(), JsonToken.START_OBJECT, where);
       String name = null;
+      Object binary = null;
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String field = parser.currentName();
         JsonToken value = parser.nextToken();
-        if (field.equals("name")) {
-          name = string(parser, value, where + " name");
-        } else {
-          parser.skipChildren(); // e.g. binary_data: answered as JSON data regardless
+        switch (field) {
+          case "name" -> name = string(parser, value, where + " name");
+          case "parameters" -> binary = parameters(parser, value, where + " parameters").get(BINARY_DATA);
+          default -> parser.skipChildren();
         }
       }
       if (name == null) {
         throw InferenceException.invalidArgument("%s name: missing (expected: a string)", where);
+      }
+      if (binary != null) {
+        binaryByOutput.put(name, bool(binary, "output '" + name + "' parameters." + BINARY_DATA));
       }
       names.add(name);
     }
@@ -192,11 +232,11 @@ final class JsonRequestDecoder {
     return values;
   }
 
-  private static void rejectBinary(Map<String, Object> parameters, String where) {
-    if (parameters.containsKey("binary_data_size")) {
-      throw InferenceException.invalidArgument("%s parameters.binary_data_size: %s (expected: JSON data; "
-          + "the binary tensor data extension is not supported)", where, parameters.get("binary_data_size"));
+  private static boolean bool(@Nullable Object value, String where) {
+    if (value instanceof Boolean flag) {
+      return flag;
     }
+    throw InferenceException.invalidArgument("%s: %s (expected: true or false)", where, value);
   }
 
   private static long longParameter(Map<String, Object> parameters, String key) {

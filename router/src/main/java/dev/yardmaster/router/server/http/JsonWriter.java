@@ -2,9 +2,6 @@ package dev.yardmaster.router.server.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.yardmaster.backend.InferResponse;
-import dev.yardmaster.backend.InferenceException;
-import dev.yardmaster.protocol.Tensor;
 import dev.yardmaster.protocol.v2.InferBatchStatistics;
 import dev.yardmaster.protocol.v2.InferStatistics;
 import dev.yardmaster.protocol.v2.ModelMetadataResponse;
@@ -16,13 +13,10 @@ import dev.yardmaster.protocol.v2.StatisticDuration;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 /**
- * Writes the KServe v2 JSON bodies: inference responses (tensor data flat, BYTES as strings) and
- * the JSON forms of the metadata, statistics and index messages, with Triton's field names.
+ * Writes the KServe v2 JSON bodies: errors and the JSON forms of the metadata, statistics and
+ * index messages, with Triton's field names ({@link InferResponseWriter} writes inference responses).
  */
 final class JsonWriter {
 
@@ -51,147 +45,6 @@ final class JsonWriter {
       json.writeStringField("error", message);
       json.writeEndObject();
     });
-  }
-
-  static byte[] inferResponse(InferResponse response) {
-    return write(json -> {
-      json.writeStartObject();
-      json.writeStringField("model_name", response.modelName());
-      json.writeStringField("model_version", response.modelVersion());
-      if (!response.id().isEmpty()) {
-        json.writeStringField("id", response.id());
-      }
-      if (!response.parameters().isEmpty()) {
-        json.writeFieldName("parameters");
-        parameters(json, response.parameters());
-      }
-      json.writeArrayFieldStart("outputs");
-      for (Tensor output : response.outputs()) {
-        json.writeStartObject();
-        json.writeStringField("name", output.name());
-        json.writeStringField("datatype", output.dataType().wireName());
-        json.writeArrayFieldStart("shape");
-        for (int d = 0; d < output.rank(); d++) {
-          json.writeNumber(output.dim(d));
-        }
-        json.writeEndArray();
-        json.writeFieldName("data");
-        data(json, output);
-        json.writeEndObject();
-      }
-      json.writeEndArray();
-      json.writeEndObject();
-    });
-  }
-
-  private static void parameters(JsonGenerator json, Map<String, Object> parameters) throws IOException {
-    json.writeStartObject();
-    for (Map.Entry<String, Object> entry : parameters.entrySet()) {
-      Object value = entry.getValue();
-      if (value instanceof Boolean bool) {
-        json.writeBooleanField(entry.getKey(), bool);
-      } else if (value instanceof Long || value instanceof Integer) {
-        json.writeNumberField(entry.getKey(), ((Number) value).longValue());
-      } else if (value instanceof Number number) {
-        json.writeNumberField(entry.getKey(), number.doubleValue());
-      } else {
-        json.writeStringField(entry.getKey(), String.valueOf(value));
-      }
-    }
-    json.writeEndObject();
-  }
-
-  private static void data(JsonGenerator json, Tensor tensor) throws IOException {
-    ByteBuffer data = tensor.data();
-    int size = data.remaining();
-    json.writeStartArray();
-    switch (tensor.dataType()) {
-      case BOOL -> {
-        for (int i = 0; i < size; i++) {
-          json.writeBoolean(data.get(i) != 0);
-        }
-      }
-      case UINT8 -> {
-        for (int i = 0; i < size; i++) {
-          json.writeNumber(data.get(i) & 0xFF);
-        }
-      }
-      case UINT16 -> {
-        for (int i = 0; i + 2 <= size; i += 2) {
-          json.writeNumber(data.getShort(i) & 0xFFFF);
-        }
-      }
-      case UINT32 -> {
-        for (int i = 0; i + 4 <= size; i += 4) {
-          json.writeNumber(data.getInt(i) & 0xFFFF_FFFFL);
-        }
-      }
-      case UINT64 -> {
-        for (int i = 0; i + 8 <= size; i += 8) {
-          long value = data.getLong(i);
-          if (value >= 0) {
-            json.writeNumber(value);
-          } else {
-            json.writeNumber(Long.toUnsignedString(value));
-          }
-        }
-      }
-      case INT8 -> {
-        for (int i = 0; i < size; i++) {
-          json.writeNumber(data.get(i));
-        }
-      }
-      case INT16 -> {
-        for (int i = 0; i + 2 <= size; i += 2) {
-          json.writeNumber(data.getShort(i));
-        }
-      }
-      case INT32 -> {
-        for (int i = 0; i + 4 <= size; i += 4) {
-          json.writeNumber(data.getInt(i));
-        }
-      }
-      case INT64 -> {
-        for (int i = 0; i + 8 <= size; i += 8) {
-          json.writeNumber(data.getLong(i));
-        }
-      }
-      case FP32 -> {
-        for (int i = 0; i + 4 <= size; i += 4) {
-          json.writeNumber(data.getFloat(i));
-        }
-      }
-      case FP64 -> {
-        for (int i = 0; i + 8 <= size; i += 8) {
-          json.writeNumber(data.getDouble(i));
-        }
-      }
-      case BF16 -> {
-        for (int i = 0; i + 2 <= size; i += 2) {
-          json.writeNumber(Float.intBitsToFloat((data.getShort(i) & 0xFFFF) << 16));
-        }
-      }
-      case FP16 -> {
-        for (int i = 0; i + 2 <= size; i += 2) {
-          json.writeNumber(HalfFloat.toFloat(data.getShort(i)));
-        }
-      }
-      case BYTES -> {
-        int offset = 0;
-        while (offset + 4 <= size) {
-          int length = data.getInt(offset);
-          if (length < 0 || offset + 4L + length > size) {
-            throw InferenceException.internal("output '%s' BYTES element at byte %d: length %d "
-                + "(expected: <= %d remaining)", tensor.name(), offset, length, size - offset - 4);
-          }
-          byte[] element = new byte[length];
-          data.get(offset + 4, element);
-          json.writeString(new String(element, StandardCharsets.UTF_8));
-          offset += 4 + length;
-        }
-      }
-    }
-    json.writeEndArray();
   }
 
   static byte[] serverMetadata(ServerMetadataResponse metadata) {

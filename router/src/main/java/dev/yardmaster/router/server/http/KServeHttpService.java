@@ -3,14 +3,20 @@ package dev.yardmaster.router.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
+import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.common.encoding.StreamDecoderFactory;
+import com.linecorp.armeria.common.encoding.StreamEncoderFactories;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import dev.yardmaster.backend.InferRequest;
-import dev.yardmaster.backend.InferResponse;
+import com.linecorp.armeria.server.encoding.DecodingService;
+import com.linecorp.armeria.server.encoding.EncodingService;
 import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.backend.ModelManager;
 import dev.yardmaster.router.admission.AdmittedRequest;
@@ -22,16 +28,19 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The KServe v2 HTTP/JSON protocol: health, server and model metadata, readiness, config,
- * statistics, inference, and the repository extension. Errors are {@code {"error": "..."}} with
- * the HTTP code of the failure's status.
+ * statistics, inference (with Triton's binary tensor data extension and gzip/deflate bodies), and
+ * the repository extension. Errors are {@code {"error": "..."}} with the HTTP code of the failure's
+ * status.
  */
 public final class KServeHttpService {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final int EVENT_LOOP_DECODE_LIMIT_BYTES = 64 * 1024;
+  private static final String SUPPORTED_ENCODINGS = "gzip, deflate";
 
   private final ServingCore core;
   private final ModelManager manager;
@@ -57,6 +66,7 @@ public final class KServeHttpService {
     // all models' statistics, as Triton; the exact path wins over /v2/models/{model}
     server.route().get("/v2/models/stats").build((ctx, req) -> json(() ->
         JsonWriter.statistics(ModelProtos.statistics(manager, "", ""))));
+    HttpService infer = inferService();
     for (String base : new String[] {"/v2/models/{model}", "/v2/models/{model}/versions/{version}"}) {
       server.route().get(base).build((ctx, req) -> json(() ->
           JsonWriter.modelMetadata(ModelProtos.modelMetadata(manager, model(ctx), version(ctx)))));
@@ -65,7 +75,7 @@ public final class KServeHttpService {
       server.route().get(base + "/config").build((ctx, req) -> json(() -> config(model(ctx), version(ctx))));
       server.route().get(base + "/stats").build((ctx, req) -> json(() ->
           JsonWriter.statistics(ModelProtos.statistics(manager, model(ctx), version(ctx)))));
-      server.route().post(base + "/infer").build(this::infer);
+      server.route().post(base + "/infer").build(infer);
     }
 
     server.route().post("/v2/repository/index").build((ctx, req) -> HttpResponse.of(
@@ -77,7 +87,7 @@ public final class KServeHttpService {
         blocking(ctx, () -> manager.unload(model(ctx))));
   }
 
-  private HttpResponse infer(ServiceRequestContext ctx, com.linecorp.armeria.common.HttpRequest req) {
+  private HttpResponse infer(ServiceRequestContext ctx, HttpRequest req) {
     long arrivalNanos = System.nanoTime();
     String model = model(ctx);
     String version = version(ctx);
@@ -87,12 +97,16 @@ public final class KServeHttpService {
     } catch (InferenceException refused) {
       return error(refused);
     }
+    String headerLength = req.headers().get(BinaryTensorData.HEADER_LENGTH_HEADER);
+    String contentEncoding = req.headers().get(HttpHeaderNames.CONTENT_ENCODING);
     CompletableFuture<HttpResponse> response = req.aggregate().thenCompose(body -> {
-      Supplier<InferRequest> decode =
-          () -> JsonRequestDecoder.decode(model, version, body.content().toInputStream(), arrivalNanos);
+      Supplier<DecodedInfer> decode = () -> {
+        checkDecoded(ctx, contentEncoding);
+        return JsonRequestDecoder.decode(model, version, body.content().array(), headerLength, arrivalNanos);
+      };
       // parsing a large JSON body takes milliseconds: keep it off the event loop
-      CompletableFuture<InferRequest> request;
-      if (body.content().length() > EVENT_LOOP_DECODE_LIMIT_BYTES) {
+      CompletableFuture<DecodedInfer> request;
+      if (jsonBytes(headerLength, body.content().length()) > EVENT_LOOP_DECODE_LIMIT_BYTES) {
         request = CompletableFuture.supplyAsync(decode, ctx.blockingTaskExecutor());
       } else {
         try {
@@ -102,12 +116,56 @@ public final class KServeHttpService {
         }
       }
       return request.handle((decoded, undecodable) -> undecodable == null
-              ? inference.infer(ctx, admitted, decoded)
-              : inference.<InferResponse>refuse(admitted, model, undecodable))
-          .thenCompose(result -> result)
-          .thenApply(result -> ok(JsonWriter.inferResponse(result)));
+              ? inference.infer(ctx, admitted, decoded.request())
+                  .thenApply(result -> inferResponse(InferResponseWriter.write(result, decoded.outputFormat())))
+              : inference.<HttpResponse>refuse(admitted, model, undecodable))
+          .thenCompose(result -> result);
     }).exceptionally(KServeHttpService::error);
     return HttpResponse.of(response);
+  }
+
+  /** The JSON share of a body: binary tensor data needs no parsing. */
+  private static int jsonBytes(@Nullable String headerLength, int bodyLength) {
+    try {
+      return headerLength == null ? bodyLength : Math.min(bodyLength, Integer.parseInt(headerLength.trim()));
+    } catch (NumberFormatException malformed) {
+      return 0; // rejected while decoding
+    }
+  }
+
+  /** A Content-Encoding left on the request is one the decoding decorator does not know. */
+  private static void checkDecoded(ServiceRequestContext ctx, @Nullable String contentEncoding) {
+    if (contentEncoding != null && !contentEncoding.isBlank() && !contentEncoding.equalsIgnoreCase("identity")) {
+      ctx.setAdditionalResponseHeader(HttpHeaderNames.ACCEPT_ENCODING, SUPPORTED_ENCODINGS);
+      throw InferenceException.invalidArgument("request header Content-Encoding: %s (expected: one of %s, "
+          + "or identity)", contentEncoding, SUPPORTED_ENCODINGS);
+    }
+  }
+
+  private static HttpResponse inferResponse(InferResponseWriter.Body body) {
+    if (!body.binary()) {
+      return ok(body.bytes());
+    }
+    ResponseHeaders headers = ResponseHeaders.builder(HttpStatus.OK)
+        .contentType(MediaType.OCTET_STREAM)
+        .add(BinaryTensorData.HEADER_LENGTH_HEADER, Integer.toString(body.jsonLength()))
+        .build();
+    return HttpResponse.of(headers, HttpData.wrap(body.bytes()));
+  }
+
+  /**
+   * The infer endpoint with gzip/deflate bodies both ways, as Triton: a request's
+   * {@code Content-Encoding} is undone before decoding (up to the server's request size limit), and
+   * responses are compressed as the client's {@code Accept-Encoding} asks.
+   */
+  private HttpService inferService() {
+    HttpService infer = this::infer;
+    return infer
+        .decorate(DecodingService.newDecorator(StreamDecoderFactory.gzip(), StreamDecoderFactory.deflate()))
+        .decorate(EncodingService.builder()
+            .encoderFactories(StreamEncoderFactories.GZIP, StreamEncoderFactories.DEFLATE)
+            .encodableContentTypes(type -> type.is(MediaType.JSON) || type.is(MediaType.OCTET_STREAM))
+            .newDecorator());
   }
 
   private byte[] config(String model, String version) {

@@ -37,8 +37,8 @@ final class TensorData {
   /** Reads the value at the parser's current token, which must start the data. */
   static TensorData read(JsonParser parser, String where, DataType dataType, long[] shape) throws IOException {
     if (dataType == DataType.FP16 || dataType == DataType.BF16) {
-      throw InferenceException.invalidArgument("%s datatype: %s in JSON (expected: a datatype other than "
-          + "FP16/BF16; send those over gRPC raw_input_contents)", where, dataType);
+      throw InferenceException.invalidArgument("%s datatype: %s in JSON data (expected: a datatype other than "
+          + "FP16/BF16; send those as binary tensor data, parameters.binary_data_size)", where, dataType);
     }
     TensorData data = new TensorData(where, dataType, Tensor.elementCount(shape));
     data.readValue(parser);
