@@ -187,6 +187,8 @@ class HttpEndpointsTest {
       "{\"inputs\":[{\"name\":\"X\",\"shape\":[3],\"datatype\":\"FP32\",\"data\":[1,2]}]}|input 'X' data: 2 elements (expected: 3 from shape [3])",
       "{\"inputs\":[{\"name\":\"X\",\"shape\":[1],\"datatype\":\"INT8\",\"data\":[300]}]}|input 'X' data[0]: 300 (expected: an integer in [-128, 127] for INT8)",
       "{\"inputs\":[{\"name\":\"X\",\"shape\":[1],\"datatype\":\"FP32\"}]}|input 'X' data: missing",
+      "{\"inputs\":[{\"name\":\"X\",\"shape\":[4611686018427387904,4],\"datatype\":\"INT8\",\"data\":[]}]}|input 'X' shape: [4611686018427387904, 4] (expected: fewer than 2^63 elements)",
+      "{\"inputs\":[{\"name\":\"X\",\"shape\":[2],\"datatype\":\"FP16\",\"data\":[1,2]}]}|input 'X' datatype: FP16 in JSON data (expected: a datatype other than FP16/BF16; send those as binary tensor data",
       "{\"inputs\":[]}|inputs: none"})
   void badRequestsAre400NamingTheProblem(String body, String message) throws Exception {
     HttpResponse<String> response = post("/v2/models/echo/infer", body);

@@ -6,6 +6,7 @@ import dev.yardmaster.protocol.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.StringJoiner;
 import org.jspecify.annotations.Nullable;
@@ -99,16 +100,11 @@ final class BinaryTensorData {
 
   private static void checkSizeMatchesShape(RequestInput input) {
     DataType type = input.dataType();
+    long elements = elementCount(input.shape(), "input '" + input.name() + "'");
     if (!type.isFixedSize()) {
       return;
     }
-    long elements = Tensor.elementCount(input.shape());
-    long expected;
-    try {
-      expected = Math.multiplyExact(elements, (long) type.elementSize());
-    } catch (ArithmeticException overflow) {
-      expected = -1;
-    }
+    long expected = elements > Long.MAX_VALUE / type.elementSize() ? -1 : elements * type.elementSize();
     if (expected != input.binaryDataSize()) {
       throw InferenceException.invalidArgument("input '%s' parameters.binary_data_size: %d (expected: %s bytes, "
           + "%d elements of %s from shape %s)", input.name(), input.binaryDataSize(),
@@ -116,9 +112,27 @@ final class BinaryTensorData {
     }
   }
 
+  /**
+   * The number of elements of a shape.
+   *
+   * @throws InferenceException INVALID_ARGUMENT when the count does not fit 63 bits
+   */
+  static long elementCount(long[] shape, String where) {
+    long count = 1;
+    for (long dim : shape) {
+      try {
+        count = Math.multiplyExact(count, dim);
+      } catch (ArithmeticException overflow) {
+        throw InferenceException.invalidArgument("%s shape: %s (expected: fewer than 2^63 elements)", where,
+            Arrays.toString(shape));
+      }
+    }
+    return count;
+  }
+
   /** BYTES elements: as many 4-byte length prefixed elements as the shape has, filling the size. */
   private static void checkBytesElements(RequestInput input, ByteBuffer data) {
-    long expectedElements = Tensor.elementCount(input.shape());
+    long expectedElements = elementCount(input.shape(), "input '" + input.name() + "'");
     int size = data.remaining();
     int offset = 0;
     long elements = 0;

@@ -27,16 +27,16 @@ import org.jspecify.annotations.Nullable;
  */
 final class JsonRequestDecoder {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-
-  private JsonRequestDecoder() {}
-
   /** Request parameter: return every output not saying otherwise as binary data. */
   static final String BINARY_DATA_OUTPUT = "binary_data_output";
   /** Input parameter: the input's byte count in the binary data after the JSON. */
   static final String BINARY_DATA_SIZE = "binary_data_size";
   /** Requested-output parameter: return this output as binary data. */
   static final String BINARY_DATA = "binary_data";
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private JsonRequestDecoder() {}
 
   /**
    * Decodes a request body.
@@ -121,7 +121,8 @@ final class JsonRequestDecoder {
         case "datatype" -> dataType = ProtoTensorCodec.dataType(name == null ? "#" + index : name,
             string(parser, value, where + " datatype"));
         case "shape" -> shape = shape(parser, value, where);
-        case "parameters" -> binaryDataSize = parameters(parser, value, where + " parameters").get(BINARY_DATA_SIZE);
+        case "parameters" ->
+            binaryDataSize = parameters(parser, value, where + " parameters").get(BINARY_DATA_SIZE);
         case "data" -> {
           if (dataType != null && shape != null) {
             data = TensorData.read(parser, where, dataType, shape);

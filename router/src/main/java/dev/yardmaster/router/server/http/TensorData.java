@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.protocol.DataType;
-import dev.yardmaster.protocol.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -40,7 +39,7 @@ final class TensorData {
       throw InferenceException.invalidArgument("%s datatype: %s in JSON data (expected: a datatype other than "
           + "FP16/BF16; send those as binary tensor data, parameters.binary_data_size)", where, dataType);
     }
-    TensorData data = new TensorData(where, dataType, Tensor.elementCount(shape));
+    TensorData data = new TensorData(where, dataType, BinaryTensorData.elementCount(shape, where));
     data.readValue(parser);
     if (data.count != data.expectedCount) {
       throw InferenceException.invalidArgument("%s data: %d elements (expected: %d from shape %s)", where,
