@@ -19,12 +19,14 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -213,6 +215,34 @@ abstract class KServeConformanceChecks {
     HttpResponse<String> garbage = post("/v2/models/" + MODEL + "/infer", "{not json");
     assertThat(garbage.statusCode()).isEqualTo(400);
     assertThat(garbage.body()).contains("\"error\"");
+  }
+
+  @Test
+  void httpBinaryTensorDataInAndOut() throws Exception {
+    // Triton's binary tensor data extension, as tritonclient.http sends it by default
+    String binaryInput = "\"shape\":[1,16],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":64}}";
+    String header = "{\"inputs\":[{\"name\":\"INPUT0\"," + binaryInput + ",{\"name\":\"INPUT1\"," + binaryInput + "],"
+        + "\"outputs\":[{\"name\":\"OUTPUT0\",\"parameters\":{\"binary_data\":true}},"
+        + "{\"name\":\"OUTPUT1\",\"parameters\":{\"binary_data\":false}}]}";
+    byte[] json = header.getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.writeBytes(json);
+    body.writeBytes(bytes(ramp(1f)).toByteArray());
+    body.writeBytes(bytes(ramp(0.5f)).toByteArray());
+    URI uri = URI.create(httpBase() + "/v2/models/" + MODEL + "/infer");
+    HttpResponse<byte[]> infer = http.send(HttpRequest.newBuilder(uri)
+            .timeout(Duration.ofSeconds(30))
+            .header("Inference-Header-Content-Length", Integer.toString(json.length))
+            .header("Content-Type", "application/octet-stream")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+
+    assertThat(infer.statusCode()).isEqualTo(200);
+    int headerLength = Integer.parseInt(infer.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
+    String answer = new String(infer.body(), 0, headerLength, StandardCharsets.UTF_8).replace(" ", "");
+    assertThat(answer).contains("\"binary_data_size\":64").contains("[0.0,0.5,1.0,1.5");
+    assertThat(infer.body()).hasSize(headerLength + 64);
+    assertThat(floats(ByteString.copyFrom(infer.body(), headerLength, 64))).containsExactly(ramp(1.5f));
   }
 
   // --- helpers
