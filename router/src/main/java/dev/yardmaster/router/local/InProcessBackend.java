@@ -32,11 +32,18 @@ public final class InProcessBackend implements AutoCloseable {
   private final String poolName;
   private final @Nullable AcceleratorProfile emulated;
   private final YardmasterServer server;
+  // kept: a stopped server no longer knows its ports, logs and tests still ask
+  private final int grpcPort;
+  private final int httpPort;
+  private final int metricsPort;
 
   private InProcessBackend(String poolName, @Nullable AcceleratorProfile emulated, YardmasterServer server) {
     this.poolName = poolName;
     this.emulated = emulated;
     this.server = server;
+    this.grpcPort = server.grpcPort();
+    this.httpPort = server.httpPort();
+    this.metricsPort = server.metricsPort();
   }
 
   /**
@@ -80,19 +87,19 @@ public final class InProcessBackend implements AutoCloseable {
 
   /** {@code 127.0.0.1:<grpc port>}: the pool's one endpoint. */
   public String grpcAddress() {
-    return "127.0.0.1:" + server.grpcPort();
+    return "127.0.0.1:" + grpcPort;
   }
 
   public int grpcPort() {
-    return server.grpcPort();
+    return grpcPort;
   }
 
   public int httpPort() {
-    return server.httpPort();
+    return httpPort;
   }
 
   public int metricsPort() {
-    return server.metricsPort();
+    return metricsPort;
   }
 
   public String poolName() {
