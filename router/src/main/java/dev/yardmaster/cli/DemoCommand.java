@@ -40,7 +40,7 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Recorded load per policy: base, peak and base thirds (default: 24s; 3s with --quick).")
   Duration duration;
 
-  @Option(names = "--peak", defaultValue = "1.0", paramLabel = "X",
+  @Option(names = "--peak", defaultValue = "" + TourOptions.DEFAULT_PEAK_FACTOR, paramLabel = "X",
       description = "Peak arrival rate as a multiple of the CPU pool's best profiled throughput (default: ${DEFAULT-VALUE}).")
   double peak;
 
@@ -53,6 +53,10 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    // progress and warnings on stderr, not every component's start-up INFO line (unless asked for)
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     TourOptions options;

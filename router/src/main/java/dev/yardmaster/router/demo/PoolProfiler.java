@@ -14,6 +14,7 @@ import dev.yardmaster.router.config.PoolKind;
 import dev.yardmaster.router.front.RouterServer;
 import dev.yardmaster.router.local.InProcessBackend;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +34,25 @@ final class PoolProfiler {
    * @throws IllegalStateException when a pool could not be measured (the profile would miss it)
    */
   static Profile profile(RouterServer router, String model, SweepPlan plan, PrintWriter progress) {
+    SweepResult result = Sweep.builder(model, plan).listener(new Progress(progress)).build().run(targets(router));
+    if (!result.missing().isEmpty()) {
+      throw new IllegalStateException("profile of " + model + ": " + result.missing().stream()
+          .map(MissingTarget::toString).toList() + " (expected: every pool measured)");
+    }
+    return result.profile();
+  }
+
+  /**
+   * Unmeasured closed-loop load on every pool first (class loading, JIT, ONNX Runtime's first runs),
+   * so the profile's first points are not a cold start.
+   */
+  static void warmUp(RouterServer router, String model, Duration each, long seed) {
+    SweepPlan plan = new SweepPlan(List.of(1), List.of(4), SweepPlan.Mode.CLOSED_LOOP, 0, each,
+        Duration.ofMillis(50), 1, 0.5, each.plusMillis(50), Duration.ofSeconds(5), seed);
+    Sweep.builder(model, plan).build().run(targets(router));
+  }
+
+  private static List<SweepTarget> targets(RouterServer router) {
     List<SweepTarget> targets = new ArrayList<>();
     for (String name : router.pools().names()) {
       PoolConfig pool = Objects.requireNonNull(router.pools().get(name)).config();
@@ -46,12 +66,7 @@ final class PoolProfiler {
           pool.instanceType() == null ? "local" : pool.instanceType(), pool.accelerator().name().toLowerCase(Locale.ROOT),
           pool.pricePerHour()));
     }
-    SweepResult result = Sweep.builder(model, plan).listener(new Progress(progress)).build().run(targets);
-    if (!result.missing().isEmpty()) {
-      throw new IllegalStateException("profile of " + model + ": " + result.missing().stream()
-          .map(MissingTarget::toString).toList() + " (expected: every pool measured)");
-    }
-    return result.profile();
+    return targets;
   }
 
   /** One stderr line per measured point. */

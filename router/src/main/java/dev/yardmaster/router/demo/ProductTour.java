@@ -52,6 +52,7 @@ public final class ProductTour {
         1_000);
     try {
       awaitHealthy(router);
+      PoolProfiler.warmUp(router, MODEL, options.quick() ? Duration.ofMillis(400) : Duration.ofSeconds(1), options.seed());
       say(progress, "demo: profiling %s on each pool with the project's profiler (batch 1, closed loop, straight"
           + " at the pool's loopback endpoint)", MODEL);
       Profile profile = PoolProfiler.profile(router, MODEL, options.profilePlan(), progress);
