@@ -9,6 +9,7 @@ import dev.yardmaster.profiler.profile.Profile;
 import dev.yardmaster.profiler.profile.ProfileFiles;
 import dev.yardmaster.router.config.RouterConfig;
 import dev.yardmaster.router.front.RouterServer;
+import dev.yardmaster.router.local.InProcessBackend;
 import dev.yardmaster.router.pool.Pool;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -70,6 +71,11 @@ public final class ProductTour {
         RouterConfig next = TourConfig.write(configFile, MODEL, PROFILE, policy);
         router.pools().apply(next);
         router.router().apply(next, router.pools());
+        if (results.isEmpty()) {
+          // the router's own path is still cold: without this the first policy would pay for its JIT
+          say(progress, "demo: warming up the router's path");
+          load.run(List.of(options.routerWarmUp(phases.get(0))), options.seed() - 1);
+        }
         say(progress, "demo: policy %s, mixed-tier load through the router (peak = %.1f x the cpu pool's best"
             + " profiled %.0f infer/s)", policy, options.peakFactor(), cpuThroughput);
         results.add(PolicyResult.of(policy, load.run(phases, options.seed()), pools));
@@ -77,7 +83,7 @@ public final class ProductTour {
       TourConfig.write(configFile, MODEL, PROFILE, POLICIES.get(0)); // leave the default policy in the file
       double saving = 100 * (1 - results.get(0).costPerMillion() / results.get(1).costPerMillion());
       return new TourReport(Instant.now().toString(), options.quick(), MODEL, pools, phases, results, saving,
-          List.of(TourTables.COST_DEFINITION, TourTables.SLA_DEFINITION, TourTables.EMULATED_DEFINITION));
+          fidelity(router), List.of(TourTables.COST_DEFINITION, TourTables.SLA_DEFINITION, TourTables.EMULATED_DEFINITION));
     } finally {
       router.stop();
     }
@@ -86,6 +92,18 @@ public final class ProductTour {
   /** The tables of a report: per policy, one row per tier; the saving; the definitions. */
   public static String render(TourReport report) {
     return TourTables.render(report);
+  }
+
+  private static List<EmulationFidelity> fidelity(RouterServer router) {
+    List<EmulationFidelity> fidelity = new ArrayList<>();
+    for (String pool : router.pools().names()) {
+      InProcessBackend backend = router.pools().inProcessBackend(pool);
+      if (backend != null && backend.emulated() != null) {
+        fidelity.add(new EmulationFidelity(pool, backend.emulated().name(), backend.emulatedExecutions(),
+            backend.laggingExecutions()));
+      }
+    }
+    return fidelity;
   }
 
   /** The demo model alone (quick to load in three pools), with dynamic batching on. */

@@ -60,6 +60,11 @@ public record TourOptions(Path outputDir, boolean quick, Duration loadPerPolicy,
     return SweepPlan.quick(List.of(1), List.of(1, 4, 16)).withBatches(List.of(1));
   }
 
+  /** Unrecorded load through the router before the first policy: twice the warm-up at the base rate. */
+  LoadPhase routerWarmUp(LoadPhase warmUpPhase) {
+    return new LoadPhase("warm-up", warmUpPhase.requestsPerSecond(), warmUpPhase.duration().multipliedBy(2), false);
+  }
+
   /** Warm-up, then base, peak and base again, scaled to the CPU pool's capacity. */
   List<LoadPhase> phases(double cpuThroughput) {
     double base = Math.min(MAX_RATE, Math.max(20, BASE_FACTOR * cpuThroughput));

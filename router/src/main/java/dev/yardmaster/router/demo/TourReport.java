@@ -13,6 +13,7 @@ import java.util.List;
  * @param phases the load, in order (warm-up not recorded)
  * @param policies per policy, per tier: pool shares, latency, SLA compliance, cost
  * @param savingPercent how much less cost-aware's cost per 1M is than gpu-only's
+ * @param emulation per emulated pool: executions, and those the host was slower than the device on
  * @param definitions how each figure is computed
  */
 public record TourReport(
@@ -23,12 +24,14 @@ public record TourReport(
     List<LoadPhase> phases,
     List<PolicyResult> policies,
     @JsonProperty("saving_percent") double savingPercent,
+    List<EmulationFidelity> emulation,
     List<String> definitions) {
 
   public TourReport {
     pools = List.copyOf(pools);
     phases = List.copyOf(phases);
     policies = List.copyOf(policies);
+    emulation = List.copyOf(emulation);
     definitions = List.copyOf(definitions);
   }
 

@@ -39,6 +39,11 @@ final class TourTables {
     }
     out.append('\n');
     out.append(saving(report));
+    for (EmulationFidelity device : report.emulation()) {
+      out.append(String.format(Locale.ROOT, "emulation %s (%s): %d of %d executions lagged (the host was slower than"
+          + " the device; their latency is the host's)%n", device.pool(), device.device(), device.lagging(),
+          device.executions()));
+    }
     out.append('\n');
     for (String definition : report.definitions()) {
       out.append("  ").append(definition).append('\n');

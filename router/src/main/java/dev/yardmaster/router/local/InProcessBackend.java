@@ -4,6 +4,7 @@ import dev.yardmaster.backend.ModelManager;
 import dev.yardmaster.backend.batching.Schedulers;
 import dev.yardmaster.backend.emulated.AcceleratorProfile;
 import dev.yardmaster.backend.emulated.EmulatedModelManager;
+import dev.yardmaster.backend.emulated.EmulatedRunnerFactory;
 import dev.yardmaster.backend.emulated.PacingClock;
 import dev.yardmaster.backend.onnx.OrtRunnerFactory;
 import dev.yardmaster.backend.repository.RepositoryModelManager;
@@ -31,15 +32,18 @@ public final class InProcessBackend implements AutoCloseable {
 
   private final String poolName;
   private final @Nullable AcceleratorProfile emulated;
+  private final @Nullable EmulatedRunnerFactory runners;
   private final YardmasterServer server;
   // kept: a stopped server no longer knows its ports, logs and tests still ask
   private final int grpcPort;
   private final int httpPort;
   private final int metricsPort;
 
-  private InProcessBackend(String poolName, @Nullable AcceleratorProfile emulated, YardmasterServer server) {
+  private InProcessBackend(String poolName, @Nullable AcceleratorProfile emulated,
+      @Nullable EmulatedRunnerFactory runners, YardmasterServer server) {
     this.poolName = poolName;
     this.emulated = emulated;
+    this.runners = runners;
     this.server = server;
     this.grpcPort = server.grpcPort();
     this.httpPort = server.httpPort();
@@ -54,6 +58,7 @@ public final class InProcessBackend implements AutoCloseable {
    */
   public static InProcessBackend start(String poolName, Path repository, @Nullable AcceleratorProfile emulated) {
     ModelManager manager;
+    EmulatedRunnerFactory runners = null;
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try {
       if (emulated == null) {
@@ -62,7 +67,8 @@ public final class InProcessBackend implements AutoCloseable {
       } else {
         EmulatedModelManager emulatedManager = EmulatedModelManager.forRepository(repository, emulated,
             OrtRunnerFactory.withDefaults(), PacingClock.system());
-        EmulationMetrics.register(registry, emulatedManager.runners());
+        runners = emulatedManager.runners();
+        EmulationMetrics.register(registry, runners);
         manager = emulatedManager;
       }
     } catch (RuntimeException failure) {
@@ -77,7 +83,7 @@ public final class InProcessBackend implements AutoCloseable {
           .drainTimeout(DRAIN)
           .build()
           .start();
-      return new InProcessBackend(poolName, emulated, server);
+      return new InProcessBackend(poolName, emulated, runners, server);
     } catch (RuntimeException failure) {
       manager.close();
       throw new IllegalStateException("pool '" + poolName + "': in-process backend did not start: " + failure.getMessage(),
@@ -109,6 +115,16 @@ public final class InProcessBackend implements AutoCloseable {
   /** The emulated device, or null for ONNX Runtime on CPU. */
   public @Nullable AcceleratorProfile emulated() {
     return emulated;
+  }
+
+  /** Executions on the emulated device so far; 0 when not emulated. */
+  public long emulatedExecutions() {
+    return runners == null ? 0 : runners.executions();
+  }
+
+  /** Executions the host finished later than the emulated device would have (their latency is the host's). */
+  public long laggingExecutions() {
+    return runners == null ? 0 : runners.laggingExecutions();
   }
 
   /** Graceful: in-flight inferences finish (up to 5 s), then the models are closed. Idempotent. */
