@@ -41,7 +41,7 @@ public final class DemoCommand implements Callable<Integer> {
   Duration duration;
 
   @Option(names = "--peak", defaultValue = "" + TourOptions.DEFAULT_PEAK_FACTOR, paramLabel = "X",
-      description = "Peak arrival rate as a multiple of the CPU pool's best profiled throughput (default: ${DEFAULT-VALUE}).")
+      description = "Peak arrival rate as a multiple of the CPU pool's profiled batch-1 throughput (default: ${DEFAULT-VALUE}).")
   double peak;
 
   @Option(names = "--seed", defaultValue = "42", description = "Seed of inputs, arrivals and tiers (default: ${DEFAULT-VALUE}).")

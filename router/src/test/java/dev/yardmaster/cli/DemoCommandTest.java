@@ -37,7 +37,7 @@ class DemoCommandTest {
     int exit = command.execute("demo", "--quick", "--output-dir", output.toString());
 
     assertThat(exit).as("exit code; stderr:%n%s", err).isEqualTo(Main.EXIT_OK);
-    assertThat(err.toString()).contains("profiling higgs_mlp_v1", "[6/6]", "policy cost-aware", "policy gpu-only");
+    assertThat(err.toString()).contains("profiling higgs_mlp_v1", "[12/12]", "policy cost-aware", "policy gpu-only");
     String table = out.toString();
     assertThat(table).contains("policy cost-aware", "policy gpu-only", "gpu-a10g (emulated)", "inf2 (emulated)",
         "cost-aware vs gpu-only", "$/1M: cost per 1M inferences");
@@ -48,7 +48,8 @@ class DemoCommandTest {
     JsonNode report = ReportFiles.read(output.resolve("demo-latest.json"));
     assertThat(report.get("pools")).hasSize(3);
     for (JsonNode pool : report.get("pools")) {
-      assertThat(pool.get("max_throughput").asDouble()).as("%s", pool).isPositive();
+      assertThat(pool.get("drain_rows_per_second").asDouble()).as("%s", pool).isPositive();
+      assertThat(pool.get("batch_one_throughput").asDouble()).as("%s", pool).isPositive();
       assertThat(pool.get("cost_per_million").asDouble()).as("%s", pool).isPositive();
     }
     JsonNode costAware = report.get("policies").get(0);

@@ -54,13 +54,13 @@ public final class ProductTour {
     try {
       awaitHealthy(router);
       PoolProfiler.warmUp(router, MODEL, options.quick() ? Duration.ofMillis(400) : Duration.ofSeconds(1), options.seed());
-      say(progress, "demo: profiling %s on each pool with the project's profiler (batch 1, closed loop, straight"
-          + " at the pool's loopback endpoint)", MODEL);
+      say(progress, "demo: profiling %s on each pool with the project's profiler (closed loop, straight at the"
+          + " pool's loopback endpoint)", MODEL);
       Profile profile = PoolProfiler.profile(router, MODEL, options.profilePlan(), progress);
       ProfileFiles.write(dir.resolve(PROFILE), profile);
       List<PoolCost> pools = PoolCost.of(profile);
       double cpuThroughput = pools.stream().filter(p -> p.pool().equals(TourConfig.CPU_POOL)).findFirst()
-          .orElseThrow().maxThroughput();
+          .orElseThrow().batchOneThroughput();
       List<LoadPhase> phases = options.phases(cpuThroughput);
       MixedTierLoad load = new MixedTierLoad(new Target("127.0.0.1", router.grpcPort()),
           RequestFactories.randomFp32Pool(MODEL, DemoModels.mlp(MODEL).inputName(), DemoModels.HIGGS_FEATURES, 1,
@@ -76,8 +76,8 @@ public final class ProductTour {
           say(progress, "demo: warming up the router's path");
           load.run(List.of(options.routerWarmUp(phases.get(0))), options.seed() - 1);
         }
-        say(progress, "demo: policy %s, mixed-tier load through the router (peak = %.1f x the cpu pool's best"
-            + " profiled %.0f infer/s)", policy, options.peakFactor(), cpuThroughput);
+        say(progress, "demo: policy %s, mixed-tier load through the router (peak = %.1f x the %.0f infer/s the cpu"
+            + " pool did with batch-1 requests)", policy, options.peakFactor(), cpuThroughput);
         results.add(PolicyResult.of(policy, load.run(phases, options.seed()), pools));
       }
       TourConfig.write(configFile, MODEL, PROFILE, POLICIES.get(0)); // leave the default policy in the file

@@ -12,13 +12,13 @@ import java.util.List;
  * @param quick the short smoke run (about 15 s)
  * @param loadPerPolicy recorded load per policy (base, peak, base thirds)
  * @param warmUp unrecorded load before each policy's run (the router learns its corrections)
- * @param peakFactor peak rate as a multiple of the CPU pool's best profiled throughput
+ * @param peakFactor peak rate as a multiple of the CPU pool's profiled batch-1 throughput
  * @param seed seed of the inputs, arrivals and tiers
  */
 public record TourOptions(Path outputDir, boolean quick, Duration loadPerPolicy, Duration warmUp, double peakFactor,
     long seed) {
 
-  /** Base phases run at this share of the CPU pool's best profiled throughput. */
+  /** Base phases run at this share of the CPU pool's profiled batch-1 throughput. */
   static final double BASE_FACTOR = 0.25;
   /** No phase asks for more than this, whatever the profile says. */
   static final double MAX_RATE = 6_000;
@@ -36,7 +36,7 @@ public record TourOptions(Path outputDir, boolean quick, Duration loadPerPolicy,
   }
 
   /**
-   * Peak rate over the CPU pool's best profiled throughput (measured straight at the pool): through
+   * Peak rate over the CPU pool's profiled batch-1 throughput (measured straight at the pool): through
    * the router, on the same cores, this is about where the CPU pool's queue builds.
    */
   public static final double DEFAULT_PEAK_FACTOR = 0.7;
@@ -51,13 +51,16 @@ public record TourOptions(Path outputDir, boolean quick, Duration loadPerPolicy,
     return new TourOptions(outputDir, true, Duration.ofSeconds(3), Duration.ofMillis(500), DEFAULT_PEAK_FACTOR, 42);
   }
 
-  /** The profile sweep of each pool: batch 1 (the load's requests), a few concurrencies. */
+  /**
+   * The profile sweep of each pool: batch 1 (the load's requests) and 16 (how much batching gains
+   * there, which the router's drain rate and cost ranking read), at two concurrencies.
+   */
   SweepPlan profilePlan() {
     if (quick) {
-      return new SweepPlan(List.of(1), List.of(1, 8), SweepPlan.Mode.CLOSED_LOOP, 0, Duration.ofMillis(100),
-          Duration.ofMillis(100), 2, 0.2, Duration.ofMillis(500), Duration.ofSeconds(5), seed);
+      return new SweepPlan(List.of(1, 16), List.of(1, 8), SweepPlan.Mode.CLOSED_LOOP, 0, Duration.ofMillis(50),
+          Duration.ofMillis(100), 2, 0.2, Duration.ofMillis(400), Duration.ofSeconds(5), seed);
     }
-    return SweepPlan.quick(List.of(1), List.of(1, 4, 16)).withBatches(List.of(1));
+    return SweepPlan.quick(List.of(1, 16), List.of(1, 8));
   }
 
   /** Unrecorded load through the router before the first policy: twice the warm-up at the base rate. */

@@ -9,7 +9,7 @@ import java.util.List;
  * @param generatedAt ISO-8601 instant
  * @param quick whether it was the short smoke run
  * @param model the model the load used
- * @param pools each pool's price, best profiled throughput and cost per 1M inferences
+ * @param pools each pool's price, profiled drain rate and cost per 1M inferences
  * @param phases the load, in order (warm-up not recorded)
  * @param policies per policy, per tier: pool shares, latency, SLA compliance, cost
  * @param savingPercent how much less cost-aware's cost per 1M is than gpu-only's

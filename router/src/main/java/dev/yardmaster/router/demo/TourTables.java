@@ -7,8 +7,9 @@ import java.util.Locale;
 final class TourTables {
 
   static final String COST_DEFINITION = "$/1M: cost per 1M inferences = sum over pools of (share of the tier's"
-      + " answers on the pool) x (pool $/h / 3600 / the pool's best profiled throughput x 1e6), i.e. what the"
-      + " traffic costs when each pool is scaled to its load";
+      + " answers on the pool) x (pool $/h / 3600 / rows per second one replica drains at its best profiled batch"
+      + " x 1e6), i.e. what the traffic costs when each pool is scaled to its load; the drain rate is the"
+      + " router's own reading of the profile (lowest p99 per batch)";
   static final String SLA_DEFINITION = "SLA met: answered within the tier's p99 budget (bronze: answered at all)"
       + " over all arrivals; sheds, errors and client drops count as misses. Latency from the intended arrival"
       + " (open loop), through the router";
@@ -23,8 +24,8 @@ final class TourTables {
     List<PoolCost> pools = report.pools();
     out.append(String.format(Locale.ROOT, "model %s, pools (profiled on this host just now):%n", report.model()));
     for (PoolCost pool : pools) {
-      out.append(String.format(Locale.ROOT, "  %-22s %-12s $%.3f/h  best %,7.0f infer/s  $%.4f per 1M%n",
-          pool.label(), pool.instanceType(), pool.pricePerHour(), pool.maxThroughput(), pool.costPerMillion()));
+      out.append(String.format(Locale.ROOT, "  %-22s %-12s $%.3f/h  drains %,8.0f rows/s  $%.4f per 1M%n",
+          pool.label(), pool.instanceType(), pool.pricePerHour(), pool.drainRowsPerSecond(), pool.costPerMillion()));
     }
     out.append("load: open-loop Poisson, 20% gold / 30% silver / 50% bronze via x-sla-tier:");
     for (LoadPhase phase : report.phases()) {
