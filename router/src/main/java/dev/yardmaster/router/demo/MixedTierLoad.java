@@ -20,6 +20,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.DoubleSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The tour's load: open-loop Poisson arrivals through the router, phase after phase, each request
@@ -87,7 +88,7 @@ final class MixedTierLoad {
             break;
           }
           int tier = tiers.next();
-          TierTally tally = phase.recorded() ? tallies.get(tier) : null;
+          @Nullable TierTally tally = phase.recorded() ? tallies.get(tier) : null;
           if (!slots.tryAcquire()) {
             if (tally != null) {
               tally.dropped();
@@ -104,7 +105,7 @@ final class MixedTierLoad {
     return tallies.stream().map(TierTally::result).toList();
   }
 
-  private void send(LoadChannels channels, LoadRequest request, String tier, long intended, TierTally tally,
+  private void send(LoadChannels channels, LoadRequest request, String tier, long intended, @Nullable TierTally tally,
       Semaphore slots) {
     ClientCall<ModelInferRequest, ModelInferResponse> call = channels.forStream((int) (intended & 1))
         .newCall(GRPCInferenceServiceGrpc.getModelInferMethod(),
