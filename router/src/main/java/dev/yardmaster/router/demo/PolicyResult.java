@@ -41,11 +41,6 @@ record PolicyResult(
     return new PolicyResult(policy, tiers, byTier, answered == 0 ? Double.NaN : dollars / answered);
   }
 
-  /** Requests shed, failed or dropped, over all tiers. */
-  long notAnswered() {
-    return tiers.stream().mapToLong(t -> t.shed() + t.failed() + t.dropped()).sum();
-  }
-
   /** Requests failed with an error other than a shed, over all tiers. */
   long failed() {
     return tiers.stream().mapToLong(TierResult::failed).sum();

@@ -11,8 +11,9 @@ final class TourTables {
       + " x 1e6), i.e. what the traffic costs when each pool is scaled to its load; the drain rate is the"
       + " router's own reading of the profile (lowest p99 per batch)";
   static final String SLA_DEFINITION = "SLA met: answered within the tier's p99 budget (bronze: answered at all)"
-      + " over all arrivals; sheds, errors and client drops count as misses. Latency from the intended arrival"
-      + " (open loop), through the router";
+      + " over all arrivals; sheds, errors and client drops count as misses; shed/err: shed by the router or"
+      + " dropped by the client's cap / failed otherwise. Latency from the intended arrival (open loop), through"
+      + " the router";
   static final String EMULATED_DEFINITION = "(emulated): ONNX Runtime on this CPU computes the outputs, paced by"
       + " the built-in accelerator profile (an assumption for the demo MLPs, not a measurement); see"
       + " backends/EMULATED.md";
