@@ -1,84 +1,92 @@
 package dev.yardmaster.cli;
 
-import dev.yardmaster.router.bench.DemoReport;
 import dev.yardmaster.router.bench.ReportFiles;
-import dev.yardmaster.router.bench.ServingSweep;
-import dev.yardmaster.router.bench.SweepPlan;
-import dev.yardmaster.router.bench.SweepPoint;
-import dev.yardmaster.router.bench.SweepTables;
+import dev.yardmaster.router.demo.ProductTour;
+import dev.yardmaster.router.demo.TourOptions;
+import dev.yardmaster.router.demo.TourReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code yardmaster demo}: serves the bundled demo models in process, with and without dynamic
- * batching, drives a short closed-loop gRPC load at rising concurrency and prints what batching
- * buys. The table goes to stdout, progress to stderr, the JSON to {@code target/demo/}.
+ * {@code yardmaster demo}: the product tour ({@link ProductTour}). Tables on stdout, progress on
+ * stderr, the JSON under {@code target/demo/}. The batching on/off sweep is {@code yardmaster bench}.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = "Serve the demo models (batching off and on) on ephemeral ports and drive a bounded"
-        + " closed-loop gRPC load of batch-1 requests at c=1,4,16,64; print throughput, p50/p99 and"
-        + " the batching speed-up. About a minute by default.")
+    description = {"The product tour: a router over a local ONNX Runtime CPU pool and emulated GPU (A10G) and"
+        + " Inferentia2 pools, all served in process; each pool profiled; a bounded mixed-tier load (20% gold,"
+        + " 30% silver, 50% bronze; base, peak, base) under the cost-aware policy, then under gpu-only; per"
+        + " policy and tier: share of traffic per pool, p50/p99 vs budget, SLA compliance, cost per 1M"
+        + " inferences; and the saving. About 75 s by default, 15 s with --quick.",
+        "The batching on/off sweep is `yardmaster bench`."})
 public final class DemoCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Mixin SweepOptions sweepOptions = new SweepOptions();
+  @Option(names = "--quick", description = "Short profiles and 3 s of load per policy (smoke tests; numbers are noise).")
+  boolean quick;
 
-  @Option(names = "--duration-per-point", defaultValue = "3s", converter = DurationConverter.class,
-      paramLabel = "DURATION", description = "Measurement window of each point (default: ${DEFAULT-VALUE}).")
-  Duration measure;
+  @Option(names = "--duration", converter = DurationConverter.class, paramLabel = "DURATION",
+      description = "Recorded load per policy: base, peak and base thirds (default: 24s; 3s with --quick).")
+  Duration duration;
 
-  @Option(names = "--warm-up", defaultValue = "500ms", converter = DurationConverter.class,
-      paramLabel = "DURATION", description = "Unrecorded load before each point (default: ${DEFAULT-VALUE}).")
-  Duration warmUp;
+  @Option(names = "--peak", defaultValue = "" + TourOptions.DEFAULT_PEAK_FACTOR, paramLabel = "X",
+      description = "Peak arrival rate as a multiple of the CPU pool's profiled batch-1 throughput (default: ${DEFAULT-VALUE}).")
+  double peak;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Seed of inputs, arrivals and tiers (default: ${DEFAULT-VALUE}).")
+  long seed;
 
   @Option(names = "--output-dir", defaultValue = "target/demo", paramLabel = "DIR",
-      description = "Where the repositories and demo-*.json go (default: ${DEFAULT-VALUE}).")
+      description = "Where the models, profiles, router.yaml and demo-*.json go (default: ${DEFAULT-VALUE}).")
   Path outputDir;
 
   @Override
   public Integer call() throws IOException {
+    // progress and warnings on stderr, not every component's start-up INFO line (unless asked for)
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    SweepPlan plan;
+    TourOptions options;
     try {
-      plan = sweepOptions.plan(warmUp, measure);
+      TourOptions base = quick ? TourOptions.quick(outputDir) : TourOptions.defaults(outputDir);
+      options = new TourOptions(outputDir, quick, duration == null ? base.loadPerPolicy() : duration, base.warmUp(),
+          peak, seed);
     } catch (IllegalArgumentException invalid) {
       err.println("demo: " + invalid.getMessage());
       return Main.EXIT_USAGE;
     }
-    err.printf(Locale.ROOT, "demo: %d points, about %d s of load%n",
-        plan.pointCount(), plan.loadTime().toSeconds());
-    List<SweepPoint> points;
-    try (ServingSweep sweep = ServingSweep.start(outputDir.resolve("repository"), sweepOptions.runnerOptions(), err)) {
-      sweep.warmUp(plan.models(), sweepOptions.startupWarmUp());
-      points = sweep.run(plan);
+    long start = System.nanoTime();
+    TourReport report;
+    try {
+      report = ProductTour.run(options, err);
+    } catch (IllegalStateException failure) {
+      err.println("demo: " + failure.getMessage());
+      return Main.EXIT_FAILURE;
     }
     out.println();
-    out.print(SweepTables.serving(points));
+    out.print(ProductTour.render(report));
     out.flush();
-    Instant now = Instant.now();
-    Path json = ReportFiles.write(outputDir, "demo", new DemoReport(now.toString(),
-        plan.warmUp().toMillis() / 1e3, plan.measure().toMillis() / 1e3, points), now);
-    err.println("demo: wrote " + json + " and demo-latest.json");
-    boolean clean = points.stream()
-        .allMatch(p -> p.result().totalErrors() == 0 && p.inferencesPerSecond() > 0);
-    if (!clean) {
-      err.println("demo: some points had errors or no throughput (expected: none); see the table");
+    Path json = ReportFiles.write(outputDir, "demo", report, Instant.now());
+    err.printf(Locale.ROOT, "demo: wrote %s and demo-latest.json (%.0f s in all)%n", json,
+        (System.nanoTime() - start) / 1e9);
+    if (report.failedRequests() > 0 || report.answeredRequests() == 0) {
+      err.println("demo: " + report.failedRequests() + " requests failed, " + report.answeredRequests()
+          + " answered (expected: none failed, some answered); see the table");
+      return Main.EXIT_FAILURE;
     }
-    return clean ? Main.EXIT_OK : Main.EXIT_FAILURE;
+    return Main.EXIT_OK;
   }
 }

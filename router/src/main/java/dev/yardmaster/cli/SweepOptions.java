@@ -8,12 +8,11 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
- * The options {@code demo} and {@code bench} share: which concurrencies to sweep, the quick smoke
- * mode, and the ONNX Runtime threads of the served sessions. Each command keeps its own default
- * warm-up and measurement window.
+ * The serving sweep's options ({@code bench}): which concurrencies to sweep, the quick smoke
+ * mode, and the ONNX Runtime threads of the served sessions.
  */
 final class SweepOptions {
-  /** The models both commands serve: one transport-bound, one compute-bound. */
+  /** The models the sweep serves: one transport-bound, one compute-bound. */
   static final List<String> MODELS = List.of(DemoModels.HIGGS_MLP_V1, DemoModels.WIDE_MLP);
   static final Duration QUICK_WARM_UP = Duration.ofMillis(100);
   static final Duration QUICK_MEASURE = Duration.ofMillis(300);

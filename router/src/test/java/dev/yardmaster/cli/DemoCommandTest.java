@@ -8,18 +8,26 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The demo end to end in quick mode: two real servers on port 0, real gRPC load. */
+/**
+ * The product tour end to end in quick mode: a real router serving three pools in process, real
+ * profiles, real gRPC load. Assertions hold on a loaded 2-core machine: they check the shape and
+ * the arithmetic of the tables and what routing guarantees, not timings.
+ */
 class DemoCommandTest {
 
+  private static final List<String> POOLS = List.of("cpu-local", "gpu-a10g", "inf2");
+  private static final List<String> TIERS = List.of("gold", "silver", "bronze");
+
   @Test
-  @Timeout(value = 120, unit = TimeUnit.SECONDS)
-  void quickDemoServesEveryPointWithoutErrorsAndWritesJson(@TempDir Path output) throws Exception {
+  @Timeout(value = 150, unit = TimeUnit.SECONDS)
+  void quickTourComparesCostAwareWithGpuOnlyPerTierAndWritesJson(@TempDir Path output) throws Exception {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine command = Main.commandLine();
@@ -29,19 +37,54 @@ class DemoCommandTest {
     int exit = command.execute("demo", "--quick", "--output-dir", output.toString());
 
     assertThat(exit).as("exit code; stderr:%n%s", err).isEqualTo(Main.EXIT_OK);
-    assertThat(err.toString()).contains("batching off: grpc ", "batching on:  grpc ", "[16/16]");
-    String table = out.toString().strip();
-    assertThat(table.lines().findFirst().orElseThrow())
-        .contains("model", "c", "batching", "inf/s", "p50 ms", "p99 ms", "speed-up");
-    assertThat(table.lines().skip(1)).hasSize(16)
-        .allMatch(line -> line.startsWith("higgs_mlp_v1") || line.startsWith("wide_mlp"));
+    assertThat(err.toString()).contains("profiling higgs_mlp_v1", "[12/12]", "policy cost-aware", "policy gpu-only");
+    String table = out.toString();
+    assertThat(table).contains("policy cost-aware", "policy gpu-only", "gpu-a10g (emulated)", "inf2 (emulated)",
+        "cost-aware vs gpu-only", "$/1M: cost per 1M inferences");
+    for (String tier : TIERS) {
+      assertThat(table.lines().filter(line -> line.startsWith("  " + tier + " "))).as(tier).hasSize(2);
+    }
 
     JsonNode report = ReportFiles.read(output.resolve("demo-latest.json"));
-    assertThat(report.get("serving")).hasSize(16);
-    for (JsonNode point : report.get("serving")) {
-      assertThat(point.get("result").get("inferencesPerSecond").asDouble()).as("%s", point).isPositive();
-      assertThat(point.get("result").get("errors")).as("%s", point).isEmpty();
+    assertThat(report.get("pools")).hasSize(3);
+    for (JsonNode pool : report.get("pools")) {
+      assertThat(pool.get("drain_rows_per_second").asDouble()).as("%s", pool).isPositive();
+      assertThat(pool.get("batch_one_throughput").asDouble()).as("%s", pool).isPositive();
+      assertThat(pool.get("cost_per_million").asDouble()).as("%s", pool).isPositive();
     }
+    JsonNode costAware = report.get("policies").get(0);
+    JsonNode gpuOnly = report.get("policies").get(1);
+    assertThat(costAware.get("policy").asText()).isEqualTo("cost-aware");
+    assertThat(gpuOnly.get("policy").asText()).isEqualTo("gpu-only");
+    for (JsonNode policy : List.of(costAware, gpuOnly)) {
+      assertThat(policy.get("tiers")).hasSize(3);
+      for (int t = 0; t < 3; t++) {
+        JsonNode tier = policy.get("tiers").get(t);
+        assertThat(tier.get("tier").asText()).isEqualTo(TIERS.get(t));
+        assertThat(tier.get("failed").asLong()).as("%s", tier).isZero();
+        long answered = tier.get("answered").asLong();
+        assertThat(answered).as("%s", tier).isPositive();
+        long onPools = 0;
+        for (var entry : tier.get("answers_by_pool").properties()) {
+          assertThat(POOLS).contains(entry.getKey());
+          onPools += entry.getValue().asLong();
+        }
+        assertThat(onPools).as("shares sum to 100%%: %s", tier).isEqualTo(answered);
+      }
+    }
+    // gpu-only sends everything to the gpu pool
+    for (JsonNode tier : gpuOnly.get("tiers")) {
+      assertThat(tier.get("answers_by_pool").properties()).as("%s", tier).singleElement()
+          .satisfies(entry -> assertThat(entry.getKey()).isEqualTo("gpu-a10g"));
+    }
+    // the cpu pool is the cheapest per inference: cost-aware sends best effort there while its queue allows
+    JsonNode bronze = costAware.get("tiers").get(2);
+    assertThat(bronze.get("answers_by_pool").path("cpu-local").asLong())
+        .as("bronze on the cpu pool under cost-aware: %s", bronze).isPositive();
+    assertThat(report.get("saving_percent").asDouble()).isFinite();
+    assertThat(output.resolve("router.yaml")).content().contains("kind: onnxruntime", "kind: emulated",
+        "policy: cost-aware");
+    assertThat(output.resolve("profiles/higgs_mlp_v1.json")).exists();
     try (var files = Files.list(output)) {
       assertThat(files.map(path -> path.getFileName().toString()))
           .anyMatch(name -> name.matches("demo-\\d{8}T\\d{6}Z\\.json"));
@@ -49,12 +92,12 @@ class DemoCommandTest {
   }
 
   @Test
-  void badConcurrencyIsAUsageError(@TempDir Path output) {
+  void badPeakIsAUsageError(@TempDir Path output) {
     CommandLine command = Main.commandLine();
     StringWriter err = new StringWriter();
     command.setErr(new PrintWriter(err));
-    assertThat(command.execute("demo", "--concurrency", "0", "--output-dir", output.toString()))
+    assertThat(command.execute("demo", "--peak", "0", "--output-dir", output.toString()))
         .isEqualTo(Main.EXIT_USAGE);
-    assertThat(err.toString()).contains("concurrencies: [0] (expected: at least one, each >= 1)");
+    assertThat(err.toString()).contains("--peak: 0.0 (expected: > 0 and <= 5)");
   }
 }

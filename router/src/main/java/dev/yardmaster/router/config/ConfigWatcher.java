@@ -74,8 +74,10 @@ public final class ConfigWatcher implements AutoCloseable {
     }
     lastContent = content;
     try {
+      // relative paths (profiles, model repositories) are relative to the file, as at the first load
+      Path folder = file.toAbsolutePath().getParent();
       RouterConfig config = loader.parse(new String(content, java.nio.charset.StandardCharsets.UTF_8),
-          file.toString());
+          file.toString(), folder == null ? Path.of(".") : folder);
       onChange.accept(config);
       lastError = "";
       log.info("config: reloaded {} ({} pools)", file, config.pools().size());

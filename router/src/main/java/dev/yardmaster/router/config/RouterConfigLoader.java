@@ -35,7 +35,7 @@ public final class RouterConfigLoader {
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final Set<String> POOL_KEYS = Set.of("name", "kind", "accelerator", "instance_type",
       "price_per_hour", "endpoints", "replicas", "channels_per_endpoint", "dns_refresh_ms", "health_check",
-      "outlier_detection", "retry");
+      "outlier_detection", "retry", "model_repository", "emulate");
 
   private final Function<String, Optional<Double>> instancePrices;
 
@@ -98,7 +98,7 @@ public final class RouterConfigLoader {
     } else {
       Set<String> names = new HashSet<>();
       for (int i = 0; i < poolNodes.size(); i++) {
-        PoolConfig pool = pool(poolNodes.get(i), "pools[" + i + "]", problems);
+        PoolConfig pool = pool(poolNodes.get(i), "pools[" + i + "]", baseDir, problems);
         if (pool != null && !names.add(pool.name())) {
           problems.add("pools[" + i + "].name: '" + pool.name() + "' (expected: unique; it names another pool)");
         }
@@ -116,7 +116,7 @@ public final class RouterConfigLoader {
     return new RouterConfig(grpcPort, metricsPort, defaultTimeout, pools, admission, models, routing);
   }
 
-  private @Nullable PoolConfig pool(JsonNode node, String at, List<String> problems) {
+  private @Nullable PoolConfig pool(JsonNode node, String at, Path baseDir, List<String> problems) {
     if (!node.isObject()) {
       problems.add(at + ": " + describe(node) + " (expected: a mapping with name, kind, accelerator, endpoints)");
       return null;
@@ -126,18 +126,17 @@ public final class RouterConfigLoader {
     f.rejectUnknown(POOL_KEYS);
     String name = f.string("name", null);
     String label = name == null ? at : at + " (pool '" + name + "')";
-    String kind = f.string("kind", "kserve");
-    if (kind != null && !kind.equals("kserve")) {
-      problems.add(at + ".kind: " + kind + " (expected: kserve; in-process pools are served by `serve --model-repository`)");
-    }
+    PoolServing serving = PoolServing.read(node, at, baseDir, problems);
     AcceleratorKind accelerator = null;
-    String acceleratorText = f.string("accelerator", null);
+    String acceleratorText = f.string("accelerator", serving == null ? null : serving.defaultAccelerator());
     if (acceleratorText != null) {
       try {
         accelerator = AcceleratorKind.valueOf(acceleratorText.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
         problems.add(at + ".accelerator: " + acceleratorText + " (expected: gpu, inferentia or cpu)");
       }
+    } else if (serving != null) {
+      problems.add(at + ".accelerator: missing (expected: gpu, inferentia or cpu)");
     }
     String instanceType = f.string("instance_type", "");
     double price = f.decimal("price_per_hour", Double.NaN, 0, 10_000);
@@ -154,21 +153,7 @@ public final class RouterConfigLoader {
         }
       }
     }
-    List<String> endpoints = new ArrayList<>();
-    JsonNode endpointNodes = node.get("endpoints");
-    if (endpointNodes == null || !endpointNodes.isArray() || endpointNodes.isEmpty()) {
-      problems.add(at + ".endpoints: " + describe(endpointNodes) + " (expected: a list of host:port, e.g. [\"triton:8001\"])");
-    } else {
-      for (int i = 0; i < endpointNodes.size(); i++) {
-        String endpoint = endpointNodes.get(i).asText();
-        String problem = HostPort.problem(endpoint);
-        if (problem != null) {
-          problems.add(at + ".endpoints[" + i + "]: '" + endpoint + "' (expected: " + problem + ")");
-        } else {
-          endpoints.add(endpoint);
-        }
-      }
-    }
+    List<String> endpoints = serving == null ? List.of() : serving.endpoints();
     Fields replicas = new Fields(node.path("replicas"), at + ".replicas", problems);
     replicas.rejectUnknown(Set.of("min", "max"));
     int min = replicas.integer("min", 1, 0, 10_000);
@@ -206,14 +191,15 @@ public final class RouterConfigLoader {
         rt.decimal("budget_percent", 20.0, 0, 100),
         rt.integer("min_retry_concurrency", 3, 0, 10_000));
 
-    if (problems.size() > before || name == null || accelerator == null) {
+    if (problems.size() > before || name == null || accelerator == null || serving == null) {
       if (name == null && problems.size() == before) {
         problems.add(label + ".name: missing (expected: a pool name)");
       }
       return null;
     }
     return new PoolConfig(name, accelerator, price, instanceType.isEmpty() ? null : instanceType, endpoints,
-        min, max, channels, dnsRefresh, health, outlier, retry);
+        min, max, channels, dnsRefresh, health, outlier, retry, serving.kind(), serving.modelRepository(),
+        serving.emulated());
   }
 
   static String describe(@Nullable JsonNode node) {

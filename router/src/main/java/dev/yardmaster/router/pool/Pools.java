@@ -3,6 +3,8 @@ package dev.yardmaster.router.pool;
 import dev.yardmaster.router.config.HostPort;
 import dev.yardmaster.router.config.PoolConfig;
 import dev.yardmaster.router.config.RouterConfig;
+import dev.yardmaster.router.local.InProcessBackend;
+import dev.yardmaster.router.local.InProcessPools;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -23,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * All pools of the router, built from config and kept current: DNS names are re-resolved, endpoints
  * are health-checked and unejected on schedule, and {@link #apply} takes a reloaded config
  * (adding, changing and removing pools and endpoints without dropping requests in flight).
+ * Pools of {@code kind: onnxruntime} and {@code kind: emulated} are served in this process
+ * ({@link InProcessPools}): their backends start on apply, stay up across reloads that leave them
+ * unchanged, and stop when their pool is changed or removed and on {@link #close()}.
  */
 public final class Pools implements AutoCloseable {
 
@@ -33,6 +38,7 @@ public final class Pools implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final Map<String, Pool> pools = new ConcurrentHashMap<>();
   private final Map<String, List<ScheduledFuture<?>>> tasks = new ConcurrentHashMap<>();
+  private final InProcessPools inProcess = new InProcessPools();
   private volatile List<String> names = List.of();
 
   public Pools(MeterRegistry registry, LongSupplier nanoClock) {
@@ -59,10 +65,34 @@ public final class Pools implements AutoCloseable {
     return names.stream().map(pools::get).filter(p -> p != null).toList();
   }
 
-  /** Makes the pools those of {@code config}; endpoints resolve now, health checks start at once. */
+  /** The in-process backend serving the pool, or null for a pool of remote endpoints. */
+  public @Nullable InProcessBackend inProcessBackend(String name) {
+    return inProcess.get(name);
+  }
+
+  /**
+   * Makes the pools those of {@code config}; endpoints resolve now, health checks start at once,
+   * in-process backends are started first.
+   *
+   * @throws IllegalStateException naming the pool when an in-process backend cannot start (the
+   *     pools are left as they were)
+   */
   public synchronized void apply(RouterConfig config) {
+    List<PoolConfig> served = new java.util.ArrayList<>();
+    try {
+      for (PoolConfig poolConfig : config.pools()) {
+        // a failure leaves the live pools untouched: backends they use are only retired, not stopped
+        served.add(inProcess.endpointsFor(poolConfig));
+      }
+    } catch (RuntimeException failure) {
+      if (pools.isEmpty()) {
+        inProcess.close(); // the first config: no pool uses the backends started so far
+      }
+      throw failure;
+    }
+    inProcess.retainOnly(config.poolNames().stream().collect(java.util.stream.Collectors.toSet()));
     Map<String, Pool> keep = new LinkedHashMap<>();
-    for (PoolConfig poolConfig : config.pools()) {
+    for (PoolConfig poolConfig : served) {
       Pool pool = pools.get(poolConfig.name());
       if (pool == null) {
         pool = new Pool(poolConfig, registry, nanoClock);
@@ -86,6 +116,7 @@ public final class Pools implements AutoCloseable {
         }
       }
     }
+    inProcess.stopRetired();
   }
 
   private void schedule(Pool pool) {
@@ -147,5 +178,6 @@ public final class Pools implements AutoCloseable {
       pool.close();
     }
     pools.clear();
+    inProcess.close();
   }
 }

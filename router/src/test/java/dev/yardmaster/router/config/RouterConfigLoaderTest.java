@@ -64,9 +64,9 @@ class RouterConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
             "pools[0].outlier_detecton: unknown key (expected: one of [accelerator, channels_per_endpoint, "
-                + "dns_refresh_ms, endpoints, health_check, instance_type, kind, name, outlier_detection, "
-                + "price_per_hour, replicas, retry])",
-            "pools[0].kind: triton (expected: kserve; in-process pools are served by `serve --model-repository`)",
+                + "dns_refresh_ms, emulate, endpoints, health_check, instance_type, kind, model_repository, name, "
+                + "outlier_detection, price_per_hour, replicas, retry])",
+            "pools[0].kind: triton (expected: one of [kserve, onnxruntime, emulated])",
             "pools[0].accelerator: tpu (expected: gpu, inferentia or cpu)",
             "pools[0].instance_type: x9.huge has no known price (expected: a type in the price table, or set price_per_hour)",
             "pools[0].endpoints[0]: 'no-port' (expected: host:port, e.g. triton-gpu.serving.svc:8001)",

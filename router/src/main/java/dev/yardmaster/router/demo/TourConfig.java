@@ -1,0 +1,70 @@
+package dev.yardmaster.router.demo;
+
+import dev.yardmaster.router.config.ConfigException;
+import dev.yardmaster.router.config.RouterConfig;
+import dev.yardmaster.router.config.RouterConfigLoader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The tour's built-in router config: three pools the router serves itself from {@code models/}
+ * ({@code cpu-local}: ONNX Runtime on this CPU, priced as a c7g.xlarge; {@code gpu-a10g} and
+ * {@code inf2}: emulated from the built-in accelerator profiles, priced as g5.xlarge and
+ * inf2.xlarge), tiers scaled to a model that answers in about a millisecond, and the routing policy
+ * under test. Written to a file beside the models, so {@code yardmaster serve --config} can run it.
+ */
+final class TourConfig {
+
+  static final String CPU_POOL = "cpu-local";
+  static final String GPU_POOL = "gpu-a10g";
+  static final String INF2_POOL = "inf2";
+  static final List<String> POOLS = List.of(CPU_POOL, GPU_POOL, INF2_POOL);
+  /** Gold and silver p99 budgets: a millisecond-scale model gets millisecond-scale tiers. */
+  static final double GOLD_P99_MS = 10;
+  static final double SILVER_P99_MS = 40;
+
+  private TourConfig() {}
+
+  /** The YAML; {@code profile} is the model's profile file relative to the config, or null before profiling. */
+  static String yaml(String model, @Nullable String profile, String policy) {
+    String models = profile == null ? "" : """
+        models:
+          - {name: %s, profile: %s}
+        """.formatted(model, profile);
+    return """
+        # yardmaster demo: the built-in default config (pools served in the router's own process)
+        server: {grpc_port: 0, metrics_port: 0, default_timeout_ms: 10000}
+        tiers:
+          gold:   {p99_ms: %s, priority: 1}
+          silver: {p99_ms: %s, priority: 2}
+          bronze: {priority: 3}
+        default_tier: bronze
+        pools:
+          - {name: %s, kind: onnxruntime, instance_type: c7g.xlarge, model_repository: models,
+             health_check: {interval_ms: 250}}
+          - {name: %s, kind: emulated, emulate: gpu-a10g, instance_type: g5.xlarge, model_repository: models,
+             health_check: {interval_ms: 250}}
+          - {name: %s, kind: emulated, emulate: inf2, instance_type: inf2.xlarge, model_repository: models,
+             health_check: {interval_ms: 250}}
+        %srouting: {policy: %s, safety_margin: 0.8, fallback: [gpu, inferentia, cpu]}
+        """.formatted(fmt(GOLD_P99_MS), fmt(SILVER_P99_MS), CPU_POOL, GPU_POOL, INF2_POOL, models, policy);
+  }
+
+  /** Writes the YAML to {@code file} and loads it back (prices from the offline table). */
+  static RouterConfig write(Path file, String model, @Nullable String profile, String policy) throws IOException {
+    Files.writeString(file, yaml(model, profile, policy), StandardCharsets.UTF_8);
+    try {
+      return RouterConfigLoader.withOfflinePrices().load(file);
+    } catch (ConfigException bad) {
+      throw new IllegalStateException("the tour's built-in config is invalid: " + bad.getMessage(), bad);
+    }
+  }
+
+  private static String fmt(double ms) {
+    return ms == Math.rint(ms) ? Long.toString((long) ms) : Double.toString(ms);
+  }
+}
