@@ -113,6 +113,16 @@ public final class LiveRouter {
     metrics.requests(-1).recordRefused(modelLabel(current, model), tier, outcome);
   }
 
+  /**
+   * NOT_FOUND for a model the config does not name (in {@code models:} or a pool's
+   * {@code health_check.models}), naming the models it does; null when the model is served, or
+   * when the config names no models at all (then every model is forwarded and the pool answers).
+   */
+  public @Nullable Status unknownModel(String model) {
+    RoutingTable current = table;
+    return current.serves(model) ? null : Status.NOT_FOUND.withDescription(current.unknownModelMessage(model));
+  }
+
   /** The learned correction of the pool's predictions, in nanoseconds (0 before any answer). */
   public long residualNanos(String pool) {
     PoolFeedback pf = feedback.get(pool);
@@ -133,6 +143,12 @@ public final class LiveRouter {
     RouteMetrics meters = metrics;
     String modelLabel = modelLabel(current, request.getModelName());
     facts.tier(tier.name());
+    if (!current.serves(request.getModelName())) {
+      meters.requests(-1).recordRefused(modelLabel, tier, Outcome.NOT_FOUND);
+      out.onError(Status.NOT_FOUND.withDescription(current.unknownModelMessage(request.getModelName()))
+          .asRuntimeException());
+      return;
+    }
     int pinned = RouteRequest.NOT_PINNED;
     if (pinnedPool != null) {
       pinned = current.indexOf(pinnedPool);

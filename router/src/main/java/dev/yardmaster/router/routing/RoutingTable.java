@@ -10,9 +10,12 @@ import dev.yardmaster.router.policy.Tier;
 import dev.yardmaster.router.pool.Pool;
 import dev.yardmaster.router.pool.Pools;
 import dev.yardmaster.router.profile.ServiceCurves;
+import dev.yardmaster.router.config.PoolConfig;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,6 +29,11 @@ final class RoutingTable {
   final String[] poolNames;
   final String[] modelNames;
   final Map<String, Integer> modelIndex;
+  /**
+   * Models the config names: {@code models:} and the pools' {@code health_check.models}. Empty when
+   * it names none: the router then forwards every model and the pool answers for it.
+   */
+  final Set<String> knownModels;
   /** [pool][model]; null where the pool has no profile for the model (fallback only). */
   final @Nullable ServiceCurve[][] curvesByPool;
   final RoutingPolicy policy;
@@ -34,8 +42,9 @@ final class RoutingTable {
   final long retryAfterMillis;
 
   private RoutingTable(Pool[] pools, String[] modelNames, @Nullable ServiceCurve[][] curvesByPool,
-      RoutingPolicy policy, Admission admission, long retryAfterMillis) {
+      Set<String> knownModels, RoutingPolicy policy, Admission admission, long retryAfterMillis) {
     this.pools = pools;
+    this.knownModels = Set.copyOf(knownModels);
     this.poolNames = new String[pools.length];
     for (int p = 0; p < pools.length; p++) {
       poolNames[p] = pools[p].name();
@@ -66,8 +75,12 @@ final class RoutingTable {
         curves[p][m] = curve(models.get(m), byIndex[p].name(), tiers);
       }
     }
+    Set<String> known = new LinkedHashSet<>(List.of(modelNames));
+    for (PoolConfig pool : config.pools()) {
+      known.addAll(pool.healthCheck().models());
+    }
     long retryAfter = Math.max(1, config.routing().config().maxQueueDelayNanos() / 1_000_000);
-    return new RoutingTable(byIndex, modelNames, curves, config.routing().newPolicy(),
+    return new RoutingTable(byIndex, modelNames, curves, known, config.routing().newPolicy(),
         Admission.create(config.admission()), retryAfter);
   }
 
@@ -85,6 +98,17 @@ final class RoutingTable {
   int model(String name) {
     Integer index = modelIndex.get(name);
     return index == null ? modelNames.length : index;
+  }
+
+  /** False when the config names models and this is none of them: no pool serves it. */
+  boolean serves(String model) {
+    return knownModels.isEmpty() || knownModels.contains(model);
+  }
+
+  /** NOT_FOUND naming the model and the models the config knows. */
+  String unknownModelMessage(String model) {
+    return "model '" + model + "': not served by any pool of this router (expected: one of "
+        + knownModels.stream().sorted().toList() + ")";
   }
 
   int indexOf(String pool) {
