@@ -5,6 +5,7 @@ import dev.yardmaster.protocol.v2.InferParameter;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
 import dev.yardmaster.router.admission.Admission;
+import dev.yardmaster.router.admission.AuthConfig;
 import dev.yardmaster.router.config.RouterConfig;
 import dev.yardmaster.router.policy.PoolSnapshot;
 import dev.yardmaster.router.policy.PoolView;
@@ -105,6 +106,11 @@ public final class LiveRouter {
   /** Admission by the current config's tiers. */
   public Admission admission() {
     return table.admission;
+  }
+
+  /** The current config's bearer-token auth ({@link AuthConfig#off()} without an {@code auth} section). */
+  public AuthConfig auth() {
+    return table.auth;
   }
 
   /** Counts a call refused before routing (bad tier or deadline header). */

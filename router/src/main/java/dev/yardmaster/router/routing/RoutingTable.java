@@ -2,6 +2,7 @@ package dev.yardmaster.router.routing;
 
 import dev.yardmaster.profiler.profile.ProfileEntry;
 import dev.yardmaster.router.admission.Admission;
+import dev.yardmaster.router.admission.AuthConfig;
 import dev.yardmaster.router.config.ModelRouting;
 import dev.yardmaster.router.config.RouterConfig;
 import dev.yardmaster.router.policy.RoutingPolicy;
@@ -38,11 +39,12 @@ final class RoutingTable {
   final @Nullable ServiceCurve[][] curvesByPool;
   final RoutingPolicy policy;
   final Admission admission;
+  final AuthConfig auth;
   final List<Tier> tiers;
   final long retryAfterMillis;
 
   private RoutingTable(Pool[] pools, String[] modelNames, @Nullable ServiceCurve[][] curvesByPool,
-      Set<String> knownModels, RoutingPolicy policy, Admission admission, long retryAfterMillis) {
+      Set<String> knownModels, RoutingPolicy policy, Admission admission, AuthConfig auth, long retryAfterMillis) {
     this.pools = pools;
     this.knownModels = Set.copyOf(knownModels);
     this.poolNames = new String[pools.length];
@@ -57,6 +59,7 @@ final class RoutingTable {
     this.curvesByPool = curvesByPool;
     this.policy = policy;
     this.admission = admission;
+    this.auth = auth;
     this.tiers = admission.config().tiers();
     this.retryAfterMillis = retryAfterMillis;
   }
@@ -81,7 +84,7 @@ final class RoutingTable {
     }
     long retryAfter = Math.max(1, config.routing().config().maxQueueDelayNanos() / 1_000_000);
     return new RoutingTable(byIndex, modelNames, curves, known, config.routing().newPolicy(),
-        Admission.create(config.admission()), retryAfter);
+        Admission.create(config.admission()), config.auth(), retryAfter);
   }
 
   /** The curve of the model's first profile entry measured on the pool, or null. */
