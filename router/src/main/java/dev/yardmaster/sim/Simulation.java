@@ -1,7 +1,6 @@
 package dev.yardmaster.sim;
 
 import dev.yardmaster.router.policy.PoolSnapshot;
-import dev.yardmaster.router.policy.PoolView;
 import dev.yardmaster.router.policy.RouteRequest;
 import dev.yardmaster.router.policy.RouteResult;
 import dev.yardmaster.router.policy.RoutingPolicy;
@@ -10,7 +9,7 @@ import dev.yardmaster.router.policy.Tier;
 import java.util.PriorityQueue;
 
 /**
- * A discrete-event run of one trace through one policy on one fleet. Per arrival it builds a
+ * A discrete-event run of one trace through one policy on one fleet. Per arrival it rewrites a
  * {@link PoolSnapshot} from the simulated state (queued rows, in-flight requests, replicas, now)
  * and calls {@link RoutingPolicy#route}, the same code the server runs. The chosen pool hands the
  * request to its replica with the fewest queued plus executing rows (join the shortest queue).
@@ -61,6 +60,7 @@ public final class Simulation {
       new PriorityQueue<>((a, b) -> a.atNanos != b.atNanos
           ? Long.compare(a.atNanos, b.atNanos) : Long.compare(a.sequence, b.sequence));
   private final RouteResult decision = new RouteResult();
+  private final PoolSnapshot.Reusable snapshot;
   private final RunResult result;
   private long sequence;
   private CompletionListener listener = (request, pool, latencyNanos) -> { };
@@ -110,6 +110,7 @@ public final class Simulation {
     for (int p = 0; p < pools; p++) {
       preferredBatch[p] = preferredBatch(scenario.pools().get(p).curve());
     }
+    this.snapshot = new PoolSnapshot.Reusable(pools);
     this.poolQueuedRows = new long[pools];
     this.poolInFlight = new int[pools];
     this.result = new RunResult(scenario, policy.name(), fleet, trace.durationNanos());
@@ -177,8 +178,8 @@ public final class Simulation {
     long now = trace.atNanos(request);
     int tier = trace.tier(request);
     result.requests[tier]++;
-    policy.route(new RouteRequest(0, scenario.tiers().get(tier), trace.rows(request),
-        RouteRequest.NO_DEADLINE, RouteRequest.NOT_PINNED), snapshot(now), decision);
+    policy.route(0, scenario.tiers().get(tier), trace.rows(request), RouteRequest.NO_DEADLINE,
+        RouteRequest.NOT_PINNED, snapshot(now), decision);
     int pool = decision.pool();
     if (pool < 0 || pool >= replicas.length || replicas[pool].length == 0) {
       result.shed[tier]++;
@@ -203,15 +204,16 @@ public final class Simulation {
     tryStart(target, now);
   }
 
+  /** The simulated state now, rewritten in place: one snapshot per run, none per arrival. */
   private PoolSnapshot snapshot(long now) {
-    PoolSnapshot.Builder builder = PoolSnapshot.builder(now);
+    snapshot.begin(now);
     for (int p = 0; p < replicas.length; p++) {
       PoolSpec pool = scenario.pools().get(p);
       int count = replicas[p].length;
-      builder.add(new PoolView(pool.id(), pool.accelerator(), pool.pricePerHour(), count,
-          count > 0, poolQueuedRows[p], poolInFlight[p], 0, 0), pool.curve());
+      snapshot.set(p, pool.id(), pool.accelerator(), pool.pricePerHour(), count, count > 0, poolQueuedRows[p],
+          poolInFlight[p], 0, 0, pool.curve());
     }
-    return builder.build();
+    return snapshot.snapshot();
   }
 
   private void tryStart(Replica replica, long now) {

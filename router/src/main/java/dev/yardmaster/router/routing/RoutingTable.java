@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,6 +38,8 @@ final class RoutingTable {
   final Set<String> knownModels;
   /** [pool][model]; null where the pool has no profile for the model (fallback only). */
   final @Nullable ServiceCurve[][] curvesByPool;
+  /** What the router learned about each pool, by index; shared across tables by pool name. */
+  final PoolFeedback[] feedback;
   final RoutingPolicy policy;
   final Admission admission;
   final AuthConfig auth;
@@ -44,9 +47,10 @@ final class RoutingTable {
   final long retryAfterMillis;
 
   private RoutingTable(Pool[] pools, String[] modelNames, @Nullable ServiceCurve[][] curvesByPool,
-      Set<String> knownModels, RoutingPolicy policy, Admission admission, AuthConfig auth, long retryAfterMillis) {
+      Set<String> knownModels, PoolFeedback[] feedback, RoutingPolicy policy, Admission admission, AuthConfig auth, long retryAfterMillis) {
     this.pools = pools;
     this.knownModels = Set.copyOf(knownModels);
+    this.feedback = feedback;
     this.poolNames = new String[pools.length];
     for (int p = 0; p < pools.length; p++) {
       poolNames[p] = pools[p].name();
@@ -65,7 +69,7 @@ final class RoutingTable {
   }
 
   /** The table of {@code config} over the pools {@code pools} holds now (apply the config to them first). */
-  static RoutingTable build(RouterConfig config, Pools pools) {
+  static RoutingTable build(RouterConfig config, Pools pools, Function<String, PoolFeedback> feedbackOfPool) {
     List<Pool> live = pools.all();
     Pool[] byIndex = live.toArray(new Pool[0]);
     List<ModelRouting> models = config.models();
@@ -83,7 +87,11 @@ final class RoutingTable {
       known.addAll(pool.healthCheck().models());
     }
     long retryAfter = Math.max(1, config.routing().config().maxQueueDelayNanos() / 1_000_000);
-    return new RoutingTable(byIndex, modelNames, curves, known, config.routing().newPolicy(),
+    PoolFeedback[] feedback = new PoolFeedback[byIndex.length];
+    for (int p = 0; p < byIndex.length; p++) {
+      feedback[p] = feedbackOfPool.apply(byIndex[p].name());
+    }
+    return new RoutingTable(byIndex, modelNames, curves, known, feedback, config.routing().newPolicy(),
         Admission.create(config.admission()), config.auth(), retryAfter);
   }
 
@@ -112,6 +120,11 @@ final class RoutingTable {
   String unknownModelMessage(String model) {
     return "model '" + model + "': not served by any pool of this router (expected: one of "
         + knownModels.stream().sorted().toList() + ")";
+  }
+
+  /** The pool's curve for the model index, or null (no profile, or an unprofiled model). */
+  @Nullable ServiceCurve curve(int pool, int model) {
+    return model < modelNames.length ? curvesByPool[pool][model] : null;
   }
 
   int indexOf(String pool) {
