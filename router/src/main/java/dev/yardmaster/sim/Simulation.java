@@ -52,7 +52,11 @@ public final class Simulation {
   private final boolean stopWhenMissed;
   private final Replica[][] replicas;
   private final long[] poolQueuedRows;
+  private final int[] poolQueuedRequests;
+  private final long[] poolExecutingRows;
   private final int[] poolInFlight;
+  private boolean inFlightAsQueued;
+  private long overheadNanos;
   private final int[] priorityRank; // tier index -> queue position, highest priority first
   private final int[] preferredBatch; // per pool
   private final long[] allowedMisses;
@@ -112,6 +116,8 @@ public final class Simulation {
     }
     this.snapshot = new PoolSnapshot.Reusable(pools);
     this.poolQueuedRows = new long[pools];
+    this.poolQueuedRequests = new int[pools];
+    this.poolExecutingRows = new long[pools];
     this.poolInFlight = new int[pools];
     this.result = new RunResult(scenario, policy.name(), fleet, trace.durationNanos());
     long[] requests = trace.requestsByTier(tiers);
@@ -123,6 +129,32 @@ public final class Simulation {
       int t = tier.index();
       allowedMisses[t] = requests[t] - (long) Math.ceil(target * requests[t] - 1e-9);
     }
+  }
+
+  /**
+   * Routes on what the live router sees of a remote pool instead of the pool's own queue: every
+   * row dispatched and not yet answered counts as queued (executing ones too) and every such
+   * request as in flight, since the router counts what it sent, not what the backend has started.
+   * Use it to compare with a live run; the default (the batchers' queues) is what an in-process
+   * pool or a router reading queue gauges would see.
+   */
+  public Simulation seeingDispatchedRowsAsQueued() {
+    this.inFlightAsQueued = true;
+    return this;
+  }
+
+  /**
+   * Adds {@code nanos} of network and dispatch overhead to every request's latency (time spent on
+   * the wire and in the router, not on a replica) and to every prediction, as the live router's
+   * learned residual converges to it. A live run on loopback measures it (SIMULATOR.md,
+   * "Agreement with the live router"); the default is none.
+   */
+  public Simulation withOverheadNanos(long nanos) {
+    if (nanos < 0) {
+      throw new IllegalArgumentException("overheadNanos: " + nanos + " (expected: >= 0)");
+    }
+    this.overheadNanos = nanos;
+    return this;
   }
 
   Simulation onCompletion(CompletionListener completionListener) {
@@ -199,6 +231,7 @@ public final class Simulation {
     target.queuesByPriority[priorityRank[tier]].add(request);
     target.queuedRows += rows;
     poolQueuedRows[pool] += rows;
+    poolQueuedRequests[pool]++;
     result.routedRequests[pool]++;
     result.routedRows[pool] += rows;
     tryStart(target, now);
@@ -210,8 +243,10 @@ public final class Simulation {
     for (int p = 0; p < replicas.length; p++) {
       PoolSpec pool = scenario.pools().get(p);
       int count = replicas[p].length;
-      snapshot.set(p, pool.id(), pool.accelerator(), pool.pricePerHour(), count, count > 0, poolQueuedRows[p],
-          poolInFlight[p], 0, 0, pool.curve());
+      long queued = inFlightAsQueued ? poolQueuedRows[p] + poolExecutingRows[p] : poolQueuedRows[p];
+      int inFlight = inFlightAsQueued ? poolInFlight[p] + poolQueuedRequests[p] : poolInFlight[p];
+      snapshot.set(p, pool.id(), pool.accelerator(), pool.pricePerHour(), count, count > 0, queued, inFlight,
+          overheadNanos, 0, pool.curve());
     }
     return snapshot.snapshot();
   }
@@ -264,6 +299,8 @@ public final class Simulation {
     replica.busy = true;
     replica.timerAt = -1;
     poolQueuedRows[replica.pool] -= rows;
+    poolQueuedRequests[replica.pool] -= size;
+    poolExecutingRows[replica.pool] += rows;
     poolInFlight[replica.pool] += size;
     long service = curve.serviceNanos(rows);
     result.batches[replica.pool]++;
@@ -276,7 +313,7 @@ public final class Simulation {
     for (int i = 0; i < replica.batchSize; i++) {
       int request = replica.batch[i];
       int tier = trace.tier(request);
-      long latency = now - trace.atNanos(request);
+      long latency = now - trace.atNanos(request) + overheadNanos;
       listener.completed(request, replica.pool, latency);
       result.latencyMicros[tier].recordValue((latency + 999) / 1000);
       Tier facts = scenario.tiers().get(tier);
@@ -288,6 +325,7 @@ public final class Simulation {
       }
     }
     poolInFlight[replica.pool] -= replica.batchSize;
+    poolExecutingRows[replica.pool] -= replica.batchRows;
     replica.batchSize = 0;
     replica.batchRows = 0;
     replica.busy = false;
