@@ -1,7 +1,6 @@
 package dev.yardmaster.sim;
 
 import dev.yardmaster.router.policy.PoolSnapshot;
-import dev.yardmaster.router.policy.PoolView;
 import dev.yardmaster.router.policy.RouteRequest;
 import dev.yardmaster.router.policy.RouteResult;
 import dev.yardmaster.router.policy.RoutingPolicy;
@@ -10,7 +9,7 @@ import dev.yardmaster.router.policy.Tier;
 import java.util.PriorityQueue;
 
 /**
- * A discrete-event run of one trace through one policy on one fleet. Per arrival it builds a
+ * A discrete-event run of one trace through one policy on one fleet. Per arrival it rewrites a
  * {@link PoolSnapshot} from the simulated state (queued rows, in-flight requests, replicas, now)
  * and calls {@link RoutingPolicy#route}, the same code the server runs. The chosen pool hands the
  * request to its replica with the fewest queued plus executing rows (join the shortest queue).
@@ -53,7 +52,11 @@ public final class Simulation {
   private final boolean stopWhenMissed;
   private final Replica[][] replicas;
   private final long[] poolQueuedRows;
+  private final int[] poolQueuedRequests;
+  private final long[] poolExecutingRows;
   private final int[] poolInFlight;
+  private boolean inFlightAsQueued;
+  private long overheadNanos;
   private final int[] priorityRank; // tier index -> queue position, highest priority first
   private final int[] preferredBatch; // per pool
   private final long[] allowedMisses;
@@ -61,6 +64,7 @@ public final class Simulation {
       new PriorityQueue<>((a, b) -> a.atNanos != b.atNanos
           ? Long.compare(a.atNanos, b.atNanos) : Long.compare(a.sequence, b.sequence));
   private final RouteResult decision = new RouteResult();
+  private final PoolSnapshot.Reusable snapshot;
   private final RunResult result;
   private long sequence;
   private CompletionListener listener = (request, pool, latencyNanos) -> { };
@@ -110,7 +114,10 @@ public final class Simulation {
     for (int p = 0; p < pools; p++) {
       preferredBatch[p] = preferredBatch(scenario.pools().get(p).curve());
     }
+    this.snapshot = new PoolSnapshot.Reusable(pools);
     this.poolQueuedRows = new long[pools];
+    this.poolQueuedRequests = new int[pools];
+    this.poolExecutingRows = new long[pools];
     this.poolInFlight = new int[pools];
     this.result = new RunResult(scenario, policy.name(), fleet, trace.durationNanos());
     long[] requests = trace.requestsByTier(tiers);
@@ -122,6 +129,32 @@ public final class Simulation {
       int t = tier.index();
       allowedMisses[t] = requests[t] - (long) Math.ceil(target * requests[t] - 1e-9);
     }
+  }
+
+  /**
+   * Routes on what the live router sees of a remote pool instead of the pool's own queue: every
+   * row dispatched and not yet answered counts as queued (executing ones too) and every such
+   * request as in flight, since the router counts what it sent, not what the backend has started.
+   * Use it to compare with a live run; the default (the batchers' queues) is what an in-process
+   * pool or a router reading queue gauges would see.
+   */
+  public Simulation seeingDispatchedRowsAsQueued() {
+    this.inFlightAsQueued = true;
+    return this;
+  }
+
+  /**
+   * Adds {@code nanos} of network and dispatch overhead to every request's latency (time spent on
+   * the wire and in the router, not on a replica) and to every prediction, as the live router's
+   * learned residual converges to it. A live run on loopback measures it (SIMULATOR.md,
+   * "Agreement with the live router"); the default is none.
+   */
+  public Simulation withOverheadNanos(long nanos) {
+    if (nanos < 0) {
+      throw new IllegalArgumentException("overheadNanos: " + nanos + " (expected: >= 0)");
+    }
+    this.overheadNanos = nanos;
+    return this;
   }
 
   Simulation onCompletion(CompletionListener completionListener) {
@@ -177,8 +210,8 @@ public final class Simulation {
     long now = trace.atNanos(request);
     int tier = trace.tier(request);
     result.requests[tier]++;
-    policy.route(new RouteRequest(0, scenario.tiers().get(tier), trace.rows(request),
-        RouteRequest.NO_DEADLINE, RouteRequest.NOT_PINNED), snapshot(now), decision);
+    policy.route(0, scenario.tiers().get(tier), trace.rows(request), RouteRequest.NO_DEADLINE,
+        RouteRequest.NOT_PINNED, snapshot(now), decision);
     int pool = decision.pool();
     if (pool < 0 || pool >= replicas.length || replicas[pool].length == 0) {
       result.shed[tier]++;
@@ -198,20 +231,24 @@ public final class Simulation {
     target.queuesByPriority[priorityRank[tier]].add(request);
     target.queuedRows += rows;
     poolQueuedRows[pool] += rows;
+    poolQueuedRequests[pool]++;
     result.routedRequests[pool]++;
     result.routedRows[pool] += rows;
     tryStart(target, now);
   }
 
+  /** The simulated state now, rewritten in place: one snapshot per run, none per arrival. */
   private PoolSnapshot snapshot(long now) {
-    PoolSnapshot.Builder builder = PoolSnapshot.builder(now);
+    snapshot.begin(now);
     for (int p = 0; p < replicas.length; p++) {
       PoolSpec pool = scenario.pools().get(p);
       int count = replicas[p].length;
-      builder.add(new PoolView(pool.id(), pool.accelerator(), pool.pricePerHour(), count,
-          count > 0, poolQueuedRows[p], poolInFlight[p], 0, 0), pool.curve());
+      long queued = inFlightAsQueued ? poolQueuedRows[p] + poolExecutingRows[p] : poolQueuedRows[p];
+      int inFlight = inFlightAsQueued ? poolInFlight[p] + poolQueuedRequests[p] : poolInFlight[p];
+      snapshot.set(p, pool.id(), pool.accelerator(), pool.pricePerHour(), count, count > 0, queued, inFlight,
+          overheadNanos, 0, pool.curve());
     }
-    return builder.build();
+    return snapshot.snapshot();
   }
 
   private void tryStart(Replica replica, long now) {
@@ -262,6 +299,8 @@ public final class Simulation {
     replica.busy = true;
     replica.timerAt = -1;
     poolQueuedRows[replica.pool] -= rows;
+    poolQueuedRequests[replica.pool] -= size;
+    poolExecutingRows[replica.pool] += rows;
     poolInFlight[replica.pool] += size;
     long service = curve.serviceNanos(rows);
     result.batches[replica.pool]++;
@@ -274,7 +313,7 @@ public final class Simulation {
     for (int i = 0; i < replica.batchSize; i++) {
       int request = replica.batch[i];
       int tier = trace.tier(request);
-      long latency = now - trace.atNanos(request);
+      long latency = now - trace.atNanos(request) + overheadNanos;
       listener.completed(request, replica.pool, latency);
       result.latencyMicros[tier].recordValue((latency + 999) / 1000);
       Tier facts = scenario.tiers().get(tier);
@@ -286,6 +325,7 @@ public final class Simulation {
       }
     }
     poolInFlight[replica.pool] -= replica.batchSize;
+    poolExecutingRows[replica.pool] -= replica.batchRows;
     replica.batchSize = 0;
     replica.batchRows = 0;
     replica.busy = false;

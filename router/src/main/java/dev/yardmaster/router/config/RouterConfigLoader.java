@@ -6,6 +6,7 @@ import dev.yardmaster.profiler.pricing.InstancePrice;
 import dev.yardmaster.profiler.pricing.PriceRequest;
 import dev.yardmaster.profiler.pricing.PriceSource;
 import dev.yardmaster.router.admission.AdmissionConfig;
+import dev.yardmaster.router.admission.AuthConfig;
 import dev.yardmaster.router.policy.AcceleratorKind;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -110,10 +111,11 @@ public final class RouterConfigLoader {
     AdmissionConfig admission = RoutingSections.admission(root, problems);
     List<ModelRouting> models = RoutingSections.models(root.get("models"), baseDir, problems);
     RoutingSettings routing = RoutingSections.routing(root.get("routing"), problems);
+    AuthConfig auth = AuthSection.parse(root.get("auth"), baseDir, problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(where, problems);
     }
-    return new RouterConfig(grpcPort, metricsPort, defaultTimeout, pools, admission, models, routing);
+    return new RouterConfig(grpcPort, metricsPort, defaultTimeout, pools, admission, models, routing, auth);
   }
 
   private @Nullable PoolConfig pool(JsonNode node, String at, Path baseDir, List<String> problems) {

@@ -5,6 +5,7 @@ import dev.yardmaster.backend.kserve.PropagatedHeaders;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.router.admission.Admission;
 import dev.yardmaster.router.admission.AdmittedRequest;
+import dev.yardmaster.router.admission.AuthConfig;
 import dev.yardmaster.router.pool.Pool;
 import dev.yardmaster.router.pool.Pools;
 import dev.yardmaster.router.routing.CallFacts;
@@ -23,7 +24,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads a call's routing facts from its metadata: the pinned pool ({@code x-yardmaster-pool};
+ * Reads a call's routing facts from its metadata: with auth on, the bearer token ({@link AuthConfig}:
+ * UNAUTHENTICATED, or PERMISSION_DENIED for a pin without an admin token; health calls need none); the pinned pool ({@code x-yardmaster-pool};
  * unknown -> INVALID_ARGUMENT naming the known ones), and for inference calls the tier and deadline
  * through {@link Admission} (a bad header -> INVALID_ARGUMENT naming the allowed values). Keeps the
  * headers to propagate, and answers every call with the facts it learned: {@code x-yardmaster-pool},
@@ -38,6 +40,8 @@ final class PoolSelectionInterceptor implements ServerInterceptor {
       Metadata.Key.of("x-yardmaster-model-version", Metadata.ASCII_STRING_MARSHALLER);
   private static final Metadata.Key<String> SLA_TIER =
       Metadata.Key.of(Admission.TIER_HEADER, Metadata.ASCII_STRING_MARSHALLER);
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of(AuthConfig.AUTHORIZATION_HEADER, Metadata.ASCII_STRING_MARSHALLER);
   private static final Metadata.Key<String> DEADLINE_MS =
       Metadata.Key.of(Admission.DEADLINE_HEADER, Metadata.ASCII_STRING_MARSHALLER);
 
@@ -65,6 +69,12 @@ final class PoolSelectionInterceptor implements ServerInterceptor {
     CallFacts facts = new CallFacts();
     ServerCall<Q, R> answered = new FactsCall<>(call, facts);
     String requested = headers.get(POOL_HEADER);
+    AuthConfig.Refused denied = isHealth(call) ? null : router.auth().check(headers.get(AUTHORIZATION), requested != null);
+    if (denied != null) {
+      answered.close((denied.refusal() == AuthConfig.Refusal.UNAUTHENTICATED ? Status.UNAUTHENTICATED
+          : Status.PERMISSION_DENIED).withDescription(denied.message()), new Metadata());
+      return new ServerCall.Listener<>() { };
+    }
     @Nullable Pool pool;
     if (requested != null) {
       pool = pools.get(requested);
@@ -99,6 +109,13 @@ final class PoolSelectionInterceptor implements ServerInterceptor {
       facts.pool(pool.name());
     }
     return Contexts.interceptCall(context, answered, headers, next);
+  }
+
+  /** ServerLive and ServerReady need no token, so probes work with auth on. */
+  private static boolean isHealth(ServerCall<?, ?> call) {
+    String method = call.getMethodDescriptor().getFullMethodName();
+    return method.equals(GRPCInferenceServiceGrpc.getServerLiveMethod().getFullMethodName())
+        || method.equals(GRPCInferenceServiceGrpc.getServerReadyMethod().getFullMethodName());
   }
 
   private static boolean isInference(ServerCall<?, ?> call) {

@@ -40,7 +40,8 @@ import org.jspecify.annotations.Nullable;
  * The router's GRPCInferenceService: each ModelInfer (and each request of a ModelStreamInfer) is
  * routed by {@link LiveRouter} (the cheapest pool meeting its tier, or the pool pinned by
  * {@code x-yardmaster-pool}) and forwarded through {@link Forwarder}; ModelReady and ModelMetadata
- * ask one endpoint of the call's pool (pinned, the only one, else the first configured);
+ * ask one endpoint of the call's pool (pinned, the only one, else the first configured); a model
+ * the config does not name is NOT_FOUND (ModelReady: not ready, as Triton answers);
  * ServerReady is true when every pool has a healthy endpoint. Callers without a deadline get the
  * configured default, so nothing waits forever.
  */
@@ -132,6 +133,11 @@ public final class RouterGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
 
   @Override
   public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> out) {
+    if (router.unknownModel(request.getName()) != null) { // not ready, no error: as Triton answers
+      out.onNext(ModelReadyResponse.newBuilder().setReady(false).build());
+      out.onCompleted();
+      return;
+    }
     Pool pool = pool(out);
     if (pool == null) {
       return;
@@ -165,6 +171,11 @@ public final class RouterGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
 
   @Override
   public void modelMetadata(ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> out) {
+    Status unknown = router.unknownModel(request.getName());
+    if (unknown != null) {
+      out.onError(unknown.asRuntimeException());
+      return;
+    }
     Pool pool = pool(out);
     if (pool == null) {
       return;

@@ -17,9 +17,10 @@ final class AcceleratorOnly implements RoutingPolicy {
   }
 
   @Override
-  public void route(RouteRequest request, PoolSnapshot snapshot, RouteResult result) {
-    if (!Policies.routePinned(request, snapshot, result)) {
-      Policies.baseline(Policies.leastLoaded(snapshot, kind), snapshot, request, result);
+  public void route(int model, Tier tier, int rows, long deadlineNanos, int pinnedPool, PoolSnapshot snapshot,
+      RouteResult result) {
+    if (!Policies.routePinned(pinnedPool, model, rows, snapshot, result)) {
+      Policies.baseline(Policies.leastLoaded(snapshot, kind), snapshot, model, rows, result);
     }
   }
 

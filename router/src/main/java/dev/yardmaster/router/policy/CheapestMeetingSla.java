@@ -28,17 +28,16 @@ final class CheapestMeetingSla implements RoutingPolicy {
   }
 
   @Override
-  public void route(RouteRequest request, PoolSnapshot snapshot, RouteResult result) {
-    if (Policies.routePinned(request, snapshot, result)) {
+  public void route(int model, Tier tier, int rows, long deadlineNanos, int pinnedPool, PoolSnapshot snapshot,
+      RouteResult result) {
+    if (Policies.routePinned(pinnedPool, model, rows, snapshot, result)) {
       return;
     }
-    Tier tier = request.tier();
     boolean bestEffort = tier.isBestEffort();
     double budget = bestEffort ? Double.POSITIVE_INFINITY : tier.p99BudgetNanos() * safetyMargin;
-    double timeLeft = request.deadlineNanos() == RouteRequest.NO_DEADLINE
+    double timeLeft = deadlineNanos == RouteRequest.NO_DEADLINE
         ? Double.POSITIVE_INFINITY
-        : (double) request.deadlineNanos() - (double) snapshot.nowNanos();
-    int model = request.model();
+        : (double) deadlineNanos - (double) snapshot.nowNanos();
 
     int cheapest = -1;
     double cheapestCost = Double.POSITIVE_INFINITY;
@@ -46,7 +45,7 @@ final class CheapestMeetingSla implements RoutingPolicy {
     int fastest = -1;
     double fastestLatency = Double.POSITIVE_INFINITY;
     for (int p = 0; p < snapshot.size(); p++) {
-      double predicted = snapshot.predictedLatencyNanos(p, model, request.rows());
+      double predicted = snapshot.predictedLatencyNanos(p, model, rows);
       if (!(predicted < Double.POSITIVE_INFINITY)) {
         continue; // unavailable, no profile, or NaN
       }
@@ -78,15 +77,15 @@ final class CheapestMeetingSla implements RoutingPolicy {
     } else if (!bestEffort && fastest >= 0 && fastestLatency <= timeLeft) {
       result.set(fastest, Reason.FALLBACK, Math.round(fastestLatency));
     } else {
-      routeByFallbackOrder(request, snapshot, result);
+      routeByFallbackOrder(model, rows, snapshot, result);
     }
   }
 
-  private void routeByFallbackOrder(RouteRequest request, PoolSnapshot snapshot, RouteResult result) {
+  private void routeByFallbackOrder(int model, int rows, PoolSnapshot snapshot, RouteResult result) {
     for (AcceleratorKind kind : fallbackOrder) {
       int pool = Policies.leastLoaded(snapshot, kind);
       if (pool >= 0) {
-        result.set(pool, Reason.FALLBACK, Policies.predictedOrUnknown(snapshot, pool, request));
+        result.set(pool, Reason.FALLBACK, Policies.predictedOrUnknown(snapshot, pool, model, rows));
         return;
       }
     }

@@ -9,8 +9,9 @@ final class LeastQueue implements RoutingPolicy {
   }
 
   @Override
-  public void route(RouteRequest request, PoolSnapshot snapshot, RouteResult result) {
-    if (Policies.routePinned(request, snapshot, result)) {
+  public void route(int model, Tier tier, int rows, long deadlineNanos, int pinnedPool, PoolSnapshot snapshot,
+      RouteResult result) {
+    if (Policies.routePinned(pinnedPool, model, rows, snapshot, result)) {
       return;
     }
     int best = -1;
@@ -22,7 +23,7 @@ final class LeastQueue implements RoutingPolicy {
         bestLoad = load;
       }
     }
-    Policies.baseline(best, snapshot, request, result);
+    Policies.baseline(best, snapshot, model, rows, result);
   }
 
   @Override

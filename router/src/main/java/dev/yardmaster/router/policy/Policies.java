@@ -8,21 +8,20 @@ final class Policies {
   private Policies() {}
 
   /** Honours a pin and returns true, or returns false when the request is not pinned. */
-  static boolean routePinned(RouteRequest request, PoolSnapshot snapshot, RouteResult result) {
-    int pool = request.pinnedPool();
+  static boolean routePinned(int pool, int model, int rows, PoolSnapshot snapshot, RouteResult result) {
     if (pool == RouteRequest.NOT_PINNED) {
       return false;
     }
-    if (pool >= snapshot.size()) {
+    if (pool < 0 || pool >= snapshot.size()) {
       throw new IllegalArgumentException(
           "pinnedPool: " + pool + " (expected: < " + snapshot.size() + ", the pool count)");
     }
-    result.set(pool, Reason.PINNED, predictedOrUnknown(snapshot, pool, request));
+    result.set(pool, Reason.PINNED, predictedOrUnknown(snapshot, pool, model, rows));
     return true;
   }
 
-  static long predictedOrUnknown(PoolSnapshot snapshot, int pool, RouteRequest request) {
-    double predicted = snapshot.predictedLatencyNanos(pool, request.model(), request.rows());
+  static long predictedOrUnknown(PoolSnapshot snapshot, int pool, int model, int rows) {
+    double predicted = snapshot.predictedLatencyNanos(pool, model, rows);
     return predicted < Double.POSITIVE_INFINITY ? Math.round(predicted) : RouteDecision.UNKNOWN_LATENCY;
   }
 
@@ -31,7 +30,7 @@ final class Policies {
     int best = -1;
     double bestLoad = Double.POSITIVE_INFINITY;
     for (int p = 0; p < snapshot.size(); p++) {
-      if (snapshot.isAvailable(p) && snapshot.pool(p).accelerator() == kind) {
+      if (snapshot.isAvailable(p) && snapshot.accelerator(p) == kind) {
         double load = snapshot.loadPerReplica(p);
         if (best < 0 || load < bestLoad) {
           best = p;
@@ -42,11 +41,11 @@ final class Policies {
     return best;
   }
 
-  static void baseline(int pool, PoolSnapshot snapshot, RouteRequest request, RouteResult result) {
+  static void baseline(int pool, PoolSnapshot snapshot, int model, int rows, RouteResult result) {
     if (pool < 0) {
       result.shed();
     } else {
-      result.set(pool, Reason.BASELINE, predictedOrUnknown(snapshot, pool, request));
+      result.set(pool, Reason.BASELINE, predictedOrUnknown(snapshot, pool, model, rows));
     }
   }
 }

@@ -8,16 +8,27 @@ import org.jspecify.annotations.Nullable;
 /**
  * All pools as routing sees them at {@link #nowNanos()}, with every per-(pool, model) fact that
  * does not depend on the request computed once here, so {@link RoutingPolicy#route} only reads
- * arrays. Immutable; the server swaps a new one in atomically, the simulator builds one per event.
+ * arrays. A snapshot from {@link #builder} is immutable (the simulator builds one per event); one
+ * from a {@link Reusable} is rewritten in place by its owner thread for each request, so the
+ * server's routing allocates nothing.
  *
  * <p>Odd inputs never throw: a pool that is unhealthy, has no replicas, no curve for the model, or
  * a NaN/negative price gets an infinite or NaN prediction, which every policy treats as infeasible.
  */
 public final class PoolSnapshot {
 
-  private final long nowNanos;
-  private final PoolView[] pools;
+  private long nowNanos;
+  private final int size;
   private final int modelCount;
+  private final String[] ids;
+  private final AcceleratorKind[] accelerators;
+  private final double[] pricePerHour;
+  private final int[] replicas;
+  private final boolean[] healthy;
+  private final long[] queuedRows;
+  private final int[] inFlight;
+  private final long[] overheadNanos;
+  private final long[] residualNanos;
   private final @Nullable ServiceCurve[] curves; // [pool * modelCount + model]
   private final double[] queueWaitNanos; // [pool * modelCount + model]
   private final double[] fixedNanos; // overhead + residual, per pool
@@ -26,42 +37,58 @@ public final class PoolSnapshot {
   private final double[] pricePerSecond;
   private final boolean[] available;
 
-  private PoolSnapshot(long nowNanos, List<PoolView> views, List<@Nullable ServiceCurve[]> curvesByPool) {
+  private PoolSnapshot(long nowNanos, int size, int modelCount) {
     this.nowNanos = nowNanos;
-    this.pools = views.toArray(new PoolView[0]);
-    int models = 0;
-    for (@Nullable ServiceCurve[] byModel : curvesByPool) {
-      models = Math.max(models, byModel.length);
-    }
-    this.modelCount = models;
-    int n = pools.length;
-    this.curves = new ServiceCurve[n * models];
-    this.queueWaitNanos = new double[n * models];
-    this.fixedNanos = new double[n];
-    this.queuedRowsPerReplica = new int[n];
-    this.loadPerReplica = new double[n];
-    this.pricePerSecond = new double[n];
-    this.available = new boolean[n];
-    for (int p = 0; p < n; p++) {
-      PoolView pool = pools[p];
-      boolean up = pool.healthy() && pool.replicas() > 0;
-      long queued = Math.max(0, pool.queuedRows());
-      available[p] = up;
-      fixedNanos[p] = (double) Math.max(0, pool.overheadNanos()) + pool.residualNanos();
-      queuedRowsPerReplica[p] = up ? (int) Math.min(Integer.MAX_VALUE, queued / pool.replicas()) : 0;
-      loadPerReplica[p] =
-          up ? (queued + Math.max(0, pool.inFlight())) / (double) pool.replicas() : Double.POSITIVE_INFINITY;
-      pricePerSecond[p] = pool.pricePerHour() >= 0 ? pool.pricePerHour() / 3600.0 : Double.NaN;
-      @Nullable ServiceCurve[] byModel = curvesByPool.get(p);
-      for (int m = 0; m < models; m++) {
-        ServiceCurve curve = m < byModel.length ? byModel[m] : null;
-        int i = p * models + m;
-        curves[i] = curve;
-        if (!up || curve == null || !(curve.drainRowsPerSecond() > 0)) {
-          queueWaitNanos[i] = Double.POSITIVE_INFINITY;
-        } else {
-          queueWaitNanos[i] = queued * 1e9 / (curve.drainRowsPerSecond() * pool.replicas());
-        }
+    this.size = size;
+    this.modelCount = modelCount;
+    this.ids = new String[size];
+    this.accelerators = new AcceleratorKind[size];
+    this.pricePerHour = new double[size];
+    this.replicas = new int[size];
+    this.healthy = new boolean[size];
+    this.queuedRows = new long[size];
+    this.inFlight = new int[size];
+    this.overheadNanos = new long[size];
+    this.residualNanos = new long[size];
+    this.curves = new ServiceCurve[size * modelCount];
+    this.queueWaitNanos = new double[size * modelCount];
+    this.fixedNanos = new double[size];
+    this.queuedRowsPerReplica = new int[size];
+    this.loadPerReplica = new double[size];
+    this.pricePerSecond = new double[size];
+    this.available = new boolean[size];
+  }
+
+  /** Sets pool {@code p} and everything derived from it; {@code curvesByModel} may be shorter than the model count. */
+  private void fill(int p, String id, AcceleratorKind accelerator, double price, int replicaCount,
+      boolean isHealthy, long queued, int requestsInFlight, long overhead, long residual,
+      @Nullable ServiceCurve @Nullable [] curvesByModel, @Nullable ServiceCurve onlyCurve) {
+    ids[p] = id;
+    accelerators[p] = accelerator;
+    pricePerHour[p] = price;
+    replicas[p] = replicaCount;
+    healthy[p] = isHealthy;
+    queuedRows[p] = queued;
+    inFlight[p] = requestsInFlight;
+    overheadNanos[p] = overhead;
+    residualNanos[p] = residual;
+    boolean up = isHealthy && replicaCount > 0;
+    long queuedNow = Math.max(0, queued);
+    available[p] = up;
+    fixedNanos[p] = (double) Math.max(0, overhead) + residual;
+    queuedRowsPerReplica[p] = up ? (int) Math.min(Integer.MAX_VALUE, queuedNow / replicaCount) : 0;
+    loadPerReplica[p] =
+        up ? (queuedNow + Math.max(0, requestsInFlight)) / (double) replicaCount : Double.POSITIVE_INFINITY;
+    pricePerSecond[p] = price >= 0 ? price / 3600.0 : Double.NaN;
+    for (int m = 0; m < modelCount; m++) {
+      ServiceCurve curve = curvesByModel == null ? onlyCurve
+          : m < curvesByModel.length ? curvesByModel[m] : null;
+      int i = p * modelCount + m;
+      curves[i] = curve;
+      if (!up || curve == null || !(curve.drainRowsPerSecond() > 0)) {
+        queueWaitNanos[i] = Double.POSITIVE_INFINITY;
+      } else {
+        queueWaitNanos[i] = queuedNow * 1e9 / (curve.drainRowsPerSecond() * replicaCount);
       }
     }
   }
@@ -80,17 +107,43 @@ public final class PoolSnapshot {
   }
 
   public int size() {
-    return pools.length;
+    return size;
   }
 
+  /** The pool's facts as a value (a new record: off the hot path, which reads the accessors below). */
   public PoolView pool(int pool) {
-    return pools[pool];
+    return new PoolView(ids[pool], accelerators[pool], pricePerHour[pool], replicas[pool], healthy[pool],
+        queuedRows[pool], inFlight[pool], overheadNanos[pool], residualNanos[pool]);
+  }
+
+  public String id(int pool) {
+    return ids[pool];
+  }
+
+  public AcceleratorKind accelerator(int pool) {
+    return accelerators[pool];
+  }
+
+  public int replicas(int pool) {
+    return replicas[pool];
+  }
+
+  public long queuedRows(int pool) {
+    return queuedRows[pool];
+  }
+
+  public int inFlight(int pool) {
+    return inFlight[pool];
+  }
+
+  public long residualNanos(int pool) {
+    return residualNanos[pool];
   }
 
   /** Index of the pool with that id, or -1 (admission turns that into INVALID_ARGUMENT). */
   public int indexOf(String poolId) {
-    for (int p = 0; p < pools.length; p++) {
-      if (pools[p].id().equals(poolId)) {
+    for (int p = 0; p < size; p++) {
+      if (ids[p].equals(poolId)) {
         return p;
       }
     }
@@ -158,7 +211,11 @@ public final class PoolSnapshot {
 
   @Override
   public String toString() {
-    return "PoolSnapshot{nowNanos=" + nowNanos + ", pools=" + Arrays.toString(pools) + '}';
+    PoolView[] views = new PoolView[size];
+    for (int p = 0; p < size; p++) {
+      views[p] = pool(p);
+    }
+    return "PoolSnapshot{nowNanos=" + nowNanos + ", pools=" + Arrays.toString(views) + '}';
   }
 
   /** Collects pools and their per-model curves. */
@@ -182,7 +239,54 @@ public final class PoolSnapshot {
     }
 
     public PoolSnapshot build() {
-      return new PoolSnapshot(nowNanos, views, curves);
+      int models = 0;
+      for (@Nullable ServiceCurve[] byModel : curves) {
+        models = Math.max(models, byModel.length);
+      }
+      PoolSnapshot snapshot = new PoolSnapshot(nowNanos, views.size(), models);
+      for (int p = 0; p < views.size(); p++) {
+        PoolView v = views.get(p);
+        snapshot.fill(p, v.id(), v.accelerator(), v.pricePerHour(), v.replicas(), v.healthy(), v.queuedRows(),
+            v.inFlight(), v.overheadNanos(), v.residualNanos(), curves.get(p), null);
+      }
+      return snapshot;
+    }
+  }
+
+  /**
+   * One snapshot of a fixed pool count and one model (index 0: the request's), rewritten in place
+   * for each request: {@link #begin}, then {@link #set} every pool, then route on
+   * {@link #snapshot()}. Not thread-safe: keep one per thread. Routing cost then does not grow
+   * with the number of models the router knows.
+   */
+  public static final class Reusable {
+    private final PoolSnapshot snapshot;
+
+    public Reusable(int pools) {
+      this.snapshot = new PoolSnapshot(0, pools, 1);
+    }
+
+    public int size() {
+      return snapshot.size;
+    }
+
+    /** Starts the snapshot of {@code nowNanos}; every pool must be {@link #set} before routing. */
+    public Reusable begin(long nowNanos) {
+      snapshot.nowNanos = nowNanos;
+      return this;
+    }
+
+    /** Sets pool {@code pool} as {@link PoolView} describes the fields; {@code curve} null: no profile. */
+    public Reusable set(int pool, String id, AcceleratorKind accelerator, double pricePerHour, int replicas,
+        boolean healthy, long queuedRows, int inFlight, long overheadNanos, long residualNanos,
+        @Nullable ServiceCurve curve) {
+      snapshot.fill(pool, id, accelerator, pricePerHour, replicas, healthy, queuedRows, inFlight, overheadNanos,
+          residualNanos, null, curve);
+      return this;
+    }
+
+    public PoolSnapshot snapshot() {
+      return snapshot;
     }
   }
 }

@@ -13,8 +13,9 @@ final class RoundRobin implements RoutingPolicy {
   }
 
   @Override
-  public void route(RouteRequest request, PoolSnapshot snapshot, RouteResult result) {
-    if (Policies.routePinned(request, snapshot, result)) {
+  public void route(int model, Tier tier, int rows, long deadlineNanos, int pinnedPool, PoolSnapshot snapshot,
+      RouteResult result) {
+    if (Policies.routePinned(pinnedPool, model, rows, snapshot, result)) {
       return;
     }
     int n = snapshot.size();
@@ -26,7 +27,7 @@ final class RoundRobin implements RoutingPolicy {
     for (int i = 0; i < n; i++) {
       int p = (start + i) % n;
       if (snapshot.isAvailable(p)) {
-        Policies.baseline(p, snapshot, request, result);
+        Policies.baseline(p, snapshot, model, rows, result);
         return;
       }
     }

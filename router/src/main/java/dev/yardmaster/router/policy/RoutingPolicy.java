@@ -48,7 +48,20 @@ public interface RoutingPolicy {
    *
    * @throws IllegalArgumentException when the request is pinned to a pool the snapshot lacks
    */
-  void route(RouteRequest request, PoolSnapshot snapshot, RouteResult result);
+  default void route(RouteRequest request, PoolSnapshot snapshot, RouteResult result) {
+    route(request.model(), request.tier(), request.rows(), request.deadlineNanos(), request.pinnedPool(), snapshot,
+        result);
+  }
+
+  /**
+   * {@link #route(RouteRequest, PoolSnapshot, RouteResult)} with the request's fields as arguments,
+   * for a hot path that must not rely on the JIT removing a {@link RouteRequest} per call (it does
+   * only when it inlines the whole policy). Arguments as {@link RouteRequest} documents them.
+   *
+   * @throws IllegalArgumentException when the request is pinned to a pool the snapshot lacks
+   */
+  void route(int model, Tier tier, int rows, long deadlineNanos, int pinnedPool, PoolSnapshot snapshot,
+      RouteResult result);
 
   /** The decision as a value (one small allocation unless the JIT scalar-replaces it). */
   default RouteDecision route(RouteRequest request, PoolSnapshot snapshot) {

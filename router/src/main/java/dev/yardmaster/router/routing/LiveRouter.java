@@ -5,9 +5,10 @@ import dev.yardmaster.protocol.v2.InferParameter;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
 import dev.yardmaster.router.admission.Admission;
+import dev.yardmaster.router.admission.AuthConfig;
+import dev.yardmaster.router.config.PoolConfig;
 import dev.yardmaster.router.config.RouterConfig;
 import dev.yardmaster.router.policy.PoolSnapshot;
-import dev.yardmaster.router.policy.PoolView;
 import dev.yardmaster.router.policy.RouteDecision;
 import dev.yardmaster.router.policy.RouteDecision.Reason;
 import dev.yardmaster.router.policy.RouteRequest;
@@ -49,8 +50,7 @@ public final class LiveRouter {
       Metadata.Key.of("retry-after-ms", Metadata.ASCII_STRING_MARSHALLER);
 
   private static final Logger log = LoggerFactory.getLogger(LiveRouter.class);
-  private static final ThreadLocal<RouteResult> RESULTS = ThreadLocal.withInitial(RouteResult::new);
-  private static final ThreadLocal<long[]> RESIDUALS = ThreadLocal.withInitial(() -> new long[8]);
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private final MeterRegistry registry;
   private final ConcurrentMap<String, PoolFeedback> feedback = new ConcurrentHashMap<>();
@@ -59,7 +59,7 @@ public final class LiveRouter {
 
   public LiveRouter(MeterRegistry registry, RouterConfig config, Pools pools) {
     this.registry = registry;
-    RoutingTable first = RoutingTable.build(config, pools);
+    RoutingTable first = RoutingTable.build(config, pools, this::feedback);
     this.table = first;
     this.metrics = new RouteMetrics(registry, first);
     register(config, first);
@@ -67,7 +67,7 @@ public final class LiveRouter {
 
   /** Rebuilds the table from a reloaded config; call after {@link Pools#apply}. */
   public void apply(RouterConfig config, Pools pools) {
-    RoutingTable next = RoutingTable.build(config, pools);
+    RoutingTable next = RoutingTable.build(config, pools, this::feedback);
     RouteMetrics nextMetrics = new RouteMetrics(registry, next);
     register(config, next);
     metrics = nextMetrics;
@@ -107,10 +107,25 @@ public final class LiveRouter {
     return table.admission;
   }
 
+  /** The current config's bearer-token auth ({@link AuthConfig#off()} without an {@code auth} section). */
+  public AuthConfig auth() {
+    return table.auth;
+  }
+
   /** Counts a call refused before routing (bad tier or deadline header). */
   public void refused(String model, @Nullable Tier tier, Outcome outcome) {
     RoutingTable current = table;
     metrics.requests(-1).recordRefused(modelLabel(current, model), tier, outcome);
+  }
+
+  /**
+   * NOT_FOUND for a model the config does not name (in {@code models:} or a pool's
+   * {@code health_check.models}), naming the models it does; null when the model is served, or
+   * when the config names no models at all (then every model is forwarded and the pool answers).
+   */
+  public @Nullable Status unknownModel(String model) {
+    RoutingTable current = table;
+    return current.serves(model) ? null : Status.NOT_FOUND.withDescription(current.unknownModelMessage(model));
   }
 
   /** The learned correction of the pool's predictions, in nanoseconds (0 before any answer). */
@@ -133,6 +148,12 @@ public final class LiveRouter {
     RouteMetrics meters = metrics;
     String modelLabel = modelLabel(current, request.getModelName());
     facts.tier(tier.name());
+    if (!current.serves(request.getModelName())) {
+      meters.requests(-1).recordRefused(modelLabel, tier, Outcome.NOT_FOUND);
+      out.onError(Status.NOT_FOUND.withDescription(current.unknownModelMessage(request.getModelName()))
+          .asRuntimeException());
+      return;
+    }
     int pinned = RouteRequest.NOT_PINNED;
     if (pinnedPool != null) {
       pinned = current.indexOf(pinnedPool);
@@ -144,24 +165,11 @@ public final class LiveRouter {
       }
     }
     long now = System.nanoTime();
-    PoolSnapshot.Builder builder = PoolSnapshot.builder(now);
-    long[] residuals = RESIDUALS.get();
-    if (residuals.length < current.pools.length) {
-      residuals = new long[current.pools.length];
-      RESIDUALS.set(residuals);
-    }
-    for (int p = 0; p < current.pools.length; p++) {
-      PoolView view = current.pools[p].view();
-      residuals[p] = feedback(view.id()).residualNanos();
-      // the endpoints' EWMA is their whole latency, not overhead: the residual learns the real overhead
-      builder.add(view.withOverhead(0, residuals[p]), current.curvesByPool[p]);
-    }
-    PoolSnapshot snapshot = builder.build();
+    Scratch scratch = SCRATCH.get();
     int rows = (int) Math.min(Integer.MAX_VALUE, Forwarder.rows(request));
-    RouteRequest routeRequest = new RouteRequest(current.model(request.getModelName()), tier, rows,
-        deadlineNanos, pinned);
-    RouteResult result = RESULTS.get();
-    current.policy.route(routeRequest, snapshot, result);
+    RouteResult result = decide(current, scratch, current.model(request.getModelName()), tier, rows, deadlineNanos,
+        pinned, now);
+    PoolSnapshot snapshot = scratch.snapshot.snapshot();
     Reason reason = result.reason();
     int chosen = result.pool();
     meters.decision(reason, reason == Reason.SHED ? -1 : chosen);
@@ -183,14 +191,73 @@ public final class LiveRouter {
     Pool pool = current.pools[chosen];
     facts.pool(pool.name());
     long predicted = result.predictedLatencyNanos();
-    long uncorrected = predicted == RouteDecision.UNKNOWN_LATENCY ? predicted : predicted - residuals[chosen];
-    PoolView chosenView = snapshot.pool(chosen);
-    int sharers = Math.max(1, chosenView.inFlight() + 1);
-    long queuedAhead = chosenView.queuedRows() / Math.max(1, chosenView.replicas());
-    PoolFeedback poolFeedback = feedback(pool.name());
+    long uncorrected = predicted == RouteDecision.UNKNOWN_LATENCY ? predicted
+        : predicted - snapshot.residualNanos(chosen);
+    int inFlightAtRoute = snapshot.inFlight(chosen);
+    int sharers = Math.max(1, inFlightAtRoute + 1);
+    long queuedAhead = snapshot.queuedRows(chosen) / Math.max(1, snapshot.replicas(chosen));
+    PoolFeedback poolFeedback = current.feedback[chosen];
+    // every fact of the (per-thread, reused) snapshot is read above: forwarding may route again on this thread
     Forwarder.infer(pool, withPriority(request, tier), callDeadline, headers,
         new Answer(out, facts, meters.requests(chosen), poolFeedback, pool, modelLabel, tier, arrivalNanos,
-            now, uncorrected, queuedAhead, poolFeedback.answers(), chosenView.inFlight(), sharers));
+            now, uncorrected, queuedAhead, poolFeedback.answers(), inFlightAtRoute, sharers));
+  }
+
+  /**
+   * The routing decision of {@link #infer} alone, on the pools' live state now: the snapshot, the
+   * policy and the result, with no forwarding, metrics or feedback. For benchmarks and tools; the
+   * result is this thread's and is overwritten by its next decision.
+   *
+   * @param pinnedPool a pool name, or null
+   * @param deadlineNanos absolute, on {@link System#nanoTime()}, or {@link RouteRequest#NO_DEADLINE}
+   * @throws IllegalArgumentException when {@code pinnedPool} names no configured pool
+   */
+  public RouteResult decide(String model, Tier tier, int rows, long deadlineNanos, @Nullable String pinnedPool) {
+    RoutingTable current = table;
+    int pinned = RouteRequest.NOT_PINNED;
+    if (pinnedPool != null) {
+      pinned = current.indexOf(pinnedPool);
+      if (pinned < 0) {
+        throw new IllegalArgumentException("pinnedPool: '" + pinnedPool + "' (expected: one of "
+            + java.util.List.of(current.poolNames) + ")");
+      }
+    }
+    return decide(current, SCRATCH.get(), current.model(model), tier, rows, deadlineNanos, pinned,
+        System.nanoTime());
+  }
+
+  /**
+   * Rewrites the thread's one-model snapshot from the pools' live counts (healthy endpoints as
+   * replicas, rows and requests in flight, the learned residual; the endpoints' EWMA latency is
+   * their whole latency, not overhead, so the residual learns the real overhead) and routes on it.
+   * Allocates nothing once the thread's scratch fits the pool count.
+   */
+  private static RouteResult decide(RoutingTable current, Scratch scratch, int model, Tier tier, int rows,
+      long deadlineNanos, int pinned, long nowNanos) {
+    PoolSnapshot.Reusable reusable = scratch.fit(current.pools.length).begin(nowNanos);
+    for (int p = 0; p < current.pools.length; p++) {
+      Pool pool = current.pools[p];
+      PoolConfig config = pool.config();
+      int healthy = pool.healthyEndpoints();
+      reusable.set(p, pool.name(), config.accelerator(), config.pricePerHour(), healthy, healthy > 0,
+          pool.queuedRows(), pool.inFlight(), 0, current.feedback[p].residualNanos(), current.curve(p, model));
+    }
+    // model 0: the snapshot holds only this request's model
+    current.policy.route(0, tier, rows, deadlineNanos, pinned, reusable.snapshot(), scratch.result);
+    return scratch.result;
+  }
+
+  /** Per routing thread: the snapshot rewritten for each request and the result routed into. */
+  private static final class Scratch {
+    private PoolSnapshot.Reusable snapshot = new PoolSnapshot.Reusable(0);
+    private final RouteResult result = new RouteResult();
+
+    PoolSnapshot.Reusable fit(int pools) {
+      if (snapshot.size() != pools) {
+        snapshot = new PoolSnapshot.Reusable(pools);
+      }
+      return snapshot;
+    }
   }
 
   private static boolean anyAvailable(PoolSnapshot snapshot) {

@@ -2,6 +2,7 @@ package dev.yardmaster.router.routing;
 
 import dev.yardmaster.profiler.profile.ProfileEntry;
 import dev.yardmaster.router.admission.Admission;
+import dev.yardmaster.router.admission.AuthConfig;
 import dev.yardmaster.router.config.ModelRouting;
 import dev.yardmaster.router.config.RouterConfig;
 import dev.yardmaster.router.policy.RoutingPolicy;
@@ -10,9 +11,13 @@ import dev.yardmaster.router.policy.Tier;
 import dev.yardmaster.router.pool.Pool;
 import dev.yardmaster.router.pool.Pools;
 import dev.yardmaster.router.profile.ServiceCurves;
+import dev.yardmaster.router.config.PoolConfig;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,16 +31,26 @@ final class RoutingTable {
   final String[] poolNames;
   final String[] modelNames;
   final Map<String, Integer> modelIndex;
+  /**
+   * Models the config names: {@code models:} and the pools' {@code health_check.models}. Empty when
+   * it names none: the router then forwards every model and the pool answers for it.
+   */
+  final Set<String> knownModels;
   /** [pool][model]; null where the pool has no profile for the model (fallback only). */
   final @Nullable ServiceCurve[][] curvesByPool;
+  /** What the router learned about each pool, by index; shared across tables by pool name. */
+  final PoolFeedback[] feedback;
   final RoutingPolicy policy;
   final Admission admission;
+  final AuthConfig auth;
   final List<Tier> tiers;
   final long retryAfterMillis;
 
   private RoutingTable(Pool[] pools, String[] modelNames, @Nullable ServiceCurve[][] curvesByPool,
-      RoutingPolicy policy, Admission admission, long retryAfterMillis) {
+      Set<String> knownModels, PoolFeedback[] feedback, RoutingPolicy policy, Admission admission, AuthConfig auth, long retryAfterMillis) {
     this.pools = pools;
+    this.knownModels = Set.copyOf(knownModels);
+    this.feedback = feedback;
     this.poolNames = new String[pools.length];
     for (int p = 0; p < pools.length; p++) {
       poolNames[p] = pools[p].name();
@@ -48,12 +63,13 @@ final class RoutingTable {
     this.curvesByPool = curvesByPool;
     this.policy = policy;
     this.admission = admission;
+    this.auth = auth;
     this.tiers = admission.config().tiers();
     this.retryAfterMillis = retryAfterMillis;
   }
 
   /** The table of {@code config} over the pools {@code pools} holds now (apply the config to them first). */
-  static RoutingTable build(RouterConfig config, Pools pools) {
+  static RoutingTable build(RouterConfig config, Pools pools, Function<String, PoolFeedback> feedbackOfPool) {
     List<Pool> live = pools.all();
     Pool[] byIndex = live.toArray(new Pool[0]);
     List<ModelRouting> models = config.models();
@@ -66,9 +82,17 @@ final class RoutingTable {
         curves[p][m] = curve(models.get(m), byIndex[p].name(), tiers);
       }
     }
+    Set<String> known = new LinkedHashSet<>(List.of(modelNames));
+    for (PoolConfig pool : config.pools()) {
+      known.addAll(pool.healthCheck().models());
+    }
     long retryAfter = Math.max(1, config.routing().config().maxQueueDelayNanos() / 1_000_000);
-    return new RoutingTable(byIndex, modelNames, curves, config.routing().newPolicy(),
-        Admission.create(config.admission()), retryAfter);
+    PoolFeedback[] feedback = new PoolFeedback[byIndex.length];
+    for (int p = 0; p < byIndex.length; p++) {
+      feedback[p] = feedbackOfPool.apply(byIndex[p].name());
+    }
+    return new RoutingTable(byIndex, modelNames, curves, known, feedback, config.routing().newPolicy(),
+        Admission.create(config.admission()), config.auth(), retryAfter);
   }
 
   /** The curve of the model's first profile entry measured on the pool, or null. */
@@ -85,6 +109,22 @@ final class RoutingTable {
   int model(String name) {
     Integer index = modelIndex.get(name);
     return index == null ? modelNames.length : index;
+  }
+
+  /** False when the config names models and this is none of them: no pool serves it. */
+  boolean serves(String model) {
+    return knownModels.isEmpty() || knownModels.contains(model);
+  }
+
+  /** NOT_FOUND naming the model and the models the config knows. */
+  String unknownModelMessage(String model) {
+    return "model '" + model + "': not served by any pool of this router (expected: one of "
+        + knownModels.stream().sorted().toList() + ")";
+  }
+
+  /** The pool's curve for the model index, or null (no profile, or an unprofiled model). */
+  @Nullable ServiceCurve curve(int pool, int model) {
+    return model < modelNames.length ? curvesByPool[pool][model] : null;
   }
 
   int indexOf(String pool) {

@@ -1,0 +1,136 @@
+package dev.yardmaster.router.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
+import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
+import dev.yardmaster.protocol.v2.ModelInferRequest;
+import dev.yardmaster.protocol.v2.ServerReadyRequest;
+import dev.yardmaster.router.config.RouterConfigLoader;
+import dev.yardmaster.router.front.RouterServer;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Over real gRPC, a router with {@code auth} on (token files beside the config): calls need a
+ * known bearer token, pinning a pool needs an admin token, health calls need none.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PinningNeedsAnAdminTokenTest {
+
+  private static final Metadata.Key<String> AUTHORIZATION = key("authorization");
+  private static final Metadata.Key<String> PIN = key("x-yardmaster-pool");
+
+  @TempDir Path dir;
+  private PacedBackend cheap;
+  private PacedBackend fast;
+  private RouterServer router;
+  private ManagedChannel channel;
+
+  @BeforeEach
+  void start() throws Exception {
+    cheap = PacedBackend.parallel(1);
+    fast = PacedBackend.parallel(1);
+    Files.createDirectories(dir.resolve("secrets"));
+    Files.writeString(dir.resolve("secrets/tokens"), "# callers\ncaller-token-1\n\n");
+    Files.writeString(dir.resolve("secrets/admin-tokens"), "admin-token-1\n");
+    Path file = dir.resolve("router.yaml");
+    Files.writeString(file, """
+        server: {grpc_port: 0, metrics_port: 0}
+        auth: {tokens_file: secrets/tokens, admin_tokens_file: secrets/admin-tokens}
+        pools:
+          - {name: cheap, accelerator: cpu, price_per_hour: 0.05, endpoints: ["%s"], health_check: {interval_ms: 50}}
+          - {name: fast, accelerator: gpu, price_per_hour: 1.0, endpoints: ["%s"], health_check: {interval_ms: 50}}
+        """.formatted(cheap.endpoint(), fast.endpoint()));
+    router = RouterServer.start(RouterConfigLoader.withOfflinePrices().load(file), null,
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 100);
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (router.pools().all().stream().anyMatch(p -> p.healthyEndpoints() == 0) && System.nanoTime() < end) {
+      Thread.sleep(5);
+    }
+    channel = ManagedChannelBuilder.forAddress("127.0.0.1", router.grpcPort()).usePlaintext().build();
+  }
+
+  @AfterEach
+  void stop() {
+    channel.shutdownNow();
+    router.stop();
+    cheap.close();
+    fast.close();
+  }
+
+  @Test
+  void callsNeedAKnownBearerToken() {
+    assertRefused(stub(null, null), Status.Code.UNAUTHENTICATED, "authorization", "missing", "Bearer <token>");
+    assertRefused(stub("Basic YWRtaW4=", null), Status.Code.UNAUTHENTICATED, "authorization", "not a bearer token");
+    assertRefused(stub("Bearer guessed", null), Status.Code.UNAUTHENTICATED, "unknown bearer token");
+    assertThat(stub("Bearer caller-token-1", null).modelInfer(request()).getModelName()).isEqualTo("tabular");
+    assertThat(stub("bearer admin-token-1", null).modelInfer(request()).getModelName()).isEqualTo("tabular");
+    assertThat(stub(null, null).serverReady(ServerReadyRequest.getDefaultInstance()).getReady()).isTrue();
+  }
+
+  @Test
+  void onlyAdminsPinAPool() {
+    assertRefused(stub("Bearer caller-token-1", "fast"), Status.Code.PERMISSION_DENIED, "x-yardmaster-pool",
+        "admin token");
+    // a caller learns nothing about pool names by pinning an unknown one
+    assertRefused(stub("Bearer caller-token-1", "tpu"), Status.Code.PERMISSION_DENIED, "x-yardmaster-pool");
+    AtomicReference<Metadata> headers = new AtomicReference<>();
+    stub("Bearer admin-token-1", "fast")
+        .withInterceptors(MetadataUtils.newCaptureMetadataInterceptor(headers, new AtomicReference<>()))
+        .modelInfer(request());
+    assertThat(headers.get().get(PIN)).isEqualTo("fast");
+    assertRefused(stub("Bearer admin-token-1", "tpu"), Status.Code.INVALID_ARGUMENT, "'tpu'", "cheap", "fast");
+  }
+
+  private GRPCInferenceServiceBlockingStub stub(@Nullable String authorization, @Nullable String pin) {
+    Metadata headers = new Metadata();
+    if (authorization != null) {
+      headers.put(AUTHORIZATION, authorization);
+    }
+    if (pin != null) {
+      headers.put(PIN, pin);
+    }
+    return GRPCInferenceServiceGrpc.newBlockingStub(channel)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+        .withDeadlineAfter(5, TimeUnit.SECONDS);
+  }
+
+  private static void assertRefused(GRPCInferenceServiceBlockingStub stub, Status.Code code, String... fragments) {
+    assertThatThrownBy(() -> stub.modelInfer(request()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(code);
+          assertThat(e.getStatus().getDescription()).contains(fragments).doesNotContain("token-1");
+        });
+  }
+
+  private static ModelInferRequest request() {
+    return ModelInferRequest.newBuilder().setModelName("tabular")
+        .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("x").setDatatype("FP32")
+            .addShape(1).addShape(1))
+        .addRawInputContents(ByteString.copyFrom(new byte[4]))
+        .build();
+  }
+
+  private static Metadata.Key<String> key(String name) {
+    return Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER);
+  }
+}
