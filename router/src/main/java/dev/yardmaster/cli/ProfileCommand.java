@@ -340,12 +340,22 @@ final class ProfileCommand implements Callable<Integer> {
       }
       int shown = Math.min(total, index + 1);
       int filled = total == 0 ? WIDTH : WIDTH * shown / Math.max(1, total);
-      String line = String.format(Locale.ROOT, "[%s%s] %d/%d %s b=%d c=%d: %.0f infer/s p99 %.2f ms%s%s",
+      String line = String.format(Locale.ROOT, "[%s%s] %d/%d %s b=%d c=%d: %.0f infer/s p99 %.2f ms%s%s%s",
           "#".repeat(filled), ".".repeat(WIDTH - filled), shown, total, target.pool(), point.batch(),
-          point.concurrency(), point.throughput(), point.p99Ms(), point.totalErrors() > 0 ? " errors " + point.errors() : "",
-          point.stable() ? "" : " (unstable)");
+          point.concurrency(), point.throughput(), point.p99Ms(),
+          point.server() == null ? "" : String.format(Locale.ROOT, " (server: queue %.2f ms, compute %.2f ms)",
+              point.server().queueMs(), point.server().computeMs()),
+          point.totalErrors() > 0 ? " errors " + point.errors() : "", point.stable() ? "" : " (unstable)");
       err.print(terminal ? "\r" + line + "\u001b[K" : line + "\n");
       err.flush();
+    }
+
+    @Override
+    public void onNoServerStatistics(SweepTarget target, String reason) {
+      if (!quiet) {
+        err.print((terminal ? "\r\u001b[K" : "") + target.pool() + ": queue/compute split n/a: " + reason + "\n");
+        err.flush();
+      }
     }
 
     @Override

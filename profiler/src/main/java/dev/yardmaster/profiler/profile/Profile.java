@@ -28,7 +28,14 @@ public record Profile(
     @JsonProperty("target_throughput") double targetThroughput,
     @JsonProperty(value = "entries", required = true) List<ProfileEntry> entries) {
 
-  public static final int SCHEMA_VERSION = 1;
+  /**
+   * The version written: 2 added the optional {@code mean_ms} and {@code server} (queue/compute
+   * split) fields of grid points. Readers accept every version from {@link #OLDEST_READABLE_VERSION}.
+   */
+  public static final int SCHEMA_VERSION = 2;
+
+  /** The oldest schema version still read: version 1 files lack only optional fields. */
+  public static final int OLDEST_READABLE_VERSION = 1;
 
   /** The default tiers: gold 50 ms, silver 150 ms, bronze best effort. */
   public static final List<TierBudget> DEFAULT_TIERS = List.of(

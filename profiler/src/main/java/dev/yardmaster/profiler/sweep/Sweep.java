@@ -105,6 +105,7 @@ public final class Sweep {
           total += (batches.size() - (plan.batches().isEmpty() ? 7 : plan.batches().size()))
               * plan.concurrencies().size();
         }
+        ServerStatistics server = ServerStatistics.of(channels.forStream(0), model, inputs.version());
         List<PointResult> measured = new ArrayList<>();
         List<GridPoint> grid = new ArrayList<>();
         for (int batch : batches) {
@@ -115,7 +116,7 @@ public final class Sweep {
             }
             listener.onPointStart(target, batch, concurrency, done[0], total);
             PointResult point = PointMeasurement.measure(plan, target.endpoint(), channels, requests, batch,
-                concurrency, stopped::get);
+                concurrency, server, stopped::get);
             if (point.windows() == 0) {
               break; // stopped during the warm-up: nothing measured
             }
@@ -125,6 +126,9 @@ public final class Sweep {
           }
         }
         points.put(target.pool(), List.copyOf(measured));
+        if (server.unavailableReason() != null) {
+          listener.onNoServerStatistics(target, server.unavailableReason());
+        }
         if (grid.isEmpty()) {
           continue;
         }
