@@ -2,8 +2,11 @@ package dev.yardmaster.cli;
 
 import dev.yardmaster.backend.onnx.DemoModels;
 import dev.yardmaster.profiler.load.Target;
+import dev.yardmaster.profiler.pricing.AwsPriceListOptions;
+import dev.yardmaster.profiler.pricing.PriceCache;
+import dev.yardmaster.profiler.pricing.PriceChain;
+import dev.yardmaster.profiler.pricing.PriceReport;
 import dev.yardmaster.profiler.pricing.PriceResolver;
-import dev.yardmaster.profiler.pricing.PriceSource;
 import dev.yardmaster.profiler.profile.InvalidProfileException;
 import dev.yardmaster.profiler.profile.Profile;
 import dev.yardmaster.profiler.profile.ProfileFiles;
@@ -21,6 +24,7 @@ import dev.yardmaster.profiler.sweep.SweepTarget;
 import dev.yardmaster.router.server.YardmasterServer;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -81,6 +85,22 @@ final class ProfileCommand implements Callable<Integer> {
 
   @Option(names = "--price-per-hour", paramLabel = "USD", description = "Price per target instead of the price table.")
   List<Double> pricesPerHour = new ArrayList<>();
+
+  @Option(names = "--price-source", paramLabel = "LIST", defaultValue = "cache,aws,offline",
+      description = "Price sources asked in order after --price-per-hour: cache, aws (AWS Price List API), offline (bundled table); default: ${DEFAULT-VALUE}.")
+  String priceSources = "cache,aws,offline";
+
+  @Option(names = "--aws-profile", paramLabel = "NAME", description = "AWS credentials profile for the Price List API (default: the SDK's default chain).")
+  @Nullable String awsProfile;
+
+  @Option(names = "--aws-credentials-file", paramLabel = "FILE", description = "Shared credentials file for --aws-profile (default: ~/.aws/credentials).")
+  @Nullable Path awsCredentialsFile;
+
+  @Option(names = "--aws-endpoint", paramLabel = "URL", description = "Price List API endpoint instead of pricing.us-east-1.amazonaws.com (a VPC endpoint, a local moto_server).")
+  @Nullable URI awsEndpoint;
+
+  @Option(names = "--price-cache", paramLabel = "FILE", description = "Price cache file (default: ~/.cache/yardmaster/prices.json).")
+  @Nullable Path priceCache;
 
   @Option(names = "--batch", paramLabel = "LIST", description = "Batch sizes, e.g. 1,2,4 (default: powers of two up to max_batch_size).")
   @Nullable String batches;
@@ -149,8 +169,12 @@ final class ProfileCommand implements Callable<Integer> {
       return Main.EXIT_USAGE;
     }
     SweepPlan plan;
+    List<PriceChain.Kind> priceChain;
+    AwsPriceListOptions aws;
     try {
       plan = plan();
+      priceChain = PriceChain.parse("--price-source", priceSources);
+      aws = awsOptions();
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());
       return Main.EXIT_USAGE;
@@ -178,7 +202,8 @@ final class ProfileCommand implements Callable<Integer> {
         err.println(e.getMessage());
         return Main.EXIT_USAGE;
       }
-      return sweep(plan, sweepTargets, stdout, err, outputFormat);
+      return sweep(plan, sweepTargets, PriceChain.resolver(priceChain,
+          priceCache == null ? PriceCache.defaultPath() : priceCache, aws), stdout, err, outputFormat);
     } finally {
       if (server != null) {
         server.stop();
@@ -189,10 +214,24 @@ final class ProfileCommand implements Callable<Integer> {
     }
   }
 
-  private int sweep(SweepPlan plan, List<SweepTarget> sweepTargets, PrintWriter stdout, PrintWriter err,
-      String outputFormat) throws IOException {
+  private AwsPriceListOptions awsOptions() {
+    AwsPriceListOptions.Builder builder = AwsPriceListOptions.builder();
+    if (awsProfile != null) {
+      builder.profile(awsProfile, awsCredentialsFile);
+    } else if (awsCredentialsFile != null) {
+      throw new IllegalArgumentException("--aws-credentials-file: " + awsCredentialsFile
+          + " (expected: together with --aws-profile NAME)");
+    }
+    if (awsEndpoint != null) {
+      builder.endpointOverride(awsEndpoint);
+    }
+    return builder.build();
+  }
+
+  private int sweep(SweepPlan plan, List<SweepTarget> sweepTargets, PriceResolver resolver, PrintWriter stdout,
+      PrintWriter err, String outputFormat) throws IOException {
     ProgressBar bar = new ProgressBar(err, quiet);
-    try (PriceResolver prices = PriceResolver.of(List.of(PriceSource.offlineTable()))) {
+    try (PriceResolver prices = resolver) {
       Sweep sweep = Sweep.builder(model, plan).prices(prices).listener(bar).dataFile(dataFile).build();
       CountDownLatch written = new CountDownLatch(1);
       Thread hook = new Thread(() -> {
@@ -245,10 +284,13 @@ final class ProfileCommand implements Callable<Integer> {
     }
     Path html = out.resolve(profile.model() + ".html");
     Files.createDirectories(out);
-    Files.writeString(html, ProfileHtmlReport.render(profile, missing), StandardCharsets.UTF_8);
+    PriceReport prices = result.priceReport();
+    Files.writeString(html, ProfileHtmlReport.render(profile, missing, prices), StandardCharsets.UTF_8);
     err.println("wrote " + html);
     stdout.print(outputFormat.equals("json") ? ProfileFiles.toJson(profile, file.getFileName().toString())
-        : SummaryTable.render(profile, missing));
+        : SummaryTable.render(profile, missing)
+            + (prices.resolutions().isEmpty() ? "" : "\nprices (source per instance type; why earlier sources"
+                + " had none):\n" + prices.render()));
     stdout.flush();
     missing.forEach(line -> err.println("missing: " + line));
     return profile.entries().isEmpty() ? Main.EXIT_FAILURE : Main.EXIT_OK;

@@ -6,10 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.yardmaster.profiler.profile.Profile;
 import dev.yardmaster.profiler.profile.ProfileFiles;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,6 +94,95 @@ class ProfileCommandTest {
   void badGridIsAUsageError() {
     assertThat(run("profile", "--local", "--model", "higgs_mlp_v1", "--batch", "1,x")).isEqualTo(Main.EXIT_USAGE);
     assertThat(err.toString()).contains("--batch: '1,x' (expected: comma-separated integers >= 1)");
+  }
+
+  @Test
+  void rejectedAwsCredentialsAreReportedPerSourceAndTheOfflineTablePrices() throws Exception {
+    try (PriceListEndpoint aws = PriceListEndpoint.rejecting()) {
+      int code = run(concat(pricedRun(aws), new String[] {"--aws-profile", "pricing"}));
+      assertThat(code).as(err.toString()).isEqualTo(Main.EXIT_OK);
+      assertThat(aws.requests()).as("AWS was asked once, then remembered as rejected").isEqualTo(1);
+      String rejected = "aws-price-list: credentials rejected (UnrecognizedClientException: The security token"
+          + " included in the request is invalid.) (expected: credentials AWS accepts, allowed pricing:GetProducts)";
+      assertThat(out.toString()).contains("prices (source per instance type")
+          .containsPattern("cpu-local +c7g\\.xlarge +us-east-1 +0\\.\\d{4} +offline-table")
+          .contains(rejected);
+      assertThat(Files.readString(dir.resolve("higgs_mlp_v1.html"))).contains("<h2>Prices</h2>")
+          .contains("offline-table").contains("credentials rejected (UnrecognizedClientException");
+      Profile profile = ProfileFiles.read(dir.resolve("higgs_mlp_v1.json"));
+      assertThat(profile.entries().get(0).pricePerHour()).isPositive();
+    }
+  }
+
+  @Test
+  void missingAwsProfileIsNoCredentialsAndAwsIsNeverCalled() throws Exception {
+    try (PriceListEndpoint aws = PriceListEndpoint.rejecting()) {
+      int code = run(concat(pricedRun(aws), new String[] {"--aws-profile", "nobody"}));
+      assertThat(code).as(err.toString()).isEqualTo(Main.EXIT_OK);
+      assertThat(aws.requests()).isZero();
+      assertThat(out.toString()).contains("offline-table")
+          .contains("aws-price-list: no credentials (").contains("nobody")
+          .contains("(expected: AWS credentials: --aws-profile NAME");
+    }
+  }
+
+  @Test
+  void unknownPriceSourceIsAUsageError() {
+    assertThat(run("profile", "--local", "--model", "higgs_mlp_v1", "--price-source", "aws,ebay"))
+        .isEqualTo(Main.EXIT_USAGE);
+    assertThat(err.toString()).contains("--price-source: 'aws,ebay' (expected: comma-separated, each once,"
+        + " from cache, aws, offline");
+  }
+
+  /** A one-point local run priced by aws then offline, AWS at {@code aws}, credentials in the temp dir. */
+  private String[] pricedRun(PriceListEndpoint aws) throws Exception {
+    Path credentials = dir.resolve("credentials");
+    Files.writeString(credentials, "[pricing]\naws_access_key_id = AKIAEXAMPLEEXAMPLE00\n"
+        + "aws_secret_access_key = wJalrXUtnFEMIexampleexampleexampleexample\n");
+    return new String[] {"profile", "--local", "--model", "higgs_mlp_v1", "--out", dir.toString(), "--quiet",
+        "--batch", "1", "--concurrency", "1", "--warm-up", "50ms", "--window", "100ms", "--point-cap", "400ms",
+        "--price-source", "aws,offline", "--aws-endpoint", aws.uri().toString(),
+        "--aws-credentials-file", credentials.toString(), "--price-cache", dir.resolve("prices.json").toString()};
+  }
+
+  /** A local Price List endpoint that rejects every request's credentials as AWS does (HTTP 400). */
+  private static final class PriceListEndpoint implements AutoCloseable {
+    private final HttpServer server;
+    private final AtomicInteger requests = new AtomicInteger();
+
+    private PriceListEndpoint() throws IOException {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      server.createContext("/", exchange -> {
+        requests.incrementAndGet();
+        exchange.getRequestBody().readAllBytes();
+        byte[] body = ("{\"__type\":\"UnrecognizedClientException\","
+            + "\"message\":\"The security token included in the request is invalid.\"}")
+            .getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
+        exchange.sendResponseHeaders(400, body.length);
+        try (OutputStream os = exchange.getResponseBody()) {
+          os.write(body);
+        }
+      });
+      server.start();
+    }
+
+    static PriceListEndpoint rejecting() throws IOException {
+      return new PriceListEndpoint();
+    }
+
+    URI uri() {
+      return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    int requests() {
+      return requests.get();
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
   }
 
   private static String[] concat(String[] a, String[] b) {

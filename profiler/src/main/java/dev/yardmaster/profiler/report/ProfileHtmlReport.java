@@ -1,5 +1,6 @@
 package dev.yardmaster.profiler.report;
 
+import dev.yardmaster.profiler.pricing.PriceReport;
 import dev.yardmaster.profiler.profile.Profile;
 import dev.yardmaster.profiler.profile.ProfileEntry;
 import dev.yardmaster.profiler.profile.ProfileEntry.GridPoint;
@@ -63,6 +64,14 @@ public final class ProfileHtmlReport {
 
   /** The page; {@code missing} lines are listed as not measured. */
   public static String render(Profile profile, List<String> missing) {
+    return render(profile, missing, new PriceReport(List.of()));
+  }
+
+  /**
+   * The page, with a prices section: which source priced each instance type and why the sources
+   * before it (the AWS Price List, say) had no price.
+   */
+  public static String render(Profile profile, List<String> missing, PriceReport prices) {
     Profile derived = profile.withDerived();
     String model = ChartImages.escape(derived.model());
     StringBuilder html = new StringBuilder();
@@ -94,6 +103,10 @@ public final class ProfileHtmlReport {
     html.append("<h2>Latency vs throughput</h2>\n").append(ChartImages.img(latencyChart(derived)));
     html.append("<h2>Cost per 1M inferences</h2>\n").append(ChartImages.img(costChart(derived)));
     serverSplit(derived, html);
+    if (!prices.resolutions().isEmpty()) {
+      html.append("<h2>Prices</h2>\n<pre class=\"prices\">").append(ChartImages.escape(prices.render()))
+          .append("</pre>\n");
+    }
     if (!missing.isEmpty()) {
       html.append("<h2>Not measured</h2>\n<ul>\n");
       missing.forEach(line -> html.append("<li class=\"miss\">").append(ChartImages.escape(line)).append("</li>\n"));

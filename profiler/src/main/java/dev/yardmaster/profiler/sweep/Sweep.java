@@ -2,6 +2,8 @@ package dev.yardmaster.profiler.sweep;
 
 import dev.yardmaster.profiler.load.LoadChannels;
 import dev.yardmaster.profiler.load.LoadSpec;
+import dev.yardmaster.profiler.pricing.InstancePrice;
+import dev.yardmaster.profiler.pricing.PriceOrigin;
 import dev.yardmaster.profiler.pricing.PriceRequest;
 import dev.yardmaster.profiler.pricing.PriceResolution;
 import dev.yardmaster.profiler.pricing.PriceResolver;
@@ -13,6 +15,8 @@ import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -72,6 +76,7 @@ public final class Sweep {
     List<ProfileEntry> entries = new ArrayList<>();
     Map<String, List<PointResult>> points = new LinkedHashMap<>();
     List<MissingTarget> missing = new ArrayList<>();
+    List<PriceResolution> priced = new ArrayList<>();
     int maxConcurrency = Collections.max(plan.concurrencies());
     int[] done = {0};
     int total = targets.size() * plan.concurrencies().size()
@@ -97,7 +102,7 @@ public final class Sweep {
           report(missing, new MissingTarget(target.pool(), endpoint, "input data", String.valueOf(e.getMessage())));
           continue;
         }
-        double price = price(target, missing);
+        double price = price(target, missing, priced);
         int maxBatch = inputs.maxBatchSize();
         List<Integer> batches = plan.batchesFor(maxBatch).stream()
             .filter(b -> maxBatch == 0 ? b == 1 : b <= maxBatch).toList();
@@ -142,11 +147,14 @@ public final class Sweep {
     }
     Profile profile = new Profile(Profile.SCHEMA_VERSION, model, Instant.now().toString(), tiers, 0, entries)
         .withDerived();
-    return new SweepResult(profile, points, missing, stopped.get());
+    return new SweepResult(profile, points, missing, stopped.get(), priced);
   }
 
-  private double price(SweepTarget target, List<MissingTarget> missing) {
+  private double price(SweepTarget target, List<MissingTarget> missing, List<PriceResolution> priced) {
+    PriceRequest request = PriceRequest.of(target.pool(), target.instanceType());
     if (target.pricePerHour() != null) {
+      priced.add(new PriceResolution(request, new InstancePrice(target.instanceType(), request.region(),
+          target.pricePerHour(), PriceOrigin.OVERRIDE, LocalDate.now(ZoneOffset.UTC)), List.of()));
       return target.pricePerHour();
     }
     if (prices == null) {
@@ -154,7 +162,8 @@ public final class Sweep {
           "instance type " + target.instanceType() + ": no price source (expected: --price-per-hour or a price table)"));
       return 0;
     }
-    PriceResolution resolution = prices.resolve(PriceRequest.of(target.pool(), target.instanceType()));
+    PriceResolution resolution = prices.resolve(request);
+    priced.add(resolution);
     if (resolution.found().isPresent()) {
       return resolution.found().get().usdPerHour();
     }
