@@ -34,14 +34,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * {@code yardmaster profile}: measures a model over a batch x concurrency grid on KServe v2
@@ -233,27 +235,12 @@ final class ProfileCommand implements Callable<Integer> {
     ProgressBar bar = new ProgressBar(err, quiet);
     try (PriceResolver prices = resolver) {
       Sweep sweep = Sweep.builder(model, plan).prices(prices).listener(bar).dataFile(dataFile).build();
-      CountDownLatch written = new CountDownLatch(1);
-      Thread hook = new Thread(() -> {
-        sweep.stop(); // Ctrl-C: finish the current window, write what was measured
-        try {
-          written.await(15, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "yardmaster-profile-interrupt");
-      Runtime.getRuntime().addShutdownHook(hook);
-      try {
-        SweepResult result = sweep.run(sweepTargets);
+      SweepResult result;
+      try (StopOnSignal signals = StopOnSignal.install(sweep::stop, err)) {
+        result = sweep.run(sweepTargets);
         bar.finish();
-        return write(result, stdout, err, outputFormat);
-      } finally {
-        written.countDown();
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-          // the hook is running: it waits for the latch above
-        }
+        int code = write(result, stdout, err, outputFormat);
+        return signals.received() == null ? code : signals.received().exitCode();
       }
     }
   }
@@ -262,7 +249,9 @@ final class ProfileCommand implements Callable<Integer> {
     List<String> missing = result.missing().stream().map(MissingTarget::toString).toList();
     if (result.interrupted()) {
       missing = new ArrayList<>(missing);
-      missing.add("interrupted: partial results (expected: the whole grid)");
+      int unmeasured = result.profile().unmeasured() == null ? 0 : result.profile().unmeasured().size();
+      missing.add("interrupted: partial results, " + unmeasured + " planned points not measured"
+          + " (expected: the whole grid)");
     }
     Profile profile = result.profile();
     Path file = out.resolve(profile.model() + ".json");
@@ -360,6 +349,77 @@ final class ProfileCommand implements Callable<Integer> {
       paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
     } catch (IOException e) {
       // a temp dir left behind is harmless
+    }
+  }
+
+  /**
+   * Ctrl-C (SIGINT) and SIGTERM stop the sweep after the current measurement window instead of
+   * ending the JVM, so the partial profile, report and summary are written by the ordinary code path
+   * (a shutdown hook could not: the JVM refuses new shutdown hooks, which AWT needs to render the
+   * charts, once shutdown has begun). A second signal quits at once. The command then exits with the
+   * shell's status for the signal (130, 143).
+   */
+  static final class StopOnSignal implements AutoCloseable {
+
+    /** A signal this class stops the sweep on. */
+    enum Received {
+      INT(130), TERM(143);
+
+      private final int exitCode;
+
+      Received(int exitCode) {
+        this.exitCode = exitCode;
+      }
+
+      int exitCode() {
+        return exitCode;
+      }
+    }
+
+    private final Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
+    private volatile @Nullable Received received;
+
+    private StopOnSignal() {}
+
+    static StopOnSignal install(Runnable stop, PrintWriter err) {
+      StopOnSignal handlers = new StopOnSignal();
+      for (Received kind : Received.values()) {
+        Signal signal = new Signal(kind.name());
+        try {
+          handlers.previous.put(signal, Signal.handle(signal, s -> handlers.onSignal(kind, s, stop, err)));
+        } catch (IllegalArgumentException unavailable) {
+          // this platform or JVM option (-Xrs) keeps the signal: it ends the JVM as usual
+        }
+      }
+      return handlers;
+    }
+
+    private void onSignal(Received kind, Signal signal, Runnable stop, PrintWriter err) {
+      if (received != null) {
+        SignalHandler old = previous.get(signal);
+        if (old != null && old != SignalHandler.SIG_DFL && old != SignalHandler.SIG_IGN) {
+          old.handle(signal);
+        } else {
+          Runtime.getRuntime().halt(kind.exitCode());
+        }
+        return;
+      }
+      received = kind;
+      stop.run();
+      err.println();
+      err.println("SIG" + kind + ": finishing the current window, then writing the partial results"
+          + " (again to quit now)");
+      err.flush();
+    }
+
+    @Nullable Received received() {
+      return received;
+    }
+
+    /** Gives the signals back to their previous handlers. */
+    @Override
+    public void close() {
+      previous.forEach(Signal::handle);
     }
   }
 

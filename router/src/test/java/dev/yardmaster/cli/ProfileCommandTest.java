@@ -17,6 +17,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -124,6 +125,54 @@ class ProfileCommandTest {
           .contains("aws-price-list: no credentials (").contains("nobody")
           .contains("(expected: AWS credentials: --aws-profile NAME");
     }
+  }
+
+  /**
+   * Ctrl-C for real: {@code yardmaster profile} runs as a child JVM (this test's classpath), gets
+   * SIGINT after its first point, and must still write the partial profile, report and summary,
+   * marking the planned points it did not measure.
+   */
+  @Test
+  @Timeout(180)
+  void sigintMidSweepWritesThePartialProfileAndMarksUnmeasuredPoints() throws Exception {
+    Path stdout = dir.resolve("stdout.txt");
+    Path stderr = dir.resolve("stderr.txt");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process child = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+        Main.class.getName(), "profile", "--local", "--model", "higgs_mlp_v1", "--out", dir.toString(),
+        "--batch", "1,2,4,8", "--concurrency", "1,2", "--warm-up", "100ms", "--window", "200ms",
+        "--point-cap", "1s", "--price-source", "offline")
+        .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (!Files.readString(stderr).contains("] 1/8 cpu-local")) {
+        assertThat(child.isAlive()).as("child exited early: %s", Files.readString(stderr)).isTrue();
+        assertThat(System.nanoTime()).as("no first point within 120 s: %s", Files.readString(stderr))
+            .isLessThan(deadline);
+        Thread.sleep(50);
+      }
+      Process kill = new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).inheritIO().start();
+      assertThat(kill.waitFor()).isZero();
+      assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("child ended after SIGINT").isTrue();
+    } finally {
+      child.destroyForcibly();
+    }
+    assertThat(child.exitValue()).as("exit status after SIGINT").isEqualTo(130);
+
+    Profile partial = ProfileFiles.read(dir.resolve("higgs_mlp_v1.json"));
+    assertThat(partial.partial()).isTrue();
+    int measured = partial.entries().get(0).grid().size();
+    assertThat(measured).isBetween(1, 7);
+    assertThat(partial.unmeasured()).hasSize(8 - measured)
+        .allSatisfy(p -> assertThat(p.reason()).isEqualTo("interrupted"))
+        .contains(new Profile.UnmeasuredPoint("cpu-local", 8, 2, "interrupted"));
+    String summary = Files.readString(stdout);
+    assertThat(summary).as("stdout; stderr was: %s", Files.readString(stderr)).contains("higgs_mlp_v1 v1 on cpu-local").contains("not measured (" + (8 - measured))
+        .contains("cpu-local (interrupted): ").contains("b=8 c=2")
+        .contains("interrupted: partial results, " + (8 - measured) + " planned points not measured");
+    assertThat(Files.readString(dir.resolve("higgs_mlp_v1.html"))).contains("planned points not measured: ")
+        .contains("b=8 c=2");
+    assertThat(Files.readString(stderr)).contains("wrote " + dir.resolve("higgs_mlp_v1.json"));
   }
 
   @Test

@@ -52,6 +52,19 @@ final class ProfileValidator {
     if (profile.entries().isEmpty()) {
       problem("entries", "[]", "at least one entry");
     }
+    if (profile.unmeasured() != null) {
+      newerField("unmeasured");
+      for (int u = 0; u < profile.unmeasured().size(); u++) {
+        Profile.UnmeasuredPoint point = profile.unmeasured().get(u);
+        nonEmpty("unmeasured[" + u + "].pool", point.pool());
+        if (point.batch() < 1) {
+          problem("unmeasured[" + u + "].batch", String.valueOf(point.batch()), ">= 1");
+        }
+        if (point.concurrency() < 1) {
+          problem("unmeasured[" + u + "].concurrency", String.valueOf(point.concurrency()), ">= 1");
+        }
+      }
+    }
     Map<String, Integer> keys = new HashMap<>();
     for (int e = 0; e < profile.entries().size(); e++) {
       checkEntry(profile.entries().get(e), "entries[" + e + "]", e, keys);

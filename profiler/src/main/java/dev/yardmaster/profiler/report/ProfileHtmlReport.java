@@ -107,9 +107,13 @@ public final class ProfileHtmlReport {
       html.append("<h2>Prices</h2>\n<pre class=\"prices\">").append(ChartImages.escape(prices.render()))
           .append("</pre>\n");
     }
-    if (!missing.isEmpty()) {
+    if (!missing.isEmpty() || derived.partial()) {
       html.append("<h2>Not measured</h2>\n<ul>\n");
       missing.forEach(line -> html.append("<li class=\"miss\">").append(ChartImages.escape(line)).append("</li>\n"));
+      if (derived.partial()) {
+        html.append("<li class=\"miss unmeasured\">planned points not measured: ")
+            .append(ChartImages.escape(SummaryTable.unmeasured(derived))).append("</li>\n");
+      }
       html.append("</ul>\n");
     }
     html.append("<h2>Summary</h2>\n<pre>").append(ChartImages.escape(SummaryTable.render(derived, List.of())))

@@ -6,7 +6,10 @@ import dev.yardmaster.profiler.profile.ProfileEntry.BatchingAdvice;
 import dev.yardmaster.profiler.profile.ProfileEntry.GridPoint;
 import dev.yardmaster.profiler.profile.ProfileEntry.ServerSplit;
 import dev.yardmaster.profiler.profile.ProfileEntry.TierFacts;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /** The terminal summary of a profile: the grid per entry, then per tier the best point, cost and batching. */
@@ -53,11 +56,30 @@ public final class SummaryTable {
         }
       }
     }
+    if (profile.unmeasured() != null) {
+      out.append("\nnot measured (").append(profile.unmeasured().size()).append(" planned points, partial run):\n");
+      out.append("  ").append(unmeasured(profile)).append('\n');
+    }
     if (!missing.isEmpty()) {
       out.append("\nmissing:\n");
       missing.forEach(line -> out.append("  ").append(line).append('\n'));
     }
     return out.toString();
+  }
+
+  /** The unmeasured points, grouped by pool and reason: {@code cpu-local (interrupted): b=8 c=2, b=8 c=4}. */
+  public static String unmeasured(Profile profile) {
+    if (profile.unmeasured() == null) {
+      return "";
+    }
+    Map<String, List<String>> byPool = new LinkedHashMap<>();
+    for (Profile.UnmeasuredPoint point : profile.unmeasured()) {
+      byPool.computeIfAbsent(point.pool() + " (" + point.reason() + ")", k -> new ArrayList<>())
+          .add("b=" + point.batch() + " c=" + point.concurrency());
+    }
+    List<String> groups = new ArrayList<>();
+    byPool.forEach((pool, points) -> groups.add(pool + ": " + String.join(", ", points)));
+    return String.join("; ", groups);
   }
 
   /** Whether any of the entry's points carries the server's queue/compute split. */

@@ -2,6 +2,7 @@ package dev.yardmaster.profiler.sweep;
 
 import dev.yardmaster.profiler.load.LoadChannels;
 import dev.yardmaster.profiler.load.LoadSpec;
+import dev.yardmaster.profiler.load.RequestFactory;
 import dev.yardmaster.profiler.pricing.InstancePrice;
 import dev.yardmaster.profiler.pricing.PriceOrigin;
 import dev.yardmaster.profiler.pricing.PriceRequest;
@@ -81,9 +82,12 @@ public final class Sweep {
     int[] done = {0};
     int total = targets.size() * plan.concurrencies().size()
         * (plan.batches().isEmpty() ? 7 : plan.batches().size()); // estimate until the model is known
+    List<Profile.UnmeasuredPoint> unmeasured = new ArrayList<>();
     for (SweepTarget target : targets) {
       if (stopped.get()) {
-        break;
+        report(missing, new MissingTarget(target.pool(), target.endpoint().toString(), "points",
+            "interrupted before this target (expected: the whole grid)"));
+        continue;
       }
       String endpoint = target.endpoint().toString();
       try (LoadChannels channels = LoadChannels.open(target.endpoint(), LoadSpec.defaultChannels(maxConcurrency))) {
@@ -114,16 +118,17 @@ public final class Sweep {
         List<PointResult> measured = new ArrayList<>();
         List<GridPoint> grid = new ArrayList<>();
         for (int batch : batches) {
-          var requests = inputs.forBatch(batch, plan.seed());
+          @Nullable RequestFactory requests = stopped.get() ? null : inputs.forBatch(batch, plan.seed());
           for (int concurrency : plan.concurrencies()) {
-            if (stopped.get()) {
-              break;
+            PointResult point = null;
+            if (requests != null && !stopped.get()) {
+              listener.onPointStart(target, batch, concurrency, done[0], total);
+              point = PointMeasurement.measure(plan, target.endpoint(), channels, requests, batch, concurrency,
+                  server, stopped::get);
             }
-            listener.onPointStart(target, batch, concurrency, done[0], total);
-            PointResult point = PointMeasurement.measure(plan, target.endpoint(), channels, requests, batch,
-                concurrency, server, stopped::get);
-            if (point.windows() == 0) {
-              break; // stopped during the warm-up: nothing measured
+            if (point == null || point.windows() == 0) { // stopped before or during the warm-up
+              unmeasured.add(new Profile.UnmeasuredPoint(target.pool(), batch, concurrency, "interrupted"));
+              continue;
             }
             measured.add(point);
             grid.add(point.toGridPoint());
@@ -145,8 +150,8 @@ public final class Sweep {
             target.accelerator(), price, grid, null));
       }
     }
-    Profile profile = new Profile(Profile.SCHEMA_VERSION, model, Instant.now().toString(), tiers, 0, entries)
-        .withDerived();
+    Profile profile = new Profile(Profile.SCHEMA_VERSION, model, Instant.now().toString(), tiers, 0, entries,
+        unmeasured).withDerived();
     return new SweepResult(profile, points, missing, stopped.get(), priced);
   }
 
