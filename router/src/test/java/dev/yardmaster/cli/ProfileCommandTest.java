@@ -1,6 +1,7 @@
 package dev.yardmaster.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +18,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -173,6 +175,26 @@ class ProfileCommandTest {
     assertThat(Files.readString(dir.resolve("higgs_mlp_v1.html"))).contains("planned points not measured: ")
         .contains("b=8 c=2");
     assertThat(Files.readString(stderr)).contains("wrote " + dir.resolve("higgs_mlp_v1.json"));
+  }
+
+  @Test
+  void selfBenchJudgesByTheMedianOfPairedRoundsAndReportsBothSides() {
+    ProfileSelfBench.DriverVsRaw result = new ProfileSelfBench.DriverVsRaw(List.of(
+        new ProfileSelfBench.Round(900, 1000), // 0.9
+        new ProfileSelfBench.Round(2000, 1000), // 2.0: a noisy round must not decide
+        new ProfileSelfBench.Round(1900, 2000), // 0.95
+        new ProfileSelfBench.Round(500, 1000)), 7); // 0.5
+    assertThat(result.pairedRatio()).isCloseTo(0.925, within(1e-9));
+    assertThat(result.driverMedian()).isEqualTo(1400.0);
+    assertThat(result.rawMedian()).isEqualTo(1000.0);
+    assertThat(result.ratioOfMedians()).isCloseTo(1.4, within(1e-9));
+    assertThat(ProfileSelfBench.toText(result, 0, 0, false))
+        .contains("    2         2000.0         1000.0   2.000  (raw first)")
+        .contains("after 7 warm-up windows per side: driver 1400.0 infer/s, raw grpc-java loop 1000.0 infer/s")
+        .contains("median of paired rounds 0.925 (min 0.500, max 2.000), of medians 1.400 (target >= 0.9)")
+        .doesNotContain("full default profile");
+    assertThat(ProfileSelfBench.toJson(result, 12.5, 49)).contains("\"ratio\": 0.925", "\"warm_up_windows\": 7",
+        "{\"driver\": 900.0, \"raw\": 1000.0, \"ratio\": 0.900}", "\"full_profile_points\": 49");
   }
 
   @Test
