@@ -44,7 +44,8 @@ class ProfileCommandTest {
 
   @Test
   void localProfileWritesJsonAndHtmlThenUpdateMergesAndCompareShowsDeltas() throws Exception {
-    String[] grid = {"--batch", "1,8", "--concurrency", "1,2", "--warm-up", "100ms", "--window", "100ms", "--point-cap", "500ms"};
+    String[] grid = {"--batch", "1,8", "--concurrency", "1,2", "--warm-up", "100ms", "--window", "100ms", "--point-cap", "500ms",
+        "--price-source", "offline"};
     int code = run(concat(new String[] {"profile", "--local", "--model", "higgs_mlp_v1", "--out", dir.toString()},
         grid));
     assertThat(code).as(err.toString()).isEqualTo(Main.EXIT_OK);

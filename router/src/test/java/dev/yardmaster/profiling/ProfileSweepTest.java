@@ -172,6 +172,9 @@ class ProfileSweepTest {
         "onnxruntime", "cpu-local", "c7g.xlarge", "cpu", 0.1)));
     assertThat(partial.interrupted()).isTrue();
     assertThat(partial.entries()).singleElement().satisfies(e -> assertThat(e.grid()).hasSizeBetween(1, 5));
+    // every planned point is either measured or listed as unmeasured
+    assertThat(partial.profile().unmeasured()).hasSize(6 - partial.entries().get(0).grid().size())
+        .allSatisfy(p -> assertThat(p.reason()).isEqualTo("interrupted"));
   }
 
   @Test
