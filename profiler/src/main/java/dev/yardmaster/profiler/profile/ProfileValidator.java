@@ -29,11 +29,11 @@ final class ProfileValidator {
   }
 
   private void check(Profile profile) {
-    if (profile.schemaVersion() < Profile.OLDEST_READABLE_VERSION || profile.schemaVersion() > Profile.SCHEMA_VERSION) {
-      problem("schema_version", String.valueOf(profile.schemaVersion()),
-          Profile.OLDEST_READABLE_VERSION + ".." + Profile.SCHEMA_VERSION);
+    int version = profile.schemaVersion();
+    if (version < Profile.OLDEST_READABLE_VERSION || version > Profile.SCHEMA_VERSION) {
+      problem("schema_version", String.valueOf(version), Profile.OLDEST_READABLE_VERSION + ".." + Profile.SCHEMA_VERSION);
     }
-    schemaVersion = profile.schemaVersion();
+    schemaVersion = version;
     nonEmpty("model", profile.model());
     Set<String> tierNames = new HashSet<>();
     for (int t = 0; t < profile.tiers().size(); t++) {
