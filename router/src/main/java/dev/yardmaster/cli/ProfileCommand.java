@@ -2,8 +2,11 @@ package dev.yardmaster.cli;
 
 import dev.yardmaster.backend.onnx.DemoModels;
 import dev.yardmaster.profiler.load.Target;
+import dev.yardmaster.profiler.pricing.AwsPriceListOptions;
+import dev.yardmaster.profiler.pricing.PriceCache;
+import dev.yardmaster.profiler.pricing.PriceChain;
+import dev.yardmaster.profiler.pricing.PriceReport;
 import dev.yardmaster.profiler.pricing.PriceResolver;
-import dev.yardmaster.profiler.pricing.PriceSource;
 import dev.yardmaster.profiler.profile.InvalidProfileException;
 import dev.yardmaster.profiler.profile.Profile;
 import dev.yardmaster.profiler.profile.ProfileFiles;
@@ -21,23 +24,26 @@ import dev.yardmaster.profiler.sweep.SweepTarget;
 import dev.yardmaster.router.server.YardmasterServer;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * {@code yardmaster profile}: measures a model over a batch x concurrency grid on KServe v2
@@ -81,6 +87,22 @@ final class ProfileCommand implements Callable<Integer> {
 
   @Option(names = "--price-per-hour", paramLabel = "USD", description = "Price per target instead of the price table.")
   List<Double> pricesPerHour = new ArrayList<>();
+
+  @Option(names = "--price-source", paramLabel = "LIST", defaultValue = "cache,aws,offline",
+      description = "Price sources asked in order after --price-per-hour: cache, aws (AWS Price List API), offline (bundled table); default: ${DEFAULT-VALUE}.")
+  String priceSources = "cache,aws,offline";
+
+  @Option(names = "--aws-profile", paramLabel = "NAME", description = "AWS credentials profile for the Price List API (default: the SDK's default chain).")
+  @Nullable String awsProfile;
+
+  @Option(names = "--aws-credentials-file", paramLabel = "FILE", description = "Shared credentials file for --aws-profile (default: ~/.aws/credentials).")
+  @Nullable Path awsCredentialsFile;
+
+  @Option(names = "--aws-endpoint", paramLabel = "URL", description = "Price List API endpoint instead of pricing.us-east-1.amazonaws.com (a VPC endpoint, a local moto_server).")
+  @Nullable URI awsEndpoint;
+
+  @Option(names = "--price-cache", paramLabel = "FILE", description = "Price cache file (default: ~/.cache/yardmaster/prices.json).")
+  @Nullable Path priceCache;
 
   @Option(names = "--batch", paramLabel = "LIST", description = "Batch sizes, e.g. 1,2,4 (default: powers of two up to max_batch_size).")
   @Nullable String batches;
@@ -149,8 +171,12 @@ final class ProfileCommand implements Callable<Integer> {
       return Main.EXIT_USAGE;
     }
     SweepPlan plan;
+    List<PriceChain.Kind> priceChain;
+    AwsPriceListOptions aws;
     try {
       plan = plan();
+      priceChain = PriceChain.parse("--price-source", priceSources);
+      aws = awsOptions();
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());
       return Main.EXIT_USAGE;
@@ -178,7 +204,8 @@ final class ProfileCommand implements Callable<Integer> {
         err.println(e.getMessage());
         return Main.EXIT_USAGE;
       }
-      return sweep(plan, sweepTargets, stdout, err, outputFormat);
+      return sweep(plan, sweepTargets, PriceChain.resolver(priceChain,
+          priceCache == null ? PriceCache.defaultPath() : priceCache, aws), stdout, err, outputFormat);
     } finally {
       if (server != null) {
         server.stop();
@@ -189,32 +216,31 @@ final class ProfileCommand implements Callable<Integer> {
     }
   }
 
-  private int sweep(SweepPlan plan, List<SweepTarget> sweepTargets, PrintWriter stdout, PrintWriter err,
-      String outputFormat) throws IOException {
+  private AwsPriceListOptions awsOptions() {
+    AwsPriceListOptions.Builder builder = AwsPriceListOptions.builder();
+    if (awsProfile != null) {
+      builder.profile(awsProfile, awsCredentialsFile);
+    } else if (awsCredentialsFile != null) {
+      throw new IllegalArgumentException("--aws-credentials-file: " + awsCredentialsFile
+          + " (expected: together with --aws-profile NAME)");
+    }
+    if (awsEndpoint != null) {
+      builder.endpointOverride(awsEndpoint);
+    }
+    return builder.build();
+  }
+
+  private int sweep(SweepPlan plan, List<SweepTarget> sweepTargets, PriceResolver resolver, PrintWriter stdout,
+      PrintWriter err, String outputFormat) throws IOException {
     ProgressBar bar = new ProgressBar(err, quiet);
-    try (PriceResolver prices = PriceResolver.of(List.of(PriceSource.offlineTable()))) {
+    try (PriceResolver prices = resolver) {
       Sweep sweep = Sweep.builder(model, plan).prices(prices).listener(bar).dataFile(dataFile).build();
-      CountDownLatch written = new CountDownLatch(1);
-      Thread hook = new Thread(() -> {
-        sweep.stop(); // Ctrl-C: finish the current window, write what was measured
-        try {
-          written.await(15, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "yardmaster-profile-interrupt");
-      Runtime.getRuntime().addShutdownHook(hook);
-      try {
-        SweepResult result = sweep.run(sweepTargets);
+      SweepResult result;
+      try (StopOnSignal signals = StopOnSignal.install(sweep::stop, err)) {
+        result = sweep.run(sweepTargets);
         bar.finish();
-        return write(result, stdout, err, outputFormat);
-      } finally {
-        written.countDown();
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-          // the hook is running: it waits for the latch above
-        }
+        int code = write(result, stdout, err, outputFormat);
+        return signals.received() == null ? code : signals.received().exitCode();
       }
     }
   }
@@ -223,7 +249,9 @@ final class ProfileCommand implements Callable<Integer> {
     List<String> missing = result.missing().stream().map(MissingTarget::toString).toList();
     if (result.interrupted()) {
       missing = new ArrayList<>(missing);
-      missing.add("interrupted: partial results (expected: the whole grid)");
+      int unmeasured = result.profile().unmeasured() == null ? 0 : result.profile().unmeasured().size();
+      missing.add("interrupted: partial results, " + unmeasured + " planned points not measured"
+          + " (expected: the whole grid)");
     }
     Profile profile = result.profile();
     Path file = out.resolve(profile.model() + ".json");
@@ -245,10 +273,13 @@ final class ProfileCommand implements Callable<Integer> {
     }
     Path html = out.resolve(profile.model() + ".html");
     Files.createDirectories(out);
-    Files.writeString(html, ProfileHtmlReport.render(profile, missing), StandardCharsets.UTF_8);
+    PriceReport prices = result.priceReport();
+    Files.writeString(html, ProfileHtmlReport.render(profile, missing, prices), StandardCharsets.UTF_8);
     err.println("wrote " + html);
     stdout.print(outputFormat.equals("json") ? ProfileFiles.toJson(profile, file.getFileName().toString())
-        : SummaryTable.render(profile, missing));
+        : SummaryTable.render(profile, missing)
+            + (prices.resolutions().isEmpty() ? "" : "\nprices (source per instance type; why earlier sources"
+                + " had none):\n" + prices.render()));
     stdout.flush();
     missing.forEach(line -> err.println("missing: " + line));
     return profile.entries().isEmpty() ? Main.EXIT_FAILURE : Main.EXIT_OK;
@@ -321,6 +352,77 @@ final class ProfileCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Ctrl-C (SIGINT) and SIGTERM stop the sweep after the current measurement window instead of
+   * ending the JVM, so the partial profile, report and summary are written by the ordinary code path
+   * (a shutdown hook could not: the JVM refuses new shutdown hooks, which AWT needs to render the
+   * charts, once shutdown has begun). A second signal quits at once. The command then exits with the
+   * shell's status for the signal (130, 143).
+   */
+  static final class StopOnSignal implements AutoCloseable {
+
+    /** A signal this class stops the sweep on. */
+    enum Received {
+      INT(130), TERM(143);
+
+      private final int exitCode;
+
+      Received(int exitCode) {
+        this.exitCode = exitCode;
+      }
+
+      int exitCode() {
+        return exitCode;
+      }
+    }
+
+    private final Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
+    private volatile @Nullable Received received;
+
+    private StopOnSignal() {}
+
+    static StopOnSignal install(Runnable stop, PrintWriter err) {
+      StopOnSignal handlers = new StopOnSignal();
+      for (Received kind : Received.values()) {
+        Signal signal = new Signal(kind.name());
+        try {
+          handlers.previous.put(signal, Signal.handle(signal, s -> handlers.onSignal(kind, s, stop, err)));
+        } catch (IllegalArgumentException unavailable) {
+          // this platform or JVM option (-Xrs) keeps the signal: it ends the JVM as usual
+        }
+      }
+      return handlers;
+    }
+
+    private void onSignal(Received kind, Signal signal, Runnable stop, PrintWriter err) {
+      if (received != null) {
+        SignalHandler old = previous.get(signal);
+        if (old != null && old != SignalHandler.SIG_DFL && old != SignalHandler.SIG_IGN) {
+          old.handle(signal);
+        } else {
+          Runtime.getRuntime().halt(kind.exitCode());
+        }
+        return;
+      }
+      received = kind;
+      stop.run();
+      err.println();
+      err.println("SIG" + kind + ": finishing the current window, then writing the partial results"
+          + " (again to quit now)");
+      err.flush();
+    }
+
+    @Nullable Received received() {
+      return received;
+    }
+
+    /** Gives the signals back to their previous handlers. */
+    @Override
+    public void close() {
+      previous.forEach(Signal::handle);
+    }
+  }
+
   /** A progress bar on stderr: redrawn in place on a terminal, one line per point otherwise. */
   static final class ProgressBar implements SweepListener {
     private static final int WIDTH = 30;
@@ -340,12 +442,22 @@ final class ProfileCommand implements Callable<Integer> {
       }
       int shown = Math.min(total, index + 1);
       int filled = total == 0 ? WIDTH : WIDTH * shown / Math.max(1, total);
-      String line = String.format(Locale.ROOT, "[%s%s] %d/%d %s b=%d c=%d: %.0f infer/s p99 %.2f ms%s%s",
+      String line = String.format(Locale.ROOT, "[%s%s] %d/%d %s b=%d c=%d: %.0f infer/s p99 %.2f ms%s%s%s",
           "#".repeat(filled), ".".repeat(WIDTH - filled), shown, total, target.pool(), point.batch(),
-          point.concurrency(), point.throughput(), point.p99Ms(), point.totalErrors() > 0 ? " errors " + point.errors() : "",
-          point.stable() ? "" : " (unstable)");
+          point.concurrency(), point.throughput(), point.p99Ms(),
+          point.server() == null ? "" : String.format(Locale.ROOT, " (server: queue %.2f ms, compute %.2f ms)",
+              point.server().queueMs(), point.server().computeMs()),
+          point.totalErrors() > 0 ? " errors " + point.errors() : "", point.stable() ? "" : " (unstable)");
       err.print(terminal ? "\r" + line + "\u001b[K" : line + "\n");
       err.flush();
+    }
+
+    @Override
+    public void onNoServerStatistics(SweepTarget target, String reason) {
+      if (!quiet) {
+        err.print((terminal ? "\r\u001b[K" : "") + target.pool() + ": queue/compute split n/a: " + reason + "\n");
+        err.flush();
+      }
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.yardmaster.profiler.profile.Profile;
 import dev.yardmaster.profiler.profile.ProfileEntry;
 import dev.yardmaster.profiler.profile.ProfileEntry.GridPoint;
+import dev.yardmaster.profiler.profile.ProfileEntry.ServerSplit;
 import dev.yardmaster.profiler.report.ProfileHtmlReport;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -32,8 +33,10 @@ class ProfileReportChromiumTest {
   @TempDir Path dir;
 
   static Profile profile() {
-    List<GridPoint> cpu = List.of(new GridPoint(1, 1, 900, 1.0, 1.2, 1.3, 1.5, 0, 2.0),
-        new GridPoint(8, 1, 5000, 1.5, 1.8, 1.9, 2.2, 0, 3.0), new GridPoint(64, 4, 20000, 12, 14, 15, 60, 0, 70.0));
+    List<GridPoint> cpu = List.of(
+        new GridPoint(1, 1, 900, 1.0, 1.2, 1.3, 1.5, 0, 2.0, 1.1, new ServerSplit(0.05, 0.7, 1, 450, 450)),
+        new GridPoint(8, 1, 5000, 1.5, 1.8, 1.9, 2.2, 0, 3.0, 1.6, new ServerSplit(0.05, 1.2, 8, 625, 625)),
+        new GridPoint(64, 4, 20000, 12, 14, 15, 60, 0, 70.0, 12.8, new ServerSplit(8.5, 3.1, 64, 312, 312)));
     List<GridPoint> gpu = List.of(new GridPoint(1, 1, 1500, 0.6, 0.7, 0.8, 0.9, 0, 1.0),
         new GridPoint(64, 8, 90000, 4, 5, 5.5, 6, 0, 7.0));
     return new Profile(Profile.SCHEMA_VERSION, "higgs_mlp_v1", "2026-11-25T09:00:00Z", Profile.DEFAULT_TIERS, 0,
@@ -46,6 +49,9 @@ class ProfileReportChromiumTest {
     String html = ProfileHtmlReport.render(profile(), List.of("inf2 (10.0.0.1:8001) endpoint: UNAVAILABLE"));
     assertThat(html).doesNotContain("http://").doesNotContain("https://").doesNotContain("<script");
     assertThat(html).contains("Recommended choice per tier").contains("UNAVAILABLE");
+    // the CPU backend has the server's split, the GPU one exposed no statistics
+    assertThat(html).contains("<td>8.500</td><td>3.100</td><td>1.200</td><td>64.0</td>")
+        .contains("queue/compute: n/a (backend exposes no statistics)");
     List<BufferedImage> images = images(html);
     assertThat(images).hasSize(2);
     for (BufferedImage image : images) {

@@ -13,7 +13,10 @@ import dev.yardmaster.profiler.pricing.PriceSource;
 import dev.yardmaster.profiler.profile.Profile;
 import dev.yardmaster.profiler.profile.ProfileEntry;
 import dev.yardmaster.profiler.profile.ProfileEntry.GridPoint;
+import dev.yardmaster.profiler.profile.ProfileEntry.ServerSplit;
 import dev.yardmaster.profiler.profile.ProfileFiles;
+import dev.yardmaster.profiler.report.ProfileHtmlReport;
+import dev.yardmaster.profiler.report.SummaryTable;
 import dev.yardmaster.profiler.sweep.MissingTarget;
 import dev.yardmaster.profiler.sweep.Sweep;
 import dev.yardmaster.profiler.sweep.SweepPlan;
@@ -88,6 +91,27 @@ class ProfileSweepTest {
   }
 
   @Test
+  void splitsServerQueueAndComputeFromTheBackendsStatistics() {
+    for (ProfileEntry entry : result.entries()) {
+      for (GridPoint point : entry.grid()) {
+        ServerSplit server = point.server();
+        assertThat(server).as("server split at %s on %s", point, entry.pool()).isNotNull();
+        assertThat(server.computeMs()).isPositive();
+        assertThat(server.queueMs()).isNotNegative();
+        // the server's share of a request never exceeds what the client saw
+        assertThat(server.serverMs()).isLessThanOrEqualTo(point.meanMs());
+        assertThat(server.batch()).isGreaterThanOrEqualTo(1.0);
+        assertThat(server.requests()).isPositive();
+      }
+      // one stream sends one request at a time: the server runs exactly the client's batch
+      assertThat(point(entry, 16, 1).server().batch()).isEqualTo(16.0);
+    }
+    String summary = SummaryTable.render(result.profile(), List.of());
+    assertThat(summary).contains("queue ms", "compute ms", "srv batch").doesNotContain("n/a (backend");
+    assertThat(ProfileHtmlReport.render(result.profile(), List.of())).contains("server compute ms");
+  }
+
+  @Test
   void pricesFromTheTableAndMarksWhatIsMissing() {
     assertThat(result.entries().get(0).pricePerHour()).isPositive();
     assertThat(result.entries().get(1).pricePerHour()).isZero();
@@ -148,6 +172,9 @@ class ProfileSweepTest {
         "onnxruntime", "cpu-local", "c7g.xlarge", "cpu", 0.1)));
     assertThat(partial.interrupted()).isTrue();
     assertThat(partial.entries()).singleElement().satisfies(e -> assertThat(e.grid()).hasSizeBetween(1, 5));
+    // every planned point is either measured or listed as unmeasured
+    assertThat(partial.profile().unmeasured()).hasSize(6 - partial.entries().get(0).grid().size())
+        .allSatisfy(p -> assertThat(p.reason()).isEqualTo("interrupted"));
   }
 
   @Test

@@ -90,7 +90,9 @@ final class ClosedLoopStream {
     ClientCall<ModelInferRequest, ModelInferResponse> call = LoadCalls.newCall(channel, spec);
     current = call;
     try {
-      call.start(new Listener(window.now(), measured, request.rows()), headers);
+      // the admission time is the start time: building the call in between is a pool lookup and a
+      // few small objects, not worth a second clock read per request
+      call.start(new Listener(now, measured, request.rows()), headers);
     } catch (RuntimeException e) {
       // no listener callback follows a failed start
       failStream(measured);

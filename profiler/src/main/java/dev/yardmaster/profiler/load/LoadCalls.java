@@ -16,6 +16,9 @@ final class LoadCalls {
   /** Fresh metadata per call: grpc-java adds its own headers to the object it is given. */
   static Metadata headers(LoadRequest request) {
     Metadata metadata = new Metadata();
+    if (request.headers().isEmpty()) {
+      return metadata; // the usual case: no iterator per call
+    }
     for (Map.Entry<String, String> header : request.headers().entrySet()) {
       metadata.put(
           Metadata.Key.of(header.getKey(), Metadata.ASCII_STRING_MARSHALLER), header.getValue());

@@ -3,8 +3,8 @@ package dev.yardmaster.profiler.load;
 import io.grpc.Status;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -21,7 +21,8 @@ final class LoadStats {
   private final LongAdder measuredErrors = new LongAdder();
   private final LongAdder dropped = new LongAdder();
   private final AtomicLongArray errorsByCode = new AtomicLongArray(CODES.length);
-  private final AtomicLong lastMeasuredCompletionNanos = new AtomicLong(Long.MIN_VALUE);
+  // striped like the LongAdders: completions on several event loops do not contend on one CAS
+  private final LongAccumulator lastMeasuredCompletionNanos = new LongAccumulator(Math::max, Long.MIN_VALUE);
 
   void recordWarmUp() {
     warmUpCompleted.increment();
@@ -31,13 +32,13 @@ final class LoadStats {
     latencyMicros.recordValue(Math.max(0, (latencyNanos + 999) / 1000));
     measuredOk.increment();
     measuredRows.add(rows);
-    lastMeasuredCompletionNanos.accumulateAndGet(completedAtNanos, Math::max);
+    lastMeasuredCompletionNanos.accumulate(completedAtNanos);
   }
 
   void recordError(Status.Code code, long completedAtNanos) {
     errorsByCode.incrementAndGet(code.value());
     measuredErrors.increment();
-    lastMeasuredCompletionNanos.accumulateAndGet(completedAtNanos, Math::max);
+    lastMeasuredCompletionNanos.accumulate(completedAtNanos);
   }
 
   void recordDropped() {

@@ -1,11 +1,14 @@
 package dev.yardmaster.profiler.pricing;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -157,6 +160,28 @@ public final class AwsPriceListOptions {
     /** Credentials to sign with; the SDK's default chain when not set. */
     public Builder credentialsProvider(AwsCredentialsProvider provider) {
       this.credentialsProvider = provider;
+      return this;
+    }
+
+    /**
+     * Credentials from a named profile of the shared AWS files, like {@code --profile} of the AWS
+     * CLI; read when first needed, so a missing profile is a "no credentials" miss, not an error
+     * here.
+     *
+     * @param name profile name, e.g. {@code pricing}
+     * @param credentialsFile the shared credentials file; null for the SDK's default ({@code
+     *     ~/.aws/credentials}, or {@code AWS_SHARED_CREDENTIALS_FILE}) and config file
+     */
+    public Builder profile(String name, @Nullable Path credentialsFile) {
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("profile: '" + name + "' (expected: an AWS profile name)");
+      }
+      ProfileCredentialsProvider.Builder provider = ProfileCredentialsProvider.builder().profileName(name);
+      if (credentialsFile != null) {
+        provider.profileFile(() -> ProfileFile.builder().content(credentialsFile)
+            .type(ProfileFile.Type.CREDENTIALS).build());
+      }
+      this.credentialsProvider = provider.build();
       return this;
     }
 

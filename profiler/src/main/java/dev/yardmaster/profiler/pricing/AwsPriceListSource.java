@@ -133,7 +133,7 @@ final class AwsPriceListSource implements PriceSource {
     try {
       options.credentialsProvider().resolveCredentials();
     } catch (RuntimeException e) {
-      return PriceLookup.missed(name(), MissReason.NO_CREDENTIALS, firstLine(e.getMessage()));
+      return PriceLookup.missed(name(), MissReason.NO_CREDENTIALS, credentialsMessage(e.getMessage()));
     }
     try {
       return fetch(request);
@@ -255,6 +255,17 @@ final class AwsPriceListSource implements PriceSource {
     return options.endpointOverride() != null
         ? options.endpointOverride().toString()
         : "pricing." + options.endpointRegion().id() + ".amazonaws.com";
+  }
+
+  /**
+   * The SDK's "no credentials" message without the dump of every provider in the default chain
+   * (kilobytes on one line): the sentence, then the first provider-specific reason for a named profile.
+   */
+  static String credentialsMessage(@Nullable String message) {
+    String line = firstLine(message);
+    int chain = line.indexOf(" AwsCredentialsProviderChain(");
+    String text = chain < 0 ? line : line.substring(0, chain);
+    return text.length() <= 240 ? text : text.substring(0, 237) + "...";
   }
 
   private static String firstLine(@Nullable String message) {

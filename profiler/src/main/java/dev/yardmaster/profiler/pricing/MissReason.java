@@ -27,6 +27,19 @@ public enum MissReason {
     this.label = label;
   }
 
+  /**
+   * What would have avoided the miss, for the reasons an operator can fix; empty otherwise.
+   */
+  public String expected() {
+    return switch (this) {
+      case NO_CREDENTIALS -> "AWS credentials: --aws-profile NAME, AWS_PROFILE, AWS_ACCESS_KEY_ID/"
+          + "AWS_SECRET_ACCESS_KEY or an instance role";
+      case BAD_CREDENTIALS -> "credentials AWS accepts, allowed pricing:GetProducts";
+      case UNREACHABLE -> "network access to the Price List endpoint";
+      default -> "";
+    };
+  }
+
   /** Lower-case words used in reports. */
   public String label() {
     return label;

@@ -9,10 +9,16 @@ package dev.yardmaster.profiler.pricing;
  */
 public record PriceMiss(String source, MissReason reason, String detail) {
 
+  /**
+   * {@code source: reason (detail)}, then {@code (expected: ...)} when the operator can fix it,
+   * e.g. {@code aws-price-list: credentials rejected (UnrecognizedClientException: The security
+   * token included in the request is invalid.) (expected: credentials AWS accepts, ...)}.
+   */
   @Override
   public String toString() {
-    return detail.isEmpty()
+    String text = detail.isEmpty()
         ? source + ": " + reason.label()
         : source + ": " + reason.label() + " (" + detail + ")";
+    return reason.expected().isEmpty() ? text : text + " (expected: " + reason.expected() + ")";
   }
 }

@@ -40,6 +40,14 @@ public final class PriceResolver implements AutoCloseable {
     return new PriceResolver(chain, null);
   }
 
+  /**
+   * Any chain, asked in order; prices fetched from AWS are written to {@code cache} (which need not
+   * be in the chain, e.g. when a run must not read stale prices but may refresh them).
+   */
+  public static PriceResolver of(List<PriceSource> chain, @Nullable PriceCache cache) {
+    return new PriceResolver(chain, cache);
+  }
+
   /** The sources in the order they are asked. */
   public List<PriceSource> chain() {
     return chain;

@@ -51,10 +51,13 @@ public record ProfileEntry(
    * @param throughput inferences (rows) per second
    * @param errors failed requests during the measurement
    * @param maxMs largest latency measured; absent in files written before it was recorded
+   * @param meanMs mean client-side latency; absent in schema 1 files
+   * @param server the server's own queue/compute split (KServe v2 ModelStatistics); absent when the
+   *     backend exposes no statistics, and in schema 1 files
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonPropertyOrder({"batch", "concurrency", "throughput", "p50_ms", "p90_ms", "p95_ms", "p99_ms", "max_ms",
-      "errors"})
+      "mean_ms", "errors", "server"})
   public record GridPoint(
       @JsonProperty(value = "batch", required = true) int batch,
       @JsonProperty(value = "concurrency", required = true) int concurrency,
@@ -64,15 +67,50 @@ public record ProfileEntry(
       @JsonProperty(value = "p95_ms", required = true) double p95Ms,
       @JsonProperty(value = "p99_ms", required = true) double p99Ms,
       @JsonProperty("errors") long errors,
-      @JsonProperty("max_ms") @Nullable Double maxMs) {
+      @JsonProperty("max_ms") @Nullable Double maxMs,
+      @JsonProperty("mean_ms") @Nullable Double meanMs,
+      @JsonProperty("server") @Nullable ServerSplit server) {
 
     @JsonCreator
     public GridPoint {}
 
+    /** A point without a mean or server statistics. */
+    public GridPoint(int batch, int concurrency, double throughput, double p50Ms, double p90Ms, double p95Ms,
+        double p99Ms, long errors, @Nullable Double maxMs) {
+      this(batch, concurrency, throughput, p50Ms, p90Ms, p95Ms, p99Ms, errors, maxMs, null, null);
+    }
+
     /** A point without a recorded maximum. */
     public GridPoint(int batch, int concurrency, double throughput, double p50Ms, double p90Ms, double p95Ms,
         double p99Ms, long errors) {
-      this(batch, concurrency, throughput, p50Ms, p90Ms, p95Ms, p99Ms, errors, null);
+      this(batch, concurrency, throughput, p50Ms, p90Ms, p95Ms, p99Ms, errors, null, null, null);
+    }
+  }
+
+  /**
+   * Where a request's time went on the server, from the difference of two KServe v2 / Triton
+   * ModelStatistics readings taken around the point's measurement windows (Triton's meanings: each
+   * request accrues its own queue time and the full input/infer/output time of the execution it
+   * joined).
+   *
+   * @param queueMs mean time a request waited in the server's scheduler queue
+   * @param computeMs mean compute time per request: compute_input + compute_infer + compute_output
+   * @param batch mean rows per model execution (inference_count / execution_count): the batch the
+   *     model really ran, after the server's dynamic batching
+   * @param requests successful requests the server counted over the windows
+   * @param executions model executions the server counted over the windows
+   */
+  @JsonPropertyOrder({"queue_ms", "compute_ms", "batch", "requests", "executions"})
+  public record ServerSplit(
+      @JsonProperty(value = "queue_ms", required = true) double queueMs,
+      @JsonProperty(value = "compute_ms", required = true) double computeMs,
+      @JsonProperty(value = "batch", required = true) double batch,
+      @JsonProperty(value = "requests", required = true) long requests,
+      @JsonProperty(value = "executions", required = true) long executions) {
+
+    /** Queue plus compute: the server's share of a request's latency. */
+    public double serverMs() {
+      return queueMs + computeMs;
     }
   }
 

@@ -85,8 +85,7 @@ public final class ProfileFiles {
       entries.add(entry.derived() != null ? entry
           : entry.withDerived(Derivation.derive(entry, profile.tiers(), profile.targetThroughput())));
     }
-    return new Profile(profile.schemaVersion(), profile.model(), profile.generatedAt(), profile.tiers(),
-        profile.targetThroughput(), entries);
+    return profile.withEntries(entries);
   }
 
   /** Jackson's failure in the file's grammar: {@code field.path: what (expected: ...)}. */

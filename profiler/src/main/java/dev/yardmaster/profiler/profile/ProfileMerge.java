@@ -34,8 +34,8 @@ public final class ProfileMerge {
     // recompute every entry's derived facts under the (possibly new) tiers
     List<ProfileEntry> underived = merged.stream().map(e -> e.withDerived(null)).toList();
     return new Profile(Profile.SCHEMA_VERSION, update.model(), update.generatedAt(), update.tiers(),
-        update.targetThroughput() > 0 ? update.targetThroughput() : existing.targetThroughput(), underived)
-        .withDerived();
+        update.targetThroughput() > 0 ? update.targetThroughput() : existing.targetThroughput(), underived,
+        update.unmeasured()).withDerived();
   }
 
   /** Whether two entries measure the same (version, backend, pool). */

@@ -2,6 +2,7 @@ package dev.yardmaster.profiler.profile;
 
 import dev.yardmaster.profiler.profile.Profile.TierBudget;
 import dev.yardmaster.profiler.profile.ProfileEntry.GridPoint;
+import dev.yardmaster.profiler.profile.ProfileEntry.ServerSplit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,6 +15,7 @@ final class ProfileValidator {
 
   private final String where;
   private final List<String> problems = new ArrayList<>();
+  private int schemaVersion = Profile.SCHEMA_VERSION;
 
   private ProfileValidator(String where) {
     this.where = where;
@@ -27,9 +29,11 @@ final class ProfileValidator {
   }
 
   private void check(Profile profile) {
-    if (profile.schemaVersion() != Profile.SCHEMA_VERSION) {
-      problem("schema_version", String.valueOf(profile.schemaVersion()), String.valueOf(Profile.SCHEMA_VERSION));
+    int version = profile.schemaVersion();
+    if (version < Profile.OLDEST_READABLE_VERSION || version > Profile.SCHEMA_VERSION) {
+      problem("schema_version", String.valueOf(version), Profile.OLDEST_READABLE_VERSION + ".." + Profile.SCHEMA_VERSION);
     }
+    schemaVersion = version;
     nonEmpty("model", profile.model());
     Set<String> tierNames = new HashSet<>();
     for (int t = 0; t < profile.tiers().size(); t++) {
@@ -47,6 +51,19 @@ final class ProfileValidator {
     }
     if (profile.entries().isEmpty()) {
       problem("entries", "[]", "at least one entry");
+    }
+    if (profile.unmeasured() != null) {
+      newerField("unmeasured");
+      for (int u = 0; u < profile.unmeasured().size(); u++) {
+        Profile.UnmeasuredPoint point = profile.unmeasured().get(u);
+        nonEmpty("unmeasured[" + u + "].pool", point.pool());
+        if (point.batch() < 1) {
+          problem("unmeasured[" + u + "].batch", String.valueOf(point.batch()), ">= 1");
+        }
+        if (point.concurrency() < 1) {
+          problem("unmeasured[" + u + "].concurrency", String.valueOf(point.concurrency()), ">= 1");
+        }
+      }
     }
     Map<String, Integer> keys = new HashMap<>();
     for (int e = 0; e < profile.entries().size(); e++) {
@@ -107,6 +124,35 @@ final class ProfileValidator {
     }
     if (point.errors() < 0) {
       problem(field + ".errors", String.valueOf(point.errors()), ">= 0");
+    }
+    if (point.meanMs() != null) {
+      nonNegative(field + ".mean_ms", point.meanMs());
+      newerField(field + ".mean_ms");
+    }
+    if (point.server() != null) {
+      checkServer(point.server(), field + ".server");
+    }
+  }
+
+  private void checkServer(ServerSplit server, String field) {
+    newerField(field);
+    nonNegative(field + ".queue_ms", server.queueMs());
+    nonNegative(field + ".compute_ms", server.computeMs());
+    if (!(server.batch() >= 1 && server.batch() < Double.POSITIVE_INFINITY)) {
+      problem(field + ".batch", number(server.batch()), ">= 1");
+    }
+    if (server.requests() < 1) {
+      problem(field + ".requests", String.valueOf(server.requests()), ">= 1");
+    }
+    if (server.executions() < 1) {
+      problem(field + ".executions", String.valueOf(server.executions()), ">= 1");
+    }
+  }
+
+  /** A field schema 1 did not have: present in a version 1 file, it is a mistake. */
+  private void newerField(String field) {
+    if (schemaVersion < 2) {
+      problem(field, "present in schema_version " + schemaVersion, "schema_version >= 2, or the field absent");
     }
   }
 

@@ -1,8 +1,10 @@
 package dev.yardmaster.profiler.report;
 
+import dev.yardmaster.profiler.pricing.PriceReport;
 import dev.yardmaster.profiler.profile.Profile;
 import dev.yardmaster.profiler.profile.ProfileEntry;
 import dev.yardmaster.profiler.profile.ProfileEntry.GridPoint;
+import dev.yardmaster.profiler.profile.ProfileEntry.ServerSplit;
 import dev.yardmaster.profiler.profile.ProfileEntry.TierFacts;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,7 +22,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 /**
  * A profile as one self-contained HTML page (no scripts, CDNs or external files): latency vs
  * throughput per backend, cost per 1M inferences per backend and tier, the recommended choice per
- * tier (the cheapest entry that meets it), the summary table, and what could not be measured.
+ * tier (the cheapest entry that meets it), the server-side queue/compute split per point, the
+ * summary table, and what could not be measured.
  */
 public final class ProfileHtmlReport {
 
@@ -61,6 +64,14 @@ public final class ProfileHtmlReport {
 
   /** The page; {@code missing} lines are listed as not measured. */
   public static String render(Profile profile, List<String> missing) {
+    return render(profile, missing, new PriceReport(List.of()));
+  }
+
+  /**
+   * The page, with a prices section: which source priced each instance type and why the sources
+   * before it (the AWS Price List, say) had no price.
+   */
+  public static String render(Profile profile, List<String> missing, PriceReport prices) {
     Profile derived = profile.withDerived();
     String model = ChartImages.escape(derived.model());
     StringBuilder html = new StringBuilder();
@@ -91,14 +102,56 @@ public final class ProfileHtmlReport {
     html.append("</table>\n");
     html.append("<h2>Latency vs throughput</h2>\n").append(ChartImages.img(latencyChart(derived)));
     html.append("<h2>Cost per 1M inferences</h2>\n").append(ChartImages.img(costChart(derived)));
-    if (!missing.isEmpty()) {
+    serverSplit(derived, html);
+    if (!prices.resolutions().isEmpty()) {
+      html.append("<h2>Prices</h2>\n<pre class=\"prices\">").append(ChartImages.escape(prices.render()))
+          .append("</pre>\n");
+    }
+    if (!missing.isEmpty() || derived.partial()) {
       html.append("<h2>Not measured</h2>\n<ul>\n");
       missing.forEach(line -> html.append("<li class=\"miss\">").append(ChartImages.escape(line)).append("</li>\n"));
+      if (derived.partial()) {
+        html.append("<li class=\"miss unmeasured\">planned points not measured: ")
+            .append(ChartImages.escape(SummaryTable.unmeasured(derived))).append("</li>\n");
+      }
       html.append("</ul>\n");
     }
     html.append("<h2>Summary</h2>\n<pre>").append(ChartImages.escape(SummaryTable.render(derived, List.of())))
         .append("</pre>\n</body></html>\n");
     return html.toString();
+  }
+
+  /**
+   * Per backend and point, where a request's time went: the server's queue and compute (from its
+   * ModelStatistics) and the rest of the client's mean latency (network, serialisation, client).
+   */
+  private static void serverSplit(Profile profile, StringBuilder html) {
+    html.append("<h2>Server-side queue / compute split</h2>\n");
+    for (ProfileEntry entry : profile.entries()) {
+      html.append("<h3>").append(ChartImages.escape(label(entry))).append("</h3>\n");
+      if (!SummaryTable.hasServerStatistics(entry)) {
+        html.append("<p class=\"split-na\">queue/compute: ").append(SummaryTable.NO_SERVER_STATISTICS)
+            .append("</p>\n");
+        continue;
+      }
+      html.append("<table class=\"split\"><tr><th>batch</th><th>concurrency</th><th>client mean ms</th>")
+          .append("<th>server queue ms</th><th>server compute ms</th><th>other ms</th>")
+          .append("<th>server batch</th></tr>\n");
+      for (GridPoint point : entry.grid()) {
+        ServerSplit server = point.server();
+        html.append("<tr><td>").append(point.batch()).append("</td><td>").append(point.concurrency())
+            .append("</td><td>").append(point.meanMs() == null ? "-" : f("%.3f", point.meanMs())).append("</td>");
+        if (server == null) {
+          html.append("<td>-</td><td>-</td><td>-</td><td>-</td></tr>\n");
+          continue;
+        }
+        String other = point.meanMs() == null ? "-" : f("%.3f", Math.max(0, point.meanMs() - server.serverMs()));
+        html.append("<td>").append(f("%.3f", server.queueMs())).append("</td><td>")
+            .append(f("%.3f", server.computeMs())).append("</td><td>").append(other).append("</td><td>")
+            .append(f("%.1f", server.batch())).append("</td></tr>\n");
+      }
+      html.append("</table>\n");
+    }
   }
 
   /** p99 against throughput: one series per backend, points ordered by throughput. */

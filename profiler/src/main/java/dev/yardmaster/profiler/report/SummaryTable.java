@@ -4,12 +4,19 @@ import dev.yardmaster.profiler.profile.Profile;
 import dev.yardmaster.profiler.profile.ProfileEntry;
 import dev.yardmaster.profiler.profile.ProfileEntry.BatchingAdvice;
 import dev.yardmaster.profiler.profile.ProfileEntry.GridPoint;
+import dev.yardmaster.profiler.profile.ProfileEntry.ServerSplit;
 import dev.yardmaster.profiler.profile.ProfileEntry.TierFacts;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /** The terminal summary of a profile: the grid per entry, then per tier the best point, cost and batching. */
 public final class SummaryTable {
+
+  /** Shown instead of the queue/compute split of a backend without ModelStatistics. */
+  public static final String NO_SERVER_STATISTICS = "n/a (backend exposes no statistics)";
 
   private SummaryTable() {}
 
@@ -20,12 +27,18 @@ public final class SummaryTable {
     for (ProfileEntry entry : profile.entries()) {
       out.append('\n').append(f("%s v%s on %s (%s, %s, %s, $%.4f/h)%n", profile.model(), entry.modelVersion(),
           entry.pool(), entry.backend(), entry.instanceType(), entry.accelerator(), entry.pricePerHour()));
-      out.append(f("%6s %6s %12s %9s %9s %9s %9s %9s %7s%n",
-          "batch", "conc", "infer/s", "p50 ms", "p90 ms", "p95 ms", "p99 ms", "max ms", "errors"));
+      out.append(f("%6s %6s %12s %9s %9s %9s %9s %9s %7s %9s %10s %9s%n", "batch", "conc", "infer/s",
+          "p50 ms", "p90 ms", "p95 ms", "p99 ms", "max ms", "errors", "queue ms", "compute ms", "srv batch"));
       for (GridPoint p : entry.grid()) {
-        out.append(f("%6d %6d %12.1f %9.3f %9.3f %9.3f %9.3f %9s %7d%n", p.batch(), p.concurrency(),
+        ServerSplit server = p.server();
+        out.append(f("%6d %6d %12.1f %9.3f %9.3f %9.3f %9.3f %9s %7d %9s %10s %9s%n", p.batch(), p.concurrency(),
             p.throughput(), p.p50Ms(), p.p90Ms(), p.p95Ms(), p.p99Ms(),
-            p.maxMs() == null ? "-" : f("%.3f", p.maxMs()), p.errors()));
+            p.maxMs() == null ? "-" : f("%.3f", p.maxMs()), p.errors(),
+            server == null ? "-" : f("%.3f", server.queueMs()), server == null ? "-" : f("%.3f", server.computeMs()),
+            server == null ? "-" : f("%.1f", server.batch())));
+      }
+      if (!hasServerStatistics(entry)) {
+        out.append("queue/compute: ").append(NO_SERVER_STATISTICS).append('\n');
       }
       if (entry.derived() != null) {
         out.append(f("%-8s %10s %12s %6s %6s %9s %12s  %s%n",
@@ -43,11 +56,35 @@ public final class SummaryTable {
         }
       }
     }
+    if (profile.unmeasured() != null) {
+      out.append("\nnot measured (").append(profile.unmeasured().size()).append(" planned points, partial run):\n");
+      out.append("  ").append(unmeasured(profile)).append('\n');
+    }
     if (!missing.isEmpty()) {
       out.append("\nmissing:\n");
       missing.forEach(line -> out.append("  ").append(line).append('\n'));
     }
     return out.toString();
+  }
+
+  /** The unmeasured points, grouped by pool and reason: {@code cpu-local (interrupted): b=8 c=2, b=8 c=4}. */
+  public static String unmeasured(Profile profile) {
+    if (profile.unmeasured() == null) {
+      return "";
+    }
+    Map<String, List<String>> byPool = new LinkedHashMap<>();
+    for (Profile.UnmeasuredPoint point : profile.unmeasured()) {
+      byPool.computeIfAbsent(point.pool() + " (" + point.reason() + ")", k -> new ArrayList<>())
+          .add("b=" + point.batch() + " c=" + point.concurrency());
+    }
+    List<String> groups = new ArrayList<>();
+    byPool.forEach((pool, points) -> groups.add(pool + ": " + String.join(", ", points)));
+    return String.join("; ", groups);
+  }
+
+  /** Whether any of the entry's points carries the server's queue/compute split. */
+  public static boolean hasServerStatistics(ProfileEntry entry) {
+    return entry.grid().stream().anyMatch(p -> p.server() != null);
   }
 
   private static String f(String pattern, Object... args) {

@@ -8,23 +8,27 @@ import dev.yardmaster.profiler.load.LoadSpec;
 import dev.yardmaster.profiler.load.OpenLoopDriver;
 import dev.yardmaster.profiler.load.RequestFactory;
 import dev.yardmaster.profiler.load.Target;
+import dev.yardmaster.profiler.profile.ProfileEntry.ServerSplit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Measures one grid point: a warm-up, then measurement windows until the last {@code
- * stableWindows} agree within the tolerance (perf_analyzer's rule) or the time cap passes.
+ * stableWindows} agree within the tolerance (perf_analyzer's rule) or the time cap passes. The
+ * server's statistics are read before the first window and after each one (every window ends with
+ * no call outstanding), so the split covers exactly the windows the point reports.
  */
 final class PointMeasurement {
 
   private PointMeasurement() {}
 
   static PointResult measure(SweepPlan plan, Target target, LoadChannels channels, RequestFactory requests,
-      int batch, int concurrency, BooleanSupplier stopped) {
+      int batch, int concurrency, ServerStatistics server, BooleanSupplier stopped) {
     long capNanos = System.nanoTime() + plan.pointCap().toNanos();
     LoadSpec base = LoadSpec.builder(target, requests).concurrency(concurrency).channels(channels.size())
         .warmUp(Duration.ZERO).measure(plan.window()).deadline(plan.deadline()).build();
@@ -34,9 +38,12 @@ final class PointMeasurement {
           plan.warmUp(), base.maxRequests(), plan.deadline()), channels);
     }
     List<LoadResult> windows = new ArrayList<>();
+    List<ServerStatistics.@Nullable Counters> readings = new ArrayList<>();
+    readings.add(server.read());
     boolean stable = false;
     while (!stopped.getAsBoolean()) {
       windows.add(run(plan, base, channels));
+      readings.add(server.read());
       if (agree(windows, plan)) {
         stable = true;
         break;
@@ -45,7 +52,17 @@ final class PointMeasurement {
         break;
       }
     }
-    return combine(batch, concurrency, windows, plan.stableWindows(), stable);
+    return combine(batch, concurrency, windows, plan.stableWindows(), stable, split(readings, plan.stableWindows()));
+  }
+
+  /** The split over the last (up to) {@code n} windows; null without readings on both sides. */
+  static @Nullable ServerSplit split(List<ServerStatistics.@Nullable Counters> readings, int n) {
+    if (readings.size() < 2) {
+      return null;
+    }
+    ServerStatistics.Counters last = readings.get(readings.size() - 1);
+    ServerStatistics.Counters first = readings.get(Math.max(0, readings.size() - 1 - n));
+    return last == null || first == null ? null : last.since(first);
   }
 
   private static LoadResult run(SweepPlan plan, LoadSpec spec, LoadChannels channels) {
@@ -75,14 +92,15 @@ final class PointMeasurement {
   }
 
   /** Means over the last (up to) {@code n} windows; errors summed over every window. */
-  static PointResult combine(int batch, int concurrency, List<LoadResult> windows, int n, boolean stable) {
+  static PointResult combine(int batch, int concurrency, List<LoadResult> windows, int n, boolean stable,
+      @Nullable ServerSplit server) {
     Map<String, Long> errors = new TreeMap<>();
     for (LoadResult window : windows) {
       window.errors().forEach((code, count) -> errors.merge(code, count, Long::sum));
     }
     List<LoadResult> last = windows.subList(Math.max(0, windows.size() - n), windows.size());
     if (last.isEmpty()) {
-      return new PointResult(batch, concurrency, 0, 0, 0, 0, 0, 0, 0, errors, 0, false);
+      return new PointResult(batch, concurrency, 0, 0, 0, 0, 0, 0, 0, 0, errors, 0, false, null);
     }
     double throughput = 0;
     double requests = 0;
@@ -91,6 +109,7 @@ final class PointMeasurement {
     double p95 = 0;
     double p99 = 0;
     double max = 0;
+    double mean = 0;
     for (LoadResult window : last) {
       throughput += window.inferencesPerSecond();
       requests += window.requestsPerSecond();
@@ -99,9 +118,10 @@ final class PointMeasurement {
       p95 += window.p95Ms();
       p99 += window.p99Ms();
       max = Math.max(max, window.maxMs());
+      mean += window.meanMs();
     }
     int k = last.size();
     return new PointResult(batch, concurrency, throughput / k, requests / k, p50 / k, p90 / k, p95 / k,
-        p99 / k, Math.max(max, p99 / k), errors, windows.size(), stable);
+        p99 / k, Math.max(max, p99 / k), mean / k, errors, windows.size(), stable, server);
   }
 }

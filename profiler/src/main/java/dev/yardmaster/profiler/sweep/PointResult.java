@@ -1,8 +1,10 @@
 package dev.yardmaster.profiler.sweep;
 
 import dev.yardmaster.profiler.profile.ProfileEntry.GridPoint;
+import dev.yardmaster.profiler.profile.ProfileEntry.ServerSplit;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One measured grid point: the means over the agreeing windows (percentiles are averaged per
@@ -17,9 +19,12 @@ import java.util.TreeMap;
  * @param p95Ms 95th percentile
  * @param p99Ms 99th percentile
  * @param maxMs largest latency
+ * @param meanMs mean latency
  * @param errors failed requests by gRPC status code name
  * @param windows measurement windows run
  * @param stable whether the last windows agreed before the time cap
+ * @param server the server's queue/compute split over the same windows; null when the backend
+ *     exposes no statistics
  */
 public record PointResult(
     int batch,
@@ -31,9 +36,11 @@ public record PointResult(
     double p95Ms,
     double p99Ms,
     double maxMs,
+    double meanMs,
     Map<String, Long> errors,
     int windows,
-    boolean stable) {
+    boolean stable,
+    @Nullable ServerSplit server) {
 
   /** Copies the errors, sorted. */
   public PointResult {
@@ -47,6 +54,7 @@ public record PointResult(
 
   /** The point as a profile grid point. */
   public GridPoint toGridPoint() {
-    return new GridPoint(batch, concurrency, throughput, p50Ms, p90Ms, p95Ms, p99Ms, totalErrors(), maxMs);
+    return new GridPoint(batch, concurrency, throughput, p50Ms, p90Ms, p95Ms, p99Ms, totalErrors(), maxMs,
+        windows == 0 ? null : meanMs, server);
   }
 }

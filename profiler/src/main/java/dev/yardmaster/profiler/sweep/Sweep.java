@@ -2,6 +2,9 @@ package dev.yardmaster.profiler.sweep;
 
 import dev.yardmaster.profiler.load.LoadChannels;
 import dev.yardmaster.profiler.load.LoadSpec;
+import dev.yardmaster.profiler.load.RequestFactory;
+import dev.yardmaster.profiler.pricing.InstancePrice;
+import dev.yardmaster.profiler.pricing.PriceOrigin;
 import dev.yardmaster.profiler.pricing.PriceRequest;
 import dev.yardmaster.profiler.pricing.PriceResolution;
 import dev.yardmaster.profiler.pricing.PriceResolver;
@@ -13,6 +16,8 @@ import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -72,13 +77,17 @@ public final class Sweep {
     List<ProfileEntry> entries = new ArrayList<>();
     Map<String, List<PointResult>> points = new LinkedHashMap<>();
     List<MissingTarget> missing = new ArrayList<>();
+    List<PriceResolution> priced = new ArrayList<>();
     int maxConcurrency = Collections.max(plan.concurrencies());
     int[] done = {0};
     int total = targets.size() * plan.concurrencies().size()
         * (plan.batches().isEmpty() ? 7 : plan.batches().size()); // estimate until the model is known
+    List<Profile.UnmeasuredPoint> unmeasured = new ArrayList<>();
     for (SweepTarget target : targets) {
       if (stopped.get()) {
-        break;
+        report(missing, new MissingTarget(target.pool(), target.endpoint().toString(), "points",
+            "interrupted before this target (expected: the whole grid)"));
+        continue;
       }
       String endpoint = target.endpoint().toString();
       try (LoadChannels channels = LoadChannels.open(target.endpoint(), LoadSpec.defaultChannels(maxConcurrency))) {
@@ -97,7 +106,7 @@ public final class Sweep {
           report(missing, new MissingTarget(target.pool(), endpoint, "input data", String.valueOf(e.getMessage())));
           continue;
         }
-        double price = price(target, missing);
+        double price = price(target, missing, priced);
         int maxBatch = inputs.maxBatchSize();
         List<Integer> batches = plan.batchesFor(maxBatch).stream()
             .filter(b -> maxBatch == 0 ? b == 1 : b <= maxBatch).toList();
@@ -105,19 +114,21 @@ public final class Sweep {
           total += (batches.size() - (plan.batches().isEmpty() ? 7 : plan.batches().size()))
               * plan.concurrencies().size();
         }
+        ServerStatistics server = ServerStatistics.of(channels.forStream(0), model, inputs.version());
         List<PointResult> measured = new ArrayList<>();
         List<GridPoint> grid = new ArrayList<>();
         for (int batch : batches) {
-          var requests = inputs.forBatch(batch, plan.seed());
+          @Nullable RequestFactory requests = stopped.get() ? null : inputs.forBatch(batch, plan.seed());
           for (int concurrency : plan.concurrencies()) {
-            if (stopped.get()) {
-              break;
+            PointResult point = null;
+            if (requests != null && !stopped.get()) {
+              listener.onPointStart(target, batch, concurrency, done[0], total);
+              point = PointMeasurement.measure(plan, target.endpoint(), channels, requests, batch, concurrency,
+                  server, stopped::get);
             }
-            listener.onPointStart(target, batch, concurrency, done[0], total);
-            PointResult point = PointMeasurement.measure(plan, target.endpoint(), channels, requests, batch,
-                concurrency, stopped::get);
-            if (point.windows() == 0) {
-              break; // stopped during the warm-up: nothing measured
+            if (point == null || point.windows() == 0) { // stopped before or during the warm-up
+              unmeasured.add(new Profile.UnmeasuredPoint(target.pool(), batch, concurrency, "interrupted"));
+              continue;
             }
             measured.add(point);
             grid.add(point.toGridPoint());
@@ -125,6 +136,9 @@ public final class Sweep {
           }
         }
         points.put(target.pool(), List.copyOf(measured));
+        if (server.unavailableReason() != null) {
+          listener.onNoServerStatistics(target, server.unavailableReason());
+        }
         if (grid.isEmpty()) {
           continue;
         }
@@ -136,13 +150,16 @@ public final class Sweep {
             target.accelerator(), price, grid, null));
       }
     }
-    Profile profile = new Profile(Profile.SCHEMA_VERSION, model, Instant.now().toString(), tiers, 0, entries)
-        .withDerived();
-    return new SweepResult(profile, points, missing, stopped.get());
+    Profile profile = new Profile(Profile.SCHEMA_VERSION, model, Instant.now().toString(), tiers, 0, entries,
+        unmeasured).withDerived();
+    return new SweepResult(profile, points, missing, stopped.get(), priced);
   }
 
-  private double price(SweepTarget target, List<MissingTarget> missing) {
+  private double price(SweepTarget target, List<MissingTarget> missing, List<PriceResolution> priced) {
+    PriceRequest request = PriceRequest.of(target.pool(), target.instanceType());
     if (target.pricePerHour() != null) {
+      priced.add(new PriceResolution(request, new InstancePrice(target.instanceType(), request.region(),
+          target.pricePerHour(), PriceOrigin.OVERRIDE, LocalDate.now(ZoneOffset.UTC)), List.of()));
       return target.pricePerHour();
     }
     if (prices == null) {
@@ -150,7 +167,8 @@ public final class Sweep {
           "instance type " + target.instanceType() + ": no price source (expected: --price-per-hour or a price table)"));
       return 0;
     }
-    PriceResolution resolution = prices.resolve(PriceRequest.of(target.pool(), target.instanceType()));
+    PriceResolution resolution = prices.resolve(request);
+    priced.add(resolution);
     if (resolution.found().isPresent()) {
       return resolution.found().get().usdPerHour();
     }

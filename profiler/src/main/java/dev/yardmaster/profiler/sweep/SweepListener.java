@@ -9,6 +9,9 @@ public interface SweepListener {
   /** A point was measured. */
   default void onPoint(SweepTarget target, PointResult point, int index, int total) {}
 
+  /** The target's backend answered no ModelStatistics: its points have no queue/compute split. */
+  default void onNoServerStatistics(SweepTarget target, String reason) {}
+
   /** Something could not be measured; the sweep goes on with the rest. */
   default void onMissing(MissingTarget missing) {}
 

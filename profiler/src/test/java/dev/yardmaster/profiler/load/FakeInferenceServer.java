@@ -2,8 +2,13 @@ package dev.yardmaster.profiler.load;
 
 import dev.yardmaster.protocol.bench.BenchEchoGrpc;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
+import dev.yardmaster.protocol.v2.ModelConfig;
+import dev.yardmaster.protocol.v2.ModelConfigRequest;
+import dev.yardmaster.protocol.v2.ModelConfigResponse;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
+import dev.yardmaster.protocol.v2.ModelMetadataRequest;
+import dev.yardmaster.protocol.v2.ModelMetadataResponse;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -33,7 +38,7 @@ import java.util.concurrent.atomic.LongAdder;
  * failure every n-th call, or never answering. Counts calls in flight (the closed-loop check) and
  * the {@code x-sla-tier} headers it saw.
  */
-final class FakeInferenceServer implements AutoCloseable {
+public final class FakeInferenceServer implements AutoCloseable {
   static final Metadata.Key<String> TIER =
       Metadata.Key.of("x-sla-tier", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -49,7 +54,8 @@ final class FakeInferenceServer implements AutoCloseable {
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
   private final Server server;
 
-  FakeInferenceServer() {
+  /** Starts the server on a free loopback port. */
+  public FakeInferenceServer() {
     ServerInterceptor tierCounter =
         new ServerInterceptor() {
           @Override
@@ -74,7 +80,8 @@ final class FakeInferenceServer implements AutoCloseable {
     }
   }
 
-  Target target() {
+  /** Where it listens. */
+  public Target target() {
     return new Target("127.0.0.1", server.getPort());
   }
 
@@ -119,6 +126,7 @@ final class FakeInferenceServer implements AutoCloseable {
     }
   }
 
+  /** Stops the server. */
   @Override
   public void close() {
     server.shutdownNow();
@@ -141,6 +149,23 @@ final class FakeInferenceServer implements AutoCloseable {
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
       handle(request, observer);
+    }
+
+    /** Any model: one FP32 input {@code x} of 4 values per row. ModelStatistics stays unimplemented. */
+    @Override
+    public void modelMetadata(ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> observer) {
+      observer.onNext(ModelMetadataResponse.newBuilder().setName(request.getName()).addVersions("1")
+          .addInputs(ModelMetadataResponse.TensorMetadata.newBuilder().setName("x").setDatatype("FP32")
+              .addShape(-1).addShape(4))
+          .build());
+      observer.onCompleted();
+    }
+
+    @Override
+    public void modelConfig(ModelConfigRequest request, StreamObserver<ModelConfigResponse> observer) {
+      observer.onNext(ModelConfigResponse.newBuilder()
+          .setConfig(ModelConfig.newBuilder().setName(request.getName()).setMaxBatchSize(8)).build());
+      observer.onCompleted();
     }
   }
 }

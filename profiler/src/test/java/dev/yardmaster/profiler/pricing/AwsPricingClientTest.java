@@ -214,6 +214,17 @@ class AwsPricingClientTest {
     assertThat(server.requests()).hasSize(1);
   }
 
+  @Test
+  void noCredentialsMessageDropsTheSdksDumpOfTheWholeChain() {
+    String sdk = "Unable to load credentials from any of the providers in the chain AwsCredentialsProviderChain("
+        + "credentialsProviders=[SystemPropertyCredentialsProvider(), ...]) : [SystemPropertyCredentialsProvider():"
+        + " Unable to load credentials from system settings. " + "x".repeat(2000) + "]";
+    assertThat(AwsPriceListSource.credentialsMessage(sdk))
+        .isEqualTo("Unable to load credentials from any of the providers in the chain");
+    assertThat(AwsPriceListSource.credentialsMessage("y".repeat(500))).hasSize(240).endsWith("...");
+    assertThat(AwsPriceListSource.credentialsMessage(null)).isEmpty();
+  }
+
   static List<String> filters(JsonNode body) {
     List<String> filters = new ArrayList<>();
     for (JsonNode filter : body.path("Filters")) {

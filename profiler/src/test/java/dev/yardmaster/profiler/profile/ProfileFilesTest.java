@@ -104,8 +104,42 @@ class ProfileFilesTest {
 
   @Test
   void rejectsAnotherSchemaVersion() {
-    assertProblem(root -> root.put("schema_version", 2),
-        "profile higgs_mlp.json: schema_version: 2 (expected: 1)");
+    assertProblem(root -> root.put("schema_version", 3),
+        "profile higgs_mlp.json: schema_version: 3 (expected: 1..2)");
+    assertProblem(root -> root.put("schema_version", 0),
+        "profile higgs_mlp.json: schema_version: 0 (expected: 1..2)");
+  }
+
+  @Test
+  void schemaTwoCarriesTheServerSplitAndRoundTrips(@TempDir Path dir) throws Exception {
+    GridPoint measured = new GridPoint(4, 2, 900, 1.0, 1.2, 1.3, 1.5, 0, 2.0, 1.1,
+        new ProfileEntry.ServerSplit(0.2, 0.6, 5.5, 1200, 218));
+    Profile v2 = new Profile(Profile.SCHEMA_VERSION, "higgs_mlp", null, Profile.DEFAULT_TIERS, 0, List.of(
+        new ProfileEntry("1", "onnxruntime", "cpu-local", "c7g.xlarge", "cpu", 0.145, List.of(measured), null)));
+    Path file = dir.resolve("higgs_mlp.json");
+    ProfileFiles.write(file, v2);
+    assertThat(Files.readString(file)).contains("\"schema_version\" : 2", "\"mean_ms\" : 1.1",
+        "\"server\" : {", "\"queue_ms\" : 0.2", "\"compute_ms\" : 0.6", "\"batch\" : 5.5");
+    assertThat(ProfileFiles.read(file).entries().get(0).grid().get(0)).isEqualTo(measured);
+  }
+
+  @Test
+  void schemaOneFilesStayReadableButCannotCarryTheNewFields() throws Exception {
+    Profile read = ProfileFiles.parse(ProfileFiles.toJson(profile(), "higgs_mlp.json"), "higgs_mlp.json");
+    assertThat(read.schemaVersion()).isEqualTo(1);
+    assertThat(read.entries().get(0).grid()).allSatisfy(p -> assertThat(p.server()).isNull());
+    assertProblem(root -> point(root, 0, 0).put("mean_ms", 1.0),
+        "profile higgs_mlp.json: entries[0].grid[0].mean_ms: present in schema_version 1"
+            + " (expected: schema_version >= 2, or the field absent)");
+  }
+
+  @Test
+  void rejectsAnImpossibleServerSplit() {
+    assertProblem(root -> {
+      root.put("schema_version", 2);
+      point(root, 0, 0).putObject("server").put("queue_ms", 0.1).put("compute_ms", 0.5).put("batch", 0.0)
+          .put("requests", 10).put("executions", 3);
+    }, "profile higgs_mlp.json: entries[0].grid[0].server.batch: 0 (expected: >= 1)");
   }
 
   @Test
@@ -177,7 +211,7 @@ class ProfileFilesTest {
   void rejectsAnUnknownField() {
     assertProblem(root -> point(root, 0, 0).put("p999_ms", 3),
         "profile higgs_mlp.json: entries[0].grid[0].p999_ms: unknown field (expected: one of batch,"
-            + " concurrency, errors, max_ms, p50_ms, p90_ms, p95_ms, p99_ms, throughput)");
+            + " concurrency, errors, max_ms, mean_ms, p50_ms, p90_ms, p95_ms, p99_ms, server, throughput)");
   }
 
   @Test
@@ -206,7 +240,7 @@ class ProfileFilesTest {
     });
     assertThatThrownBy(() -> ProfileFiles.parse(json, "higgs_mlp.json"))
         .isInstanceOfSatisfying(InvalidProfileException.class, e -> assertThat(e.problems()).containsExactly(
-            "profile higgs_mlp.json: schema_version: 3 (expected: 1)",
+            "profile higgs_mlp.json: schema_version: 3 (expected: 1..2)",
             "profile higgs_mlp.json: entries[0].grid[0].p50_ms: -1 (expected: >= 0)",
             "profile higgs_mlp.json: entries[1].price_per_hour: -2 (expected: >= 0)"));
   }

@@ -39,7 +39,7 @@ class SweepPlanTest {
   @Test
   void combineAveragesTheLastWindowsAndSumsErrors() {
     PointResult point = PointMeasurement.combine(8, 2,
-        List.of(window(100), window(1000), window(1100), window(1200)), 3, true);
+        List.of(window(100), window(1000), window(1100), window(1200)), 3, true, null);
     assertThat(point.throughput()).isEqualTo(1100.0);
     assertThat(point.p99Ms()).isEqualTo(4.0);
     assertThat(point.maxMs()).isEqualTo(9.0);
