@@ -1,7 +1,9 @@
 package dev.yardmaster.router.server.grpc;
 
+import com.linecorp.armeria.common.ContextAwareEventLoop;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.yardmaster.backend.InferRequest;
+import dev.yardmaster.backend.InferResponse;
 import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.backend.ModelManager;
 import dev.yardmaster.protocol.ProtoTensorCodec;
@@ -36,6 +38,7 @@ import dev.yardmaster.router.server.ServingCore;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Triton's {@code inference.GRPCInferenceService}. Inference completes from the model's future and
@@ -123,14 +126,52 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
       observer.onError(GrpcStatuses.toException(refused));
       return;
     }
-    infer(ctx, admitted, request).whenComplete((response, error) -> {
-      if (error != null) {
-        observer.onError(GrpcStatuses.toException(error));
-      } else {
-        observer.onNext(response);
-        observer.onCompleted();
+    long arrivalNanos = System.nanoTime();
+    InferRequest decoded;
+    try {
+      decoded = ProtoTensorCodec.toInferRequest(request, arrivalNanos);
+    } catch (RuntimeException error) {
+      inference.refuse(admitted, request.getModelName(), error);
+      observer.onError(GrpcStatuses.toException(error));
+      return;
+    }
+    boolean rawOutputs = ProtoTensorCodec.wantsRawOutputs(request);
+    inference.infer(ctx, admitted, decoded, (response, error) -> answer(ctx, observer, response, error, rawOutputs));
+  }
+
+  /**
+   * Encodes the answer where it completed (a model worker: off the event loop), then writes it in
+   * one task on the call's event loop: Armeria would otherwise hop there for the headers, the
+   * message and the close separately.
+   */
+  private static void answer(ServiceRequestContext ctx, StreamObserver<ModelInferResponse> observer,
+      @Nullable InferResponse response, @Nullable Throwable error, boolean rawOutputs) {
+    Runnable write;
+    if (error == null) {
+      ModelInferResponse encoded = null;
+      Throwable encodingError = null;
+      try {
+        encoded = ProtoTensorCodec.toModelInferResponse(response, rawOutputs);
+      } catch (RuntimeException failure) {
+        encodingError = failure;
       }
-    });
+      ModelInferResponse message = encoded;
+      Throwable failure = encodingError;
+      write = failure == null
+          ? () -> {
+            observer.onNext(message);
+            observer.onCompleted();
+          }
+          : () -> observer.onError(GrpcStatuses.toException(failure));
+    } else {
+      write = () -> observer.onError(GrpcStatuses.toException(error));
+    }
+    ContextAwareEventLoop eventLoop = ctx.eventLoop();
+    if (eventLoop.inEventLoop()) {
+      write.run();
+    } else {
+      eventLoop.execute(write);
+    }
   }
 
   /**
