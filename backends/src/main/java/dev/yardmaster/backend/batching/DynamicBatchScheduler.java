@@ -53,6 +53,7 @@ public final class DynamicBatchScheduler implements Scheduler {
   private final ExecutorService workers;
   private final Thread timer;
   private final Set<Thread> ownThreads = ConcurrentHashMap.newKeySet();
+  private @Nullable BatchKey lastKey;
   // guarded by lock
   private int freeInstances;
   private boolean closing;
@@ -91,7 +92,11 @@ public final class DynamicBatchScheduler implements Scheduler {
     } catch (InferenceException invalid) {
       return CompletableFuture.failedFuture(invalid);
     }
-    Object key = BatchExecution.batchKey(request);
+    BatchKey key = lastKey;
+    if (key == null || !key.matches(request)) {
+      key = BatchKey.of(request);
+      lastKey = key; // racy but safe: keys are immutable, and a stale one only costs a rebuild
+    }
     BatchingPolicy policy = former.policy();
     int level = policy.level(request.priority());
     BatchingPolicy.QueuePolicy queuePolicy = policy.queuePolicy(level);
