@@ -119,14 +119,14 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
   @Override
   public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
     ServiceRequestContext ctx = ServiceRequestContext.current();
+    long arrivalNanos = System.nanoTime();
     AdmittedRequest admitted;
     try {
-      admitted = inference.admit(ctx, request.getModelName(), System.nanoTime());
+      admitted = inference.admit(ctx, request.getModelName(), arrivalNanos);
     } catch (InferenceException refused) {
       observer.onError(GrpcStatuses.toException(refused));
       return;
     }
-    long arrivalNanos = System.nanoTime();
     InferRequest decoded;
     try {
       decoded = ProtoTensorCodec.toInferRequest(request, arrivalNanos);
@@ -140,32 +140,28 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
   }
 
   /**
-   * Encodes the answer where it completed (a model worker: off the event loop), then writes it in
-   * one task on the call's event loop: Armeria would otherwise hop there for the headers, the
-   * message and the close separately.
+   * Writes the answer in one task on the call's event loop (Armeria would otherwise hop there
+   * separately for the headers, the message and the close). The response is encoded there too:
+   * the answer usually completes on a model instance's thread, which should go back to the
+   * model rather than serialize protobuf for every member of a batch.
    */
   private static void answer(ServiceRequestContext ctx, StreamObserver<ModelInferResponse> observer,
       @Nullable InferResponse response, @Nullable Throwable error, boolean rawOutputs) {
-    Runnable write;
-    if (error == null) {
-      ModelInferResponse encoded = null;
-      Throwable encodingError = null;
+    Runnable write = () -> {
+      if (error != null) {
+        observer.onError(GrpcStatuses.toException(error));
+        return;
+      }
+      ModelInferResponse encoded;
       try {
         encoded = ProtoTensorCodec.toModelInferResponse(response, rawOutputs);
       } catch (RuntimeException failure) {
-        encodingError = failure;
+        observer.onError(GrpcStatuses.toException(failure));
+        return;
       }
-      ModelInferResponse message = encoded;
-      Throwable failure = encodingError;
-      write = failure == null
-          ? () -> {
-            observer.onNext(message);
-            observer.onCompleted();
-          }
-          : () -> observer.onError(GrpcStatuses.toException(failure));
-    } else {
-      write = () -> observer.onError(GrpcStatuses.toException(error));
-    }
+      observer.onNext(encoded);
+      observer.onCompleted();
+    };
     ContextAwareEventLoop eventLoop = ctx.eventLoop();
     if (eventLoop.inEventLoop()) {
       write.run();
