@@ -47,16 +47,18 @@ public final class AdmittedInference {
    * @throws InferenceException INVALID_ARGUMENT for a bad tier or deadline header, counted
    */
   public AdmittedRequest admit(ServiceRequestContext ctx, String model, long receivedNanos) {
-    ctx.setAdditionalResponseHeader(POOL_HEADER, pool);
     HttpHeaders headers = ctx.request().headers();
     AdmittedRequest admitted;
     try {
       admitted = admission.admit(headers::get, receivedNanos);
     } catch (InferenceException refused) {
+      ctx.setAdditionalResponseHeader(POOL_HEADER, pool);
       metrics.recordRefused(modelLabel(model), null, Outcome.of(refused));
       throw refused;
     }
-    ctx.setAdditionalResponseHeader(TIER_HEADER, admitted.tier().name());
+    // one mutation: each one copies the context's additional headers
+    String tier = admitted.tier().name();
+    ctx.mutateAdditionalResponseHeaders(facts -> facts.set(POOL_HEADER, pool).set(TIER_HEADER, tier));
     return admitted;
   }
 
