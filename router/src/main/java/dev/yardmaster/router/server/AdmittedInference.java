@@ -91,8 +91,9 @@ public final class AdmittedInference {
   /**
    * As {@link #infer(ServiceRequestContext, AdmittedRequest, InferRequest)}, answering a listener
    * instead of a future: it is called exactly once, with a response or an
-   * {@link InferenceException}, on the thread that completed the request (a model worker, or the
-   * call's event loop), after the response facts are set and the metrics recorded.
+   * {@link InferenceException}, after the response facts are set and the metrics recorded: on the
+   * call's event loop, except for a response too large to encode there (see
+   * {@link RequestAnswer}) and a request that fails before scheduling (the calling thread).
    *
    * <p>A deadline that Armeria enforces itself (the gRPC deadline, which it reads from
    * {@code grpc-timeout}) gets no timer of ours: only an earlier {@code x-deadline-ms} budget, or a

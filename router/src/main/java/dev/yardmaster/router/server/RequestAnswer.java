@@ -1,15 +1,18 @@
 package dev.yardmaster.router.server;
 
+import com.linecorp.armeria.common.ContextAwareEventLoop;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.yardmaster.backend.InferRequest;
 import dev.yardmaster.backend.InferResponse;
 import dev.yardmaster.backend.InferenceException;
+import dev.yardmaster.protocol.Tensor;
 import dev.yardmaster.router.admission.AdmittedRequest;
 import dev.yardmaster.router.server.metrics.RequestMetrics;
 import dev.yardmaster.router.server.metrics.RequestMetrics.Outcome;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
@@ -19,12 +22,17 @@ import org.jspecify.annotations.Nullable;
  * request's deadline answers the caller, exactly once, after the response facts and the metrics.
  *
  * <p>One object is the model future's callback and, only where nobody else enforces the deadline,
- * the deadline task on the call's event loop. A result that arrives after the deadline is
+ * the deadline task on the call's event loop. Either way a small answer is given on that event
+ * loop; a large one (over {@value #EVENT_LOOP_ANSWER_LIMIT_BYTES} output bytes) on the model's
+ * thread, so that encoding it does not stall the connections of the loop. A result that arrives after the deadline is
  * answered DEADLINE_EXCEEDED as well, so a deadline Armeria enforces (the gRPC one) and one this
  * class enforces read the same in the metrics. The request leaves {@link ServingCore}'s in-flight
  * count only when the model has finished with it, so a graceful stop still waits for it.
  */
 final class RequestAnswer implements BiConsumer<InferResponse, Throwable>, Runnable {
+
+  /** Answers with more output bytes are given on the model's thread: encoding them would stall the event loop. */
+  static final int EVENT_LOOP_ANSWER_LIMIT_BYTES = 64 * 1024;
 
   private static final VarHandle ANSWERED;
 
@@ -71,17 +79,44 @@ final class RequestAnswer implements BiConsumer<InferResponse, Throwable>, Runna
     }
   }
 
-  /** The model's result; the model is done with the request. */
+  /**
+   * The model's result; the model is done with the request. The model's thread only claims the
+   * answer and hands it to the call's event loop, where the facts, the metrics and the listener
+   * run (and where Armeria writes the response anyway): an instance thread serves every member of
+   * a batch in turn, so whatever it does per request delays the next execution.
+   */
   @Override
   public void accept(@Nullable InferResponse response, @Nullable Throwable error) {
+    Future<?> task = deadlineTask;
+    if (!ANSWERED.compareAndSet(this, false, true)) {
+      core.finishOne(); // the deadline answered already
+      return;
+    }
+    if (task != null) {
+      task.cancel(false);
+    }
+    ContextAwareEventLoop eventLoop = ctx.eventLoop();
+    if (eventLoop.inEventLoop() || (response != null && outputBytes(response) > EVENT_LOOP_ANSWER_LIMIT_BYTES)) {
+      answerResult(response, error); // a large answer is encoded here, off the event loop
+      return;
+    }
     try {
-      Future<?> task = deadlineTask;
-      if (!ANSWERED.compareAndSet(this, false, true)) {
-        return; // the deadline answered already
-      }
-      if (task != null) {
-        task.cancel(false);
-      }
+      eventLoop.execute(() -> answerResult(response, error));
+    } catch (RejectedExecutionException shutDown) {
+      answerResult(response, error);
+    }
+  }
+
+  private static long outputBytes(InferResponse response) {
+    long bytes = 0;
+    for (Tensor output : response.outputs()) {
+      bytes += output.byteSize();
+    }
+    return bytes;
+  }
+
+  private void answerResult(@Nullable InferResponse response, @Nullable Throwable error) {
+    try {
       long nowNanos = System.nanoTime();
       long latencyNanos = nowNanos - request.arrivalNanos();
       if (error == null && deadlineNanos != AdmittedRequest.NO_DEADLINE && nowNanos - deadlineNanos > 0) {
@@ -92,6 +127,7 @@ final class RequestAnswer implements BiConsumer<InferResponse, Throwable>, Runna
         fail(InferenceException.from(error), latencyNanos);
       }
     } finally {
+      // after the answer: a graceful stop that sees no request in flight finds every answer given
       core.finishOne();
     }
   }

@@ -7,6 +7,8 @@ import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.yardmaster.backend.InferRequest;
 import dev.yardmaster.backend.InferenceException;
+import dev.yardmaster.protocol.DataType;
+import dev.yardmaster.protocol.Tensor;
 import dev.yardmaster.router.admission.Admission;
 import dev.yardmaster.router.admission.AdmissionConfig;
 import dev.yardmaster.router.admission.AdmittedRequest;
@@ -112,6 +114,22 @@ class RequestAnswerTest {
     assertThat(answers).singleElement().isNotInstanceOf(Throwable.class);
     assertThat(requests("success")).isEqualTo(1);
     assertThat(requests("deadline_exceeded")).isZero();
+  }
+
+  @Test
+  void aSmallAnswerIsGivenOnTheCallsEventLoopALargeOneWhereTheModelFinished() {
+    ServiceRequestContext ctx = context(Duration.ZERO);
+    AdmittedRequest admitted = AdmittedRequest.of(Tier.BRONZE);
+    Queue<Boolean> onEventLoop = new ConcurrentLinkedQueue<>();
+    for (int bytes : new int[] {16, RequestAnswer.EVENT_LOOP_ANSWER_LIMIT_BYTES + 1}) {
+      Tensor input = Tensor.of("X", DataType.UINT8, new long[] {bytes}, new byte[bytes]);
+      inference.infer(ctx, admitted, InferRequest.of("echo", "1", List.of(input)),
+          (response, error) -> onEventLoop.add(error == null && ctx.eventLoop().inEventLoop()));
+      awaitTrue("the answer", () -> onEventLoop.size() == (bytes == 16 ? 1 : 2));
+    }
+
+    assertThat(onEventLoop).containsExactly(true, false);
+    assertThat(requests("success")).isEqualTo(2);
   }
 
   private static void awaitTrue(String what, BooleanSupplier condition) {

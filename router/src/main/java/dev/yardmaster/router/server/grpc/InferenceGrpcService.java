@@ -141,26 +141,29 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
 
   /**
    * Writes the answer in one task on the call's event loop (Armeria would otherwise hop there
-   * separately for the headers, the message and the close). The response is encoded there too:
-   * the answer usually completes on a model instance's thread, which should go back to the
-   * model rather than serialize protobuf for every member of a batch.
+   * separately for the headers, the message and the close), encoding it where it arrives: small
+   * answers arrive on the event loop, large ones on the model's thread.
    */
   private static void answer(ServiceRequestContext ctx, StreamObserver<ModelInferResponse> observer,
       @Nullable InferResponse response, @Nullable Throwable error, boolean rawOutputs) {
-    Runnable write = () -> {
-      if (error != null) {
-        observer.onError(GrpcStatuses.toException(error));
-        return;
-      }
-      ModelInferResponse encoded;
+    Throwable failure = error;
+    ModelInferResponse encoded = null;
+    if (failure == null) {
       try {
         encoded = ProtoTensorCodec.toModelInferResponse(response, rawOutputs);
-      } catch (RuntimeException failure) {
-        observer.onError(GrpcStatuses.toException(failure));
-        return;
+      } catch (RuntimeException unencodable) {
+        failure = unencodable;
       }
-      observer.onNext(encoded);
-      observer.onCompleted();
+    }
+    ModelInferResponse message = encoded;
+    Throwable problem = failure;
+    Runnable write = () -> {
+      if (problem != null) {
+        observer.onError(GrpcStatuses.toException(problem));
+      } else {
+        observer.onNext(message);
+        observer.onCompleted();
+      }
     };
     ContextAwareEventLoop eventLoop = ctx.eventLoop();
     if (eventLoop.inEventLoop()) {
