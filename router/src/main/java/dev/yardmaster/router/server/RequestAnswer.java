@@ -87,11 +87,12 @@ final class RequestAnswer implements BiConsumer<InferResponse, Throwable>, Runna
    */
   @Override
   public void accept(@Nullable InferResponse response, @Nullable Throwable error) {
-    Future<?> task = deadlineTask;
     if (!ANSWERED.compareAndSet(this, false, true)) {
       core.finishOne(); // the deadline answered already
       return;
     }
+    // read after the claim: enforceDeadline() either finds the claim or is seen here
+    Future<?> task = deadlineTask;
     if (task != null) {
       task.cancel(false);
     }
