@@ -9,7 +9,6 @@ import dev.yardmaster.backend.ModelStats;
 import dev.yardmaster.backend.TensorSpec;
 import dev.yardmaster.protocol.Tensor;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -80,17 +79,6 @@ final class BatchExecution {
           request.inputs().get(0).name(), rows, spec.maxBatchSize());
     }
     return (int) rows;
-  }
-
-  /** Requests with equal keys can share a batch: same input names, datatypes and non-batch shapes. */
-  static Object batchKey(InferRequest request) {
-    List<String> key = new ArrayList<>(request.inputs().size());
-    for (Tensor input : request.inputs()) {
-      long[] shape = input.shape();
-      key.add(input.name() + ':' + input.dataType() + Arrays.toString(Arrays.copyOfRange(shape, 1, shape.length)));
-    }
-    key.sort(null);
-    return key;
   }
 
   /** Executes the members as one batch and completes each of them. Never throws. */

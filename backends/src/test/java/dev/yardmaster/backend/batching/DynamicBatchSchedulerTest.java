@@ -138,6 +138,42 @@ class DynamicBatchSchedulerTest {
   }
 
   @Test
+  void anIdleInstanceWaitsForMaxQueueDelayBeforeFormingTheBatch() throws Exception {
+    DynamicBatchScheduler scheduler = scheduler(8, 1, ModelDynamicBatching.newBuilder()
+        .addPreferredBatchSize(8).setMaxQueueDelayMicroseconds(200_000));
+    long startNanos = System.nanoTime();
+    CompletableFuture<InferResponse> first = scheduler.submit(request("a", 1, 0, 0, List.of()));
+    CompletableFuture<InferResponse> second = scheduler.submit(request("b", 2, 10, 0, List.of()));
+
+    assertThat(get(first).id()).isEqualTo("a");
+    assertThat(get(second).id()).isEqualTo("b");
+    assertThat(System.nanoTime() - startNanos).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(200));
+    assertThat(runner.batchSizes).containsExactly(3);
+  }
+
+  @Test
+  void aFinishedBatchHandsItsInstanceToTheQueuedRequests() throws Exception {
+    DynamicBatchScheduler scheduler = scheduler(8, 1, ModelDynamicBatching.newBuilder());
+    runner.hold();
+    CompletableFuture<InferResponse> busy = scheduler.submit(request("busy", 1, 0, 0, List.of()));
+    awaitTrue("the instance busy", () -> runner.started.get() == 1);
+    List<CompletableFuture<InferResponse>> queued = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      queued.add(scheduler.submit(request("q" + i, 1, 10 * (i + 1), 0, List.of())));
+    }
+    assertThat(scheduler.queuedRows()).isEqualTo(5);
+
+    runner.release();
+
+    assertThat(get(busy).id()).isEqualTo("busy");
+    for (int i = 0; i < 5; i++) {
+      assertThat(get(queued.get(i)).id()).isEqualTo("q" + i);
+    }
+    assertThat(runner.batchSizes).containsExactly(1, 5);
+    assertThat(runner.threads).allSatisfy(name -> assertThat(name).contains("-instance-"));
+  }
+
+  @Test
   void queueTimeoutFailsWithDeadlineExceeded() throws Exception {
     DynamicBatchScheduler scheduler = scheduler(8, 1, ModelDynamicBatching.newBuilder()
         .setDefaultQueuePolicy(ModelQueuePolicy.newBuilder().setAllowTimeoutOverride(true)));

@@ -76,6 +76,8 @@ final class TestModels {
   static final class Runner implements ModelRunner {
     final Queue<Integer> batchSizes = new ConcurrentLinkedQueue<>();
     final Queue<Float> firstValues = new ConcurrentLinkedQueue<>();
+    /** The names of the threads that ran each execution. */
+    final Queue<String> threads = new ConcurrentLinkedQueue<>();
     final AtomicInteger running = new AtomicInteger();
     final AtomicInteger maxRunning = new AtomicInteger();
     final AtomicInteger started = new AtomicInteger();
@@ -103,6 +105,7 @@ final class TestModels {
         Tensor x = inputs.get("x");
         float[] values = x.toFloats();
         batchSizes.add((int) x.dim(0));
+        threads.add(Thread.currentThread().getName());
         firstValues.add(values[0]);
         List<Tensor> outputs = new ArrayList<>();
         for (String name : outputNames) {

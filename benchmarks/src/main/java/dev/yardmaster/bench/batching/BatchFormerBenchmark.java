@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * The batcher's pure state machine at c=64: {@value #REQUESTS} batch-1 requests offered, then
  * {@link BatchFormer#nextBatch} returns them as one batch of 64 (the largest preferred size).
  * Reported per request ({@link OperationsPerInvocation}), so the number is the batch-forming cost
- * one request pays, under the dispatcher's lock. {@code priorityLevels} 1 is the demo config;
+ * one request pays, under the batcher's lock. {@code priorityLevels} 1 is the demo config;
  * 3 adds Yardmaster's gold/silver/bronze levels with requests spread over them. Requests, keys and
  * the policy are built in {@link #setUp()}.
  *
@@ -45,7 +45,7 @@ public class BatchFormerBenchmark {
   private BatchFormer<Object> former;
   private Object[] requests;
   private int[] levels;
-  private final Object batchKey = List.of("input:FP32[28]");
+  private final Object batchKey = List.of("input:FP32[28]"); // any value: the former only compares keys
   private long now;
 
   @Setup

@@ -7,12 +7,11 @@ import dev.yardmaster.backend.InferResponse;
 import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.router.admission.Admission;
 import dev.yardmaster.router.admission.AdmittedRequest;
-import dev.yardmaster.router.policy.Tier;
 import dev.yardmaster.router.server.metrics.RequestMetrics;
 import dev.yardmaster.router.server.metrics.RequestMetrics.Outcome;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The in-process serving path as the gRPC and HTTP front ends call it: admission of the call's
@@ -48,16 +47,18 @@ public final class AdmittedInference {
    * @throws InferenceException INVALID_ARGUMENT for a bad tier or deadline header, counted
    */
   public AdmittedRequest admit(ServiceRequestContext ctx, String model, long receivedNanos) {
-    ctx.setAdditionalResponseHeader(POOL_HEADER, pool);
     HttpHeaders headers = ctx.request().headers();
     AdmittedRequest admitted;
     try {
       admitted = admission.admit(headers::get, receivedNanos);
     } catch (InferenceException refused) {
+      ctx.setAdditionalResponseHeader(POOL_HEADER, pool);
       metrics.recordRefused(modelLabel(model), null, Outcome.of(refused));
       throw refused;
     }
-    ctx.setAdditionalResponseHeader(TIER_HEADER, admitted.tier().name());
+    // one mutation: each one copies the context's additional headers
+    String tier = admitted.tier().name();
+    ctx.mutateAdditionalResponseHeaders(facts -> facts.set(POOL_HEADER, pool).set(TIER_HEADER, tier));
     return admitted;
   }
 
@@ -76,68 +77,65 @@ public final class AdmittedInference {
    */
   public CompletableFuture<InferResponse> infer(ServiceRequestContext ctx, AdmittedRequest admitted,
       InferRequest request) {
+    CompletableFuture<InferResponse> answer = new CompletableFuture<>();
+    infer(ctx, admitted, request, (response, error) -> {
+      if (error == null) {
+        answer.complete(response);
+      } else {
+        answer.completeExceptionally(error);
+      }
+    });
+    return answer;
+  }
+
+  /**
+   * As {@link #infer(ServiceRequestContext, AdmittedRequest, InferRequest)}, answering a listener
+   * instead of a future: it is called exactly once, with a response or an
+   * {@link InferenceException}, after the response facts are set and the metrics recorded: on the
+   * call's event loop, except for a response too large to encode there (see
+   * {@link RequestAnswer}) and a request that fails before scheduling (the calling thread).
+   *
+   * <p>A deadline that Armeria enforces itself (the gRPC deadline, which it reads from
+   * {@code grpc-timeout}) gets no timer of ours: only an earlier {@code x-deadline-ms} budget, or a
+   * deadline Armeria does not know of, is watched on the call's event loop. Either way a result
+   * that comes after the deadline is answered DEADLINE_EXCEEDED.
+   */
+  public void infer(ServiceRequestContext ctx, AdmittedRequest admitted, InferRequest request,
+      BiConsumer<? super @Nullable InferResponse, ? super @Nullable Throwable> listener) {
     long nowNanos = System.nanoTime();
     InferRequest scheduled;
     try {
       scheduled = admitted.apply(request, nowNanos);
     } catch (InferenceException expired) {
       knownVersion(ctx, request);
-      return refuse(admitted, request.modelName(), expired);
+      metrics.recordRefused(modelLabel(request.modelName()), admitted.tier(), Outcome.of(expired));
+      listener.accept(null, expired);
+      return;
     }
     metrics.routeDecision(LOCAL_REASON);
-    CompletableFuture<InferResponse> result = core.infer(scheduled);
     long deadline = admitted.deadlineNanos(request.arrivalNanos());
-    if (deadline != AdmittedRequest.NO_DEADLINE && !result.isDone()) {
-      // a copy: timing out the answer must not complete the model's own future early
-      result = result.copy().orTimeout(deadline - nowNanos, TimeUnit.NANOSECONDS);
+    RequestAnswer answer = new RequestAnswer(this, core, metrics, ctx, admitted, request, deadline, listener);
+    CompletableFuture<InferResponse> result = core.start(scheduled);
+    if (deadline != AdmittedRequest.NO_DEADLINE && !result.isDone() && !armeriaEnforces(ctx, admitted, deadline)) {
+      answer.enforceDeadline(nowNanos);
     }
-    CompletableFuture<InferResponse> answer = new CompletableFuture<>();
-    result.whenComplete((response, error) -> {
-      long latencyNanos = System.nanoTime() - request.arrivalNanos();
-      if (error == null) {
-        try {
-          reportVersion(ctx, response.modelVersion());
-          metrics.record(response.modelName(), admitted.tier(), Outcome.SUCCESS, latencyNanos);
-        } finally {
-          answer.complete(response); // facts and metrics must never hold the answer back
-        }
-        return;
-      }
-      InferenceException failure = unwrapTimeout(error, request, latencyNanos);
-      try {
-        Outcome outcome = Outcome.of(failure);
-        if (outcome != Outcome.NOT_FOUND) {
-          knownVersion(ctx, request);
-        }
-        metrics.record(outcome == Outcome.NOT_FOUND ? RequestMetrics.UNKNOWN_MODEL : request.modelName(),
-            admitted.tier(), outcome, latencyNanos);
-      } finally {
-        answer.completeExceptionally(failure);
-      }
-    });
-    return answer;
+    result.whenComplete(answer);
+  }
+
+  /** Armeria times the call out itself when the deadline is the gRPC one it read from the call. */
+  private static boolean armeriaEnforces(ServiceRequestContext ctx, AdmittedRequest admitted, long deadline) {
+    return deadline == admitted.callDeadlineNanos() && ctx.requestTimeoutMillis() > 0;
   }
 
   /** Sets the version header once: a stream's later answers find it set (and already sent). */
-  private static void reportVersion(ServiceRequestContext ctx, String version) {
+  static void reportVersion(ServiceRequestContext ctx, String version) {
     if (!ctx.additionalResponseHeaders().contains(MODEL_VERSION_HEADER)) {
       ctx.setAdditionalResponseHeader(MODEL_VERSION_HEADER, version);
     }
   }
 
-  private static InferenceException unwrapTimeout(Throwable error, InferRequest request, long latencyNanos) {
-    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-        ? error.getCause() : error;
-    if (cause instanceof TimeoutException) {
-      return InferenceException.deadlineExceeded(
-          "deadline: passed after %.3f ms with model '%s' still queued or running (expected: an answer in time)",
-          latencyNanos / 1e6, request.modelName());
-    }
-    return InferenceException.from(error);
-  }
-
   /** Puts the model version on an error response where it is known: asked for, or resolvable. */
-  private void knownVersion(ServiceRequestContext ctx, InferRequest request) {
+  void knownVersion(ServiceRequestContext ctx, InferRequest request) {
     String version = request.modelVersion();
     if (version.isEmpty()) {
       try {

@@ -77,23 +77,31 @@ public final class ServingCore {
    * future with an {@link InferenceException}.
    */
   public CompletableFuture<InferResponse> infer(InferRequest request) {
+    CompletableFuture<InferResponse> result = start(request);
+    result.whenComplete((response, error) -> finishOne());
+    return result;
+  }
+
+  /**
+   * Counts the request in flight, resolves the model and schedules the request; the caller must
+   * call {@link #finishOne()} exactly once when the returned future completes. Never throws.
+   */
+  CompletableFuture<InferResponse> start(InferRequest request) {
     // Count first, then check: stopAccepting() either sees this request or the request sees it.
     inFlight.incrementAndGet();
-    CompletableFuture<InferResponse> result;
     try {
       if (!accepting) {
         throw InferenceException.unavailable("server: stopping (expected: a running server)");
       }
       ServedModel model = manager.resolve(request.modelName(), request.modelVersion());
-      result = model.infer(request);
+      return model.infer(request);
     } catch (RuntimeException error) {
-      result = CompletableFuture.failedFuture(InferenceException.from(error));
+      return CompletableFuture.failedFuture(InferenceException.from(error));
     }
-    result.whenComplete((response, error) -> finishOne());
-    return result;
   }
 
-  private void finishOne() {
+  /** Ends one request counted by {@link #start}; the last one of a stopping server completes the drain. */
+  void finishOne() {
     if (inFlight.decrementAndGet() == 0 && !accepting) {
       drained.complete(null);
     }

@@ -1,7 +1,9 @@
 package dev.yardmaster.router.server.grpc;
 
+import com.linecorp.armeria.common.ContextAwareEventLoop;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.yardmaster.backend.InferRequest;
+import dev.yardmaster.backend.InferResponse;
 import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.backend.ModelManager;
 import dev.yardmaster.protocol.ProtoTensorCodec;
@@ -36,6 +38,7 @@ import dev.yardmaster.router.server.ServingCore;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Triton's {@code inference.GRPCInferenceService}. Inference completes from the model's future and
@@ -116,21 +119,58 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
   @Override
   public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
     ServiceRequestContext ctx = ServiceRequestContext.current();
+    long arrivalNanos = System.nanoTime();
     AdmittedRequest admitted;
     try {
-      admitted = inference.admit(ctx, request.getModelName(), System.nanoTime());
+      admitted = inference.admit(ctx, request.getModelName(), arrivalNanos);
     } catch (InferenceException refused) {
       observer.onError(GrpcStatuses.toException(refused));
       return;
     }
-    infer(ctx, admitted, request).whenComplete((response, error) -> {
-      if (error != null) {
-        observer.onError(GrpcStatuses.toException(error));
+    InferRequest decoded;
+    try {
+      decoded = ProtoTensorCodec.toInferRequest(request, arrivalNanos);
+    } catch (RuntimeException error) {
+      inference.refuse(admitted, request.getModelName(), error);
+      observer.onError(GrpcStatuses.toException(error));
+      return;
+    }
+    boolean rawOutputs = ProtoTensorCodec.wantsRawOutputs(request);
+    inference.infer(ctx, admitted, decoded, (response, error) -> answer(ctx, observer, response, error, rawOutputs));
+  }
+
+  /**
+   * Writes the answer in one task on the call's event loop (Armeria would otherwise hop there
+   * separately for the headers, the message and the close), encoding it where it arrives: small
+   * answers arrive on the event loop, large ones on the model's thread.
+   */
+  private static void answer(ServiceRequestContext ctx, StreamObserver<ModelInferResponse> observer,
+      @Nullable InferResponse response, @Nullable Throwable error, boolean rawOutputs) {
+    Throwable failure = error;
+    ModelInferResponse encoded = null;
+    if (failure == null) {
+      try {
+        encoded = ProtoTensorCodec.toModelInferResponse(response, rawOutputs);
+      } catch (RuntimeException unencodable) {
+        failure = unencodable;
+      }
+    }
+    ModelInferResponse message = encoded;
+    Throwable problem = failure;
+    Runnable write = () -> {
+      if (problem != null) {
+        observer.onError(GrpcStatuses.toException(problem));
       } else {
-        observer.onNext(response);
+        observer.onNext(message);
         observer.onCompleted();
       }
-    });
+    };
+    ContextAwareEventLoop eventLoop = ctx.eventLoop();
+    if (eventLoop.inEventLoop()) {
+      write.run();
+    } else {
+      eventLoop.execute(write);
+    }
   }
 
   /**
