@@ -70,7 +70,7 @@ public final class RouterServer implements AutoCloseable {
             .useBlockingTaskExecutor(false) // forwarding runs on the event loop: no thread hop per call
             .build())
         .build();
-    Server metrics = base(config.metricsPort(), 1024 * 1024, registry)
+    Server metrics = base(config.metricsPort(), 1024 * 1024, null) // Armeria's own meters come from the gRPC server
         .service("/metrics", (ctx, req) -> registry instanceof PrometheusMeterRegistry prometheus
             ? HttpResponse.of(HttpStatus.OK, MediaType.parse("text/plain; version=0.0.4; charset=utf-8"),
                 prometheus.scrape())
@@ -95,10 +95,13 @@ public final class RouterServer implements AutoCloseable {
     return new RouterServer(pools, router, grpc, metrics, watcher);
   }
 
-  private static ServerBuilder base(int port, int maxRequestBytes, MeterRegistry registry) {
-    return Server.builder()
+  private static ServerBuilder base(int port, int maxRequestBytes, @Nullable MeterRegistry registry) {
+    ServerBuilder builder = Server.builder();
+    if (registry != null) {
+      builder.meterRegistry(registry);
+    }
+    return builder
         .http(port)
-        .meterRegistry(registry)
         .maxRequestLength(maxRequestBytes)
         // no timeout of the server's own: grpc-timeout is the caller's, and callers that send none
         // get server.default_timeout_ms from the service
