@@ -31,8 +31,9 @@ final class ClosedLoopLoad {
    * @param p99Micros 99th percentile latency
    * @param perSecond answers per second in the measured window
    * @param errors calls that failed (warm-up included)
+   * @param answered calls answered (warm-up included)
    */
-  record Result(long p50Micros, long p99Micros, double perSecond, long errors) {}
+  record Result(long p50Micros, long p99Micros, double perSecond, long errors, long answered) {}
 
   private ClosedLoopLoad() {}
 
@@ -52,6 +53,7 @@ final class ClosedLoopLoad {
     ModelInferRequest request = request();
     Recorder recorder = new Recorder(3);
     AtomicLong errors = new AtomicLong();
+    AtomicLong answered = new AtomicLong();
     long measureStart = System.nanoTime() + (long) (warmupSeconds * 1e9);
     long end = measureStart + (long) (measureSeconds * 1e9);
     CountDownLatch done = new CountDownLatch(concurrency);
@@ -69,6 +71,7 @@ final class ClosedLoopLoad {
                 @Override
                 public void onSuccess(ModelInferResponse result) {
                   long now = System.nanoTime();
+                  answered.incrementAndGet();
                   if (start >= measureStart && now <= end) {
                     recorder.recordValue((now - start) / 1000);
                   }
@@ -87,6 +90,6 @@ final class ClosedLoopLoad {
     done.await((long) (warmupSeconds + measureSeconds) + CALL_DEADLINE_SECONDS + 5, TimeUnit.SECONDS);
     Histogram histogram = recorder.getIntervalHistogram();
     return new Result(histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99),
-        histogram.getTotalCount() / measureSeconds, errors.get());
+        histogram.getTotalCount() / measureSeconds, errors.get(), answered.get());
   }
 }

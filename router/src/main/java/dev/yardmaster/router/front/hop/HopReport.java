@@ -20,8 +20,13 @@ import java.util.List;
 record HopReport(String at, BenchReport.Machine machine, double processWarmupSeconds, double warmupSeconds, double measureSeconds, String setup,
     String nginx, List<Point> points, List<Added> added, List<Budget> budgets) {
 
-  /** One path ({@code direct}, {@code router}, {@code nginx}) at one concurrency. */
-  record Point(String path, int concurrency, long p50Micros, long p99Micros, double perSecond, long errors) {}
+  /**
+   * One path ({@code direct}, {@code router}, {@code nginx}) at one concurrency. The CPU figures are
+   * per answered request over the point's warm-up and window, -1 where not known (direct has no
+   * proxy; a router in the load generator's JVM cannot be told apart).
+   */
+  record Point(String path, int concurrency, long p50Micros, long p99Micros, double perSecond, long errors,
+      double proxyCpuMicrosPerRequest, double backendCpuMicrosPerRequest) {}
 
   /** What one proxy adds over direct at one concurrency: latency (µs) and the throughput it keeps. */
   record Added(String proxy, int concurrency, long p50Micros, long p99Micros, double throughputRatio) {

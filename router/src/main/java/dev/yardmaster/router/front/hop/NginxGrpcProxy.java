@@ -126,6 +126,11 @@ final class NginxGrpcProxy implements AutoCloseable {
     return port;
   }
 
+  /** CPU time nginx has used so far, master and workers, in nanoseconds; -1 when the OS does not say. */
+  long cpuNanos() {
+    return ProcessCpu.nanos(process.toHandle());
+  }
+
   private void awaitListening(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,9 +25,11 @@ import org.jspecify.annotations.Nullable;
  * load generator is this JVM. Prints p50/p99 added and the throughput each proxy keeps, checks
  * DESIGN.md's budgets, and writes {@code router-hop-*.json}.
  *
- * <p>Each fresh JVM first gets {@code --process-warmup} seconds (default 5) of unrecorded load at
+ * <p>Each fresh JVM first gets {@code --process-warmup} seconds (default 10) of unrecorded load at
  * c=16, then every point {@code --warmup} (2) unrecorded and {@code --measure} (3) recorded seconds.
- * Run: {@code benchmarks/router-hop.sh [--process-warmup S] [--warmup S] [--measure S] [--out DIR]}.
+ * {@code --router-in-process true} runs the router in this JVM instead, beside the load generator.
+ * Run: {@code benchmarks/router-hop.sh [--process-warmup S] [--warmup S] [--measure S] [--out DIR]
+ * [--router-in-process true]}.
  */
 public final class RouterHopBenchmark {
 
@@ -41,7 +44,8 @@ public final class RouterHopBenchmark {
     Map<String, String> options = options(args);
     double warmup = Double.parseDouble(options.getOrDefault("--warmup", "2"));
     double measure = Double.parseDouble(options.getOrDefault("--measure", "3"));
-    double processWarmup = Double.parseDouble(options.getOrDefault("--process-warmup", "5"));
+    double processWarmup = Double.parseDouble(options.getOrDefault("--process-warmup", "10"));
+    boolean routerInProcess = Boolean.parseBoolean(options.getOrDefault("--router-in-process", "false"));
     Path out = Path.of(options.getOrDefault("--out", "target/bench"));
     Path work = out.resolve("router-hop");
     Path repository = work.resolve("models");
@@ -54,8 +58,9 @@ public final class RouterHopBenchmark {
     }
     int cores = Runtime.getRuntime().availableProcessors();
     String setup = "one machine, " + cores + " cores, loopback: load generator (this JVM, one channel), backend"
-        + " (serve --backend-only, own JVM " + LocalBackend.DEFAULT_JVM_OPTIONS + "), router (serve --config, own JVM "
-        + ROUTER_JVM_OPTIONS + "), nginx " + nginx + " (own processes, worker_processes auto)";
+        + " (serve --backend-only, own JVM " + LocalBackend.DEFAULT_JVM_OPTIONS + "), router ("
+        + (routerInProcess ? "in the load generator's JVM" : "serve --config, own JVM " + ROUTER_JVM_OPTIONS)
+        + "), nginx " + nginx + " (own processes, worker_processes auto)";
     System.out.println("router hop: " + setup);
     if (cores <= 4) {
       System.out.println("note: on " + cores + " cores every proxy takes its CPU from the backend and the load"
@@ -65,30 +70,36 @@ public final class RouterHopBenchmark {
     List<HopReport.Point> points = new ArrayList<>();
     try (LocalBackendProcess backend = LocalBackendProcess.start(LocalBackend.cpu("hop-backend", repository),
             START_TIMEOUT);
-        RouterProcess router = RouterProcess.start(work, backend.grpcPort(), ROUTER_JVM_OPTIONS, START_TIMEOUT);
+        HopRouter router = routerInProcess ? HopRouter.inProcess(backend.grpcPort(), START_TIMEOUT)
+            : HopRouter.process(work, backend.grpcPort(), ROUTER_JVM_OPTIONS, START_TIMEOUT);
         @Nullable NginxGrpcProxy proxy = nginxBinary.isEmpty() ? null
             : NginxGrpcProxy.start(nginxBinary.get(), work.resolve("nginx"), backend.grpcPort(), Duration.ofSeconds(10))) {
-      Map<String, Integer> paths = new LinkedHashMap<>();
-      paths.put("direct", backend.grpcPort());
-      paths.put("router", router.grpcPort());
+      List<HopPath> paths = new ArrayList<>();
+      paths.add(new HopPath("direct", backend.grpcPort(), () -> -1L));
+      paths.add(new HopPath("router", router.grpcPort(), router::cpuNanos));
       if (proxy != null) {
-        paths.put("nginx", proxy.port());
+        paths.add(new HopPath("nginx", proxy.port(), proxy::cpuNanos));
       }
-      Map<String, ManagedChannel> channels = new LinkedHashMap<>();
-      paths.forEach((path, port) -> channels.put(path,
-          ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build()));
+      Map<HopPath, ManagedChannel> channels = new LinkedHashMap<>();
+      paths.forEach(path -> channels.put(path,
+          ManagedChannelBuilder.forAddress("127.0.0.1", path.port()).usePlaintext().build()));
+      LongSupplier backendCpu = () -> ProcessCpu.nanos(backend.handle());
       try {
         for (ManagedChannel channel : channels.values()) {
           ClosedLoopLoad.run(channel, PROCESS_WARMUP_CONCURRENCY, processWarmup, 0.001); // the JITs of fresh JVMs
         }
-        System.out.printf("%-4s %-7s %9s %9s %9s %6s | %9s %9s %6s%n", "c", "path", "p50 µs", "p99 µs", "req/s",
-            "errors", "+p50 µs", "+p99 µs", "ratio");
+        System.out.printf("%-4s %-7s %9s %9s %9s %6s %11s %11s | %9s %9s %6s%n", "c", "path", "p50 µs", "p99 µs",
+            "req/s", "errors", "proxy CPU", "backend CPU", "+p50 µs", "+p99 µs", "ratio");
         for (int concurrency : CONCURRENCIES) {
           HopReport.Point direct = null;
-          for (Map.Entry<String, ManagedChannel> path : channels.entrySet()) {
+          for (Map.Entry<HopPath, ManagedChannel> path : channels.entrySet()) {
+            long proxyCpuBefore = path.getKey().cpuNanos().getAsLong();
+            long backendCpuBefore = backendCpu.getAsLong();
             ClosedLoopLoad.Result result = ClosedLoopLoad.run(path.getValue(), concurrency, warmup, measure);
-            HopReport.Point point = new HopReport.Point(path.getKey(), concurrency, result.p50Micros(),
-                result.p99Micros(), result.perSecond(), result.errors());
+            HopReport.Point point = new HopReport.Point(path.getKey().name(), concurrency, result.p50Micros(),
+                result.p99Micros(), result.perSecond(), result.errors(),
+                perRequestMicros(proxyCpuBefore, path.getKey().cpuNanos().getAsLong(), result.answered()),
+                perRequestMicros(backendCpuBefore, backendCpu.getAsLong(), result.answered()));
             points.add(point);
             direct = direct == null ? point : direct;
             print(point, point == direct ? null : HopReport.Added.of(direct, point));
@@ -129,11 +140,24 @@ public final class RouterHopBenchmark {
         added, budgets);
   }
 
+  /** A path the load takes: its port, and the CPU clock of the proxy on it (-1: none, or not known). */
+  record HopPath(String name, int port, LongSupplier cpuNanos) {}
+
+  /** CPU µs per answered request between two readings; -1 when either reading is unknown. */
+  static double perRequestMicros(long beforeNanos, long afterNanos, long answered) {
+    return beforeNanos < 0 || afterNanos < 0 || answered == 0 ? -1 : (afterNanos - beforeNanos) / 1000.0 / answered;
+  }
+
   private static void print(HopReport.Point point, HopReport.@Nullable Added added) {
     String extra = added == null ? ""
         : String.format(" | %9d %9d %6.2f", added.p50Micros(), added.p99Micros(), added.throughputRatio());
-    System.out.printf("%-4d %-7s %9d %9d %9.0f %6d%s%n", point.concurrency(), point.path(), point.p50Micros(),
-        point.p99Micros(), point.perSecond(), point.errors(), extra);
+    System.out.printf("%-4d %-7s %9d %9d %9.0f %6d %11s %11s%s%n", point.concurrency(), point.path(),
+        point.p50Micros(), point.p99Micros(), point.perSecond(), point.errors(), cpu(point.proxyCpuMicrosPerRequest()),
+        cpu(point.backendCpuMicrosPerRequest()), extra);
+  }
+
+  private static String cpu(double microsPerRequest) {
+    return microsPerRequest < 0 ? "-" : String.format("%.0f µs/req", microsPerRequest);
   }
 
   private static String trim(double value) {
@@ -144,9 +168,10 @@ public final class RouterHopBenchmark {
     Map<String, String> options = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       String key = args[i];
-      if (!List.of("--process-warmup", "--warmup", "--measure", "--out").contains(key) || i + 1 == args.length) {
+      if (!List.of("--process-warmup", "--warmup", "--measure", "--out", "--router-in-process").contains(key) || i + 1 == args.length) {
         throw new IllegalArgumentException("router-hop: " + key
-            + " (expected: --process-warmup SECONDS, --warmup SECONDS, --measure SECONDS, --out DIR)");
+            + " (expected: --process-warmup SECONDS, --warmup SECONDS, --measure SECONDS, --out DIR,"
+            + " --router-in-process true|false)");
       }
       options.put(key, args[++i]);
     }

@@ -77,6 +77,11 @@ final class RouterProcess implements AutoCloseable {
     return grpcPort.join();
   }
 
+  /** CPU time the router process has used so far, in nanoseconds; -1 when the OS does not say. */
+  long cpuNanos() {
+    return ProcessCpu.nanos(process.toHandle());
+  }
+
   private void awaitReady(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     int port;

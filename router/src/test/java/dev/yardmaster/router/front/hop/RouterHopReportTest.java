@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class RouterHopReportTest {
 
   static HopReport.Point point(String path, int concurrency, long p50, long p99, double perSecond) {
-    return new HopReport.Point(path, concurrency, p50, p99, perSecond, 0);
+    return new HopReport.Point(path, concurrency, p50, p99, perSecond, 0, -1, -1);
   }
 
   @Test
