@@ -3,14 +3,14 @@ package dev.yardmaster.router.admission;
 import dev.yardmaster.backend.InferenceException;
 
 /** Parses the {@code grpc-timeout} header: 1 to 8 digits and a unit (H, M, S, m, u, n). */
-final class GrpcTimeout {
+public final class GrpcTimeout {
 
   /** Longest timeout kept: adding it to a nanoTime reading cannot overflow. */
-  static final long MAX_NANOS = Long.MAX_VALUE / 4;
+  public static final long MAX_NANOS = Long.MAX_VALUE / 4;
 
   private GrpcTimeout() {}
 
-  static long parseNanos(String value) {
+  public static long parseNanos(String value) {
     int length = value.length();
     if (length < 2 || length > 9) {
       throw malformed(value);

@@ -177,13 +177,23 @@ public final class RouterConfigLoader {
 
     Fields od = new Fields(node.path("outlier_detection"), at + ".outlier_detection", problems);
     od.rejectUnknown(Set.of("consecutive_failures", "base_ejection_time_ms", "max_ejection_time_ms",
-        "max_ejection_percent", "enforcing"));
+        "max_ejection_percent", "enforcing", "interval_ms", "success_rate"));
+    Fields sr = new Fields(node.path("outlier_detection").path("success_rate"), at + ".outlier_detection.success_rate",
+        problems);
+    sr.rejectUnknown(Set.of("enabled", "minimum_hosts", "request_volume", "stdev_factor"));
+    OutlierDetectionConfig.SuccessRate successRate = new OutlierDetectionConfig.SuccessRate(
+        sr.bool("enabled", true),
+        sr.integer("minimum_hosts", 5, 1, 10_000),
+        sr.longValue("request_volume", 100, 1, 1_000_000_000),
+        sr.decimal("stdev_factor", 1.9, 0.01, 100));
     OutlierDetectionConfig outlier = new OutlierDetectionConfig(
         od.integer("consecutive_failures", 5, 1, 10_000),
         od.longValue("base_ejection_time_ms", 30_000, 1, 86_400_000),
         od.longValue("max_ejection_time_ms", 300_000, 1, 86_400_000),
         od.integer("max_ejection_percent", 50, 0, 100),
-        od.bool("enforcing", true));
+        od.bool("enforcing", true),
+        od.longValue("interval_ms", 10_000, 10, 3_600_000),
+        successRate);
 
     Fields rt = new Fields(node.path("retry"), at + ".retry", problems);
     rt.rejectUnknown(Set.of("max_retries", "per_try_timeout_ms", "budget_percent", "min_retry_concurrency"));

@@ -4,27 +4,34 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.yardmaster.router.config.ConfigWatcher;
 import dev.yardmaster.router.config.RouterConfig;
 import dev.yardmaster.router.config.RouterConfigLoader;
 import dev.yardmaster.router.pool.Pools;
 import dev.yardmaster.router.routing.LiveRouter;
-import io.grpc.Grpc;
-import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerInterceptors;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The router process: the KServe v2 gRPC front end ({@link RouterGrpcService}) routing over the
- * configured pools ({@link LiveRouter}), Prometheus {@code /metrics}, and, when started from a file, hot reload of that file.
+ * configured pools ({@link LiveRouter}), Prometheus {@code /metrics}, and, when started from a
+ * file, hot reload of that file.
+ *
+ * <p>Both ports are Armeria servers, the stack the in-process server runs on too. The grpc-java
+ * service and its interceptors run unchanged inside Armeria's {@link GrpcService}, on the event
+ * loop: the service only forwards and never blocks, so a thread hop per call would be pure cost.
  */
 public final class RouterServer implements AutoCloseable {
 
@@ -33,11 +40,11 @@ public final class RouterServer implements AutoCloseable {
 
   private final Pools pools;
   private final LiveRouter router;
-  private final io.grpc.Server grpc;
+  private final Server grpc;
   private final Server metrics;
   private final @Nullable ConfigWatcher watcher;
 
-  private RouterServer(Pools pools, LiveRouter router, io.grpc.Server grpc, Server metrics,
+  private RouterServer(Pools pools, LiveRouter router, Server grpc, Server metrics,
       @Nullable ConfigWatcher watcher) {
     this.pools = pools;
     this.router = router;
@@ -52,38 +59,70 @@ public final class RouterServer implements AutoCloseable {
     Pools pools = new Pools(registry, System::nanoTime);
     pools.apply(config);
     LiveRouter router = new LiveRouter(registry, config, pools);
-    io.grpc.Server grpc = Grpc.newServerBuilderForPort(config.grpcPort(), InsecureServerCredentials.create())
-        .addService(ServerInterceptors.intercept(new RouterGrpcService(pools, router, config.defaultTimeoutMillis()),
-            new PoolSelectionInterceptor(pools, router)))
-        .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-        .directExecutor() // the service only forwards, never blocks: no thread hop per call
+    Server grpc = base(config.grpcPort(), MAX_MESSAGE_BYTES, registry)
+        .service(GrpcService.builder()
+            .addService(ServerInterceptors.intercept(
+                new RouterGrpcService(pools, router, config.defaultTimeoutMillis()),
+                new PoolSelectionInterceptor(pools, router),
+                new CallContextInterceptor())) // the last runs first: its Context is the others' parent
+            .maxRequestMessageLength(MAX_MESSAGE_BYTES)
+            .maxResponseMessageLength(MAX_MESSAGE_BYTES)
+            .useBlockingTaskExecutor(false) // forwarding runs on the event loop: no thread hop per call
+            .build())
         .build();
-    try {
-      grpc.start();
-    } catch (IOException e) {
-      pools.close();
-      throw new UncheckedIOException("server.grpc_port: " + config.grpcPort() + " cannot be bound (expected: a free port)", e);
-    }
-    Server metrics = Server.builder()
-        .http(config.metricsPort())
+    Server metrics = base(config.metricsPort(), 1024 * 1024, null) // Armeria's own meters come from the gRPC server
         .service("/metrics", (ctx, req) -> registry instanceof PrometheusMeterRegistry prometheus
             ? HttpResponse.of(HttpStatus.OK, MediaType.parse("text/plain; version=0.0.4; charset=utf-8"),
                 prometheus.scrape())
             : HttpResponse.of(HttpStatus.NOT_FOUND))
         .build();
-    metrics.start().join();
+    try {
+      bind(grpc, "server.grpc_port", config.grpcPort());
+      bind(metrics, "server.metrics_port", config.metricsPort());
+    } catch (RuntimeException failure) {
+      grpc.stop().join();
+      metrics.stop().join();
+      pools.close();
+      throw failure;
+    }
     ConfigWatcher watcher = configFile == null ? null
         : ConfigWatcher.start(configFile, RouterConfigLoader.withOfflinePrices(), next -> {
           pools.apply(next);
           router.apply(next, pools);
         }, reloadPollMillis);
-    log.info("yardmaster router listening: grpc {}, metrics {}; pools {}", grpc.getPort(),
+    log.info("yardmaster router listening: grpc {}, metrics {}; pools {}", grpc.activeLocalPort(),
         metrics.activeLocalPort(), pools.names());
     return new RouterServer(pools, router, grpc, metrics, watcher);
   }
 
+  private static ServerBuilder base(int port, int maxRequestBytes, @Nullable MeterRegistry registry) {
+    ServerBuilder builder = Server.builder();
+    if (registry != null) {
+      builder.meterRegistry(registry);
+    }
+    return builder
+        .http(port)
+        .maxRequestLength(maxRequestBytes)
+        // no timeout of the server's own: grpc-timeout is the caller's, and callers that send none
+        // get server.default_timeout_ms from the service
+        .requestTimeout(Duration.ZERO)
+        // stop(): new calls are refused, calls in flight get up to 10 s to finish
+        .gracefulShutdownTimeout(Duration.ofMillis(50), Duration.ofSeconds(10))
+        .connectionDrainDuration(Duration.ofMillis(100));
+  }
+
+  private static void bind(Server server, String key, int port) {
+    try {
+      server.start().join();
+    } catch (CompletionException failure) {
+      Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+      throw new UncheckedIOException(key + ": " + port + " cannot be bound (expected: a free port; "
+          + cause.getMessage() + ")", cause instanceof IOException io ? io : new IOException(cause));
+    }
+  }
+
   public int grpcPort() {
-    return grpc.getPort();
+    return grpc.activeLocalPort();
   }
 
   public int metricsPort() {
@@ -109,16 +148,8 @@ public final class RouterServer implements AutoCloseable {
     if (watcher != null) {
       watcher.close();
     }
-    grpc.shutdown();
-    try {
-      if (!grpc.awaitTermination(10, TimeUnit.SECONDS)) {
-        grpc.shutdownNow();
-      }
-    } catch (InterruptedException interrupted) {
-      Thread.currentThread().interrupt();
-      grpc.shutdownNow();
-    }
-    metrics.stop().join();
+    // in parallel: each Armeria server's stop ends with a 2 s quiet period of its acceptor threads
+    CompletableFuture.allOf(grpc.stop(), metrics.stop()).join();
     pools.close();
   }
 

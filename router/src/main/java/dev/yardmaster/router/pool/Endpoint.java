@@ -30,7 +30,7 @@ public final class Endpoint {
   private final AtomicLong ewmaLatencyBits = new AtomicLong(Double.doubleToRawLongBits(Double.NaN));
   private final Recorder latencyMicros = new Recorder(3);
   private final Timer latencyTimer;
-  private final Counter ejections;
+  private final Counter[] ejections;
   private volatile boolean healthy;
   private volatile boolean ejected;
   private volatile boolean removed;
@@ -40,7 +40,7 @@ public final class Endpoint {
   int failuresInARow;
   final java.util.concurrent.atomic.AtomicBoolean checking = new java.util.concurrent.atomic.AtomicBoolean();
 
-  Endpoint(String id, String configured, KServeEndpointClient client, Timer latencyTimer, Counter ejections) {
+  Endpoint(String id, String configured, KServeEndpointClient client, Timer latencyTimer, Counter[] ejections) {
     this.id = id;
     this.configured = configured;
     this.client = client;
@@ -129,9 +129,9 @@ public final class Endpoint {
     return healthy;
   }
 
-  void eject() {
+  void eject(EjectionReason reason) {
     ejected = true;
-    ejections.increment();
+    ejections[reason.ordinal()].increment();
   }
 
   void uneject() {

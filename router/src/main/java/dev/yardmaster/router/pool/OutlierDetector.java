@@ -7,12 +7,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Envoy-style consecutive-failure outlier detection for one pool, as a state machine with time as
- * data: no clock, no I/O. An endpoint with {@code consecutiveFailures} failures in a row is
- * ejected for {@code baseEjectionTime x times ejected} (capped at {@code maxEjectionTime}) unless
- * that would eject more than {@code maxEjectionPercent} of the pool (at least one endpoint may
- * always be ejected, as in Envoy). In dry run ({@code enforcing: false}) ejections are detected and
- * counted but never enforced. Thread-safe.
+ * Envoy-style outlier detection for one pool, as a state machine with time as data: no clock, no
+ * I/O. Thread-safe.
+ *
+ * <ul>
+ *   <li>Consecutive failures: an endpoint with {@code consecutiveFailures} failures in a row is
+ *       ejected at once.
+ *   <li>Success rate: every {@code interval}, {@link #sweepDue} compares the success rates of the
+ *       endpoints with at least {@code requestVolume} requests in the interval just ended, when
+ *       there are at least {@code minimumHosts} of them, and ejects each one below {@code mean -
+ *       stdevFactor x stdev} (population standard deviation, as Envoy). With N endpoints the lowest
+ *       can sit at most {@code sqrt(N - 1)} deviations below the mean, so a factor of 1.9 needs at
+ *       least 5 endpoints with enough volume.
+ * </ul>
+ *
+ * <p>An ejection lasts {@code baseEjectionTime x times ejected} (capped at {@code
+ * maxEjectionTime}) unless it would eject more than {@code maxEjectionPercent} of the pool (at least
+ * one endpoint may always be ejected, as in Envoy). In dry run ({@code enforcing: false}) ejections
+ * are detected and counted but never enforced.
  */
 public final class OutlierDetector {
 
@@ -25,17 +37,30 @@ public final class OutlierDetector {
     DETECTED_ONLY
   }
 
+  /**
+   * An outlier a success-rate sweep found.
+   *
+   * @param successRatePercent its success rate over the interval
+   * @param thresholdPercent the pool's {@code mean - stdevFactor x stdev}
+   */
+  public record Outlier(String endpoint, Verdict verdict, double successRatePercent, double thresholdPercent) {}
+
   private static final class Tracker {
     int consecutiveFailures;
     int timesEjected;
     boolean ejected;
     long ejectedUntilNanos;
+    // the current success-rate interval
+    long successes;
+    long failures;
   }
 
   private final OutlierDetectionConfig config;
   private final Map<String, Tracker> trackers = new HashMap<>();
-  private long detected;
-  private long enforced;
+  private final long[] detected = new long[EjectionReason.values().length];
+  private final long[] enforced = new long[EjectionReason.values().length];
+  private boolean sweepScheduled;
+  private long nextSweepNanos;
 
   public OutlierDetector(OutlierDetectionConfig config) {
     this.config = config;
@@ -43,10 +68,9 @@ public final class OutlierDetector {
 
   /** A success resets the endpoint's failure run. */
   public synchronized void onSuccess(String endpoint) {
-    Tracker tracker = trackers.get(endpoint);
-    if (tracker != null) {
-      tracker.consecutiveFailures = 0;
-    }
+    Tracker tracker = trackers.computeIfAbsent(endpoint, e -> new Tracker());
+    tracker.consecutiveFailures = 0;
+    tracker.successes++;
   }
 
   /**
@@ -58,15 +82,78 @@ public final class OutlierDetector {
     if (tracker.ejected) {
       return Verdict.NONE;
     }
+    tracker.failures++;
     tracker.consecutiveFailures++;
     if (tracker.consecutiveFailures < config.consecutiveFailures()) {
       return Verdict.NONE;
     }
     tracker.consecutiveFailures = 0;
-    detected++;
-    int ejectedNow = ejectedCount();
+    return eject(tracker, EjectionReason.CONSECUTIVE_FAILURES, nowNanos, poolSize);
+  }
+
+  /**
+   * Runs the success-rate comparison when an interval has ended at {@code nowNanos} (the first
+   * call starts the first interval), then starts the next one; returns the outliers it found.
+   */
+  public synchronized List<Outlier> sweepDue(long nowNanos, int poolSize) {
+    if (!sweepScheduled) {
+      sweepScheduled = true;
+      nextSweepNanos = nowNanos + config.intervalMillis() * 1_000_000L;
+      return List.of();
+    }
+    if (nowNanos - nextSweepNanos < 0) {
+      return List.of();
+    }
+    nextSweepNanos = nowNanos + config.intervalMillis() * 1_000_000L;
+    List<Outlier> outliers = config.successRate().enabled() ? successRateOutliers(nowNanos, poolSize) : List.of();
+    for (Tracker tracker : trackers.values()) {
+      tracker.successes = 0;
+      tracker.failures = 0;
+    }
+    return outliers;
+  }
+
+  private List<Outlier> successRateOutliers(long nowNanos, int poolSize) {
+    OutlierDetectionConfig.SuccessRate settings = config.successRate();
+    List<Map.Entry<String, Tracker>> compared = new ArrayList<>();
+    double sum = 0;
+    for (Map.Entry<String, Tracker> entry : trackers.entrySet()) {
+      Tracker tracker = entry.getValue();
+      long volume = tracker.successes + tracker.failures;
+      if (!tracker.ejected && volume >= settings.requestVolume()) {
+        compared.add(entry);
+        sum += rate(tracker);
+      }
+    }
+    if (compared.isEmpty() || compared.size() < settings.minimumHosts()) {
+      return List.of();
+    }
+    double mean = sum / compared.size();
+    double squares = 0;
+    for (Map.Entry<String, Tracker> entry : compared) {
+      double deviation = rate(entry.getValue()) - mean;
+      squares += deviation * deviation;
+    }
+    double threshold = mean - settings.stdevFactor() * Math.sqrt(squares / compared.size());
+    List<Outlier> outliers = new ArrayList<>(0);
+    for (Map.Entry<String, Tracker> entry : compared) {
+      double rate = rate(entry.getValue());
+      if (rate < threshold) {
+        Verdict verdict = eject(entry.getValue(), EjectionReason.SUCCESS_RATE, nowNanos, poolSize);
+        outliers.add(new Outlier(entry.getKey(), verdict, rate, threshold));
+      }
+    }
+    return outliers;
+  }
+
+  private static double rate(Tracker tracker) {
+    return 100.0 * tracker.successes / (tracker.successes + tracker.failures);
+  }
+
+  private Verdict eject(Tracker tracker, EjectionReason reason, long nowNanos, int poolSize) {
+    detected[reason.ordinal()]++;
     int allowed = Math.max(1, poolSize * config.maxEjectionPercent() / 100);
-    if (!config.enforcing() || ejectedNow >= allowed) {
+    if (!config.enforcing() || ejectedCount() >= allowed) {
       return Verdict.DETECTED_ONLY;
     }
     tracker.timesEjected++;
@@ -74,7 +161,7 @@ public final class OutlierDetector {
     long millis = Math.min(config.maxEjectionTimeMillis(),
         config.baseEjectionTimeMillis() * tracker.timesEjected);
     tracker.ejectedUntilNanos = nowNanos + millis * 1_000_000L;
-    enforced++;
+    enforced[reason.ordinal()]++;
     return Verdict.EJECTED;
   }
 
@@ -107,14 +194,31 @@ public final class OutlierDetector {
     trackers.remove(endpoint);
   }
 
-  /** Ejections detected, enforced or not (Envoy's {@code ejections_detected_consecutive_5xx}). */
+  /** Ejections detected, enforced or not, for any reason. */
   public synchronized long detected() {
-    return detected;
+    long sum = 0;
+    for (long count : detected) {
+      sum += count;
+    }
+    return sum;
   }
 
-  /** Ejections enforced (Envoy's {@code ejections_enforced_total}). */
+  /** Ejections detected for {@code reason} (Envoy's {@code ejections_detected_consecutive_5xx}, {@code ..._success_rate}). */
+  public synchronized long detected(EjectionReason reason) {
+    return detected[reason.ordinal()];
+  }
+
+  /** Ejections enforced, for any reason (Envoy's {@code ejections_enforced_total}). */
   public synchronized long enforced() {
-    return enforced;
+    long sum = 0;
+    for (long count : enforced) {
+      sum += count;
+    }
+    return sum;
+  }
+
+  public synchronized long enforced(EjectionReason reason) {
+    return enforced[reason.ordinal()];
   }
 
   private int ejectedCount() {

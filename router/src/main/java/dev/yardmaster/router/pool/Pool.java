@@ -194,7 +194,7 @@ public final class Pool implements AutoCloseable {
     }
     OutlierDetector.Verdict verdict = detector.onFailure(endpoint.id(), nowNanos(), endpoints.length);
     if (verdict == OutlierDetector.Verdict.EJECTED) {
-      endpoint.eject();
+      endpoint.eject(EjectionReason.CONSECUTIVE_FAILURES);
       log.warn("pool '{}': ejected endpoint {} ({} times; {})", name, endpoint.id(),
           detector.timesEjected(endpoint.id()), describeEndpoints());
     } else if (verdict == OutlierDetector.Verdict.DETECTED_ONLY) {
@@ -203,9 +203,25 @@ public final class Pool implements AutoCloseable {
     }
   }
 
-  /** Unejects endpoints whose ejection time has passed; called periodically and by tests with a fake clock. */
+  /**
+   * Unejects endpoints whose ejection time has passed and, once per outlier-detection interval,
+   * ejects success-rate outliers; called periodically and by tests with a fake clock.
+   */
   public void maintain() {
-    for (String id : outliers.unejectDue(nowNanos())) {
+    long now = nowNanos();
+    for (OutlierDetector.Outlier outlier : outliers.sweepDue(now, endpoints.length)) {
+      Endpoint endpoint = endpoint(outlier.endpoint());
+      if (endpoint != null && outlier.verdict() == OutlierDetector.Verdict.EJECTED) {
+        endpoint.eject(EjectionReason.SUCCESS_RATE);
+        log.warn("pool '{}': ejected endpoint {}: success rate {}% < {}% (mean - stdev_factor x stdev; {} times; {})",
+            name, endpoint.id(), String.format("%.1f", outlier.successRatePercent()),
+            String.format("%.1f", outlier.thresholdPercent()), outliers.timesEjected(endpoint.id()), describeEndpoints());
+      } else if (endpoint != null) {
+        log.info("pool '{}': endpoint {} is a success-rate outlier ({}%), not ejected (dry run or max ejection"
+            + " percent)", name, endpoint.id(), String.format("%.1f", outlier.successRatePercent()));
+      }
+    }
+    for (String id : outliers.unejectDue(now)) {
       Endpoint endpoint = endpoint(id);
       if (endpoint != null) {
         endpoint.uneject();

@@ -65,12 +65,18 @@ final class PoolMetrics {
     return timer;
   }
 
-  Counter ejections(String endpoint) {
-    Counter counter = Counter.builder("yardmaster.endpoint.ejections")
-        .description("Outlier ejections enforced on the endpoint").tags("pool", pool, "endpoint", endpoint)
-        .register(registry);
-    endpointMeters.computeIfAbsent(endpoint, e -> new ArrayList<>()).add(counter);
-    return counter;
+  /** One counter per {@link EjectionReason}, indexed by ordinal, labelled {@code reason}. */
+  Counter[] ejections(String endpoint) {
+    EjectionReason[] reasons = EjectionReason.values();
+    Counter[] counters = new Counter[reasons.length];
+    for (EjectionReason reason : reasons) {
+      counters[reason.ordinal()] = Counter.builder("yardmaster.endpoint.ejections")
+          .description("Outlier ejections enforced on the endpoint, by reason")
+          .tags("pool", pool, "endpoint", endpoint, "reason", reason.label())
+          .register(registry);
+      endpointMeters.computeIfAbsent(endpoint, e -> new ArrayList<>()).add(counters[reason.ordinal()]);
+    }
+    return counters;
   }
 
   void bind(Endpoint endpoint) {

@@ -31,6 +31,8 @@ final class FakeBackend implements AutoCloseable {
   enum Mode { OK, UNAVAILABLE, HANG, GARBAGE }
 
   volatile Mode mode = Mode.OK;
+  /** In OK mode, this many of every ten requests fail with UNAVAILABLE (3: a steady 30%). */
+  volatile int failuresPerTen;
   volatile long delayMillis;
   volatile boolean ready = true;
   final AtomicInteger infers = new AtomicInteger();
@@ -90,8 +92,8 @@ final class FakeBackend implements AutoCloseable {
   private final class Service extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
-      infers.incrementAndGet();
-      Mode now = mode;
+      int sequence = infers.incrementAndGet();
+      Mode now = mode == Mode.OK && sequence % 10 < failuresPerTen ? Mode.UNAVAILABLE : mode;
       Runnable reply = () -> {
         switch (now) {
           case OK -> {

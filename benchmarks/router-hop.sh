@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The router-hop benchmark in one command: the same closed-loop load (batch-1 higgs_mlp_v1,
+# c=1,16,64) direct to a backend, through the Yardmaster router and through nginx grpc_pass
+# (skipped when nginx is not installed). Prints added p50/p99 and throughput ratios, checks the
+# DESIGN.md budgets, writes target/bench/router-hop-*.json. About a minute.
+# Usage: benchmarks/router-hop.sh [--process-warmup SECONDS] [--warmup SECONDS] [--measure SECONDS] [--out DIR]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$ROOT/yardmaster" --version >/dev/null # builds first when sources changed
+CP="$(ls "$ROOT"/router/target/yardmaster-router-*.jar | head -1):$(cat "$ROOT/router/target/classpath.txt")"
+cd "$ROOT"
+exec java ${YARDMASTER_JAVA_OPTS:--Xmx1g} -cp "$CP" dev.yardmaster.router.front.hop.RouterHopBenchmark "$@"
