@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {"The product tour: a router over a local ONNX Runtime CPU pool and emulated GPU (A10G) and"
-        + " Inferentia2 pools, all served in process; each pool profiled; a bounded mixed-tier load (20% gold,"
-        + " 30% silver, 50% bronze; base, peak, base) under the cost-aware policy, then under gpu-only; per"
+        + " Inferentia2 pools, all served in process; each pool profiled; a bounded mixed-tier load (20%% gold,"
+        + " 30%% silver, 50%% bronze; base, peak, base) under the cost-aware policy, then under gpu-only; per"
         + " policy and tier: share of traffic per pool, p50/p99 vs budget, SLA compliance, cost per 1M"
         + " inferences; and the saving. About 75 s by default, 15 s with --quick.",
         "The batching on/off sweep is `yardmaster bench`."})
