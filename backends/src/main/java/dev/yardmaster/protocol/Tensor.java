@@ -90,9 +90,13 @@ public final class Tensor {
     return new Tensor(newName, dataType, shape, data);
   }
 
+  /** The product of the dimensions; {@link Long#MAX_VALUE} when it does not fit a long. */
   public static long elementCount(long[] shape) {
     long count = 1;
     for (long dim : shape) {
+      if (dim != 0 && Math.abs(count) > Long.MAX_VALUE / Math.abs(dim)) {
+        return Long.MAX_VALUE; // saturates: no byte size can match, so the shape is refused, never wrapped
+      }
       count *= dim;
     }
     return count;

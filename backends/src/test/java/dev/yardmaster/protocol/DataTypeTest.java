@@ -24,4 +24,13 @@ class DataTypeTest {
     assertThat(tensor.data().get(0)).isEqualTo((byte) 0);
     assertThat(tensor.elementCount()).isEqualTo(3);
   }
+
+  @Test
+  void elementCountSaturatesInsteadOfWrapping() {
+    assertThat(Tensor.elementCount(new long[] {1L << 62, 4})).isEqualTo(Long.MAX_VALUE);
+    assertThat(Tensor.elementCount(new long[] {1L << 32, 1L << 32})).isEqualTo(Long.MAX_VALUE);
+    assertThat(Tensor.elementCount(new long[] {1L << 31, 1L << 31})).isEqualTo(1L << 62);
+    assertThat(Tensor.elementCount(new long[] {0, 1L << 62, 4})).isZero();
+    assertThat(Tensor.elementCount(new long[] {})).isEqualTo(1);
+  }
 }

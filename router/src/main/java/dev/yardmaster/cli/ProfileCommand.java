@@ -21,6 +21,7 @@ import dev.yardmaster.profiler.sweep.SweepListener;
 import dev.yardmaster.profiler.sweep.SweepPlan;
 import dev.yardmaster.profiler.sweep.SweepResult;
 import dev.yardmaster.profiler.sweep.SweepTarget;
+import dev.yardmaster.router.local.BackendManagers;
 import dev.yardmaster.router.server.YardmasterServer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -192,7 +193,7 @@ final class ProfileCommand implements Callable<Integer> {
           DemoModels.writeRepository(demo, true);
           repo = demo;
         }
-        server = YardmasterServer.builder(ModelManagers.forRepository(repo))
+        server = YardmasterServer.builder(BackendManagers.onnxRuntime(repo))
             .httpPort(0).grpcPort(0).metricsPort(0).build().start();
         endpoints.add(0, "127.0.0.1:" + server.grpcPort());
         progress(err, "local server on 127.0.0.1:" + server.grpcPort() + " serving " + repo);

@@ -16,6 +16,7 @@ import dev.yardmaster.profiler.sweep.SweepTarget;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
+import dev.yardmaster.router.local.BackendManagers;
 import dev.yardmaster.router.server.YardmasterServer;
 import io.grpc.Channel;
 import io.grpc.stub.StreamObserver;
@@ -101,7 +102,7 @@ final class ProfileSelfBench {
   static int run(PrintWriter stdout, PrintWriter err, boolean json, boolean fullProfile) throws Exception {
     Path repo = Files.createTempDirectory("yardmaster-selfbench");
     DemoModels.writeRepository(repo, true);
-    YardmasterServer server = YardmasterServer.builder(ModelManagers.forRepository(repo))
+    YardmasterServer server = YardmasterServer.builder(BackendManagers.onnxRuntime(repo))
         .httpPort(0).grpcPort(0).metricsPort(0).build().start();
     try {
       Target target = new Target("127.0.0.1", server.grpcPort());

@@ -3,6 +3,7 @@ package dev.yardmaster.cli;
 import dev.yardmaster.backend.ModelManager;
 import dev.yardmaster.backend.emulated.AcceleratorProfile;
 import dev.yardmaster.router.emulated.AcceleratorProfileSources;
+import dev.yardmaster.router.local.BackendManagers;
 import dev.yardmaster.router.server.YardmasterServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,12 +65,12 @@ public final class ServeCommand implements Callable<Integer> {
       System.err.println(e.getMessage());
       return Main.EXIT_USAGE;
     }
-    ModelManager manager = BackendServing.manager(modelRepository, emulated);
+    ModelManager manager = BackendManagers.of(modelRepository, emulated);
     YardmasterServer server;
     try {
       server = YardmasterServer.builder(manager)
           .httpPort(httpPort).grpcPort(grpcPort).metricsPort(metricsPort)
-          .meterRegistry(BackendServing.meterRegistry(manager))
+          .meterRegistry(BackendManagers.meterRegistry(manager))
           .build()
           .start();
     } catch (RuntimeException failure) {

@@ -1,17 +1,10 @@
 package dev.yardmaster.router.local;
 
 import dev.yardmaster.backend.ModelManager;
-import dev.yardmaster.backend.batching.Schedulers;
 import dev.yardmaster.backend.emulated.AcceleratorProfile;
 import dev.yardmaster.backend.emulated.EmulatedModelManager;
 import dev.yardmaster.backend.emulated.EmulatedRunnerFactory;
-import dev.yardmaster.backend.emulated.PacingClock;
-import dev.yardmaster.backend.onnx.OrtRunnerFactory;
-import dev.yardmaster.backend.repository.RepositoryModelManager;
-import dev.yardmaster.backend.repository.RepositoryOptions;
-import dev.yardmaster.router.emulated.EmulationMetrics;
 import dev.yardmaster.router.server.YardmasterServer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,23 +51,14 @@ public final class InProcessBackend implements AutoCloseable {
    */
   public static InProcessBackend start(String poolName, Path repository, @Nullable AcceleratorProfile emulated) {
     ModelManager manager;
-    EmulatedRunnerFactory runners = null;
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try {
-      if (emulated == null) {
-        manager = new RepositoryModelManager(repository, OrtRunnerFactory.withDefaults(), Schedulers.factory(),
-            RepositoryOptions.loadAllModels());
-      } else {
-        EmulatedModelManager emulatedManager = EmulatedModelManager.forRepository(repository, emulated,
-            OrtRunnerFactory.withDefaults(), PacingClock.system());
-        runners = emulatedManager.runners();
-        EmulationMetrics.register(registry, runners);
-        manager = emulatedManager;
-      }
+      manager = BackendManagers.of(repository, emulated);
     } catch (RuntimeException failure) {
       throw new IllegalStateException("pool '" + poolName + "': model_repository " + repository + ": " + failure.getMessage()
           + " (expected: a servable Triton-layout repository)", failure);
     }
+    EmulatedRunnerFactory runners = manager instanceof EmulatedModelManager em ? em.runners() : null;
+    PrometheusMeterRegistry registry = BackendManagers.meterRegistry(manager);
     try {
       YardmasterServer server = YardmasterServer.builder(manager)
           .httpPort(0).grpcPort(0).metricsPort(0)

@@ -1,0 +1,47 @@
+package dev.yardmaster.router.local;
+
+import dev.yardmaster.backend.ModelManager;
+import dev.yardmaster.backend.batching.Schedulers;
+import dev.yardmaster.backend.emulated.AcceleratorProfile;
+import dev.yardmaster.backend.emulated.EmulatedModelManager;
+import dev.yardmaster.backend.emulated.PacingClock;
+import dev.yardmaster.backend.onnx.OrtRunnerFactory;
+import dev.yardmaster.backend.repository.RepositoryModelManager;
+import dev.yardmaster.backend.repository.RepositoryOptions;
+import dev.yardmaster.router.emulated.EmulationMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The model managers a local backend serves from, built one way for {@code serve}, the router's
+ * in-process pools and the profiler's local target: a Triton-layout repository with every model
+ * loaded, on ONNX Runtime behind the batcher, or on an emulated device.
+ */
+public final class BackendManagers {
+
+  private BackendManagers() {}
+
+  /** ONNX Runtime (CPU; CUDA when present) behind the dynamic batcher. */
+  public static ModelManager onnxRuntime(Path repository) {
+    return new RepositoryModelManager(repository, OrtRunnerFactory.withDefaults(), Schedulers.factory(),
+        RepositoryOptions.loadAllModels());
+  }
+
+  /** ONNX Runtime, or the emulated device when {@code emulated} is set. */
+  public static ModelManager of(Path repository, @Nullable AcceleratorProfile emulated) {
+    return emulated == null ? onnxRuntime(repository)
+        : EmulatedModelManager.forRepository(repository, emulated, OrtRunnerFactory.withDefaults(),
+            PacingClock.system());
+  }
+
+  /** A Prometheus registry for the manager's server, with {@link EmulationMetrics} when it is emulated. */
+  public static PrometheusMeterRegistry meterRegistry(ModelManager manager) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    if (manager instanceof EmulatedModelManager emulated) {
+      EmulationMetrics.register(registry, emulated.runners());
+    }
+    return registry;
+  }
+}
