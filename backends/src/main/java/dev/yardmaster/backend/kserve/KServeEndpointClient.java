@@ -134,14 +134,18 @@ public final class KServeEndpointClient implements AutoCloseable {
 
   public ListenableFuture<ModelReadyResponse> modelReady(ModelReadyRequest request, Deadline deadline,
       Metadata headers) {
-    return ClientCalls.futureUnaryCall(
-        newCall(GRPCInferenceServiceGrpc.getModelReadyMethod(), deadline, headers), request);
+    return unary(GRPCInferenceServiceGrpc.getModelReadyMethod(), request, deadline, headers);
   }
 
   public ListenableFuture<ModelMetadataResponse> modelMetadata(ModelMetadataRequest request, Deadline deadline,
       Metadata headers) {
-    return ClientCalls.futureUnaryCall(
-        newCall(GRPCInferenceServiceGrpc.getModelMetadataMethod(), deadline, headers), request);
+    return unary(GRPCInferenceServiceGrpc.getModelMetadataMethod(), request, deadline, headers);
+  }
+
+  /** Any unary RPC of the service (ModelConfig, ModelStatistics, ...) with the propagated headers. */
+  public <Q, R> ListenableFuture<R> unary(MethodDescriptor<Q, R> method, Q request, Deadline deadline,
+      Metadata headers) {
+    return ClientCalls.futureUnaryCall(newCall(method, deadline, headers), request);
   }
 
   /** Closes the channels; calls in flight are cancelled after {@code graceMillis}. */

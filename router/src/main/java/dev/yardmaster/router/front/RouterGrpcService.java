@@ -5,12 +5,16 @@ import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
+import dev.yardmaster.protocol.v2.ModelConfigRequest;
+import dev.yardmaster.protocol.v2.ModelConfigResponse;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
 import dev.yardmaster.protocol.v2.ModelMetadataRequest;
 import dev.yardmaster.protocol.v2.ModelMetadataResponse;
 import dev.yardmaster.protocol.v2.ModelReadyRequest;
 import dev.yardmaster.protocol.v2.ModelReadyResponse;
+import dev.yardmaster.protocol.v2.ModelStatisticsRequest;
+import dev.yardmaster.protocol.v2.ModelStatisticsResponse;
 import dev.yardmaster.protocol.v2.ModelStreamInferResponse;
 import dev.yardmaster.protocol.v2.ServerLiveRequest;
 import dev.yardmaster.protocol.v2.ServerLiveResponse;
@@ -30,6 +34,7 @@ import dev.yardmaster.router.routing.LiveRouter;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
@@ -39,8 +44,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The router's GRPCInferenceService: each ModelInfer (and each request of a ModelStreamInfer) is
  * routed by {@link LiveRouter} (the cheapest pool meeting its tier, or the pool pinned by
- * {@code x-yardmaster-pool}) and forwarded through {@link Forwarder}; ModelReady and ModelMetadata
- * ask one endpoint of the call's pool (pinned, the only one, else the first configured); a model
+ * {@code x-yardmaster-pool}) and forwarded through {@link Forwarder}; ModelReady, ModelMetadata,
+ * ModelConfig and ModelStatistics ask one endpoint of the call's pool (pinned, the only one, else the first configured); a model
  * the config does not name is NOT_FOUND (ModelReady: not ready, as Triton answers);
  * ServerReady is true when every pool has a healthy endpoint. Callers without a deadline get the
  * configured default, so nothing waits forever.
@@ -171,7 +176,26 @@ public final class RouterGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
 
   @Override
   public void modelMetadata(ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> out) {
-    Status unknown = router.unknownModel(request.getName());
+    forward(request.getName(), GRPCInferenceServiceGrpc.getModelMetadataMethod(), request, out);
+  }
+
+  @Override
+  public void modelConfig(ModelConfigRequest request, StreamObserver<ModelConfigResponse> out) {
+    forward(request.getName(), GRPCInferenceServiceGrpc.getModelConfigMethod(), request, out);
+  }
+
+  /** The statistics of one endpoint of the call's pool (pin a pool to choose it); all models when none is named. */
+  @Override
+  public void modelStatistics(ModelStatisticsRequest request, StreamObserver<ModelStatisticsResponse> out) {
+    forward(request.getName(), GRPCInferenceServiceGrpc.getModelStatisticsMethod(), request, out);
+  }
+
+  /**
+   * Asks one endpoint of the call's pool and relays its answer or status; a named model the config
+   * does not know is NOT_FOUND first, a pool without a healthy endpoint UNAVAILABLE naming it.
+   */
+  private <Q, R> void forward(String model, MethodDescriptor<Q, R> method, Q request, StreamObserver<R> out) {
+    Status unknown = model.isEmpty() ? null : router.unknownModel(model);
     if (unknown != null) {
       out.onError(unknown.asRuntimeException());
       return;
@@ -186,10 +210,10 @@ public final class RouterGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
           + pool.describeEndpoints() + ")").asRuntimeException());
       return;
     }
-    Futures.addCallback(endpoint.client().modelMetadata(request, callerDeadline(), propagated()),
+    Futures.addCallback(endpoint.client().unary(method, request, callerDeadline(), propagated()),
         new FutureCallback<>() {
           @Override
-          public void onSuccess(ModelMetadataResponse result) {
+          public void onSuccess(R result) {
             out.onNext(result);
             out.onCompleted();
           }

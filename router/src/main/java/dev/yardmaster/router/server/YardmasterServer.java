@@ -54,11 +54,12 @@ public final class YardmasterServer implements AutoCloseable {
     AdmittedInference inference = new AdmittedInference(core, Admission.create(builder.admission),
         new RequestMetrics(registry, builder.poolName, builder.admission.tiers()));
 
-    ServerBuilder httpBuilder = base(builder.httpPort, builder.maxMessageBytes, registry);
+    ServerBuilder httpBuilder = base(builder.httpPort, builder.maxMessageBytes);
     KServeHttpService.bind(httpBuilder, core, inference);
     this.http = httpBuilder.build();
 
-    ServerBuilder grpcBuilder = base(builder.grpcPort, builder.maxMessageBytes, registry);
+    // Armeria's own server meters (event loops, blocking executor) once: the three servers share them
+    ServerBuilder grpcBuilder = base(builder.grpcPort, builder.maxMessageBytes).meterRegistry(registry);
     grpcBuilder.service(GrpcService.builder()
         .addService(new InferenceGrpcService(core, inference))
         .addService(new BenchEchoService())
@@ -67,15 +68,14 @@ public final class YardmasterServer implements AutoCloseable {
         .build());
     this.grpc = grpcBuilder.build();
 
-    ServerBuilder metricsBuilder = base(builder.metricsPort, 1024 * 1024, registry);
+    ServerBuilder metricsBuilder = base(builder.metricsPort, 1024 * 1024);
     metricsBuilder.service("/metrics", new MetricsService(new TritonMetrics(core.manager()), registry));
     this.metrics = metricsBuilder.build();
   }
 
-  private static ServerBuilder base(int port, int maxRequestBytes, MeterRegistry registry) {
+  private static ServerBuilder base(int port, int maxRequestBytes) {
     return Server.builder()
         .http(port)
-        .meterRegistry(registry)
         .maxRequestLength(maxRequestBytes)
         .requestTimeout(Duration.ZERO) // streams stay open; models enforce their own timeouts
         .gracefulShutdownTimeout(Duration.ofMillis(50), Duration.ofSeconds(10))
