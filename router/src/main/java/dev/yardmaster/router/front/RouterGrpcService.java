@@ -16,6 +16,8 @@ import dev.yardmaster.protocol.v2.ModelReadyResponse;
 import dev.yardmaster.protocol.v2.ModelStatisticsRequest;
 import dev.yardmaster.protocol.v2.ModelStatisticsResponse;
 import dev.yardmaster.protocol.v2.ModelStreamInferResponse;
+import dev.yardmaster.protocol.v2.RepositoryIndexRequest;
+import dev.yardmaster.protocol.v2.RepositoryIndexResponse;
 import dev.yardmaster.protocol.v2.ServerLiveRequest;
 import dev.yardmaster.protocol.v2.ServerLiveResponse;
 import dev.yardmaster.protocol.v2.ServerMetadataRequest;
@@ -45,7 +47,7 @@ import org.jspecify.annotations.Nullable;
  * The router's GRPCInferenceService: each ModelInfer (and each request of a ModelStreamInfer) is
  * routed by {@link LiveRouter} (the cheapest pool meeting its tier, or the pool pinned by
  * {@code x-yardmaster-pool}) and forwarded through {@link Forwarder}; ModelReady, ModelMetadata,
- * ModelConfig and ModelStatistics ask one endpoint of the call's pool (pinned, the only one, else the first configured); a model
+ * ModelConfig, ModelStatistics and RepositoryIndex ask one endpoint of the call's pool (pinned, the only one, else the first configured); a model
  * the config does not name is NOT_FOUND (ModelReady: not ready, as Triton answers);
  * ServerReady is true when every pool has a healthy endpoint. Callers without a deadline get the
  * configured default, so nothing waits forever.
@@ -188,6 +190,12 @@ public final class RouterGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
   @Override
   public void modelStatistics(ModelStatisticsRequest request, StreamObserver<ModelStatisticsResponse> out) {
     forward(request.getName(), GRPCInferenceServiceGrpc.getModelStatisticsMethod(), request, out);
+  }
+
+  /** The repository index of one endpoint of the call's pool (pin a pool to choose it). */
+  @Override
+  public void repositoryIndex(RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> out) {
+    forward("", GRPCInferenceServiceGrpc.getRepositoryIndexMethod(), request, out);
   }
 
   /**

@@ -1,17 +1,13 @@
 package dev.yardmaster.router.local;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -42,7 +38,7 @@ public final class LocalBackendProcess implements AutoCloseable {
   private final Process process;
   private final Thread shutdownHook;
   private final Thread outputReader;
-  private final ArrayDeque<String> recentOutput = new ArrayDeque<>();
+  private final ProcessOutput output = new ProcessOutput(KEPT_LINES);
   private final CompletableFuture<String> startupLine = new CompletableFuture<>();
   private volatile int httpPort;
   private volatile int grpcPort;
@@ -135,26 +131,15 @@ public final class LocalBackendProcess implements AutoCloseable {
   }
 
   private void readOutput() {
-    try (BufferedReader output = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = output.readLine()) != null; ) {
-        synchronized (recentOutput) {
-          if (recentOutput.size() == KEPT_LINES) {
-            recentOutput.removeFirst();
-          }
-          recentOutput.addLast(line);
-        }
-        Matcher ports = PORTS.matcher(line);
-        if (!startupLine.isDone() && line.startsWith("yardmaster serving") && ports.find()) {
-          httpPort = Integer.parseInt(ports.group(1));
-          grpcPort = Integer.parseInt(ports.group(2));
-          metricsPort = Integer.parseInt(ports.group(3));
-          startupLine.complete(line);
-        }
+    output.read(process, line -> {
+      Matcher ports = PORTS.matcher(line);
+      if (!startupLine.isDone() && line.startsWith("yardmaster serving") && ports.find()) {
+        httpPort = Integer.parseInt(ports.group(1));
+        grpcPort = Integer.parseInt(ports.group(2));
+        metricsPort = Integer.parseInt(ports.group(3));
+        startupLine.complete(line);
       }
-    } catch (IOException closed) {
-      // the process is gone; the end of output below says so
-    }
+    });
     startupLine.completeExceptionally(new IllegalStateException("exited before serving"));
   }
 
@@ -259,9 +244,7 @@ public final class LocalBackendProcess implements AutoCloseable {
 
   /** The last lines the process wrote (stdout and stderr together). */
   public List<String> recentOutput() {
-    synchronized (recentOutput) {
-      return List.copyOf(recentOutput);
-    }
+    return output.lines();
   }
 
   @Override

@@ -10,6 +10,8 @@ import dev.yardmaster.protocol.v2.ModelConfigRequest;
 import dev.yardmaster.protocol.v2.ModelConfigResponse;
 import dev.yardmaster.protocol.v2.ModelStatistics;
 import dev.yardmaster.protocol.v2.ModelStatisticsRequest;
+import dev.yardmaster.protocol.v2.RepositoryIndexRequest;
+import dev.yardmaster.protocol.v2.RepositoryIndexResponse;
 import dev.yardmaster.router.config.RouterConfigLoader;
 import dev.yardmaster.router.local.HiggsRepository;
 import io.grpc.ManagedChannel;
@@ -26,8 +28,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Over real gRPC, what tritonclient's {@code get_model_config} and {@code get_inference_statistics}
- * ask the router: ModelConfig and ModelStatistics are answered by an endpoint of the pool (here an
+ * Over real gRPC, what tritonclient's {@code get_model_config}, {@code get_inference_statistics} and
+ * {@code get_model_repository_index} ask the router: ModelConfig, ModelStatistics and RepositoryIndex are answered by an endpoint of the pool (here an
  * in-process ONNX Runtime pool serving the HIGGS MLP), and a model the config does not name is
  * NOT_FOUND before any pool is asked.
  */
@@ -78,6 +80,8 @@ class RouterModelInfoForwardingTest {
           });
       assertThat(stub.modelStatistics(ModelStatisticsRequest.getDefaultInstance()).getModelStatsList())
           .extracting(ModelStatistics::getName).contains(HiggsRepository.MODEL);
+      assertThat(stub.repositoryIndex(RepositoryIndexRequest.newBuilder().setReady(true).build()).getModelsList())
+          .extracting(RepositoryIndexResponse.ModelIndex::getName).contains(HiggsRepository.MODEL);
     } finally {
       channel.shutdownNow();
       router.stop();

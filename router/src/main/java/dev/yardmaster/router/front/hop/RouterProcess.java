@@ -2,17 +2,14 @@ package dev.yardmaster.router.front.hop;
 
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.ServerReadyRequest;
+import dev.yardmaster.router.local.ProcessOutput;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +29,7 @@ final class RouterProcess implements AutoCloseable {
 
   private final Process process;
   private final Thread shutdownHook;
-  private final ArrayDeque<String> recentOutput = new ArrayDeque<>();
+  private final ProcessOutput output = new ProcessOutput(KEPT_LINES);
   private final CompletableFuture<Integer> grpcPort = new CompletableFuture<>();
 
   private RouterProcess(Process process) {
@@ -117,30 +114,17 @@ final class RouterProcess implements AutoCloseable {
 
   private IllegalStateException failure(String why) {
     close();
-    synchronized (recentOutput) {
-      return new IllegalStateException("router process: " + why + "; last output:\n  "
-          + String.join("\n  ", recentOutput));
-    }
+    return new IllegalStateException("router process: " + why + "; last output:\n  "
+        + String.join("\n  ", output.lines()));
   }
 
   private void readOutput() {
-    try (BufferedReader output = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = output.readLine()) != null; ) {
-        synchronized (recentOutput) {
-          if (recentOutput.size() == KEPT_LINES) {
-            recentOutput.removeFirst();
-          }
-          recentOutput.addLast(line);
-        }
-        Matcher ports = PORTS.matcher(line);
-        if (!grpcPort.isDone() && ports.find()) {
-          grpcPort.complete(Integer.parseInt(ports.group(1)));
-        }
+    output.read(process, line -> {
+      Matcher ports = PORTS.matcher(line);
+      if (!grpcPort.isDone() && ports.find()) {
+        grpcPort.complete(Integer.parseInt(ports.group(1)));
       }
-    } catch (IOException closed) {
-      // the process ended
-    }
+    });
     grpcPort.completeExceptionally(new IllegalStateException("exited"));
   }
 
