@@ -71,8 +71,11 @@ final class PoolSelectionInterceptor implements ServerInterceptor {
     String requested = headers.get(POOL_HEADER);
     AuthConfig.Refused denied = isHealth(call) ? null : router.auth().check(headers.get(AUTHORIZATION), requested != null);
     if (denied != null) {
-      answered.close((denied.refusal() == AuthConfig.Refusal.UNAUTHENTICATED ? Status.UNAUTHENTICATED
-          : Status.PERMISSION_DENIED).withDescription(denied.message()), new Metadata());
+      boolean unauthenticated = denied.refusal() == AuthConfig.Refusal.UNAUTHENTICATED;
+      router.refused(RequestMetrics.UNKNOWN_MODEL, null,
+          unauthenticated ? Outcome.UNAUTHENTICATED : Outcome.PERMISSION_DENIED);
+      answered.close((unauthenticated ? Status.UNAUTHENTICATED : Status.PERMISSION_DENIED)
+          .withDescription(denied.message()), new Metadata());
       return new ServerCall.Listener<>() { };
     }
     @Nullable Pool pool;

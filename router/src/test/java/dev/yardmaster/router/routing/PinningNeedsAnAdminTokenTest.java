@@ -42,6 +42,7 @@ class PinningNeedsAnAdminTokenTest {
   @TempDir Path dir;
   private PacedBackend cheap;
   private PacedBackend fast;
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private RouterServer router;
   private ManagedChannel channel;
 
@@ -60,8 +61,7 @@ class PinningNeedsAnAdminTokenTest {
           - {name: cheap, accelerator: cpu, price_per_hour: 0.05, endpoints: ["%s"], health_check: {interval_ms: 50}}
           - {name: fast, accelerator: gpu, price_per_hour: 1.0, endpoints: ["%s"], health_check: {interval_ms: 50}}
         """.formatted(cheap.endpoint(), fast.endpoint()));
-    router = RouterServer.start(RouterConfigLoader.withOfflinePrices().load(file), null,
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 100);
+    router = RouterServer.start(RouterConfigLoader.withOfflinePrices().load(file), null, registry, 100);
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (router.pools().all().stream().anyMatch(p -> p.healthyEndpoints() == 0) && System.nanoTime() < end) {
       Thread.sleep(5);
@@ -85,6 +85,8 @@ class PinningNeedsAnAdminTokenTest {
     assertThat(stub("Bearer caller-token-1", null).modelInfer(request()).getModelName()).isEqualTo("tabular");
     assertThat(stub("bearer admin-token-1", null).modelInfer(request()).getModelName()).isEqualTo("tabular");
     assertThat(stub(null, null).serverReady(ServerReadyRequest.getDefaultInstance()).getReady()).isTrue();
+    assertThat(registry.scrape()).containsPattern(
+        "yardmaster_requests_total\\{[^}]*outcome=\"unauthenticated\"[^}]*} 3.0");
   }
 
   @Test
@@ -99,6 +101,8 @@ class PinningNeedsAnAdminTokenTest {
         .modelInfer(request());
     assertThat(headers.get().get(PIN)).isEqualTo("fast");
     assertRefused(stub("Bearer admin-token-1", "tpu"), Status.Code.INVALID_ARGUMENT, "'tpu'", "cheap", "fast");
+    assertThat(registry.scrape()).containsPattern(
+        "yardmaster_requests_total\\{[^}]*outcome=\"permission_denied\"[^}]*} 2.0");
   }
 
   private GRPCInferenceServiceBlockingStub stub(@Nullable String authorization, @Nullable String pin) {
