@@ -33,6 +33,7 @@ public final class LocalBackendProcess implements AutoCloseable {
   private static final Pattern PORTS = Pattern.compile("http (\\d+), grpc (\\d+), metrics (\\d+)");
   private static final int KEPT_LINES = 50;
   private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+  private static final Duration EXIT_GRACE = Duration.ofSeconds(3);
 
   private final LocalBackend backend;
   private final Process process;
@@ -47,8 +48,8 @@ public final class LocalBackendProcess implements AutoCloseable {
   private LocalBackendProcess(LocalBackend backend, Process process) {
     this.backend = backend;
     this.process = process;
-    this.shutdownHook = new Thread(this::kill, "yardmaster-local-backend-" + backend.name() + "-shutdown");
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    this.shutdownHook = ChildProcesses.terminateOnExit(process,
+        "yardmaster-local-backend-" + backend.name() + "-shutdown", EXIT_GRACE);
     this.outputReader = new Thread(this::readOutput, "yardmaster-local-backend-" + backend.name() + "-output");
     outputReader.setDaemon(true);
     outputReader.start();
@@ -155,23 +156,16 @@ public final class LocalBackendProcess implements AutoCloseable {
    */
   public int stop(Duration grace) {
     try {
-      process.destroy();
-      if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("local backend {}: still running {} after SIGTERM (expected: exited); killing it",
+      if (!ChildProcesses.terminate(process, grace)) {
+        log.warn("local backend {}: still running {} after SIGTERM (expected: exited); killed it",
             backend.name(), grace);
-        process.destroyForcibly();
-        process.waitFor(5, TimeUnit.SECONDS);
       }
       outputReader.join(1_000); // so recentOutput() ends with the process's last words
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
     } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(shutdownHook);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook runs anyway, and finds the process gone
-      }
+      ChildProcesses.forget(shutdownHook);
     }
     return process.isAlive() ? -1 : process.exitValue();
   }
@@ -184,19 +178,6 @@ public final class LocalBackendProcess implements AutoCloseable {
   @Override
   public void close() {
     stop();
-  }
-
-  private void kill() {
-    if (process.isAlive()) {
-      process.destroy();
-      try {
-        if (!process.waitFor(3, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-      }
-    }
   }
 
   public LocalBackend backend() {

@@ -1,5 +1,6 @@
 package dev.yardmaster.router.front.hop;
 
+import dev.yardmaster.router.local.ChildProcesses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -25,6 +26,8 @@ import java.util.stream.Stream;
  */
 final class NginxGrpcProxy implements AutoCloseable {
 
+  private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+
   static final String MISSING = "nginx not installed (apt-get install nginx-light or nginx), skipping the peer proxy";
 
   private final Process process;
@@ -36,8 +39,7 @@ final class NginxGrpcProxy implements AutoCloseable {
     this.process = process;
     this.port = port;
     this.directory = directory;
-    this.shutdownHook = new Thread(this::stopProcess, "nginx-hop-shutdown");
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    this.shutdownHook = ChildProcesses.terminateOnExit(process, "nginx-hop-shutdown", STOP_GRACE);
   }
 
   /** The nginx binary on the PATH or in /usr/sbin (where Debian puts it), if installed. */
@@ -178,25 +180,7 @@ final class NginxGrpcProxy implements AutoCloseable {
   /** SIGTERM (nginx's fast shutdown, the master stops its workers), then a kill of all after 5 s. */
   @Override
   public void close() {
-    stopProcess();
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException shuttingDown) {
-      // the hook runs anyway
-    }
-  }
-
-  private void stopProcess() {
-    List<ProcessHandle> workers = process.descendants().toList();
-    process.destroy();
-    try {
-      if (process.waitFor(5, TimeUnit.SECONDS)) {
-        return;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    workers.forEach(ProcessHandle::destroyForcibly);
-    process.destroyForcibly();
+    ChildProcesses.terminate(process, STOP_GRACE);
+    ChildProcesses.forget(shutdownHook);
   }
 }

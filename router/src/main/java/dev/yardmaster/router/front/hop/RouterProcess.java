@@ -2,6 +2,7 @@ package dev.yardmaster.router.front.hop;
 
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.ServerReadyRequest;
+import dev.yardmaster.router.local.ChildProcesses;
 import dev.yardmaster.router.local.ProcessOutput;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -34,8 +35,7 @@ final class RouterProcess implements AutoCloseable {
 
   private RouterProcess(Process process) {
     this.process = process;
-    this.shutdownHook = new Thread(process::destroyForcibly, "router-hop-shutdown");
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    this.shutdownHook = ChildProcesses.terminateOnExit(process, "router-hop-shutdown", Duration.ZERO);
     Thread reader = new Thread(this::readOutput, "router-hop-output");
     reader.setDaemon(true);
     reader.start();
@@ -131,19 +131,8 @@ final class RouterProcess implements AutoCloseable {
   /** SIGTERM (the router drains and exits), then a kill after 10 s. */
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException shuttingDown) {
-      // the hook runs anyway
-    }
+    ChildProcesses.terminate(process, Duration.ofSeconds(10));
+    ChildProcesses.forget(shutdownHook);
   }
+
 }
