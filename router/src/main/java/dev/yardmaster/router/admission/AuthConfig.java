@@ -86,6 +86,23 @@ public record AuthConfig(Set<String> callerTokenDigests, Set<String> adminTokenD
     return null;
   }
 
+  /**
+   * Checks a call only admins may make ({@code what} names it, e.g. {@code RepositoryModelLoad}):
+   * as {@link #check} without a pin, then PERMISSION_DENIED for a caller token. Null when it may go on.
+   */
+  public @Nullable Refused checkAdmin(@Nullable String authorization, String what) {
+    Refused asCaller = check(authorization, false);
+    if (asCaller != null || !enabled() || authorization == null) {
+      return asCaller;
+    }
+    String token = authorization.strip().substring(BEARER.length()).strip();
+    if (!adminTokenDigests.contains(digest(token))) {
+      return new Refused(Refusal.PERMISSION_DENIED, what
+          + ": needs an admin token (expected: a token of auth.admin_tokens_file)");
+    }
+    return null;
+  }
+
   static String digest(String token) {
     try {
       return HexFormat.of().formatHex(

@@ -16,6 +16,7 @@ import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
@@ -25,7 +26,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a call's routing facts from its metadata: with auth on, the bearer token ({@link AuthConfig}:
- * UNAUTHENTICATED, or PERMISSION_DENIED for a pin without an admin token; health calls need none); the pinned pool ({@code x-yardmaster-pool};
+ * UNAUTHENTICATED, or PERMISSION_DENIED for a pin, a load or an unload without an admin token; health calls need none); the pinned pool ({@code x-yardmaster-pool};
  * unknown -> INVALID_ARGUMENT naming the known ones), and for inference calls the tier and deadline
  * through {@link Admission} (a bad header -> INVALID_ARGUMENT naming the allowed values). Keeps the
  * headers to propagate, and answers every call with the facts it learned: {@code x-yardmaster-pool},
@@ -69,7 +70,7 @@ final class PoolSelectionInterceptor implements ServerInterceptor {
     CallFacts facts = new CallFacts();
     ServerCall<Q, R> answered = new FactsCall<>(call, facts);
     String requested = headers.get(POOL_HEADER);
-    AuthConfig.Refused denied = isHealth(call) ? null : router.auth().check(headers.get(AUTHORIZATION), requested != null);
+    AuthConfig.Refused denied = isHealth(call) ? null : refusal(call, headers.get(AUTHORIZATION), requested != null);
     if (denied != null) {
       boolean unauthenticated = denied.refusal() == AuthConfig.Refusal.UNAUTHENTICATED;
       router.refused(RequestMetrics.UNKNOWN_MODEL, null,
@@ -112,6 +113,14 @@ final class PoolSelectionInterceptor implements ServerInterceptor {
       facts.pool(pool.name());
     }
     return Contexts.interceptCall(context, answered, headers, next);
+  }
+
+  /** The auth refusal of a call, or null: load and unload need an admin token, pinning too. */
+  private AuthConfig.@Nullable Refused refusal(ServerCall<?, ?> call, @Nullable String authorization, boolean pins) {
+    MethodDescriptor<?, ?> method = call.getMethodDescriptor();
+    return RepositoryControlFanOut.adminOnly(method.getFullMethodName())
+        ? router.auth().checkAdmin(authorization, method.getBareMethodName()) // an admin may pin too
+        : router.auth().check(authorization, pins);
   }
 
   /** ServerLive and ServerReady need no token, so probes work with auth on. */

@@ -18,6 +18,10 @@ import dev.yardmaster.protocol.v2.ModelStatisticsResponse;
 import dev.yardmaster.protocol.v2.ModelStreamInferResponse;
 import dev.yardmaster.protocol.v2.RepositoryIndexRequest;
 import dev.yardmaster.protocol.v2.RepositoryIndexResponse;
+import dev.yardmaster.protocol.v2.RepositoryModelLoadRequest;
+import dev.yardmaster.protocol.v2.RepositoryModelLoadResponse;
+import dev.yardmaster.protocol.v2.RepositoryModelUnloadRequest;
+import dev.yardmaster.protocol.v2.RepositoryModelUnloadResponse;
 import dev.yardmaster.protocol.v2.ServerLiveRequest;
 import dev.yardmaster.protocol.v2.ServerLiveResponse;
 import dev.yardmaster.protocol.v2.ServerMetadataRequest;
@@ -49,6 +53,7 @@ import org.jspecify.annotations.Nullable;
  * {@code x-yardmaster-pool}) and forwarded through {@link Forwarder}; ModelReady, ModelMetadata,
  * ModelConfig, ModelStatistics and RepositoryIndex ask one endpoint of the call's pool (pinned, the only one, else the first configured); a model
  * the config does not name is NOT_FOUND (ModelReady: not ready, as Triton answers);
+ * RepositoryModelLoad/Unload go to every endpoint of every pool ({@link RepositoryControlFanOut});
  * ServerReady is true when every pool has a healthy endpoint. Callers without a deadline get the
  * configured default, so nothing waits forever.
  */
@@ -196,6 +201,34 @@ public final class RouterGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
   @Override
   public void repositoryIndex(RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> out) {
     forward("", GRPCInferenceServiceGrpc.getRepositoryIndexMethod(), request, out);
+  }
+
+  /** Loads the model on every endpoint of every pool (the pinned one only, when pinned); admins only. */
+  @Override
+  public void repositoryModelLoad(RepositoryModelLoadRequest request, StreamObserver<RepositoryModelLoadResponse> out) {
+    fanOut("RepositoryModelLoad", request.getModelName(), GRPCInferenceServiceGrpc.getRepositoryModelLoadMethod(),
+        request, RepositoryModelLoadResponse.getDefaultInstance(), out);
+  }
+
+  /** Unloads the model from every endpoint of every pool (the pinned one only, when pinned); admins only. */
+  @Override
+  public void repositoryModelUnload(RepositoryModelUnloadRequest request,
+      StreamObserver<RepositoryModelUnloadResponse> out) {
+    fanOut("RepositoryModelUnload", request.getModelName(), GRPCInferenceServiceGrpc.getRepositoryModelUnloadMethod(),
+        request, RepositoryModelUnloadResponse.getDefaultInstance(), out);
+  }
+
+  /** A model the config does not know is NOT_FOUND; else {@link RepositoryControlFanOut#send}. */
+  private <Q, R> void fanOut(String call, String model, MethodDescriptor<Q, R> method, Q request, R ok,
+      StreamObserver<R> out) {
+    Status unknown = router.unknownModel(model);
+    if (unknown != null) {
+      out.onError(unknown.asRuntimeException());
+      return;
+    }
+    Pool pinned = PoolSelectionInterceptor.PINNED.get() != null ? PoolSelectionInterceptor.POOL.get() : null;
+    RepositoryControlFanOut.send(call + " '" + model + "'", pinned != null ? List.of(pinned) : pools.all(), method,
+        request, ok, callerDeadline(), propagated(), out);
   }
 
   /**
