@@ -3,7 +3,6 @@ package dev.yardmaster.router.front;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import dev.yardmaster.protocol.v2.InferStatistics;
 import dev.yardmaster.protocol.v2.ModelConfigRequest;
@@ -12,15 +11,10 @@ import dev.yardmaster.protocol.v2.ModelStatistics;
 import dev.yardmaster.protocol.v2.ModelStatisticsRequest;
 import dev.yardmaster.protocol.v2.RepositoryIndexRequest;
 import dev.yardmaster.protocol.v2.RepositoryIndexResponse;
-import dev.yardmaster.router.config.RouterConfigLoader;
 import dev.yardmaster.router.local.HiggsRepository;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
+import dev.yardmaster.router.testsupport.RouterFixture;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -41,23 +35,13 @@ class RouterModelInfoForwardingTest {
   @Test
   void modelConfigAndStatisticsComeFromThePool() throws Exception {
     HiggsRepository.write(dir.resolve("models"));
-    Path file = dir.resolve("router.yaml");
-    Files.writeString(file, """
+    try (RouterFixture router = RouterFixture.start(dir, """
         server: {grpc_port: 0, metrics_port: 0}
         pools:
           - {name: cpu-local, kind: onnxruntime, instance_type: c7g.xlarge, model_repository: models,
              health_check: {interval_ms: 50, models: [%s]}}
-        """.formatted(HiggsRepository.MODEL));
-    RouterServer router = RouterServer.start(RouterConfigLoader.withOfflinePrices().load(file), null,
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 100);
-    ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", router.grpcPort()).usePlaintext().build();
-    try {
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (router.pools().get("cpu-local").healthyEndpoints() == 0 && System.nanoTime() < end) {
-        Thread.sleep(10);
-      }
-      GRPCInferenceServiceBlockingStub stub = GRPCInferenceServiceGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(10, TimeUnit.SECONDS);
+        """.formatted(HiggsRepository.MODEL))) {
+      GRPCInferenceServiceBlockingStub stub = router.stub();
 
       ModelConfigResponse config = stub.modelConfig(ModelConfigRequest.newBuilder()
           .setName(HiggsRepository.MODEL).build());
@@ -82,9 +66,6 @@ class RouterModelInfoForwardingTest {
           .extracting(ModelStatistics::getName).contains(HiggsRepository.MODEL);
       assertThat(stub.repositoryIndex(RepositoryIndexRequest.newBuilder().setReady(true).build()).getModelsList())
           .extracting(RepositoryIndexResponse.ModelIndex::getName).contains(HiggsRepository.MODEL);
-    } finally {
-      channel.shutdownNow();
-      router.stop();
     }
   }
 }

@@ -12,17 +12,14 @@ import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceB
 import dev.yardmaster.protocol.v2.ModelReadyRequest;
 import dev.yardmaster.protocol.v2.RepositoryModelLoadRequest;
 import dev.yardmaster.protocol.v2.RepositoryModelUnloadRequest;
-import dev.yardmaster.router.config.RouterConfigLoader;
 import dev.yardmaster.router.local.HiggsRepository;
 import dev.yardmaster.router.server.YardmasterServer;
+import dev.yardmaster.router.testsupport.RouterFixture;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.MetadataUtils;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,8 +45,7 @@ class RouterRepositoryControlTest {
   @TempDir Path dir;
   private YardmasterServer first;
   private YardmasterServer second;
-  private RouterServer router;
-  private ManagedChannel channel;
+  private RouterFixture router;
 
   @BeforeEach
   void start() throws Exception {
@@ -59,8 +55,7 @@ class RouterRepositoryControlTest {
     Files.createDirectories(dir.resolve("secrets"));
     Files.writeString(dir.resolve("secrets/tokens"), "caller-token-1\n");
     Files.writeString(dir.resolve("secrets/admin-tokens"), "admin-token-1\n");
-    Path file = dir.resolve("router.yaml");
-    Files.writeString(file, """
+    router = RouterFixture.start(dir, """
         server: {grpc_port: 0, metrics_port: 0}
         auth: {tokens_file: secrets/tokens, admin_tokens_file: secrets/admin-tokens}
         pools:
@@ -69,19 +64,11 @@ class RouterRepositoryControlTest {
           - {name: fast, accelerator: gpu, price_per_hour: 1.0, endpoints: ["127.0.0.1:%d"],
              health_check: {interval_ms: 50, models: [%s]}}
         """.formatted(first.grpcPort(), MODEL, second.grpcPort(), MODEL));
-    router = RouterServer.start(RouterConfigLoader.withOfflinePrices().load(file), null,
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 100);
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (router.pools().all().stream().anyMatch(p -> p.healthyEndpoints() == 0) && System.nanoTime() < end) {
-      Thread.sleep(10);
-    }
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", router.grpcPort()).usePlaintext().build();
   }
 
   @AfterEach
   void stop() {
-    channel.shutdownNow();
-    router.stop();
+    router.close();
     first.stop();
     second.stop();
   }
@@ -144,9 +131,7 @@ class RouterRepositoryControlTest {
   private GRPCInferenceServiceBlockingStub stub(String token) {
     Metadata headers = new Metadata();
     headers.put(AUTHORIZATION, "Bearer " + token);
-    return GRPCInferenceServiceGrpc.newBlockingStub(channel)
-        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-        .withDeadlineAfter(20, TimeUnit.SECONDS);
+    return router.stub(headers);
   }
 
   /** Asks the backend itself, not the router. */

@@ -12,18 +12,13 @@ import dev.yardmaster.profiler.profile.ProfileFiles;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
-import dev.yardmaster.router.config.RouterConfigLoader;
-import dev.yardmaster.router.front.RouterServer;
 import dev.yardmaster.router.pool.Pool;
+import dev.yardmaster.router.testsupport.RouterFixture;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,27 +39,20 @@ class BronzeShedWhenTheOnlyPoolIsOverloadedTest {
 
   @Test
   void shedsBronzeWithARetryHintAndFallsBackForGold() throws Exception {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try (PacedBackend slow = PacedBackend.serial(20)) {
       ProfileFiles.write(dir.resolve("tabular.json"), new Profile(1, "tabular", null, Profile.DEFAULT_TIERS, 0,
           List.of(new ProfileEntry("1", "kserve", "slow", "c7g.xlarge", "cpu", 0.05,
               List.of(new GridPoint(1, 1, 50, 20, 20, 20, 20, 0)), null))));
-      Path file = dir.resolve("router.yaml");
-      Files.writeString(file, """
+      try (RouterFixture running = RouterFixture.start(dir, """
           server: {grpc_port: 0, metrics_port: 0}
           pools:
             - {name: slow, accelerator: cpu, price_per_hour: 0.05, endpoints: ["%s"], health_check: {interval_ms: 50}}
           models: [{name: tabular, profile: tabular.json}]
           routing: {max_queue_delay_ms: 30}
-          """.formatted(slow.endpoint()));
-      RouterServer router = RouterServer.start(RouterConfigLoader.withOfflinePrices().load(file), null, registry, 100);
-      ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", router.grpcPort()).usePlaintext().build();
-      try {
-        Pool pool = router.pools().get("slow");
+          """.formatted(slow.endpoint()))) {
+        ManagedChannel channel = running.channel();
+        Pool pool = running.pool("slow");
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (pool.healthyEndpoints() == 0 && System.nanoTime() < end) {
-          Thread.sleep(5);
-        }
         List<ListenableFuture<ModelInferResponse>> load = new ArrayList<>();
         var pinned = GRPCInferenceServiceGrpc.newFutureStub(channel)
             .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers("bronze", "slow")));
@@ -97,14 +85,11 @@ class BronzeShedWhenTheOnlyPoolIsOverloadedTest {
         for (var future : load) {
           future.get(10, TimeUnit.SECONDS);
         }
-        String metrics = registry.scrape();
+        String metrics = running.registry().scrape();
         assertThat(metrics).containsPattern("yardmaster_route_decisions_total\\{pool=\"none\",reason=\"shed\"} 1\\.0");
         assertThat(metrics).containsPattern("yardmaster_route_decisions_total\\{pool=\"slow\",reason=\"fallback\"} 1\\.0");
         assertThat(metrics).containsPattern(
             "yardmaster_requests_total\\{model=\"tabular\",outcome=\"resource_exhausted\",pool=\"none\",tier=\"bronze\"} 1\\.0");
-      } finally {
-        channel.shutdownNow();
-        router.stop();
       }
     }
   }

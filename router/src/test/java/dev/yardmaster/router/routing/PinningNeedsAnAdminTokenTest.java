@@ -4,20 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ServerReadyRequest;
-import dev.yardmaster.router.config.RouterConfigLoader;
-import dev.yardmaster.router.front.RouterServer;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
+import dev.yardmaster.router.testsupport.RouterFixture;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -42,9 +36,7 @@ class PinningNeedsAnAdminTokenTest {
   @TempDir Path dir;
   private PacedBackend cheap;
   private PacedBackend fast;
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private RouterServer router;
-  private ManagedChannel channel;
+  private RouterFixture router;
 
   @BeforeEach
   void start() throws Exception {
@@ -53,26 +45,18 @@ class PinningNeedsAnAdminTokenTest {
     Files.createDirectories(dir.resolve("secrets"));
     Files.writeString(dir.resolve("secrets/tokens"), "# callers\ncaller-token-1\n\n");
     Files.writeString(dir.resolve("secrets/admin-tokens"), "admin-token-1\n");
-    Path file = dir.resolve("router.yaml");
-    Files.writeString(file, """
+    router = RouterFixture.start(dir, """
         server: {grpc_port: 0, metrics_port: 0}
         auth: {tokens_file: secrets/tokens, admin_tokens_file: secrets/admin-tokens}
         pools:
           - {name: cheap, accelerator: cpu, price_per_hour: 0.05, endpoints: ["%s"], health_check: {interval_ms: 50}}
           - {name: fast, accelerator: gpu, price_per_hour: 1.0, endpoints: ["%s"], health_check: {interval_ms: 50}}
         """.formatted(cheap.endpoint(), fast.endpoint()));
-    router = RouterServer.start(RouterConfigLoader.withOfflinePrices().load(file), null, registry, 100);
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (router.pools().all().stream().anyMatch(p -> p.healthyEndpoints() == 0) && System.nanoTime() < end) {
-      Thread.sleep(5);
-    }
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", router.grpcPort()).usePlaintext().build();
   }
 
   @AfterEach
   void stop() {
-    channel.shutdownNow();
-    router.stop();
+    router.close();
     cheap.close();
     fast.close();
   }
@@ -85,7 +69,7 @@ class PinningNeedsAnAdminTokenTest {
     assertThat(stub("Bearer caller-token-1", null).modelInfer(request()).getModelName()).isEqualTo("tabular");
     assertThat(stub("bearer admin-token-1", null).modelInfer(request()).getModelName()).isEqualTo("tabular");
     assertThat(stub(null, null).serverReady(ServerReadyRequest.getDefaultInstance()).getReady()).isTrue();
-    assertThat(registry.scrape()).containsPattern(
+    assertThat(router.registry().scrape()).containsPattern(
         "yardmaster_requests_total\\{[^}]*outcome=\"unauthenticated\"[^}]*} 3.0");
   }
 
@@ -101,7 +85,7 @@ class PinningNeedsAnAdminTokenTest {
         .modelInfer(request());
     assertThat(headers.get().get(PIN)).isEqualTo("fast");
     assertRefused(stub("Bearer admin-token-1", "tpu"), Status.Code.INVALID_ARGUMENT, "'tpu'", "cheap", "fast");
-    assertThat(registry.scrape()).containsPattern(
+    assertThat(router.registry().scrape()).containsPattern(
         "yardmaster_requests_total\\{[^}]*outcome=\"permission_denied\"[^}]*} 2.0");
   }
 
@@ -113,9 +97,7 @@ class PinningNeedsAnAdminTokenTest {
     if (pin != null) {
       headers.put(PIN, pin);
     }
-    return GRPCInferenceServiceGrpc.newBlockingStub(channel)
-        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-        .withDeadlineAfter(5, TimeUnit.SECONDS);
+    return router.stub(headers);
   }
 
   private static void assertRefused(GRPCInferenceServiceBlockingStub stub, Status.Code code, String... fragments) {

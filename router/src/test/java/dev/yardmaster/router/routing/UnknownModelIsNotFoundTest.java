@@ -8,20 +8,13 @@ import dev.yardmaster.profiler.profile.Profile;
 import dev.yardmaster.profiler.profile.ProfileEntry;
 import dev.yardmaster.profiler.profile.ProfileEntry.GridPoint;
 import dev.yardmaster.profiler.profile.ProfileFiles;
-import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelMetadataRequest;
 import dev.yardmaster.protocol.v2.ModelReadyRequest;
-import dev.yardmaster.router.config.RouterConfigLoader;
-import dev.yardmaster.router.front.RouterServer;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
+import dev.yardmaster.router.testsupport.RouterFixture;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -42,20 +35,17 @@ class UnknownModelIsNotFoundTest {
 
   @Test
   void unknownModelIsNotFoundNamingTheKnownModels() throws Exception {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try (PacedBackend backend = PacedBackend.parallel(1)) {
       ProfileFiles.write(dir.resolve("tabular.json"), new Profile(1, "tabular", null, Profile.DEFAULT_TIERS, 0,
           List.of(new ProfileEntry("1", "kserve", "cpu", "c7g.xlarge", "cpu", 0.05,
               List.of(new GridPoint(1, 1, 1000, 1, 1, 1, 1, 0)), null))));
-      Path file = dir.resolve("router.yaml");
-      Files.writeString(file, """
+      try (RouterFixture running = RouterFixture.start(dir, """
           server: {grpc_port: 0, metrics_port: 0}
           pools:
             - {name: cpu, accelerator: cpu, price_per_hour: 0.05, endpoints: ["%s"],
                health_check: {interval_ms: 50, models: [ranker]}}
           models: [{name: tabular, profile: tabular.json}]
-          """.formatted(backend.endpoint()));
-      try (Running running = Running.start(RouterConfigLoader.withOfflinePrices().load(file), registry)) {
+          """.formatted(backend.endpoint()))) {
         GRPCInferenceServiceBlockingStub stub = running.stub();
         assertThatThrownBy(() -> stub.modelInfer(request("nope")))
             .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
@@ -73,7 +63,7 @@ class UnknownModelIsNotFoundTest {
         assertThat(stub.modelInfer(request("tabular")).getModelName()).isEqualTo("tabular");
         assertThat(stub.modelInfer(request("ranker")).getModelName()).isEqualTo("ranker");
         assertThat(stub.modelReady(ModelReadyRequest.newBuilder().setName("ranker").build()).getReady()).isTrue();
-        assertThat(registry.scrape()).containsPattern(
+        assertThat(running.registry().scrape()).containsPattern(
             "yardmaster_requests_total\\{[^}]*outcome=\"not_found\"[^}]*} 1.0");
       }
     }
@@ -82,14 +72,11 @@ class UnknownModelIsNotFoundTest {
   @Test
   void aConfigThatNamesNoModelsForwardsEveryModel() throws Exception {
     try (PacedBackend backend = PacedBackend.parallel(1)) {
-      Path file = dir.resolve("router.yaml");
-      Files.writeString(file, """
+      try (RouterFixture running = RouterFixture.start(dir, """
           server: {grpc_port: 0, metrics_port: 0}
           pools:
             - {name: cpu, accelerator: cpu, price_per_hour: 0.05, endpoints: ["%s"], health_check: {interval_ms: 50}}
-          """.formatted(backend.endpoint()));
-      try (Running running = Running.start(RouterConfigLoader.withOfflinePrices().load(file),
-          new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+          """.formatted(backend.endpoint()))) {
         assertThat(running.stub().modelInfer(request("anything")).getModelName()).isEqualTo("anything");
       }
     }
@@ -101,29 +88,5 @@ class UnknownModelIsNotFoundTest {
             .addShape(1).addShape(1))
         .addRawInputContents(ByteString.copyFrom(new byte[4]))
         .build();
-  }
-
-  /** A router with a client channel, once its pools are healthy. */
-  private record Running(RouterServer router, ManagedChannel channel) implements AutoCloseable {
-    static Running start(dev.yardmaster.router.config.RouterConfig config, PrometheusMeterRegistry registry)
-        throws InterruptedException {
-      RouterServer router = RouterServer.start(config, null, registry, 100);
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (router.pools().all().stream().anyMatch(p -> p.healthyEndpoints() == 0) && System.nanoTime() < end) {
-        Thread.sleep(5);
-      }
-      return new Running(router, ManagedChannelBuilder.forAddress("127.0.0.1", router.grpcPort()).usePlaintext()
-          .build());
-    }
-
-    GRPCInferenceServiceBlockingStub stub() {
-      return GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
-    }
-
-    @Override
-    public void close() {
-      channel.shutdownNow();
-      router.stop();
-    }
   }
 }
