@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.yardmaster.router.bench.ReportFiles;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The bench in quick mode: its numbers are noise, its shape is what is checked. */
 class BenchCommandTest {
@@ -19,16 +16,10 @@ class BenchCommandTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void quickBenchWritesEverySection(@TempDir Path output) throws Exception {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine command = Main.commandLine();
-    command.setOut(new PrintWriter(out));
-    command.setErr(new PrintWriter(err));
+    CliRun run = CliRun.of("bench", "--quick", "--concurrency", "1,16", "--output-dir", output.toString());
 
-    int exit = command.execute("bench", "--quick", "--concurrency", "1,16", "--output-dir", output.toString());
-
-    assertThat(exit).as("exit code; stderr:%n%s", err).isEqualTo(Main.EXIT_OK);
-    assertThat(out.toString()).contains("served (gRPC", "bare echo RPC", "raw in-process ONNX Runtime",
+    assertThat(run.exit()).as("exit code; stderr:%n%s", run.err()).isEqualTo(Main.EXIT_OK);
+    assertThat(run.out()).contains("served (gRPC", "bare echo RPC", "raw in-process ONNX Runtime",
         "targets:", "wide_mlp batching on/off at c=16", "targets met");
 
     JsonNode report = ReportFiles.read(output.resolve("serving-latest.json"));

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.yardmaster.router.bench.ReportFiles;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The product tour end to end in quick mode: a real router serving three pools in process, real
@@ -28,17 +25,11 @@ class DemoCommandTest {
   @Test
   @Timeout(value = 150, unit = TimeUnit.SECONDS)
   void quickTourComparesCostAwareWithGpuOnlyPerTierAndWritesJson(@TempDir Path output) throws Exception {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine command = Main.commandLine();
-    command.setOut(new PrintWriter(out));
-    command.setErr(new PrintWriter(err));
+    CliRun run = CliRun.of("demo", "--quick", "--output-dir", output.toString());
 
-    int exit = command.execute("demo", "--quick", "--output-dir", output.toString());
-
-    assertThat(exit).as("exit code; stderr:%n%s", err).isEqualTo(Main.EXIT_OK);
-    assertThat(err.toString()).contains("profiling higgs_mlp_v1", "[12/12]", "policy cost-aware", "policy gpu-only");
-    String table = out.toString();
+    assertThat(run.exit()).as("exit code; stderr:%n%s", run.err()).isEqualTo(Main.EXIT_OK);
+    assertThat(run.err()).contains("profiling higgs_mlp_v1", "[12/12]", "policy cost-aware", "policy gpu-only");
+    String table = run.out();
     assertThat(table).contains("policy cost-aware", "policy gpu-only", "gpu-a10g (emulated)", "inf2 (emulated)",
         "cost-aware vs gpu-only", "$/1M: cost per 1M inferences");
     for (String tier : TIERS) {
@@ -93,11 +84,8 @@ class DemoCommandTest {
 
   @Test
   void badPeakIsAUsageError(@TempDir Path output) {
-    CommandLine command = Main.commandLine();
-    StringWriter err = new StringWriter();
-    command.setErr(new PrintWriter(err));
-    assertThat(command.execute("demo", "--peak", "0", "--output-dir", output.toString()))
-        .isEqualTo(Main.EXIT_USAGE);
-    assertThat(err.toString()).contains("--peak: 0.0 (expected: > 0 and <= 5)");
+    CliRun run = CliRun.of("demo", "--peak", "0", "--output-dir", output.toString());
+    assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(run.err()).contains("--peak: 0.0 (expected: > 0 and <= 5)");
   }
 }

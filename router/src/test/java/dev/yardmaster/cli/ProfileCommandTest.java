@@ -10,8 +10,6 @@ import dev.yardmaster.profiler.profile.ProfileFiles;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -24,22 +22,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 @Timeout(120)
 class ProfileCommandTest {
 
   @TempDir Path dir;
-  private StringWriter out = new StringWriter();
-  private StringWriter err = new StringWriter();
+  private CliRun last = new CliRun(-1, "", "");
 
+  /** Runs the CLI; {@link #last} keeps what it wrote. */
   private int run(String... args) {
-    out = new StringWriter();
-    err = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    return cli.execute(args);
+    last = CliRun.of(args);
+    return last.exit();
   }
 
   @Test
@@ -48,10 +41,10 @@ class ProfileCommandTest {
         "--price-source", "offline"};
     int code = run(concat(new String[] {"profile", "--local", "--model", "higgs_mlp_v1", "--out", dir.toString()},
         grid));
-    assertThat(code).as(err.toString()).isEqualTo(Main.EXIT_OK);
-    assertThat(out.toString()).contains("higgs_mlp_v1 v1 on cpu-local (onnxruntime, c7g.xlarge, cpu")
+    assertThat(code).as(last.err()).isEqualTo(Main.EXIT_OK);
+    assertThat(last.out()).contains("higgs_mlp_v1 v1 on cpu-local (onnxruntime, c7g.xlarge, cpu")
         .contains("infer/s").contains("$ per 1M").contains("gold");
-    assertThat(err.toString()).contains("[").contains("4/4").contains("wrote ");
+    assertThat(last.err()).contains("[").contains("4/4").contains("wrote ");
     Path file = dir.resolve("higgs_mlp_v1.json");
     Path first = dir.resolve("first.json");
     Files.copy(file, first);
@@ -59,18 +52,18 @@ class ProfileCommandTest {
 
     code = run(concat(new String[] {"profile", "--local", "--model", "higgs_mlp_v1", "--pool", "cpu-other",
         "--price-per-hour", "0.5", "--out", dir.toString(), "--update", "--quiet"}, grid));
-    assertThat(code).as(err.toString()).isEqualTo(Main.EXIT_OK);
+    assertThat(code).as(last.err()).isEqualTo(Main.EXIT_OK);
     Profile merged = ProfileFiles.read(file);
     assertThat(merged.entries()).extracting(e -> e.pool()).containsExactly("cpu-local", "cpu-other");
     assertThat(merged.entries().get(1).pricePerHour()).isEqualTo(0.5);
 
     assertThat(run("profile", "--compare", first.toString(), file.toString())).isEqualTo(Main.EXIT_OK);
-    assertThat(out.toString()).contains("1/onnxruntime/cpu-local -> 1/onnxruntime/cpu-local")
+    assertThat(last.out()).contains("1/onnxruntime/cpu-local -> 1/onnxruntime/cpu-local")
         .contains("only in B: 1/onnxruntime/cpu-other").containsPattern("[+-]\\d+\\.\\d%");
 
     assertThat(run("profile", "--compare", first.toString(), file.toString(), "--format", "json"))
         .isEqualTo(Main.EXIT_OK);
-    JsonNode json = new ObjectMapper().readTree(out.toString());
+    JsonNode json = new ObjectMapper().readTree(last.out());
     assertThat(json.get("entries").get(0).get("points")).hasSize(4);
     assertThat(json.get("entries").get(0).get("tiers")).hasSize(3);
     assertThat(json.get("onlyInB").get(0).asText()).isEqualTo("1/onnxruntime/cpu-other");
@@ -81,8 +74,8 @@ class ProfileCommandTest {
     int code = run("profile", "--model", "higgs_mlp_v1", "--target", "127.0.0.1:1", "--batch", "1",
         "--concurrency", "1", "--out", dir.toString());
     assertThat(code).isEqualTo(Main.EXIT_FAILURE);
-    assertThat(err.toString()).contains("missing: remote-1 (127.0.0.1:1) endpoint: UNAVAILABLE");
-    assertThat(out.toString()).contains("missing:");
+    assertThat(last.err()).contains("missing: remote-1 (127.0.0.1:1) endpoint: UNAVAILABLE");
+    assertThat(last.out()).contains("missing:");
     assertThat(dir.resolve("higgs_mlp_v1.json")).doesNotExist();
   }
 
@@ -91,24 +84,24 @@ class ProfileCommandTest {
     Path bad = dir.resolve("bad.json");
     Files.writeString(bad, "{\"schema_version\":1,\"model\":\"m\",\"tiers\":[],\"entries\":[{}]}");
     assertThat(run("profile", "--compare", bad.toString(), bad.toString())).isEqualTo(Main.EXIT_USAGE);
-    assertThat(err.toString()).contains("profile bad.json: entries[0]");
+    assertThat(last.err()).contains("profile bad.json: entries[0]");
   }
 
   @Test
   void badGridIsAUsageError() {
     assertThat(run("profile", "--local", "--model", "higgs_mlp_v1", "--batch", "1,x")).isEqualTo(Main.EXIT_USAGE);
-    assertThat(err.toString()).contains("--batch: '1,x' (expected: comma-separated integers >= 1)");
+    assertThat(last.err()).contains("--batch: '1,x' (expected: comma-separated integers >= 1)");
   }
 
   @Test
   void rejectedAwsCredentialsAreReportedPerSourceAndTheOfflineTablePrices() throws Exception {
     try (PriceListEndpoint aws = PriceListEndpoint.rejecting()) {
       int code = run(concat(pricedRun(aws), new String[] {"--aws-profile", "pricing"}));
-      assertThat(code).as(err.toString()).isEqualTo(Main.EXIT_OK);
+      assertThat(code).as(last.err()).isEqualTo(Main.EXIT_OK);
       assertThat(aws.requests()).as("AWS was asked once, then remembered as rejected").isEqualTo(1);
       String rejected = "aws-price-list: credentials rejected (UnrecognizedClientException: The security token"
           + " included in the request is invalid.) (expected: credentials AWS accepts, allowed pricing:GetProducts)";
-      assertThat(out.toString()).contains("prices (source per instance type")
+      assertThat(last.out()).contains("prices (source per instance type")
           .containsPattern("cpu-local +c7g\\.xlarge +us-east-1 +0\\.\\d{4} +offline-table")
           .contains(rejected);
       assertThat(Files.readString(dir.resolve("higgs_mlp_v1.html"))).contains("<h2>Prices</h2>")
@@ -122,9 +115,9 @@ class ProfileCommandTest {
   void missingAwsProfileIsNoCredentialsAndAwsIsNeverCalled() throws Exception {
     try (PriceListEndpoint aws = PriceListEndpoint.rejecting()) {
       int code = run(concat(pricedRun(aws), new String[] {"--aws-profile", "nobody"}));
-      assertThat(code).as(err.toString()).isEqualTo(Main.EXIT_OK);
+      assertThat(code).as(last.err()).isEqualTo(Main.EXIT_OK);
       assertThat(aws.requests()).isZero();
-      assertThat(out.toString()).contains("offline-table")
+      assertThat(last.out()).contains("offline-table")
           .contains("aws-price-list: no credentials (").contains("nobody")
           .contains("(expected: AWS credentials: --aws-profile NAME");
     }
@@ -202,7 +195,7 @@ class ProfileCommandTest {
   void unknownPriceSourceIsAUsageError() {
     assertThat(run("profile", "--local", "--model", "higgs_mlp_v1", "--price-source", "aws,ebay"))
         .isEqualTo(Main.EXIT_USAGE);
-    assertThat(err.toString()).contains("--price-source: 'aws,ebay' (expected: comma-separated, each once,"
+    assertThat(last.err()).contains("--price-source: 'aws,ebay' (expected: comma-separated, each once,"
         + " from cache, aws, offline");
   }
 

@@ -2,31 +2,24 @@ package dev.yardmaster.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ServeCommandTest {
 
   @Test
   void helpListsThePortsWithTritonDefaults() {
-    CommandLine command = Main.commandLine();
-    StringWriter out = new StringWriter();
-    command.setOut(new PrintWriter(out));
-    assertThat(command.execute("serve", "--help")).isEqualTo(Main.EXIT_OK);
-    assertThat(out.toString()).contains("--model-repository", "--http-port", "default: 8000",
+    CliRun run = CliRun.of("serve", "--help");
+    assertThat(run.exit()).isEqualTo(Main.EXIT_OK);
+    assertThat(run.out()).contains("--model-repository", "--http-port", "default: 8000",
         "--grpc-port", "default: 8001", "--metrics-port", "default: 8002");
   }
 
   @Test
   void missingRepositoryIsAUsageError() {
-    CommandLine command = Main.commandLine();
-    command.setErr(new PrintWriter(new StringWriter()));
-    assertThat(command.execute("serve", "--model-repository", "/does/not/exist")).isEqualTo(Main.EXIT_USAGE);
-    assertThat(command.execute("serve")).isEqualTo(Main.EXIT_USAGE);
+    assertThat(CliRun.of("serve", "--model-repository", "/does/not/exist").exit()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(CliRun.of("serve").exit()).isEqualTo(Main.EXIT_USAGE);
   }
 
   /** The real thing: a separate JVM serving the demo repository, ready over HTTP, stopped by SIGTERM. */
