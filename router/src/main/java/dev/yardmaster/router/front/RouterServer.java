@@ -89,7 +89,7 @@ public final class RouterServer implements AutoCloseable {
         : ConfigWatcher.start(configFile, RouterConfigLoader.withOfflinePrices(), next -> {
           pools.apply(next);
           router.apply(next, pools);
-        }, reloadPollMillis);
+        }, reloadPollMillis, registry);
     log.info("yardmaster router listening: grpc {}, metrics {}; pools {}", grpc.activeLocalPort(),
         metrics.activeLocalPort(), pools.names());
     return new RouterServer(pools, router, grpc, metrics, watcher);

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Hot reload adds and removes endpoints while requests are in flight, and keeps the old config when the new one is bad. */
+/**
+ * Hot reload adds and removes endpoints while requests are in flight, and keeps the old config when
+ * the new one is bad; files are overwritten in place, and each is acted on once, whole.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RouterConfigReloadTest {
 
@@ -38,6 +41,10 @@ class RouterConfigReloadTest {
         """.formatted(String.join(", ", List.of(endpoints).stream().map(e -> "\"" + e + "\"").toList()));
   }
 
+  private static double reloads(SimpleMeterRegistry registry, String outcome) {
+    return registry.get("yardmaster.config.reloads").tag("outcome", outcome).counter().count();
+  }
+
   @Test
   void reloadAddsAndRemovesEndpointsWithoutDroppingRequestsInFlight() throws Exception {
     try (FakeBackend a = new FakeBackend(); FakeBackend b = new FakeBackend(); FakeBackend c = new FakeBackend()) {
@@ -46,8 +53,8 @@ class RouterConfigReloadTest {
       }
       Path file = dir.resolve("router.yaml");
       Files.writeString(file, yaml(a.endpoint(), b.endpoint()));
-      RouterServer router = RouterServer.start(RouterConfigLoader.withOfflinePrices().load(file), file,
-          new SimpleMeterRegistry(), 50);
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      RouterServer router = RouterServer.start(RouterConfigLoader.withOfflinePrices().load(file), file, registry, 50);
       ManagedChannel channel = PoolTestSupport.channel(router.grpcPort());
       try {
         Pool pool = router.pools().get("gpu");
@@ -59,6 +66,8 @@ class RouterConfigReloadTest {
         }
         PoolTestSupport.await("requests at a", Duration.ofSeconds(5), () -> a.infers.get() > 0);
 
+        // a plain overwrite (truncate, then write), as an editor or kubectl cp does: the watcher may
+        // poll between the two and must wait for the file to settle
         Files.writeString(file, yaml(b.endpoint(), c.endpoint()));
         PoolTestSupport.await("a removed, c added", Duration.ofSeconds(5), () -> pool.endpoints().stream()
             .map(Endpoint::id).toList().equals(List.of(b.endpoint(), c.endpoint())));
@@ -82,6 +91,9 @@ class RouterConfigReloadTest {
         assertThat(router.lastReloadError()).contains("pools[0].accelerator: quantum (expected: gpu, inferentia or cpu)");
         assertThat(pool.endpoints()).hasSize(2);
         assertThat(router.pools().get("gpu")).isSameAs(pool);
+        // each write was read once, whole: no half-written file was applied or rejected
+        assertThat(reloads(registry, "applied")).isEqualTo(1);
+        assertThat(reloads(registry, "rejected")).isEqualTo(1);
       } finally {
         channel.shutdownNow();
         router.stop();
