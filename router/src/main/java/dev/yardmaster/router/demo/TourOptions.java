@@ -41,11 +41,12 @@ public record TourOptions(Path outputDir, boolean quick, Duration loadPerPolicy,
 
   /**
    * Peak rate over the CPU pool's capacity (its best profiled batch-1 throughput, measured straight
-   * at the pool): above 1 its queue grows for as long as the peak lasts, whatever the host.
+   * at the pool): above 1 its queue grows for as long as the peak lasts, as long as the pool drains
+   * about what its profile measured (a profile caught in a slow moment of a busy host under-states it).
    */
   public static final double DEFAULT_PEAK_FACTOR = 1.5;
 
-  /** The default run: 24 s of load per policy after 2 s of warm-up (about 75 s in all). */
+  /** The default run: 24 s of load per policy after 2 s of warm-up (about 80 s in all). */
   public static TourOptions defaults(Path outputDir) {
     return new TourOptions(outputDir, false, Duration.ofSeconds(24), Duration.ofSeconds(2), DEFAULT_PEAK_FACTOR, 42);
   }
