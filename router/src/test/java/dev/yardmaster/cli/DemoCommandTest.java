@@ -112,7 +112,8 @@ class DemoCommandTest {
     assertThat(peakRate).isGreaterThan(phases.get(0).get("requests_per_second").asDouble());
     assertThat(peakRate).isGreaterThan(capacity);
     if (!cheapest.equals("cpu-local")) {
-      assertThat(table).contains("NOTE: this host's profiles rank " + cheapest + " cheaper per inference than cpu-local");
+      assertThat(table)
+          .contains("NOTE: this host's profiles rank " + cheapest + " cheaper per inference than cpu-local");
       return;
     }
     assertThat(table).doesNotContain("NOTE:");

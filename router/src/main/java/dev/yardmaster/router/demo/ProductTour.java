@@ -2,6 +2,7 @@ package dev.yardmaster.router.demo;
 
 import com.google.protobuf.TextFormat;
 import dev.yardmaster.backend.onnx.DemoModels;
+import dev.yardmaster.backend.onnx.MlpSpec;
 import dev.yardmaster.backend.onnx.OnnxGraphBuilder;
 import dev.yardmaster.profiler.load.RequestFactories;
 import dev.yardmaster.profiler.load.Target;
@@ -31,7 +32,7 @@ import java.util.Locale;
  * mixed-tier load ({@link MixedTierLoad}) under the cost-aware policy and under gpu-only, switching
  * policies by applying the config to the running router as a reload would. The load is scaled to the
  * CPU pool's profiled capacity: half of it at base, more than all of it at the peak, so the CPU
- * pool's queue grows at the peak on any host. Progress goes to {@code progress}; the caller prints
+ * pool's queue grows at the peak whenever the pool drains about what its profile measured. Progress goes to {@code progress}; the caller prints
  * {@link TourTables#render} of the returned report.
  */
 public final class ProductTour {
@@ -70,9 +71,9 @@ public final class ProductTour {
       double cpuCapacity = pools.stream().filter(p -> p.pool().equals(TourConfig.CPU_POOL)).findFirst()
           .orElseThrow().batchOneThroughput();
       List<LoadPhase> phases = options.phases(cpuCapacity);
+      MlpSpec mlp = DemoModels.mlp(MODEL);
       MixedTierLoad load = new MixedTierLoad(new Target("127.0.0.1", router.grpcPort()),
-          RequestFactories.randomFp32Pool(MODEL, DemoModels.mlp(MODEL).inputName(), DemoModels.mlp(MODEL).inputWidth(), 1,
-              options.seed(), 64),
+          RequestFactories.randomFp32Pool(MODEL, mlp.inputName(), mlp.inputWidth(), 1, options.seed(), 64),
           TierMixer.DEFAULT, budgets(config), MAX_OUTSTANDING, Duration.ofSeconds(5), progress);
       List<PolicyResult> results = new ArrayList<>();
       for (String policy : POLICIES) {
@@ -92,8 +93,8 @@ public final class ProductTour {
       TourConfig.write(configFile, MODEL, PROFILE, POLICIES.get(0)); // leave the default policy in the file
       double saving = 100 * (1 - results.get(0).costPerMillion() / results.get(1).costPerMillion());
       return new TourReport(Instant.now().toString(), options.quick(), MODEL,
-          new CpuPoolLimit(TourConfig.CPU_POOL, TourConfig.CPU_POOL_SETUP, cpuCapacity), pools, phases, results, saving,
-          fidelity(router), List.of(TourTables.COST_DEFINITION, TourTables.SLA_DEFINITION, TourTables.EMULATED_DEFINITION));
+          new CpuPoolLimit(TourConfig.CPU_POOL, TourConfig.CPU_POOL_SETUP, cpuCapacity), pools, phases, results,
+          saving, fidelity(router), List.of(TourTables.COST_DEFINITION, TourTables.SLA_DEFINITION, TourTables.EMULATED_DEFINITION));
     } finally {
       router.stop();
     }
