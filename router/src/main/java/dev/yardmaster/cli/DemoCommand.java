@@ -23,25 +23,28 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = {"The product tour: a router over a local ONNX Runtime CPU pool and emulated GPU (A10G) and"
-        + " Inferentia2 pools, all served in process; each pool profiled; a bounded mixed-tier load (20%% gold,"
-        + " 30%% silver, 50%% bronze; base, peak, base) under the cost-aware policy, then under gpu-only; per"
-        + " policy and tier: share of traffic per pool, p50/p99 vs budget, SLA compliance, cost per 1M"
-        + " inferences; and the saving. About 75 s by default, 15 s with --quick.",
+    description = {"The product tour: a router over a local ONNX Runtime CPU pool (one instance, no dynamic"
+        + " batching) and emulated GPU (A10G) and Inferentia2 pools, all served in process; each pool profiled; a"
+        + " bounded mixed-tier load (20%% gold, 30%% silver, 50%% bronze; base at 0.5x the CPU pool's profiled"
+        + " capacity, a peak above it, base again) under the cost-aware policy, then under gpu-only; per policy"
+        + " and tier: share of traffic per pool, p50/p99 vs budget, SLA compliance, cost per 1M inferences; for"
+        + " cost-aware the same per phase (traffic leaving the CPU pool at the peak and coming back); and the"
+        + " saving. About 80 s by default, 30 s with --quick.",
         "The batching on/off sweep is `yardmaster bench`."})
 public final class DemoCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--quick", description = "Short profiles and 3 s of load per policy (smoke tests; numbers are noise).")
+  @Option(names = "--quick", description = "Short profiles and 4.5 s of load per policy (smoke tests; numbers are noise).")
   boolean quick;
 
   @Option(names = "--duration", converter = DurationConverter.class, paramLabel = "DURATION",
-      description = "Recorded load per policy: base, peak and base thirds (default: 24s; 3s with --quick).")
+      description = "Recorded load per policy: base, peak and base thirds (default: 24s; 4.5s with --quick).")
   Duration duration;
 
   @Option(names = "--peak", defaultValue = "" + TourOptions.DEFAULT_PEAK_FACTOR, paramLabel = "X",
-      description = "Peak arrival rate as a multiple of the CPU pool's profiled batch-1 throughput (default: ${DEFAULT-VALUE}).")
+      description = "Peak arrival rate as a multiple of the CPU pool's capacity, its best profiled batch-1"
+          + " throughput; above 1 its queue grows at the peak (default: ${DEFAULT-VALUE}).")
   double peak;
 
   @Option(names = "--seed", defaultValue = "42", description = "Seed of inputs, arrivals and tiers (default: ${DEFAULT-VALUE}).")

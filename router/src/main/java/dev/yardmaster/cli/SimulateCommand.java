@@ -33,7 +33,11 @@ import picocli.CommandLine.Spec;
  * that meets the SLAs, against the oracle. Data on stdout, progress and file names on stderr.
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-    description = "Compare routing policies on a trace in a discrete-event simulation of the pools.")
+    description = {"Compare routing policies on a trace in a discrete-event simulation of the pools.",
+        "Each policy runs on one static fleet (sized for the whole trace) and on hourly fleets (autoscaled to the"
+            + " load, as the product's autoscaler does); the summary names the fleet mode of each line and checks"
+            + " issue 5's target (>= 40%% cheaper than gpu-only at >= 99.9%% gold, <= 1.2x the oracle) on the hourly"
+            + " fleets."})
 final class SimulateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -91,14 +91,19 @@ public final class TextReport {
     PolicyOutcome gpu = comparison.policy("gpu-only");
     text.append(System.lineSeparator());
     if (ours != null && gpu != null) {
-      text.append(format("cost-aware vs gpu-only: %.1f%% cheaper (static), %.1f%% cheaper (hourly)%n",
-          (1 - ours.costDollars() / gpu.costDollars()) * 100,
-          (1 - ours.hourly().costDollars() / gpu.hourly().costDollars()) * 100));
+      text.append(format("cost-aware vs gpu-only: %.1f%% cheaper on hourly fleets (autoscaled to the load), %.1f%%"
+              + " cheaper on one static fleet (sized for the whole trace)%n",
+          (1 - ours.hourly().costDollars() / gpu.hourly().costDollars()) * 100,
+          (1 - ours.costDollars() / gpu.costDollars()) * 100));
     }
     if (ours != null) {
-      text.append(format("cost-aware vs oracle: %.2fx (static), %.2fx (hourly)%n",
-          ours.costDollars() / oracle.costDollars(),
-          ours.hourly().costDollars() / oracle.hourlyCostDollars()));
+      text.append(format("cost-aware vs oracle: %.2fx on hourly fleets, %.2fx on one static fleet%n",
+          ours.hourly().costDollars() / oracle.hourlyCostDollars(),
+          ours.costDollars() / oracle.costDollars()));
+    }
+    TargetCheck target = TargetCheck.of(comparison);
+    if (target != null) {
+      text.append(target.render());
     }
     return text.toString();
   }

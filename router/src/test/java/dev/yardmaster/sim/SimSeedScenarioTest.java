@@ -55,4 +55,31 @@ class SimSeedScenarioTest {
     assertThat(1 - ours.hourly().costDollars() / gpu.hourly().costDollars()).isGreaterThanOrEqualTo(0.40);
     assertThat(ours.hourly().costDollars() / seed.oracle().hourlyCostDollars()).isLessThanOrEqualTo(1.2);
   }
+
+  @Test
+  void summaryNamesTheFleetModeOfEachLineAndChecksTheTargetOnHourlyFleets() {
+    TargetCheck target = TargetCheck.of(seed);
+    assertThat(target).isNotNull();
+    assertThat(target.savingPercent()).isBetween(52.6, 52.8);
+    assertThat(target.oracleRatio()).isBetween(1.08, 1.10);
+    assertThat(target.met()).isTrue();
+    String text = TextReport.render(seed);
+    assertThat(text).contains(
+        "cost-aware vs gpu-only: 52.7% cheaper on hourly fleets (autoscaled to the load), 10.2% cheaper on one"
+            + " static fleet (sized for the whole trace)",
+        "cost-aware vs oracle: 1.09x on hourly fleets, 1.19x on one static fleet",
+        "checked on the hourly fleets: the load is diurnal and the product's autoscaler resizes each pool",
+        "52.7% cheaper: met; gold ", "1.09x the oracle: met -> target MET");
+  }
+
+  @Test
+  void targetCheckNamesEachMissedPart() {
+    TargetCheck short1 = new TargetCheck(39.9, 0.9995, 1.1);
+    assertThat(short1.met()).isFalse();
+    assertThat(short1.render()).contains("39.9% cheaper: missed; gold 99.950% within budget: met; 1.10x the oracle:"
+        + " met -> target MISSED");
+    assertThat(new TargetCheck(45, 0.998, 1.1).goldMet()).isFalse();
+    assertThat(new TargetCheck(45, 0.999, 1.21).oracleMet()).isFalse();
+    assertThat(new TargetCheck(40, 0.999, 1.2).met()).isTrue();
+  }
 }

@@ -61,18 +61,25 @@ final class MixedTierLoad {
     this.progress = progress;
   }
 
-  /** Runs the phases in order; the recorded ones count in the result. */
-  List<TierResult> run(List<LoadPhase> phases, long seed) {
+  /** Runs the phases in order; the recorded ones count in the result, each also on its own. */
+  LoadResult run(List<LoadPhase> phases, long seed) {
     List<TierTally> tallies = new ArrayList<>();
     for (int t = 0; t < mix.tiers().size(); t++) {
       tallies.add(new TierTally(mix.tiers().get(t), budgetNanos.get(t)));
     }
+    List<LoadPhase> recorded = new ArrayList<>();
+    List<List<TierTally>> phaseTallies = new ArrayList<>();
     Semaphore slots = new Semaphore(maxOutstanding);
     TierMixer.Sequence tiers = mix.sequence(seed);
     try (LoadChannels channels = LoadChannels.open(router, 2)) {
       long arrival = 0;
       for (int p = 0; p < phases.size(); p++) {
         LoadPhase phase = phases.get(p);
+        List<TierTally> thisPhase = phase.recorded() ? tallies.stream().map(TierTally::phase).toList() : List.of();
+        if (phase.recorded()) {
+          recorded.add(phase);
+          phaseTallies.add(thisPhase);
+        }
         progress.printf(Locale.ROOT, "  %-8s %5.0f req/s for %.1f s%s%n", phase.name(), phase.requestsPerSecond(),
             phase.duration().toMillis() / 1e3, phase.recorded() ? "" : " (warm-up, not recorded)");
         progress.flush();
@@ -88,7 +95,7 @@ final class MixedTierLoad {
             break;
           }
           int tier = tiers.next();
-          @Nullable TierTally tally = phase.recorded() ? tallies.get(tier) : null;
+          @Nullable TierTally tally = phase.recorded() ? thisPhase.get(tier) : null;
           if (!slots.tryAcquire()) {
             if (tally != null) {
               tally.dropped();
@@ -102,7 +109,12 @@ final class MixedTierLoad {
       }
       awaitOutstanding(slots);
     }
-    return tallies.stream().map(TierTally::result).toList();
+    List<PhaseResult> byPhase = new ArrayList<>();
+    for (int p = 0; p < recorded.size(); p++) {
+      byPhase.add(new PhaseResult(recorded.get(p).name(), recorded.get(p).requestsPerSecond(),
+          phaseTallies.get(p).stream().map(TierTally::result).toList()));
+    }
+    return new LoadResult(tallies.stream().map(TierTally::result).toList(), byPhase);
   }
 
   private void send(LoadChannels channels, LoadRequest request, String tier, long intended, @Nullable TierTally tally,

@@ -12,20 +12,25 @@ import java.util.Map;
  * @param tiers per tier, in mix order
  * @param costPerMillionByTier per tier: the sum over pools of its share there times the pool's cost per 1M
  * @param costPerMillion the same over all answered requests
+ * @param phases per recorded phase (base, peak, base): per tier, where its answers went and how they
+ *     met the budget
  */
 record PolicyResult(
     String policy,
     List<TierResult> tiers,
     @JsonProperty("cost_per_million_by_tier") Map<String, Double> costPerMillionByTier,
-    @JsonProperty("cost_per_million") double costPerMillion) {
+    @JsonProperty("cost_per_million") double costPerMillion,
+    List<PhaseResult> phases) {
 
   PolicyResult {
     tiers = List.copyOf(tiers);
     costPerMillionByTier = Map.copyOf(costPerMillionByTier);
+    phases = List.copyOf(phases);
   }
 
-  /** The result with costs attributed from {@code pools}. */
-  static PolicyResult of(String policy, List<TierResult> tiers, List<PoolCost> pools) {
+  /** The result of a load run with costs attributed from {@code pools}. */
+  static PolicyResult of(String policy, LoadResult load, List<PoolCost> pools) {
+    List<TierResult> tiers = load.tiers();
     Map<String, Double> byTier = new HashMap<>();
     double dollars = 0;
     long answered = 0;
@@ -38,7 +43,7 @@ record PolicyResult(
       dollars += tierDollars;
       answered += tier.answered();
     }
-    return new PolicyResult(policy, tiers, byTier, answered == 0 ? Double.NaN : dollars / answered);
+    return new PolicyResult(policy, tiers, byTier, answered == 0 ? Double.NaN : dollars / answered, load.phases());
   }
 
   /** Requests failed with an error other than a shed, over all tiers. */

@@ -2,11 +2,13 @@ package dev.yardmaster.router.demo;
 
 import com.google.protobuf.TextFormat;
 import dev.yardmaster.backend.onnx.DemoModels;
+import dev.yardmaster.backend.onnx.MlpSpec;
 import dev.yardmaster.backend.onnx.OnnxGraphBuilder;
 import dev.yardmaster.profiler.load.RequestFactories;
 import dev.yardmaster.profiler.load.Target;
 import dev.yardmaster.profiler.profile.Profile;
 import dev.yardmaster.profiler.profile.ProfileFiles;
+import dev.yardmaster.protocol.v2.ModelConfig;
 import dev.yardmaster.router.config.RouterConfig;
 import dev.yardmaster.router.front.RouterServer;
 import dev.yardmaster.router.local.InProcessBackend;
@@ -28,14 +30,20 @@ import java.util.Locale;
  * {@code yardmaster demo}: writes the demo model, starts a router on {@link TourConfig} (its three
  * pools served in process), profiles every pool with the project's profiler, then drives the same
  * mixed-tier load ({@link MixedTierLoad}) under the cost-aware policy and under gpu-only, switching
- * policies by applying the config to the running router as a reload would. Progress goes to
- * {@code progress}; the caller prints {@link TourTables#render} of the returned report.
+ * policies by applying the config to the running router as a reload would. The load is scaled to the
+ * CPU pool's profiled capacity: half of it at base, more than all of it at the peak, so the CPU
+ * pool's queue grows at the peak whenever the pool drains about what its profile measured. Progress goes to {@code progress}; the caller prints
+ * {@link TourTables#render} of the returned report.
  */
 public final class ProductTour {
 
   /** The policies compared, in order. */
   public static final List<String> POLICIES = List.of("cost-aware", "gpu-only");
-  static final String MODEL = DemoModels.HIGGS_MLP_V1;
+  /**
+   * wide_mlp (28 -> 2048 -> 2048 -> 1): compute heavy, so one CPU instance running a row at a time
+   * has a capacity the load generator can exceed, while the accelerators batch it.
+   */
+  static final String MODEL = DemoModels.WIDE_MLP;
   private static final String PROFILE = "profiles/" + MODEL + ".json";
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
   private static final int MAX_OUTSTANDING = 512;
@@ -45,7 +53,8 @@ public final class ProductTour {
   public static TourReport run(TourOptions options, PrintWriter progress) throws IOException {
     Path dir = options.outputDir().toAbsolutePath();
     Files.createDirectories(dir);
-    writeModel(dir.resolve("models"));
+    writeModel(dir.resolve(TourConfig.MODELS), DemoModels.config(MODEL, true));
+    writeModel(dir.resolve(TourConfig.CPU_MODELS), cpuConfig());
     Path configFile = dir.resolve("router.yaml");
     RouterConfig config = TourConfig.write(configFile, MODEL, null, POLICIES.get(0));
     say(progress, "demo: starting the router and its pools %s (in process; %s)", TourConfig.POOLS, configFile);
@@ -59,12 +68,12 @@ public final class ProductTour {
       Profile profile = PoolProfiler.profile(router, MODEL, options.profilePlan(), progress);
       ProfileFiles.write(dir.resolve(PROFILE), profile);
       List<PoolCost> pools = PoolCost.of(profile);
-      double cpuThroughput = pools.stream().filter(p -> p.pool().equals(TourConfig.CPU_POOL)).findFirst()
+      double cpuCapacity = pools.stream().filter(p -> p.pool().equals(TourConfig.CPU_POOL)).findFirst()
           .orElseThrow().batchOneThroughput();
-      List<LoadPhase> phases = options.phases(cpuThroughput);
+      List<LoadPhase> phases = options.phases(cpuCapacity);
+      MlpSpec mlp = DemoModels.mlp(MODEL);
       MixedTierLoad load = new MixedTierLoad(new Target("127.0.0.1", router.grpcPort()),
-          RequestFactories.randomFp32Pool(MODEL, DemoModels.mlp(MODEL).inputName(), DemoModels.HIGGS_FEATURES, 1,
-              options.seed(), 64),
+          RequestFactories.randomFp32Pool(MODEL, mlp.inputName(), mlp.inputWidth(), 1, options.seed(), 64),
           TierMixer.DEFAULT, budgets(config), MAX_OUTSTANDING, Duration.ofSeconds(5), progress);
       List<PolicyResult> results = new ArrayList<>();
       for (String policy : POLICIES) {
@@ -76,14 +85,16 @@ public final class ProductTour {
           say(progress, "demo: warming up the router's path");
           load.run(List.of(options.routerWarmUp(phases.get(0))), options.seed() - 1);
         }
-        say(progress, "demo: policy %s, mixed-tier load through the router (peak = %.1f x the %.0f infer/s the cpu"
-            + " pool did with batch-1 requests)", policy, options.peakFactor(), cpuThroughput);
+        say(progress, "demo: policy %s, mixed-tier load through the router (base %.1f x and peak %.1f x the %.0f"
+            + " rows/s the cpu pool drained in its profile)", policy, TourOptions.BASE_FACTOR, options.peakFactor(),
+            cpuCapacity);
         results.add(PolicyResult.of(policy, load.run(phases, options.seed()), pools));
       }
       TourConfig.write(configFile, MODEL, PROFILE, POLICIES.get(0)); // leave the default policy in the file
       double saving = 100 * (1 - results.get(0).costPerMillion() / results.get(1).costPerMillion());
-      return new TourReport(Instant.now().toString(), options.quick(), MODEL, pools, phases, results, saving,
-          fidelity(router), List.of(TourTables.COST_DEFINITION, TourTables.SLA_DEFINITION, TourTables.EMULATED_DEFINITION));
+      return new TourReport(Instant.now().toString(), options.quick(), MODEL,
+          new CpuPoolLimit(TourConfig.CPU_POOL, TourConfig.CPU_POOL_SETUP, cpuCapacity), pools, phases, results,
+          saving, fidelity(router), List.of(TourTables.COST_DEFINITION, TourTables.SLA_DEFINITION, TourTables.EMULATED_DEFINITION));
     } finally {
       router.stop();
     }
@@ -106,12 +117,20 @@ public final class ProductTour {
     return fidelity;
   }
 
-  /** The demo model alone (quick to load in three pools), with dynamic batching on. */
-  private static void writeModel(Path repository) throws IOException {
+  /** The tour's model alone (quick to load in three pools) with {@code config}. */
+  private static void writeModel(Path repository, ModelConfig config) throws IOException {
     Path modelDir = repository.resolve(MODEL);
     OnnxGraphBuilder.write(DemoModels.model(MODEL), modelDir.resolve("1").resolve("model.onnx"));
-    Files.writeString(modelDir.resolve("config.pbtxt"),
-        TextFormat.printer().printToString(DemoModels.config(MODEL, true)), StandardCharsets.UTF_8);
+    Files.writeString(modelDir.resolve("config.pbtxt"), TextFormat.printer().printToString(config),
+        StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The CPU pool's config: the demo config's one instance without dynamic batching, so each request
+   * runs as it comes (a batch-16 request as one execution, batch-1 requests one at a time).
+   */
+  static ModelConfig cpuConfig() {
+    return DemoModels.config(MODEL, false);
   }
 
   private static List<Long> budgets(RouterConfig config) {

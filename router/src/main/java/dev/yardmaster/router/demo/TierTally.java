@@ -5,11 +5,13 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the tour's load saw for one tier, recorded from many threads: requests sent, answered,
  * shed, failed, dropped at the client, answers per pool (from {@code x-yardmaster-pool}), the
- * latency of answers and how many were within the tier's budget.
+ * latency of answers and how many were within the tier's budget. A phase's tally passes each event
+ * on to the tally of the whole run.
  */
 final class TierTally {
 
@@ -24,21 +26,42 @@ final class TierTally {
   private final Map<String, LongAdder> byPool = new ConcurrentHashMap<>();
   private final Map<String, Long> firstErrors = new ConcurrentHashMap<>();
   private final Histogram latencyMicros = new Histogram(60_000_000L, 3);
+  private final @Nullable TierTally whole;
 
   TierTally(String tier, long budgetNanos) {
+    this(tier, budgetNanos, null);
+  }
+
+  /** A tally that also records every event in {@code whole} (the run's tally of the same tier). */
+  TierTally(String tier, long budgetNanos, @Nullable TierTally whole) {
     this.tier = tier;
     this.budgetNanos = budgetNanos;
+    this.whole = whole;
+  }
+
+  /** A tally of one phase that passes its events on to this one. */
+  TierTally phase() {
+    return new TierTally(tier, budgetNanos, this);
   }
 
   void sent() {
     sent.increment();
+    if (whole != null) {
+      whole.sent();
+    }
   }
 
   void dropped() {
     dropped.increment();
+    if (whole != null) {
+      whole.dropped();
+    }
   }
 
   void answered(String pool, long latencyNanos) {
+    if (whole != null) {
+      whole.answered(pool, latencyNanos);
+    }
     answered.increment();
     if (latencyNanos <= budgetNanos) {
       withinBudget.increment();
@@ -52,9 +75,15 @@ final class TierTally {
 
   void shed() {
     shed.increment();
+    if (whole != null) {
+      whole.shed();
+    }
   }
 
   void failed(String status) {
+    if (whole != null) {
+      whole.failed(status);
+    }
     failed.increment();
     firstErrors.merge(status, 1L, Long::sum);
   }

@@ -11,11 +11,18 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The tour's built-in router config: three pools the router serves itself from {@code models/}
- * ({@code cpu-local}: ONNX Runtime on this CPU, priced as a c7g.xlarge; {@code gpu-a10g} and
- * {@code inf2}: emulated from the built-in accelerator profiles, priced as g5.xlarge and
- * inf2.xlarge), tiers scaled to a model that answers in about a millisecond, and the routing policy
- * under test. Written to a file beside the models, so {@code yardmaster serve --config} can run it.
+ * The tour's built-in router config: three pools the router serves itself ({@code cpu-local}: ONNX
+ * Runtime on this CPU from {@code models-cpu/}, priced as a c7g.xlarge; {@code gpu-a10g} and {@code
+ * inf2}: emulated from the built-in accelerator profiles from {@code models/}, priced as g5.xlarge
+ * and inf2.xlarge), tiers scaled to a model that answers in about a millisecond, and the routing
+ * policy under test. Written to a file beside the models, so {@code yardmaster serve --config} can
+ * run it.
+ *
+ * <p>The CPU pool is one replica with a bounded capacity: one ONNX Runtime instance on one thread
+ * ({@code instance_group} count 1) without dynamic batching (Triton's default without a {@code
+ * dynamic_batching} block), so the tour's batch-1 requests run one at a time. On a compute-heavy
+ * model that is a few thousand rows per second on a fast core, which the tour's peak exceeds. The
+ * accelerator pools batch (dynamic batching up to 64 rows), as those devices are run.
  */
 final class TourConfig {
 
@@ -23,6 +30,13 @@ final class TourConfig {
   static final String GPU_POOL = "gpu-a10g";
   static final String INF2_POOL = "inf2";
   static final List<String> POOLS = List.of(CPU_POOL, GPU_POOL, INF2_POOL);
+  /** The model repository of the accelerator pools (dynamic batching on). */
+  static final String MODELS = "models";
+  /** The model repository of the CPU pool: the same model, one request at a time. */
+  static final String CPU_MODELS = "models-cpu";
+  /** What the CPU pool is, for the tables. */
+  static final String CPU_POOL_SETUP = "one ONNX Runtime instance on one thread (instance_group count 1) without"
+      + " dynamic batching, so batch-1 requests run one at a time";
   /** Gold and silver p99 budgets: a millisecond-scale model gets millisecond-scale tiers. */
   static final double GOLD_P99_MS = 10;
   static final double SILVER_P99_MS = 40;
@@ -44,14 +58,16 @@ final class TourConfig {
           bronze: {priority: 3}
         default_tier: bronze
         pools:
-          - {name: %s, kind: onnxruntime, instance_type: c7g.xlarge, model_repository: models,
+          # one replica, one instance, no dynamic batching: a bounded capacity the tour's peak exceeds
+          - {name: %s, kind: onnxruntime, instance_type: c7g.xlarge, model_repository: %s,
              health_check: {interval_ms: 250}}
-          - {name: %s, kind: emulated, emulate: gpu-a10g, instance_type: g5.xlarge, model_repository: models,
+          - {name: %s, kind: emulated, emulate: gpu-a10g, instance_type: g5.xlarge, model_repository: %s,
              health_check: {interval_ms: 250}}
-          - {name: %s, kind: emulated, emulate: inf2, instance_type: inf2.xlarge, model_repository: models,
+          - {name: %s, kind: emulated, emulate: inf2, instance_type: inf2.xlarge, model_repository: %s,
              health_check: {interval_ms: 250}}
         %srouting: {policy: %s, safety_margin: 0.8, fallback: [gpu, inferentia, cpu]}
-        """.formatted(fmt(GOLD_P99_MS), fmt(SILVER_P99_MS), CPU_POOL, GPU_POOL, INF2_POOL, models, policy);
+        """.formatted(fmt(GOLD_P99_MS), fmt(SILVER_P99_MS), CPU_POOL, CPU_MODELS, GPU_POOL, MODELS, INF2_POOL, MODELS,
+        models, policy);
   }
 
   /** Writes the YAML to {@code file} and loads it back (prices from the offline table). */

@@ -9,6 +9,7 @@ import java.util.List;
  * @param generatedAt ISO-8601 instant
  * @param quick whether it was the short smoke run
  * @param model the model the load used
+ * @param cpuPool the CPU pool's setup and the capacity the load is scaled to
  * @param pools each pool's price, profiled drain rate and cost per 1M inferences
  * @param phases the load, in order (warm-up not recorded)
  * @param policies per policy, per tier: pool shares, latency, SLA compliance, cost
@@ -20,6 +21,7 @@ public record TourReport(
     @JsonProperty("generated_at") String generatedAt,
     boolean quick,
     String model,
+    @JsonProperty("cpu_pool") CpuPoolLimit cpuPool,
     List<PoolCost> pools,
     List<LoadPhase> phases,
     List<PolicyResult> policies,

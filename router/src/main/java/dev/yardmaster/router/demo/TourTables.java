@@ -3,7 +3,11 @@ package dev.yardmaster.router.demo;
 import java.util.List;
 import java.util.Locale;
 
-/** Renders the tour's tables: per policy, one row per tier; then the definitions and the saving. */
+/**
+ * Renders the tour's tables: the pools and why the CPU pool saturates at the peak; per policy, one
+ * row per tier, and for cost-aware one row per phase and tier (traffic leaving the CPU pool at the
+ * peak and coming back); then the saving, how far traffic moved off the CPU pool, and the definitions.
+ */
 final class TourTables {
 
   static final String COST_DEFINITION = "$/1M: cost per 1M inferences = sum over pools of (share of the tier's"
@@ -28,19 +32,16 @@ final class TourTables {
       out.append(String.format(Locale.ROOT, "  %-22s %-12s $%.3f/h  drains %,8.0f rows/s  $%.4f per 1M%n",
           pool.label(), pool.instanceType(), pool.pricePerHour(), pool.drainRowsPerSecond(), pool.costPerMillion()));
     }
-    out.append("load: open-loop Poisson, 20% gold / 30% silver / 50% bronze via x-sla-tier:");
-    for (LoadPhase phase : report.phases()) {
-      if (phase.recorded()) {
-        out.append(String.format(Locale.ROOT, " %s %.0f/s %.0fs", phase.name(), phase.requestsPerSecond(),
-            phase.duration().toMillis() / 1e3));
+    out.append(capacity(report));
+    for (PolicyResult policy : report.policies()) {
+      out.append('\n').append(policyTable(policy, pools));
+      if (policy.policy().equals("cost-aware")) {
+        out.append(phaseTable(policy, pools));
       }
     }
     out.append('\n');
-    for (PolicyResult policy : report.policies()) {
-      out.append('\n').append(policyTable(policy, pools));
-    }
-    out.append('\n');
     out.append(saving(report));
+    out.append(movedOff(report.policy("cost-aware"), report.cpuPool().pool()));
     for (EmulationFidelity device : report.emulation()) {
       out.append(String.format(Locale.ROOT, "emulation %s (%s): %d of %d executions lagged (the host was slower than"
           + " the device; their latency is the host's)%n", device.pool(), device.device(), device.lagging(),
@@ -51,6 +52,96 @@ final class TourTables {
       out.append("  ").append(definition).append('\n');
     }
     return out.toString();
+  }
+
+  /** What the CPU pool is, the load relative to its capacity, and what that makes the router do. */
+  static String capacity(TourReport report) {
+    CpuPoolLimit cpu = report.cpuPool();
+    double capacity = cpu.capacity();
+    StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+        "%s: %s; it drained %,.0f rows/s in its profile (batch-1 requests, closed loop, straight at the pool)%n",
+        cpu.pool(), cpu.setup(), capacity));
+    out.append("load: open-loop Poisson, 20% gold / 30% silver / 50% bronze via x-sla-tier:");
+    double peak = 0;
+    for (LoadPhase phase : report.phases()) {
+      if (phase.recorded()) {
+        out.append(String.format(Locale.ROOT, " %s %.0f/s (%.2fx) %.0fs", phase.name(), phase.requestsPerSecond(),
+            phase.requestsPerSecond() / capacity, phase.duration().toMillis() / 1e3));
+        peak = Math.max(peak, phase.requestsPerSecond());
+      }
+    }
+    out.append('\n');
+    PoolCost cheapest = cheapest(report.pools());
+    if (!cheapest.pool().equals(cpu.pool())) {
+      out.append(String.format(Locale.ROOT, "  NOTE: this host's profiles rank %s cheaper per inference than %s (a busy"
+          + " host slows the one-instance CPU pool most): the router sends traffic there from the start; compare on a"
+          + " quieter host%n", cheapest.pool(), cpu.pool()));
+    }
+    if (peak > capacity) {
+      out.append(String.format(Locale.ROOT, "  at the peak more arrives than %s drains, so its queue grows: cost-aware"
+          + " moves gold (then silver, then bronze) to the next cheapest pool that still meets the tier, and back"
+          + " when the queue drains%n", cpu.pool()));
+    } else {
+      out.append(String.format(Locale.ROOT, "  the peak (%.0f/s) is not above what %s drains: its queue need not"
+          + " grow, and traffic may all stay on it%n", peak, cpu.pool()));
+    }
+    return out.toString();
+  }
+
+  /** The pool with the lowest cost per 1M inferences by the profile. */
+  static PoolCost cheapest(List<PoolCost> pools) {
+    PoolCost cheapest = pools.get(0);
+    for (PoolCost pool : pools) {
+      if (pool.costPerMillion() < cheapest.costPerMillion()) {
+        cheapest = pool;
+      }
+    }
+    return cheapest;
+  }
+
+  /** Per recorded phase and tier: where the answers went, p99 and SLA met. */
+  static String phaseTable(PolicyResult policy, List<PoolCost> pools) {
+    StringBuilder out = new StringBuilder("  by phase:\n");
+    StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "  %-6s %6s  %-7s %6s", "phase", "req/s",
+        "tier", "sent"));
+    for (PoolCost pool : pools) {
+      header.append(String.format(Locale.ROOT, "  %" + Math.max(8, pool.label().length()) + "s", pool.label()));
+    }
+    header.append(String.format(Locale.ROOT, "  %8s %8s", "p99 ms", "SLA met"));
+    out.append(header).append('\n');
+    for (PhaseResult phase : policy.phases()) {
+      boolean first = true;
+      for (TierResult tier : phase.tiers()) {
+        StringBuilder row = new StringBuilder(first
+            ? String.format(Locale.ROOT, "  %-6s %6.0f", phase.name(), phase.requestsPerSecond())
+            : String.format(Locale.ROOT, "  %-6s %6s", "", ""));
+        first = false;
+        row.append(String.format(Locale.ROOT, "  %-7s %6d", tier.tier(), tier.sent()));
+        for (PoolCost pool : pools) {
+          row.append(String.format(Locale.ROOT, "  %" + Math.max(8, pool.label().length()) + "s",
+              String.format(Locale.ROOT, "%.1f%%", 100 * tier.share(pool.pool()))));
+        }
+        row.append(String.format(Locale.ROOT, "  %8.2f %7.1f%%", tier.p99Ms(), 100 * tier.compliance()));
+        out.append(row).append('\n');
+      }
+    }
+    return out.toString();
+  }
+
+  /** One line: per tier, the share answered off the CPU pool in each phase. */
+  static String movedOff(PolicyResult policy, String cpuPool) {
+    StringBuilder out = new StringBuilder("answered off " + cpuPool + " under cost-aware, by phase:");
+    List<TierResult> tiers = policy.tiers();
+    for (int t = 0; t < tiers.size(); t++) {
+      out.append(t == 0 ? " " : "; ").append(tiers.get(t).tier());
+      for (int p = 0; p < policy.phases().size(); p++) {
+        PhaseResult phase = policy.phases().get(p);
+        TierResult tier = phase.tiers().get(t);
+        out.append(p == 0 ? " " : " -> ").append(phase.name()).append(' ')
+            .append(String.format(Locale.ROOT, "%.0f%%", 100 * (tier.answered() == 0 ? 0 : 1 - tier.share(cpuPool))));
+      }
+    }
+    return out.append('\n').toString();
   }
 
   private static String policyTable(PolicyResult policy, List<PoolCost> pools) {
