@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>Both ports are Armeria servers, the stack the in-process server runs on too. The grpc-java
  * service and its interceptors run unchanged inside Armeria's {@link GrpcService}, on the event
  * loop: the service only forwards and never blocks, so a thread hop per call would be pure cost.
+ * The endpoint clients run on the same loops (Armeria's common worker group, the server's default;
+ * see {@code pool.CallerLoopClients}), so a forwarded request stays on the loop it arrived on.
  */
 public final class RouterServer implements AutoCloseable {
 
