@@ -4,6 +4,7 @@ import dev.yardmaster.router.config.ConfigException;
 import dev.yardmaster.router.config.RouterConfig;
 import dev.yardmaster.router.config.RouterConfigLoader;
 import dev.yardmaster.router.front.RouterServer;
+import dev.yardmaster.router.front.RouterWarmup;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -23,7 +24,8 @@ final class RouterLauncher {
     }
     RouterServer server;
     try {
-      server = RouterServer.start(config, configFile, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 1000);
+      server = RouterServer.start(config, configFile, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 1000,
+          RouterWarmup.standard());
     } catch (RuntimeException failure) {
       System.err.println("serve: " + failure.getMessage());
       return Main.EXIT_FAILURE;

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,16 +56,26 @@ public final class RouterServer implements AutoCloseable {
     this.watcher = watcher;
   }
 
-  /** Starts serving {@code config}; reloads {@code configFile} on change when it is not null. */
+  /** Starts serving {@code config}; reloads {@code configFile} on change when it is not null. No warm-up. */
   public static RouterServer start(RouterConfig config, @Nullable Path configFile, MeterRegistry registry,
       long reloadPollMillis) {
+    return start(config, configFile, registry, reloadPollMillis, RouterWarmup.none());
+  }
+
+  /**
+   * Starts serving {@code config}, reloading {@code configFile} on change when it is not null. Runs
+   * {@code warmup} in the background once bound; ServerReady answers false until it is over.
+   */
+  public static RouterServer start(RouterConfig config, @Nullable Path configFile, MeterRegistry registry,
+      long reloadPollMillis, RouterWarmup warmup) {
     Pools pools = new Pools(registry, System::nanoTime);
     pools.apply(config);
     LiveRouter router = new LiveRouter(registry, config, pools);
+    AtomicBoolean warm = new AtomicBoolean(!warmup.enabled());
     Server grpc = base(config.grpcPort(), MAX_MESSAGE_BYTES, registry)
         .service(GrpcService.builder()
             .addService(ServerInterceptors.intercept(
-                new RouterGrpcService(pools, router, config.defaultTimeoutMillis()),
+                new RouterGrpcService(pools, router, config.defaultTimeoutMillis(), warm::get),
                 new PoolSelectionInterceptor(pools, router),
                 new CallContextInterceptor())) // the last runs first: its Context is the others' parent
             .maxRequestMessageLength(MAX_MESSAGE_BYTES)
@@ -94,6 +105,21 @@ public final class RouterServer implements AutoCloseable {
         }, reloadPollMillis);
     log.info("yardmaster router listening: grpc {}, metrics {}; pools {}", grpc.activeLocalPort(),
         metrics.activeLocalPort(), pools.names());
+    if (!warm.get()) {
+      Thread warming = new Thread(() -> {
+        try {
+          warmup.run(grpc.activeLocalPort(), pools, router);
+        } catch (InterruptedException stopped) {
+          Thread.currentThread().interrupt();
+        } catch (RuntimeException failure) {
+          log.warn("router warm-up failed, serving cold: {}", failure.toString());
+        } finally {
+          warm.set(true);
+        }
+      }, "yardmaster-warmup");
+      warming.setDaemon(true);
+      warming.start();
+    }
     return new RouterServer(pools, router, grpc, metrics, watcher);
   }
 
