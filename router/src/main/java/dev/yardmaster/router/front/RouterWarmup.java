@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * Warms the router's JIT before it reports ready: a fresh JVM runs the forward path interpreted
  * and compiles it while serving, so its first seconds of answers took milliseconds instead of
  * microseconds. The warm-up learns the ready models of the pools' endpoints (RepositoryIndex, then
- * ModelMetadata), and sends batch-1 zero-filled ModelInfer requests of them through the router's
- * own gRPC port (the whole path: front, routing, pool, endpoint client) from {@code concurrency}
+ * ModelMetadata), and sends batch-1 zero-filled ModelInfer requests of the one with the smallest
+ * inputs (the forward path does not depend on the model; the cheapest keeps the endpoints' share of
+ * the warm-up small) through the router's own gRPC port (the whole path: front, routing, pool, endpoint client) from {@code concurrency}
  * closed-loop streams, until {@code maxRequests} answers or {@code maxDuration}. Bounded in count
  * and time; failures are only counted. Warm-up requests count in the router's request metrics like
  * any other call. Skipped with auth on (the router holds no token) or when no model can be built
@@ -64,9 +65,9 @@ public record RouterWarmup(Duration maxDuration, int maxRequests, int concurrenc
     }
   }
 
-  /** What {@code yardmaster serve} runs: up to 4000 answers or 15 s, 4 streams. */
+  /** What {@code yardmaster serve} runs: up to 10000 answers or 15 s, 4 streams. */
   public static RouterWarmup standard() {
-    return new RouterWarmup(Duration.ofSeconds(15), 4000, 4);
+    return new RouterWarmup(Duration.ofSeconds(15), 10_000, 4);
   }
 
   /** No warm-up: ready as soon as every pool has a healthy endpoint. */
@@ -89,7 +90,8 @@ public record RouterWarmup(Duration maxDuration, int maxRequests, int concurrenc
     }
     long startNanos = System.nanoTime();
     long endNanos = startNanos + maxDuration.toNanos();
-    List<ModelInferRequest> requests = requests(pools, router, endNanos);
+    List<ModelInferRequest> requests = requests(pools, router, endNanos).stream()
+        .min(java.util.Comparator.comparingLong(RouterWarmup::inputBytes)).stream().toList();
     if (requests.isEmpty()) {
       log.info("router warm-up skipped: no ready model with fixed-size inputs found on the pools' endpoints");
       return;
@@ -170,6 +172,14 @@ public record RouterWarmup(Duration maxDuration, int maxRequests, int concurrenc
       request.addInputs(tensor).addRawInputContents(ByteString.copyFrom(new byte[(int) inputBytes]));
     }
     return request.build();
+  }
+
+  private static long inputBytes(ModelInferRequest request) {
+    long bytes = 0;
+    for (ByteString raw : request.getRawInputContentsList()) {
+      bytes += raw.size();
+    }
+    return bytes;
   }
 
   private record Result(long answered, long failed) {}

@@ -25,8 +25,12 @@ import org.jspecify.annotations.Nullable;
  * load generator is this JVM. Prints p50/p99 added and the throughput each proxy keeps, checks
  * DESIGN.md's budgets, and writes {@code router-hop-*.json}.
  *
- * <p>Each fresh JVM first gets {@code --process-warmup} seconds (default 10) of unrecorded load at
- * c=16, then every point {@code --warmup} (2) unrecorded and {@code --measure} (3) recorded seconds.
+ * <p>The router process is {@code yardmaster serve}, which warms its own forward path before
+ * ServerReady says true ({@link dev.yardmaster.router.front.RouterWarmup}, up to 15 s); the benchmark
+ * waits for that. Each fresh JVM then gets {@code --process-warmup} seconds (default 10) of
+ * unrecorded load at c=16, then every point {@code --warmup} (2) unrecorded and {@code --measure}
+ * (3) recorded seconds. {@code ROUTER_HOP_ROUTER_JAVA_OPTS} adds options to the router's JVM, e.g.
+ * {@code -XX:StartFlightRecording=filename=router.jfr,dumponexit=true} to profile it.
  * {@code --router-in-process true} runs the router in this JVM instead, beside the load generator.
  * Run: {@code benchmarks/router-hop.sh [--process-warmup S] [--warmup S] [--measure S] [--out DIR]
  * [--router-in-process true]}.
