@@ -1,6 +1,7 @@
 package dev.yardmaster.backend.kserve;
 
 import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
 import com.google.common.util.concurrent.SettableFuture;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
@@ -12,7 +13,6 @@ import dev.yardmaster.protocol.v2.ModelReadyResponse;
 import dev.yardmaster.protocol.v2.ModelStreamInferResponse;
 import dev.yardmaster.protocol.v2.ServerReadyRequest;
 import dev.yardmaster.protocol.v2.ServerReadyResponse;
-import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
