@@ -4,6 +4,7 @@ import dev.yardmaster.router.config.ConfigException;
 import dev.yardmaster.router.config.RouterConfig;
 import dev.yardmaster.router.config.RouterConfigLoader;
 import dev.yardmaster.router.front.RouterServer;
+import dev.yardmaster.router.front.RouterWarmup;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -13,7 +14,7 @@ final class RouterLauncher {
 
   private RouterLauncher() {}
 
-  static int run(Path configFile) throws InterruptedException {
+  static int run(Path configFile, RouterWarmup warmup) throws InterruptedException {
     RouterConfig config;
     try {
       config = RouterConfigLoader.withOfflinePrices().load(configFile);
@@ -23,7 +24,7 @@ final class RouterLauncher {
     }
     RouterServer server;
     try {
-      server = RouterServer.start(config, configFile, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 1000);
+      server = RouterServer.start(config, configFile, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 1000, warmup);
     } catch (RuntimeException failure) {
       System.err.println("serve: " + failure.getMessage());
       return Main.EXIT_FAILURE;

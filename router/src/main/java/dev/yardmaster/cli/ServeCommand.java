@@ -3,6 +3,7 @@ package dev.yardmaster.cli;
 import dev.yardmaster.backend.ModelManager;
 import dev.yardmaster.backend.emulated.AcceleratorProfile;
 import dev.yardmaster.router.emulated.AcceleratorProfileSources;
+import dev.yardmaster.router.front.RouterWarmup;
 import dev.yardmaster.router.local.BackendManagers;
 import dev.yardmaster.router.server.YardmasterServer;
 import java.nio.file.Files;
@@ -45,10 +46,20 @@ public final class ServeCommand implements Callable<Integer> {
           + " or a yardmaster profile FILE[#pool]. Outputs come from ONNX Runtime on CPU, paced by the profile.")
   @Nullable String emulate;
 
+  @Option(names = "--warmup-requests", paramLabel = "N", defaultValue = "0",
+      description = "With --config: before ServerReady says true, send up to N batch-1 zero-filled requests of the"
+          + " smallest ready model through the router (15 s at most) to compile its forward path. They reach the"
+          + " pools' backends and count in metrics like any request. Default ${DEFAULT-VALUE}: no warm-up.")
+  int warmupRequests;
+
   @Override
   public Integer call() throws InterruptedException {
     if (config != null) {
-      return RouterLauncher.run(config);
+      if (warmupRequests < 0) {
+        System.err.println("--warmup-requests: " + warmupRequests + " (expected: >= 0)");
+        return Main.EXIT_USAGE;
+      }
+      return RouterLauncher.run(config, warmupRequests == 0 ? RouterWarmup.none() : RouterWarmup.upTo(warmupRequests));
     }
     if (modelRepository == null) {
       System.err.println("serve: --model-repository or --config missing (expected: one of them)");

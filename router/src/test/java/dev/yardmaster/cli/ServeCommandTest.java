@@ -13,13 +13,15 @@ class ServeCommandTest {
     CliRun run = CliRun.of("serve", "--help");
     assertThat(run.exit()).isEqualTo(Main.EXIT_OK);
     assertThat(run.out()).contains("--model-repository", "--http-port", "default: 8000",
-        "--grpc-port", "default: 8001", "--metrics-port", "default: 8002");
+        "--grpc-port", "default: 8001", "--metrics-port", "default: 8002", "--warmup-requests");
   }
 
   @Test
   void missingRepositoryIsAUsageError() {
     assertThat(CliRun.of("serve", "--model-repository", "/does/not/exist").exit()).isEqualTo(Main.EXIT_USAGE);
     assertThat(CliRun.of("serve").exit()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(CliRun.of("serve", "--config", "router.yaml", "--warmup-requests", "-1").exit())
+        .isEqualTo(Main.EXIT_USAGE);
   }
 
   /** The real thing: a separate JVM serving the demo repository, ready over HTTP, stopped by SIGTERM. */

@@ -1,6 +1,7 @@
 package dev.yardmaster.backend.kserve;
 
 import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
 import com.google.common.util.concurrent.SettableFuture;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
@@ -13,8 +14,11 @@ import dev.yardmaster.protocol.v2.ModelStreamInferResponse;
 import dev.yardmaster.protocol.v2.ServerReadyRequest;
 import dev.yardmaster.protocol.v2.ServerReadyResponse;
 import io.grpc.CallOptions;
+import io.grpc.Channel;
 import io.grpc.ClientCall;
+import io.grpc.Context;
 import io.grpc.Deadline;
+import io.grpc.ForwardingClientCallListener.SimpleForwardingClientCallListener;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -25,6 +29,7 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 
 /**
  * A client to one KServe v2 gRPC endpoint ({@code host:port}) over several HTTP/2 channels, picked
@@ -36,16 +41,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (copy count in the package documentation). Every call carries the caller's deadline and the
  * {@link PropagatedHeaders}. Observers and futures complete on the channel's I/O thread, so they
  * must not block.
+ *
+ * <p>Two transports: {@link #connect} builds grpc-java channels with their own event loops; {@link
+ * #over} takes any {@link Channel} (the router passes an Armeria one that runs each call on the
+ * calling event loop, so a forwarded request never changes threads). Either way a call is cancelled
+ * when the caller's gRPC {@link Context} is.
  */
 public final class KServeEndpointClient implements AutoCloseable {
 
   private final String target;
-  private final ManagedChannel[] channels;
+  private final Channel[] channels;
+  private final int connections;
+  private final LongConsumer closer;
+  /** Whether calls must watch the caller's Context themselves (grpc-java's own channels do it). */
+  private final boolean bridgeCancellation;
   private final AtomicInteger next = new AtomicInteger();
 
-  private KServeEndpointClient(String target, ManagedChannel[] channels) {
+  private KServeEndpointClient(String target, Channel[] channels, int connections, LongConsumer closer,
+      boolean bridgeCancellation) {
     this.target = target;
     this.channels = channels;
+    this.connections = connections;
+    this.closer = closer;
+    this.bridgeCancellation = bridgeCancellation;
   }
 
   /**
@@ -65,7 +83,20 @@ public final class KServeEndpointClient implements AutoCloseable {
           .directExecutor()
           .build();
     }
-    return new KServeEndpointClient(host + ":" + port, channels);
+    return new KServeEndpointClient(host + ":" + port, channels, channelCount, grace -> closeAll(channels, grace),
+        false);
+  }
+
+  /**
+   * A client calling {@code target} over {@code channel}, a transport built elsewhere that spreads
+   * calls over {@code connections} HTTP/2 connections; {@code closer} closes it, given the grace in
+   * milliseconds. The caller's Context cancellation is passed on to each call.
+   */
+  public static KServeEndpointClient over(String target, Channel channel, int connections, LongConsumer closer) {
+    if (connections < 1) {
+      throw new IllegalArgumentException("connections: " + connections + " (expected: >= 1)");
+    }
+    return new KServeEndpointClient(target, new Channel[] {channel}, connections, closer, true);
   }
 
   /** {@code host:port} of the endpoint. */
@@ -73,17 +104,21 @@ public final class KServeEndpointClient implements AutoCloseable {
     return target;
   }
 
+  /** The HTTP/2 connections (channels) this client spreads its calls over. */
   public int channelCount() {
-    return channels.length;
+    return connections;
   }
 
-  private ManagedChannel channel() {
-    return channels[Math.floorMod(next.getAndIncrement(), channels.length)];
+  private Channel channel() {
+    return channels.length == 1 ? channels[0] : channels[Math.floorMod(next.getAndIncrement(), channels.length)];
   }
 
   private <Q, R> ClientCall<Q, R> newCall(MethodDescriptor<Q, R> method, Deadline deadline, Metadata headers) {
     ClientCall<Q, R> call = channel().newCall(method, CallOptions.DEFAULT.withDeadline(deadline));
-    return headers.keys().isEmpty() ? call : new HeaderAttachingCall<>(call, headers);
+    if (!headers.keys().isEmpty()) {
+      call = new HeaderAttachingCall<>(call, headers);
+    }
+    return bridgeCancellation ? new ContextCancelledCall<>(call, Context.current()) : call;
   }
 
   /** ModelInfer: forwards {@code request} and reports the response or the status to {@code observer}. */
@@ -150,6 +185,10 @@ public final class KServeEndpointClient implements AutoCloseable {
 
   /** Closes the channels; calls in flight are cancelled after {@code graceMillis}. */
   public void close(long graceMillis) {
+    closer.accept(graceMillis);
+  }
+
+  private static void closeAll(ManagedChannel[] channels, long graceMillis) {
     for (ManagedChannel channel : channels) {
       channel.shutdown();
     }
@@ -174,7 +213,39 @@ public final class KServeEndpointClient implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "KServeEndpointClient[" + target + ", channels " + channels.length + "]";
+    return "KServeEndpointClient[" + target + ", channels " + connections + "]";
+  }
+
+  /**
+   * Cancels the call when the Context it was started in is cancelled (the caller went away or ran
+   * out of time), as grpc-java's own channels do; stops watching once the call closes.
+   */
+  private static final class ContextCancelledCall<Q, R>
+      extends io.grpc.ForwardingClientCall.SimpleForwardingClientCall<Q, R> implements Context.CancellationListener {
+    private final Context context;
+
+    ContextCancelledCall(ClientCall<Q, R> delegate, Context context) {
+      super(delegate);
+      this.context = context;
+    }
+
+    @Override
+    public void start(Listener<R> listener, Metadata headers) {
+      super.start(new SimpleForwardingClientCallListener<>(listener) {
+        @Override
+        public void onClose(Status status, Metadata trailers) {
+          context.removeListener(ContextCancelledCall.this);
+          super.onClose(status, trailers);
+        }
+      }, headers);
+      context.addListener(this, MoreExecutors.directExecutor()); // runs at once when already cancelled
+    }
+
+    @Override
+    public void cancelled(Context cancelled) {
+      Throwable cause = cancelled.cancellationCause();
+      delegate().cancel("the caller's call ended (" + (cause == null ? "cancelled" : cause) + ")", cause);
+    }
   }
 
   /** Merges the propagated headers into the call's own when it starts. */

@@ -45,6 +45,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -54,19 +55,26 @@ import org.jspecify.annotations.Nullable;
  * ModelConfig, ModelStatistics and RepositoryIndex ask one endpoint of the call's pool (pinned, the only one, else the first configured); a model
  * the config does not name is NOT_FOUND (ModelReady: not ready, as Triton answers);
  * RepositoryModelLoad/Unload go to every endpoint of every pool ({@link RepositoryControlFanOut});
- * ServerReady is true when every pool has a healthy endpoint. Callers without a deadline get the
- * configured default, so nothing waits forever.
+ * ServerReady is true when every pool has a healthy endpoint (and the router's warm-up is over).
+ * Callers without a deadline get the configured default, so nothing waits forever.
  */
 public final class RouterGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
 
   private final Pools pools;
   private final LiveRouter router;
   private final long defaultTimeoutMillis;
+  private final BooleanSupplier warm;
 
   public RouterGrpcService(Pools pools, LiveRouter router, long defaultTimeoutMillis) {
+    this(pools, router, defaultTimeoutMillis, () -> true);
+  }
+
+  /** {@code warm}: false while the router warms up ({@link RouterWarmup}), when ServerReady says false. */
+  public RouterGrpcService(Pools pools, LiveRouter router, long defaultTimeoutMillis, BooleanSupplier warm) {
     this.pools = pools;
     this.router = router;
     this.defaultTimeoutMillis = defaultTimeoutMillis;
+    this.warm = warm;
   }
 
   private Deadline callerDeadline() {
@@ -132,7 +140,7 @@ public final class RouterGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
   @Override
   public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> out) {
     List<Pool> all = pools.all();
-    boolean ready = !all.isEmpty() && all.stream().allMatch(p -> p.healthyEndpoints() > 0);
+    boolean ready = warm.getAsBoolean() && !all.isEmpty() && all.stream().allMatch(p -> p.healthyEndpoints() > 0);
     out.onNext(ServerReadyResponse.newBuilder().setReady(ready).build());
     out.onCompleted();
   }

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
  * <p>Both ports are Armeria servers, the stack the in-process server runs on too. The grpc-java
  * service and its interceptors run unchanged inside Armeria's {@link GrpcService}, on the event
  * loop: the service only forwards and never blocks, so a thread hop per call would be pure cost.
+ * The endpoint clients run on the same loops (Armeria's common worker group, the server's default;
+ * see {@code pool.CallerLoopClients}), so a forwarded request stays on the loop it arrived on.
  */
 public final class RouterServer implements AutoCloseable {
 
@@ -54,16 +57,26 @@ public final class RouterServer implements AutoCloseable {
     this.watcher = watcher;
   }
 
-  /** Starts serving {@code config}; reloads {@code configFile} on change when it is not null. */
+  /** Starts serving {@code config}; reloads {@code configFile} on change when it is not null. No warm-up. */
   public static RouterServer start(RouterConfig config, @Nullable Path configFile, MeterRegistry registry,
       long reloadPollMillis) {
+    return start(config, configFile, registry, reloadPollMillis, RouterWarmup.none());
+  }
+
+  /**
+   * Starts serving {@code config}, reloading {@code configFile} on change when it is not null. Runs
+   * {@code warmup} in the background once bound; ServerReady answers false until it is over.
+   */
+  public static RouterServer start(RouterConfig config, @Nullable Path configFile, MeterRegistry registry,
+      long reloadPollMillis, RouterWarmup warmup) {
     Pools pools = new Pools(registry, System::nanoTime);
     pools.apply(config);
     LiveRouter router = new LiveRouter(registry, config, pools);
+    AtomicBoolean warm = new AtomicBoolean(!warmup.enabled());
     Server grpc = base(config.grpcPort(), MAX_MESSAGE_BYTES, registry)
         .service(GrpcService.builder()
             .addService(ServerInterceptors.intercept(
-                new RouterGrpcService(pools, router, config.defaultTimeoutMillis()),
+                new RouterGrpcService(pools, router, config.defaultTimeoutMillis(), warm::get),
                 new PoolSelectionInterceptor(pools, router),
                 new CallContextInterceptor())) // the last runs first: its Context is the others' parent
             .maxRequestMessageLength(MAX_MESSAGE_BYTES)
@@ -93,6 +106,21 @@ public final class RouterServer implements AutoCloseable {
         }, reloadPollMillis, registry);
     log.info("yardmaster router listening: grpc {}, metrics {}; pools {}", grpc.activeLocalPort(),
         metrics.activeLocalPort(), pools.names());
+    if (!warm.get()) {
+      Thread warming = new Thread(() -> {
+        try {
+          warmup.run(grpc.activeLocalPort(), pools, router);
+        } catch (InterruptedException stopped) {
+          Thread.currentThread().interrupt();
+        } catch (RuntimeException failure) {
+          log.warn("router warm-up failed, serving cold: {}", failure.toString());
+        } finally {
+          warm.set(true);
+        }
+      }, "yardmaster-warmup");
+      warming.setDaemon(true);
+      warming.start();
+    }
     return new RouterServer(pools, router, grpc, metrics, watcher);
   }
 

@@ -262,7 +262,7 @@ public final class Pool implements AutoCloseable {
         continue;
       }
       HostPort address = HostPort.parse(entry.getKey());
-      KServeEndpointClient client = KServeEndpointClient.connect(address.host(), address.port(),
+      KServeEndpointClient client = CallerLoopClients.connect(address.host(), address.port(),
           config.channelsPerEndpoint(), MAX_MESSAGE_BYTES);
       Endpoint added = new Endpoint(entry.getKey(), entry.getValue(), client,
           metrics.latencyTimer(entry.getKey()), metrics.ejections(entry.getKey()));

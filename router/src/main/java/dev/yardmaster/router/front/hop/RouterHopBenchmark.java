@@ -25,8 +25,12 @@ import org.jspecify.annotations.Nullable;
  * load generator is this JVM. Prints p50/p99 added and the throughput each proxy keeps, checks
  * DESIGN.md's budgets, and writes {@code router-hop-*.json}.
  *
- * <p>Each fresh JVM first gets {@code --process-warmup} seconds (default 10) of unrecorded load at
- * c=16, then every point {@code --warmup} (2) unrecorded and {@code --measure} (3) recorded seconds.
+ * <p>The router process is {@code yardmaster serve --warmup-requests 10000}, which warms its own
+ * forward path before ServerReady says true ({@link dev.yardmaster.router.front.RouterWarmup}, up to 15 s); the benchmark
+ * waits for that. Each fresh JVM then gets {@code --process-warmup} seconds (default 10) of
+ * unrecorded load at c=16, then every point {@code --warmup} (2) unrecorded and {@code --measure}
+ * (3) recorded seconds. {@code ROUTER_HOP_ROUTER_JAVA_OPTS} adds options to the router's JVM, e.g.
+ * {@code -XX:StartFlightRecording=filename=router.jfr,dumponexit=true} to profile it.
  * {@code --router-in-process true} runs the router in this JVM instead, beside the load generator.
  * Run: {@code benchmarks/router-hop.sh [--process-warmup S] [--warmup S] [--measure S] [--out DIR]
  * [--router-in-process true]}.
@@ -36,6 +40,8 @@ public final class RouterHopBenchmark {
   static final int[] CONCURRENCIES = {1, 16, 64};
   static final int PROCESS_WARMUP_CONCURRENCY = 16;
   static final List<String> ROUTER_JVM_OPTIONS = List.of("-Xmx512m", "-XX:+UseSerialGC");
+  /** Extra JVM options for the router process, e.g. {@code -XX:StartFlightRecording=filename=router.jfr}. */
+  static final String ROUTER_JAVA_OPTS_ENV = "ROUTER_HOP_ROUTER_JAVA_OPTS";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   private RouterHopBenchmark() {}
@@ -46,6 +52,7 @@ public final class RouterHopBenchmark {
     double measure = Double.parseDouble(options.getOrDefault("--measure", "3"));
     double processWarmup = Double.parseDouble(options.getOrDefault("--process-warmup", "10"));
     boolean routerInProcess = Boolean.parseBoolean(options.getOrDefault("--router-in-process", "false"));
+    List<String> routerJvmOptions = routerJvmOptions(System.getenv(ROUTER_JAVA_OPTS_ENV));
     Path out = Path.of(options.getOrDefault("--out", "target/bench"));
     Path work = out.resolve("router-hop");
     Path repository = work.resolve("models");
@@ -59,7 +66,7 @@ public final class RouterHopBenchmark {
     int cores = Runtime.getRuntime().availableProcessors();
     String setup = "one machine, " + cores + " cores, loopback: load generator (this JVM, one channel), backend"
         + " (serve --backend-only, own JVM " + LocalBackend.DEFAULT_JVM_OPTIONS + "), router ("
-        + (routerInProcess ? "in the load generator's JVM" : "serve --config, own JVM " + ROUTER_JVM_OPTIONS)
+        + (routerInProcess ? "in the load generator's JVM" : "serve --config, own JVM " + routerJvmOptions)
         + "), nginx " + nginx + " (own processes, worker_processes auto)";
     System.out.println("router hop: " + setup);
     if (cores <= 4) {
@@ -71,7 +78,7 @@ public final class RouterHopBenchmark {
     try (LocalBackendProcess backend = LocalBackendProcess.start(LocalBackend.cpu("hop-backend", repository),
             START_TIMEOUT);
         HopRouter router = routerInProcess ? HopRouter.inProcess(backend.grpcPort(), START_TIMEOUT)
-            : HopRouter.process(work, backend.grpcPort(), ROUTER_JVM_OPTIONS, START_TIMEOUT);
+            : HopRouter.process(work, backend.grpcPort(), routerJvmOptions, START_TIMEOUT);
         @Nullable NginxGrpcProxy proxy = nginxBinary.isEmpty() ? null
             : NginxGrpcProxy.start(nginxBinary.get(), work.resolve("nginx"), backend.grpcPort(), Duration.ofSeconds(10))) {
       List<HopPath> paths = new ArrayList<>();
@@ -138,6 +145,15 @@ public final class RouterHopBenchmark {
     return new HopReport(Instant.now().toString(), BenchReport.Machine.current(), processWarmup, warmup, measure,
         setup, nginx, points,
         added, budgets);
+  }
+
+  /** The router's JVM options: the defaults, then those of {@code extra} (space separated; null: none). */
+  static List<String> routerJvmOptions(@Nullable String extra) {
+    List<String> options = new ArrayList<>(ROUTER_JVM_OPTIONS);
+    if (extra != null && !extra.isBlank()) {
+      options.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    return options;
   }
 
   /** A path the load takes: its port, and the CPU clock of the proxy on it (-1: none, or not known). */

@@ -61,7 +61,7 @@ final class RouterProcess implements AutoCloseable {
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(jvmOptions);
       command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.yardmaster.cli.Main",
-          "serve", "--config", config.toAbsolutePath().toString()));
+          "serve", "--config", config.toAbsolutePath().toString(), "--warmup-requests", "10000"));
       RouterProcess router = new RouterProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
       router.awaitReady(timeout);
       return router;

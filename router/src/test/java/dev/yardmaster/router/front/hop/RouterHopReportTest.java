@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The hop report's arithmetic, on hand-built points. */
+/** The hop report's arithmetic, on hand-built points, and the router's JVM options. */
 class RouterHopReportTest {
 
   static HopReport.Point point(String path, int concurrency, long p50, long p99, double perSecond) {
@@ -35,5 +35,13 @@ class RouterHopReportTest {
         point("router", 1, 700, 1500, 1500)), 5, 2, 3, "test", NginxGrpcProxy.MISSING);
     assertThat(report.budgets()).hasSize(3).allMatch(b -> b.proxy().equals("router"));
     assertThat(report.budgets()).noneMatch(HopReport.Budget::passed);
+  }
+
+  @Test
+  void extraRouterJvmOptionsFollowTheDefaults() {
+    assertThat(RouterHopBenchmark.routerJvmOptions(null)).isEqualTo(RouterHopBenchmark.ROUTER_JVM_OPTIONS);
+    assertThat(RouterHopBenchmark.routerJvmOptions("  ")).isEqualTo(RouterHopBenchmark.ROUTER_JVM_OPTIONS);
+    assertThat(RouterHopBenchmark.routerJvmOptions(" -XX:StartFlightRecording=filename=r.jfr  -Xss1m "))
+        .containsExactly("-Xmx512m", "-XX:+UseSerialGC", "-XX:StartFlightRecording=filename=r.jfr", "-Xss1m");
   }
 }

@@ -1,0 +1,226 @@
+package dev.yardmaster.router.front;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.MoreExecutors;
+import com.google.protobuf.ByteString;
+import com.linecorp.armeria.client.grpc.GrpcClients;
+import dev.yardmaster.protocol.DataType;
+import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
+import dev.yardmaster.protocol.v2.ModelInferRequest;
+import dev.yardmaster.protocol.v2.ModelInferResponse;
+import dev.yardmaster.protocol.v2.ModelMetadataRequest;
+import dev.yardmaster.protocol.v2.ModelMetadataResponse;
+import dev.yardmaster.protocol.v2.RepositoryIndexRequest;
+import dev.yardmaster.protocol.v2.RepositoryIndexResponse;
+import dev.yardmaster.router.pool.Endpoint;
+import dev.yardmaster.router.pool.Pool;
+import dev.yardmaster.router.pool.Pools;
+import dev.yardmaster.router.routing.LiveRouter;
+import io.grpc.Deadline;
+import io.grpc.Metadata;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Warms the router's JIT before it reports ready: a fresh JVM runs the forward path interpreted
+ * and compiles it while serving, so its first seconds of answers took milliseconds instead of
+ * microseconds. The warm-up learns the ready models of the pools' endpoints (RepositoryIndex, then
+ * ModelMetadata), and sends batch-1 zero-filled ModelInfer requests of the one with the smallest
+ * inputs (the forward path does not depend on the model; the cheapest keeps the endpoints' share of
+ * the warm-up small) through the router's own gRPC port (the whole path: front, routing, pool, endpoint client) from {@code concurrency}
+ * closed-loop streams, until {@code maxRequests} answers or {@code maxDuration}. Bounded in count
+ * and time; failures are only counted. Warm-up requests count in the router's request metrics like
+ * any other call. Skipped with auth on (the router holds no token) or when no model can be built
+ * (inputs of variable-size datatypes).
+ *
+ * @param maxDuration the most the warm-up takes, waiting for a healthy endpoint included
+ * @param maxRequests answers after which it stops
+ * @param concurrency closed-loop streams
+ */
+public record RouterWarmup(Duration maxDuration, int maxRequests, int concurrency) {
+
+  private static final Logger log = LoggerFactory.getLogger(RouterWarmup.class);
+  private static final int MAX_MODELS = 4;
+  private static final int MAX_INPUT_BYTES = 1 << 20;
+  private static final long CALL_TIMEOUT_SECONDS = 5;
+
+  public RouterWarmup {
+    if (maxRequests < 0) {
+      throw new IllegalArgumentException("maxRequests: " + maxRequests + " (expected: >= 0)");
+    }
+    if (concurrency < 1) {
+      throw new IllegalArgumentException("concurrency: " + concurrency + " (expected: >= 1)");
+    }
+  }
+
+  /** What {@code yardmaster serve --warmup-requests N} runs: up to {@code requests} answers or 15 s, 4 streams. */
+  public static RouterWarmup upTo(int requests) {
+    return new RouterWarmup(Duration.ofSeconds(15), requests, 4);
+  }
+
+  /** No warm-up: ready as soon as every pool has a healthy endpoint. */
+  public static RouterWarmup none() {
+    return new RouterWarmup(Duration.ZERO, 0, 1);
+  }
+
+  boolean enabled() {
+    return maxRequests > 0 && !maxDuration.isZero();
+  }
+
+  /** Runs the warm-up against the router on {@code grpcPort}; returns when it is over. */
+  void run(int grpcPort, Pools pools, LiveRouter router) throws InterruptedException {
+    if (!enabled()) {
+      return;
+    }
+    if (router.auth().enabled()) {
+      log.info("router warm-up skipped: auth is on and the router holds no token");
+      return;
+    }
+    long startNanos = System.nanoTime();
+    long endNanos = startNanos + maxDuration.toNanos();
+    List<ModelInferRequest> requests = requests(pools, router, endNanos).stream()
+        .min(java.util.Comparator.comparingLong(RouterWarmup::inputBytes)).stream().toList();
+    if (requests.isEmpty()) {
+      log.info("router warm-up skipped: no ready model with fixed-size inputs found on the pools' endpoints");
+      return;
+    }
+    Result result = load(grpcPort, requests, endNanos);
+    log.info("router warm-up: {} answers, {} failures, models {}, in {} ms", result.answered, result.failed,
+        requests.stream().map(ModelInferRequest::getModelName).toList(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+  }
+
+  /** One batch-1 request per ready model (at most {@link #MAX_MODELS}), waiting for healthy endpoints. */
+  private static List<ModelInferRequest> requests(Pools pools, LiveRouter router, long endNanos)
+      throws InterruptedException {
+    Map<String, ModelInferRequest> byModel = new LinkedHashMap<>();
+    while (byModel.isEmpty() && System.nanoTime() < endNanos) {
+      for (Pool pool : pools.all()) {
+        Endpoint endpoint = pool.pick(List.of());
+        if (endpoint == null || byModel.size() >= MAX_MODELS) {
+          continue;
+        }
+        try {
+          Deadline deadline = Deadline.after(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+          RepositoryIndexResponse index = endpoint.client().unary(GRPCInferenceServiceGrpc.getRepositoryIndexMethod(),
+              RepositoryIndexRequest.newBuilder().setReady(true).build(), deadline, new Metadata())
+              .get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+          for (RepositoryIndexResponse.ModelIndex model : index.getModelsList()) {
+            if (byModel.size() >= MAX_MODELS || byModel.containsKey(model.getName())
+                || router.unknownModel(model.getName()) != null) {
+              continue;
+            }
+            ModelMetadataResponse metadata = endpoint.client().modelMetadata(ModelMetadataRequest.newBuilder()
+                .setName(model.getName()).build(), deadline, new Metadata())
+                .get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            ModelInferRequest request = request(metadata);
+            if (request != null) {
+              byModel.put(model.getName(), request);
+            }
+          }
+        } catch (ExecutionException | TimeoutException | RuntimeException failed) {
+          log.debug("router warm-up: pool '{}' endpoint {}: {}", pool.name(), endpoint.id(), failed.toString());
+        }
+      }
+      if (byModel.isEmpty()) {
+        Thread.sleep(50); // health checks have not passed yet
+      }
+    }
+    return new ArrayList<>(byModel.values());
+  }
+
+  /**
+   * A batch-1 request of zeros for {@code metadata}'s inputs (variable dimensions as 1); null when
+   * an input's datatype is not fixed-size or the inputs are larger than {@link #MAX_INPUT_BYTES}.
+   */
+  static @Nullable ModelInferRequest request(ModelMetadataResponse metadata) {
+    if (metadata.getInputsCount() == 0) {
+      return null;
+    }
+    ModelInferRequest.Builder request = ModelInferRequest.newBuilder().setModelName(metadata.getName());
+    long bytes = 0;
+    for (ModelMetadataResponse.TensorMetadata input : metadata.getInputsList()) {
+      DataType type = DataType.fromWireName(input.getDatatype());
+      if (type == null || !type.isFixedSize()) {
+        return null;
+      }
+      ModelInferRequest.InferInputTensor.Builder tensor = ModelInferRequest.InferInputTensor.newBuilder()
+          .setName(input.getName()).setDatatype(input.getDatatype());
+      long elements = 1;
+      for (long dim : input.getShapeList()) {
+        long size = dim < 0 ? 1 : dim;
+        tensor.addShape(size);
+        elements *= size;
+      }
+      long inputBytes = elements * type.elementSize();
+      bytes += inputBytes;
+      if (bytes > MAX_INPUT_BYTES) {
+        return null;
+      }
+      request.addInputs(tensor).addRawInputContents(ByteString.copyFrom(new byte[(int) inputBytes]));
+    }
+    return request.build();
+  }
+
+  private static long inputBytes(ModelInferRequest request) {
+    long bytes = 0;
+    for (ByteString raw : request.getRawInputContentsList()) {
+      bytes += raw.size();
+    }
+    return bytes;
+  }
+
+  private record Result(long answered, long failed) {}
+
+  /** Closed-loop load on the router's own port until {@code maxRequests} answers or {@code endNanos}. */
+  private Result load(int grpcPort, List<ModelInferRequest> requests, long endNanos) throws InterruptedException {
+    GRPCInferenceServiceGrpc.GRPCInferenceServiceFutureStub stub = GrpcClients.builder("h2c://127.0.0.1:" + grpcPort)
+        .responseTimeout(Duration.ZERO)
+        .build(GRPCInferenceServiceGrpc.GRPCInferenceServiceFutureStub.class);
+    AtomicLong sent = new AtomicLong();
+    AtomicLong answered = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    CountDownLatch done = new CountDownLatch(concurrency);
+    for (int i = 0; i < concurrency; i++) {
+      new Runnable() {
+        @Override
+        public void run() {
+          long n = sent.getAndIncrement();
+          if (n >= maxRequests || System.nanoTime() - endNanos > 0) {
+            done.countDown();
+            return;
+          }
+          Futures.addCallback(stub.withDeadlineAfter(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+              .modelInfer(requests.get((int) (n % requests.size()))), new FutureCallback<ModelInferResponse>() {
+                @Override
+                public void onSuccess(ModelInferResponse response) {
+                  answered.incrementAndGet();
+                  run();
+                }
+
+                @Override
+                public void onFailure(Throwable error) {
+                  failed.incrementAndGet();
+                  run();
+                }
+              }, MoreExecutors.directExecutor());
+        }
+      }.run();
+    }
+    done.await(Math.max(0, endNanos - System.nanoTime()) + TimeUnit.SECONDS.toNanos(CALL_TIMEOUT_SECONDS + 1),
+        TimeUnit.NANOSECONDS);
+    return new Result(answered.get(), failed.get());
+  }
+}
