@@ -40,7 +40,7 @@ class RouterWarmupRequestTest {
   @Test
   void boundsAreChecked() {
     assertThat(RouterWarmup.none().enabled()).isFalse();
-    assertThat(RouterWarmup.standard().enabled()).isTrue();
+    assertThat(RouterWarmup.upTo(10_000).enabled()).isTrue();
     assertThatThrownBy(() -> new RouterWarmup(Duration.ofSeconds(1), 10, 0))
         .hasMessage("concurrency: 0 (expected: >= 1)");
   }
