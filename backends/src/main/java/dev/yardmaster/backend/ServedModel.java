@@ -1,6 +1,7 @@
 package dev.yardmaster.backend;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /** A loaded, ready model version: validates requests and hands them to its scheduler. */
 public interface ServedModel {
@@ -12,6 +13,14 @@ public interface ServedModel {
    * completes the future exceptionally with an {@link InferenceException}.
    */
   CompletableFuture<InferResponse> infer(InferRequest request);
+
+  /**
+   * As {@link #infer(InferRequest)}, offering the caller's thread for cheap executions: see
+   * {@link Scheduler#submit(InferRequest, Executor)}.
+   */
+  default CompletableFuture<InferResponse> infer(InferRequest request, Executor callerExecutor) {
+    return infer(request);
+  }
 
   ModelStats stats();
 
