@@ -25,6 +25,9 @@ public interface Scheduler extends AutoCloseable {
   /** Rows waiting in the queue (not yet executing). */
   int queuedRows();
 
+  /** Requests waiting in the queue (not yet executing), whatever their batch sizes. */
+  int queuedRequests();
+
   /** Requests accepted and not yet completed. */
   int inFlightRequests();
 

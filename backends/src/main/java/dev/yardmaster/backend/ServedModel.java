@@ -27,6 +27,9 @@ public interface ServedModel {
   /** Rows waiting to execute. */
   int queuedRows();
 
+  /** Requests waiting to execute (Triton's pending request count). */
+  int queuedRequests();
+
   /** Requests accepted and not yet answered. */
   int inFlightRequests();
 }

@@ -186,6 +186,16 @@ public final class DynamicBatchScheduler implements Scheduler {
     }
   }
 
+  @Override
+  public int queuedRequests() {
+    lock.lock();
+    try {
+      return former.queuedRequests();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Whether every instance is free and nothing is queued (tests wait for it). */
   boolean idle() {
     lock.lock();

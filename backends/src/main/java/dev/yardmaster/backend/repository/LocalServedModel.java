@@ -103,6 +103,11 @@ public final class LocalServedModel implements ServedModel, AutoCloseable {
   }
 
   @Override
+  public int queuedRequests() {
+    return scheduler.queuedRequests();
+  }
+
+  @Override
   public int inFlightRequests() {
     return scheduler.inFlightRequests();
   }
