@@ -124,6 +124,11 @@ public final class BenchCommand implements Callable<Integer> {
     out.print(ServingTargets.render(checks));
     long met = checks.stream().filter(TargetCheck::passed).count();
     out.printf(Locale.ROOT, "%d of %d targets met%n", met, checks.size());
+    ServingTargets.servedVsEchoByCpu(serving, echo).ifPresent(line -> {
+      out.println();
+      out.println("the same on CPU (process CPU per request, load generator included; steadier on a shared machine):");
+      out.print(line);
+    });
     out.flush();
 
     Instant now = Instant.now();
