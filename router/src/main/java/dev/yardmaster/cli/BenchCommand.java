@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Measure serving against its budgets: raw ONNX Runtime (batch 1, 64), served gRPC"
         + " batch-1 closed loop at c=1,4,16,64 with batching off and on, and the bare echo RPC;"
-        + " print the ratios with PASS/FAIL. About 2.5 minutes by default.")
+        + " print the ratios with PASS/FAIL. About 3 minutes by default.")
 public final class BenchCommand implements Callable<Integer> {
 
   static final List<Integer> RAW_BATCHES = List.of(1, DemoModels.MAX_BATCH_SIZE);
