@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
  * as Triton does.
  *
  * <p>For a model whose execution costs about as much as waking a thread, the hand-off to an
- * instance thread and back to the caller's event loop is most of a request's CPU time; running
- * the batch inline removes both hops. The limit keeps a heavy batch off the caller's thread, which
+ * instance thread and back to the caller's event loop costs as much as the execution itself, and
+ * a lone stream waits for both hops; running the batch inline removes them. The limit keeps a heavy batch off the caller's thread, which
  * is usually a network event loop that other connections wait on: it bounds how long one
  * submission may borrow that thread, including further batches it runs while they are due.
  *
