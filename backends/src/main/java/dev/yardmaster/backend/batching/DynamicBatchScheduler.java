@@ -37,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  * <p>A model whose config allows it ({@link InlineExecution}) runs a batch on the caller's own
  * thread when the caller offers one ({@link #submit(InferRequest, Executor)}, e.g. the call's
  * event loop) and executions of the batch's size recently took no longer than the limit: for a
- * tiny model the hop to the instance thread and back costs more CPU than the execution. The
+ * tiny model the hop to the instance thread and back costs as much as the execution. The
  * submission reserves the idle instance; a task on the caller's executor forms the batch once the
  * caller has finished what it is doing (so requests it reads meanwhile join the batch), runs it,
  * then takes further due batches while its time inline stays within the limit, and hands the rest
