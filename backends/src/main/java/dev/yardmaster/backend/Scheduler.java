@@ -1,6 +1,7 @@
 package dev.yardmaster.backend;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Takes validated requests for one model version and completes each with its own response:
@@ -11,8 +12,21 @@ public interface Scheduler extends AutoCloseable {
   /** Schedules the request; failures complete the future with an {@link InferenceException}. */
   CompletableFuture<InferResponse> submit(InferRequest request);
 
+  /**
+   * As {@link #submit(InferRequest)}, from a caller that offers its own thread: a scheduler may
+   * run a cheap execution there instead of on an instance thread (see the dynamic batcher's inline
+   * execution). {@code callerExecutor} runs tasks later on the calling thread, e.g. the call's
+   * network event loop, and must not run them synchronously.
+   */
+  default CompletableFuture<InferResponse> submit(InferRequest request, Executor callerExecutor) {
+    return submit(request);
+  }
+
   /** Rows waiting in the queue (not yet executing). */
   int queuedRows();
+
+  /** Requests waiting in the queue (not yet executing), whatever their batch sizes. */
+  int queuedRequests();
 
   /** Requests accepted and not yet completed. */
   int inFlightRequests();

@@ -1,6 +1,7 @@
 package dev.yardmaster.backend;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /** A loaded, ready model version: validates requests and hands them to its scheduler. */
 public interface ServedModel {
@@ -13,10 +14,21 @@ public interface ServedModel {
    */
   CompletableFuture<InferResponse> infer(InferRequest request);
 
+  /**
+   * As {@link #infer(InferRequest)}, offering the caller's thread for cheap executions: see
+   * {@link Scheduler#submit(InferRequest, Executor)}.
+   */
+  default CompletableFuture<InferResponse> infer(InferRequest request, Executor callerExecutor) {
+    return infer(request);
+  }
+
   ModelStats stats();
 
   /** Rows waiting to execute. */
   int queuedRows();
+
+  /** Requests waiting to execute (Triton's pending request count). */
+  int queuedRequests();
 
   /** Requests accepted and not yet answered. */
   int inFlightRequests();

@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Measure serving against its budgets: raw ONNX Runtime (batch 1, 64), served gRPC"
         + " batch-1 closed loop at c=1,4,16,64 with batching off and on, and the bare echo RPC;"
-        + " print the ratios with PASS/FAIL. About 2.5 minutes by default.")
+        + " print the ratios with PASS/FAIL. About 3 minutes by default.")
 public final class BenchCommand implements Callable<Integer> {
 
   static final List<Integer> RAW_BATCHES = List.of(1, DemoModels.MAX_BATCH_SIZE);
@@ -124,6 +124,11 @@ public final class BenchCommand implements Callable<Integer> {
     out.print(ServingTargets.render(checks));
     long met = checks.stream().filter(TargetCheck::passed).count();
     out.printf(Locale.ROOT, "%d of %d targets met%n", met, checks.size());
+    ServingTargets.servedVsEchoByCpu(serving, echo).ifPresent(line -> {
+      out.println();
+      out.println("the same on CPU (process CPU per request, load generator included; steadier on a shared machine):");
+      out.print(line);
+    });
     out.flush();
 
     Instant now = Instant.now();

@@ -16,8 +16,12 @@ final class SweepOptions {
   static final List<String> MODELS = List.of(DemoModels.HIGGS_MLP_V1, DemoModels.WIDE_MLP);
   static final Duration QUICK_WARM_UP = Duration.ofMillis(100);
   static final Duration QUICK_MEASURE = Duration.ofMillis(300);
-  /** Warm-up of every model and server before the first point (JIT, class loading). */
-  static final Duration STARTUP_WARM_UP = Duration.ofSeconds(1);
+  /**
+   * Warm-up of every model and server before the first point (JIT, class loading). On 2 cores the
+   * served path keeps the JIT busy for seconds: after 1 s the first served points still cost about
+   * twice the CPU per request of later ones, while echo, measured last, ran warm.
+   */
+  static final Duration STARTUP_WARM_UP = Duration.ofSeconds(4);
 
   @Option(names = "--concurrency", split = ",", defaultValue = "1,4,16,64", paramLabel = "C",
       description = "Closed-loop streams per point (default: ${DEFAULT-VALUE}).")

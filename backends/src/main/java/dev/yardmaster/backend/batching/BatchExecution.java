@@ -28,6 +28,7 @@ final class BatchExecution {
   private final ModelStats stats;
   private final LongSupplier clock;
   private final List<String> modelOutputs;
+  private final ExecutionTimes times;
 
   BatchExecution(ModelSpec spec, ModelRunner runner, ModelStats stats, LongSupplier clock) {
     this.spec = spec;
@@ -39,6 +40,12 @@ final class BatchExecution {
       names.add(output.name());
     }
     this.modelOutputs = List.copyOf(names);
+    this.times = new ExecutionTimes(Math.max(1, spec.maxBatchSize()));
+  }
+
+  /** How long an execution of {@code rows} rows is expected to take; -1 while unknown. */
+  long predictNanos(int rows) {
+    return times.predictNanos(rows);
   }
 
   /**
@@ -104,6 +111,7 @@ final class BatchExecution {
       long inferNanos = inferDoneNanos - inputDoneNanos;
       long outputNanos = doneNanos - inferDoneNanos;
       stats.recordExecution(rows, inputNanos, inferNanos, outputNanos);
+      times.record(rows, doneNanos - startNanos);
       for (int i = 0; i < members.size(); i++) {
         PendingRequest member = members.get(i);
         stats.recordSuccess(member.rows, doneNanos - member.arrivalNanos(), startNanos - member.enqueueNanos,

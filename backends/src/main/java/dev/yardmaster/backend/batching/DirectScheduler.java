@@ -31,6 +31,7 @@ public final class DirectScheduler implements Scheduler {
   private final ThreadPoolExecutor workers;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger queuedRows = new AtomicInteger();
+  private final AtomicInteger queuedRequests = new AtomicInteger();
   private final Set<Thread> ownThreads = ConcurrentHashMap.newKeySet();
 
   public DirectScheduler(ModelSpec spec, ModelRunner runner, ModelStats stats) {
@@ -60,13 +61,16 @@ public final class DirectScheduler implements Scheduler {
     }
     PendingRequest pending = new PendingRequest(request, rows, clock.getAsLong(), 0, inFlight);
     queuedRows.addAndGet(rows);
+    queuedRequests.incrementAndGet();
     try {
       workers.execute(() -> {
         queuedRows.addAndGet(-rows);
+        queuedRequests.decrementAndGet();
         execution.execute(List.of(pending));
       });
     } catch (RejectedExecutionException closedMeanwhile) {
       queuedRows.addAndGet(-rows);
+      queuedRequests.decrementAndGet();
       pending.fail(unloading());
     }
     return pending.future;
@@ -75,6 +79,11 @@ public final class DirectScheduler implements Scheduler {
   @Override
   public int queuedRows() {
     return queuedRows.get();
+  }
+
+  @Override
+  public int queuedRequests() {
+    return queuedRequests.get();
   }
 
   @Override

@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -32,6 +34,16 @@ import org.jspecify.annotations.Nullable;
  * next due one itself. One timer thread handles only what falls due later: a batch waiting for
  * {@code max_queue_delay}, queue timeouts, and draining on close.
  *
+ * <p>A model whose config allows it ({@link InlineExecution}) runs a batch on the caller's own
+ * thread when the caller offers one ({@link #submit(InferRequest, Executor)}, e.g. the call's
+ * event loop) and executions of the batch's size recently took no longer than the limit: for a
+ * tiny model the hop to the instance thread and back costs as much as the execution. The
+ * submission reserves the idle instance; a task on the caller's executor forms the batch once the
+ * caller has finished what it is doing (so requests it reads meanwhile join the batch), runs it,
+ * then takes further due batches while its time inline stays within the limit, and hands the rest
+ * to an instance thread. A submission from within an inline execution (a caller's callback) is
+ * never deferred, so the caller's thread is not held in a loop of its own making.
+ *
  * <p>A request whose queue timeout passes under the REJECT action fails with DEADLINE_EXCEEDED and
  * Triton's message "Request timeout expired" (Triton itself answers UNAVAILABLE; the deadline
  * status is what the rest of Yardmaster uses for deadlines, and clients must not retry it blindly
@@ -42,8 +54,15 @@ public final class DynamicBatchScheduler implements Scheduler {
   /** {@link #timerWakeNanos} while the timer thread is running: it sees every change before parking. */
   private static final long TIMER_AWAKE = Long.MIN_VALUE;
 
+  /** The model config parameter of {@link InlineExecution}: microseconds, 0 (the default) for never. */
+  public static final String INLINE_EXECUTION_PARAMETER = InlineExecution.PARAMETER;
+
+  /** The scheduler running an inline execution on this thread, if any. */
+  private static final ThreadLocal<DynamicBatchScheduler> INLINE_RUNNER = new ThreadLocal<>();
+
   private final ModelSpec spec;
   private final LongSupplier clock;
+  private final InlineExecution inline;
   private final BatchExecution execution;
   private final BatchFormer<PendingRequest> former;
   private final int instances;
@@ -72,6 +91,7 @@ public final class DynamicBatchScheduler implements Scheduler {
     this.clock = clock;
     this.execution = new BatchExecution(spec, runner, stats, clock);
     this.former = new BatchFormer<>(BatchingPolicy.from(spec.config()));
+    this.inline = InlineExecution.from(spec.config());
     this.instances = Schedulers.instanceCount(spec.config());
     this.freeInstances = instances;
     this.workers = Executors.newFixedThreadPool(instances, Schedulers.threads(spec, "instance", ownThreads));
@@ -86,6 +106,23 @@ public final class DynamicBatchScheduler implements Scheduler {
 
   @Override
   public CompletableFuture<InferResponse> submit(InferRequest request) {
+    return enqueue(request, null);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>With inline execution allowed, a submission that finds an instance idle and a batch due
+   * reserves the instance and leaves the batch to a task on {@code callerExecutor}: the batch is
+   * formed when that task runs, so requests the caller reads meanwhile (e.g. the rest of an event
+   * loop's read) join it, and it runs there when its size is cheap enough.
+   */
+  @Override
+  public CompletableFuture<InferResponse> submit(InferRequest request, Executor callerExecutor) {
+    return enqueue(request, inline.enabled() && INLINE_RUNNER.get() == null ? callerExecutor : null);
+  }
+
+  private CompletableFuture<InferResponse> enqueue(InferRequest request, @Nullable Executor formOn) {
     int rows;
     try {
       rows = execution.validate(request);
@@ -116,8 +153,8 @@ public final class DynamicBatchScheduler implements Scheduler {
             "model '%s' priority level %d queued requests: %d (expected: < max_queue_size %d); retry later",
             spec.name(), level, queuePolicy.maxQueueSize(), queuePolicy.maxQueueSize()));
       }
-      work = takeWork(now);
-      if (work.batch == null && timeoutNanos > 0 && timerWakeNanos != TIMER_AWAKE
+      work = formOn != null ? reserveForLater(now) : takeWork(now);
+      if (work.batch == null && !work.reserved && timeoutNanos > 0 && timerWakeNanos != TIMER_AWAKE
           && now + timeoutNanos - timerWakeNanos < 0) {
         // busy instances: only the new queue timeout can move the timer's wake-up earlier
         changed.signal();
@@ -129,6 +166,12 @@ public final class DynamicBatchScheduler implements Scheduler {
     if (work.batch != null) {
       List<PendingRequest> members = work.batch;
       workers.execute(() -> runBatches(members));
+    } else if (work.reserved && formOn != null) {
+      try {
+        formOn.execute(() -> runReserved(true));
+      } catch (RejectedExecutionException callerGone) {
+        workers.execute(() -> runReserved(false));
+      }
     }
     return pending.future;
   }
@@ -138,6 +181,26 @@ public final class DynamicBatchScheduler implements Scheduler {
     lock.lock();
     try {
       return former.queuedRows();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public int queuedRequests() {
+    lock.lock();
+    try {
+      return former.queuedRequests();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether every instance is free and nothing is queued (tests wait for it). */
+  boolean idle() {
+    lock.lock();
+    try {
+      return freeInstances == instances && former.isEmpty();
     } finally {
       lock.unlock();
     }
@@ -158,8 +221,8 @@ public final class DynamicBatchScheduler implements Scheduler {
     } finally {
       lock.unlock();
     }
-    if (ownThreads.contains(Thread.currentThread())) {
-      // Closed from a callback on one of our threads: waiting for them would wait for ourselves.
+    if (INLINE_RUNNER.get() == this || ownThreads.contains(Thread.currentThread())) {
+      // Closed from a callback on a thread running our batches: waiting would wait for ourselves.
       return;
     }
     Uninterruptibles.joinUninterruptibly(timer);
@@ -170,9 +233,62 @@ public final class DynamicBatchScheduler implements Scheduler {
   }
 
   /** Requests whose queue timeout passed, and the batch to run now (null when none is due). */
-  private record Work(List<PendingRequest> timedOut, @Nullable List<PendingRequest> batch) {}
+  /**
+   * @param reserved whether an instance was reserved for a batch to be formed later instead
+   */
+  private record Work(List<PendingRequest> timedOut, @Nullable List<PendingRequest> batch, int batchRows,
+      boolean reserved) {}
 
-  private static final Work NOTHING = new Work(List.of(), null);
+  private static final Work NOTHING = new Work(List.of(), null, 0, false);
+
+  /**
+   * Under the lock: takes the timed-out requests and, when an instance is free and a batch is due,
+   * reserves the instance for {@link #runReserved} to form the batch later.
+   */
+  private Work reserveForLater(long now) {
+    List<PendingRequest> timedOut = former.expired(now);
+    if (freeInstances > 0 && !former.isEmpty() && former.nextDeadlineNanos(now) - now <= 0) {
+      freeInstances--;
+      return new Work(timedOut, null, 0, true);
+    }
+    return timedOut.isEmpty() ? NOTHING : new Work(timedOut, null, 0, false);
+  }
+
+  /**
+   * Forms the batch for an instance {@link #reserveForLater} reserved and runs it: inline when
+   * allowed and its size is cheap enough, else on an instance thread; frees the instance when no
+   * batch is due any more (its requests timed out).
+   */
+  private void runReserved(boolean mayRunHere) {
+    Work work;
+    lock.lock();
+    try {
+      long now = clock.getAsLong();
+      List<PendingRequest> timedOut = former.expired(now);
+      BatchFormer.Batch<PendingRequest> batch = closing ? former.drainBatch(now) : former.nextBatch(now);
+      if (batch == null) {
+        freeInstances++;
+        if (closing || !former.isEmpty()) {
+          changed.signal(); // the timer watches what is left
+        }
+        work = new Work(timedOut, null, 0, false);
+      } else {
+        work = new Work(timedOut, batch.items(), batch.rows(), false);
+      }
+    } finally {
+      lock.unlock();
+    }
+    failTimedOut(work.timedOut);
+    List<PendingRequest> members = work.batch;
+    if (members == null) {
+      return;
+    }
+    if (mayRunHere && inline.allows(execution.predictNanos(work.batchRows))) {
+      runInline(members);
+    } else {
+      workers.execute(() -> runBatches(members));
+    }
+  }
 
   /**
    * Under the lock: takes the timed-out requests and, when an instance is free, the batch due now,
@@ -182,18 +298,20 @@ public final class DynamicBatchScheduler implements Scheduler {
   private Work takeWork(long now) {
     List<PendingRequest> timedOut = former.expired(now);
     List<PendingRequest> members = null;
+    int rows = 0;
     if (freeInstances > 0) {
       BatchFormer.Batch<PendingRequest> batch = closing ? former.drainBatch(now) : former.nextBatch(now);
       if (batch != null) {
         freeInstances--;
         members = batch.items();
+        rows = batch.rows();
       }
       if (freeInstances > 0 && !former.isEmpty() && timerWakeNanos != TIMER_AWAKE
           && former.nextDeadlineNanos(now) - timerWakeNanos < 0) {
         changed.signal();
       }
     }
-    return timedOut.isEmpty() && members == null ? NOTHING : new Work(timedOut, members);
+    return timedOut.isEmpty() && members == null ? NOTHING : new Work(timedOut, members, rows, false);
   }
 
   /** A worker's loop: runs its batch, then the next due one while there is one, then frees the instance. */
@@ -201,22 +319,59 @@ public final class DynamicBatchScheduler implements Scheduler {
     List<PendingRequest> members = first;
     while (members != null) {
       execution.execute(members);
-      Work work;
-      lock.lock();
-      try {
-        freeInstances++;
-        work = takeWork(clock.getAsLong());
-        if (work.batch == null && (closing || !former.isEmpty())) {
-          // the timer waits for this instance: to drain, or for a batch that is not due yet
-          changed.signal();
-        }
-      } finally {
-        lock.unlock();
-      }
-      // Futures complete outside the lock: callers' callbacks may run on this thread.
-      failTimedOut(work.timedOut);
-      members = work.batch;
+      members = freeInstanceAndTakeNext(clock.getAsLong()).batch;
     }
+  }
+
+  /**
+   * A submitting thread's inline run: its batch, then further due batches while its time inline
+   * is expected to stay within the limit; a batch beyond that goes to an instance thread.
+   */
+  private void runInline(List<PendingRequest> first) {
+    INLINE_RUNNER.set(this);
+    try {
+      long startNanos = clock.getAsLong();
+      List<PendingRequest> members = first;
+      while (true) {
+        execution.execute(members);
+        long now = clock.getAsLong();
+        Work next = freeInstanceAndTakeNext(now);
+        if (next.batch == null) {
+          return;
+        }
+        long predicted = execution.predictNanos(next.batchRows);
+        if (predicted < 0 || !inline.allows(now - startNanos + predicted)) {
+          List<PendingRequest> rest = next.batch;
+          workers.execute(() -> runBatches(rest));
+          return;
+        }
+        members = next.batch;
+      }
+    } finally {
+      INLINE_RUNNER.remove();
+    }
+  }
+
+  /**
+   * After an execution: frees its instance, fails what timed out, and takes the next due batch
+   * (with the instance reserved for it) if there is one.
+   */
+  private Work freeInstanceAndTakeNext(long now) {
+    Work work;
+    lock.lock();
+    try {
+      freeInstances++;
+      work = takeWork(now);
+      if (work.batch == null && (closing || !former.isEmpty())) {
+        // the timer waits for this instance: to drain, or for a batch that is not due yet
+        changed.signal();
+      }
+    } finally {
+      lock.unlock();
+    }
+    // Futures complete outside the lock: callers' callbacks may run on this thread.
+    failTimedOut(work.timedOut);
+    return work;
   }
 
   /** The timer thread: queue timeouts, batches due after a delay, and the drain on close. */

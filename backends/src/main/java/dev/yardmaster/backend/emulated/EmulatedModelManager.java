@@ -143,6 +143,11 @@ public final class EmulatedModelManager implements ModelManager {
     }
 
     @Override
+    public int queuedRequests() {
+      return model.queuedRequests();
+    }
+
+    @Override
     public int inFlightRequests() {
       return model.inFlightRequests();
     }

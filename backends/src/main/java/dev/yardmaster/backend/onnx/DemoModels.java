@@ -1,6 +1,7 @@
 package dev.yardmaster.backend.onnx;
 
 import com.google.protobuf.TextFormat;
+import dev.yardmaster.backend.batching.DynamicBatchScheduler;
 import dev.yardmaster.onnx.proto.ModelProto;
 import dev.yardmaster.onnx.proto.TensorProto;
 import dev.yardmaster.protocol.DataType;
@@ -9,6 +10,7 @@ import dev.yardmaster.protocol.v2.ModelDynamicBatching;
 import dev.yardmaster.protocol.v2.ModelInput;
 import dev.yardmaster.protocol.v2.ModelInstanceGroup;
 import dev.yardmaster.protocol.v2.ModelOutput;
+import dev.yardmaster.protocol.v2.ModelParameter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,6 +67,13 @@ public final class DemoModels {
    * request can arrive (yardmaster bench measured 500 us costing 0.3-0.4x at c=1).
    */
   public static final long MAX_QUEUE_DELAY_MICROS = 0;
+
+  /**
+   * The small models' inline limit: their batches of up to 64 rows take tens of microseconds,
+   * about what handing them to an instance thread and back costs; 100 us of a borrowed event loop
+   * is far below any latency budget. wide_mlp (milliseconds per batch) never runs inline.
+   */
+  public static final long INLINE_EXECUTION_MAX_MICROS = 100;
 
   private DemoModels() {}
 
@@ -129,6 +138,11 @@ public final class DemoModels {
       batching.addAllPreferredBatchSize(
           name.equals(WIDE_MLP) ? List.of(MAX_BATCH_SIZE) : List.of(16, 32, 64));
       config.setDynamicBatching(batching);
+      if (!name.equals(WIDE_MLP)) {
+        // a small model's execution costs about what a thread hop costs: run it on the caller
+        config.putParameters(DynamicBatchScheduler.INLINE_EXECUTION_PARAMETER,
+            ModelParameter.newBuilder().setStringValue(Long.toString(INLINE_EXECUTION_MAX_MICROS)).build());
+      }
     }
     return config.build();
   }

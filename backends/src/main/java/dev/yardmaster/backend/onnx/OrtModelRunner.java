@@ -104,8 +104,10 @@ public final class OrtModelRunner implements ModelRunner {
     List<String> requested = outputNames.isEmpty() ? allOutputs : outputNames;
     Map<String, OnnxTensor> ortInputs = new HashMap<>(inputs.size() * 2);
     try {
+      InputScratch scratch = InputScratch.forCurrentThread();
+      int slot = 0;
       for (Map.Entry<String, Tensor> input : inputs.entrySet()) {
-        ortInputs.put(input.getKey(), OrtTensors.toOrt(env, input.getValue(), modelName));
+        ortInputs.put(input.getKey(), OrtTensors.toOrt(env, input.getValue(), modelName, scratch, slot++));
       }
       try (OrtSession.Result result = session.run(ortInputs, new LinkedHashSet<>(requested))) {
         List<Tensor> outputs = new ArrayList<>(requested.size());

@@ -11,6 +11,7 @@ import dev.yardmaster.protocol.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Converts between Yardmaster tensors and ONNX Runtime tensors with bulk copies only: fixed-size
@@ -26,6 +27,16 @@ final class OrtTensors {
 
   /** An ORT tensor holding {@code tensor}'s elements; the caller closes it. */
   static OnnxTensor toOrt(OrtEnvironment env, Tensor tensor, String modelName) throws OrtException {
+    return toOrt(env, tensor, modelName, null, 0);
+  }
+
+  /**
+   * As {@link #toOrt(OrtEnvironment, Tensor, String)}, copying a heap buffer into the scratch's
+   * slot instead of letting ORT allocate a direct one; the caller closes the tensor before this
+   * thread uses the slot again.
+   */
+  static OnnxTensor toOrt(OrtEnvironment env, Tensor tensor, String modelName, @Nullable InputScratch scratch,
+      int slot) throws OrtException {
     long count = tensor.elementCount();
     if (tensor.dataType() == DataType.BYTES) {
       return OnnxTensor.createTensor(env, decodeStrings(tensor, count, modelName), tensor.shape());
@@ -50,7 +61,14 @@ final class OrtTensors {
           tensor.dataType(),
           java.util.Arrays.toString(tensor.shape()));
     }
-    return createFromBuffer(env, tensor.data(), tensor.shape(), javaType);
+    ByteBuffer data = tensor.data();
+    if (scratch != null && !data.isDirect()) {
+      ByteBuffer copy = scratch.copyOf(slot, data);
+      if (copy != null) {
+        return OnnxTensor.createTensor(env, copy, tensor.shape(), javaType);
+      }
+    }
+    return createFromBuffer(env, data, tensor.shape(), javaType);
   }
 
   /**

@@ -9,8 +9,10 @@ import dev.yardmaster.backend.ModelStats;
 import dev.yardmaster.backend.Scheduler;
 import dev.yardmaster.backend.ServedModel;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A model version served in this process: validates each request against its spec, then hands it
@@ -51,15 +53,25 @@ public final class LocalServedModel implements ServedModel, AutoCloseable {
 
   @Override
   public CompletableFuture<InferResponse> infer(InferRequest request) {
+    return enter(request, null);
+  }
+
+  @Override
+  public CompletableFuture<InferResponse> infer(InferRequest request, Executor callerExecutor) {
+    return enter(request, callerExecutor);
+  }
+
+  private CompletableFuture<InferResponse> enter(InferRequest request, @Nullable Executor callerExecutor) {
     entering.incrementAndGet();
     try {
-      return validateAndSubmit(request);
+      return validateAndSubmit(request, callerExecutor);
     } finally {
       entering.decrementAndGet();
     }
   }
 
-  private CompletableFuture<InferResponse> validateAndSubmit(InferRequest request) {
+  private CompletableFuture<InferResponse> validateAndSubmit(InferRequest request,
+      @Nullable Executor callerExecutor) {
     try {
       if (closed) {
         // Resolved just before a reload or unload swapped it out; the caller may resolve again.
@@ -72,7 +84,7 @@ public final class LocalServedModel implements ServedModel, AutoCloseable {
       return CompletableFuture.failedFuture(e);
     }
     try {
-      return scheduler.submit(request);
+      return callerExecutor == null ? scheduler.submit(request) : scheduler.submit(request, callerExecutor);
     } catch (RuntimeException e) {
       // A scheduler should fail the future instead; keep the "never throws" contract anyway.
       stats.recordFailure(Math.max(0, nanoClock.getAsLong() - request.arrivalNanos()));
@@ -88,6 +100,11 @@ public final class LocalServedModel implements ServedModel, AutoCloseable {
   @Override
   public int queuedRows() {
     return scheduler.queuedRows();
+  }
+
+  @Override
+  public int queuedRequests() {
+    return scheduler.queuedRequests();
   }
 
   @Override

@@ -36,6 +36,7 @@ class DirectSchedulerTest {
       }
       awaitTrue("both instances busy", () -> runner.started.get() == 2);
       assertThat(scheduler.queuedRows()).isEqualTo(8);
+      assertThat(scheduler.queuedRequests()).isEqualTo(4);
       assertThat(scheduler.inFlightRequests()).isEqualTo(6);
 
       runner.release();

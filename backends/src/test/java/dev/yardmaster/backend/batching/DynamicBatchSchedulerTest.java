@@ -152,6 +152,28 @@ class DynamicBatchSchedulerTest {
   }
 
   @Test
+  void countsQueuedRequestsApartFromTheirRows() throws Exception {
+    DynamicBatchScheduler scheduler = scheduler(8, 1, ModelDynamicBatching.newBuilder());
+    runner.hold();
+    CompletableFuture<InferResponse> busy = scheduler.submit(request("busy", 1, 0, 0, List.of()));
+    awaitTrue("the instance busy", () -> runner.started.get() == 1);
+    List<CompletableFuture<InferResponse>> queued = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      queued.add(scheduler.submit(request("q" + i, 2, 10 * (i + 1), 0, List.of())));
+    }
+
+    assertThat(scheduler.queuedRequests()).isEqualTo(3);
+    assertThat(scheduler.queuedRows()).isEqualTo(6);
+
+    runner.release();
+    get(busy);
+    for (CompletableFuture<InferResponse> future : queued) {
+      get(future);
+    }
+    assertThat(scheduler.queuedRequests()).isZero();
+  }
+
+  @Test
   void aFinishedBatchHandsItsInstanceToTheQueuedRequests() throws Exception {
     DynamicBatchScheduler scheduler = scheduler(8, 1, ModelDynamicBatching.newBuilder());
     runner.hold();

@@ -82,6 +82,8 @@ final class TestModels {
     final AtomicInteger maxRunning = new AtomicInteger();
     final AtomicInteger started = new AtomicInteger();
     private volatile CountDownLatch gate = new CountDownLatch(0);
+    /** How long each execution takes at least. */
+    volatile long delayNanos;
 
     /** Holds executions until {@link #release()}. */
     Runner hold() {
@@ -101,6 +103,10 @@ final class TestModels {
       try {
         if (!gate.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
           throw new IllegalStateException("test runner gate: still closed after " + WAIT);
+        }
+        long until = System.nanoTime() + delayNanos;
+        while (System.nanoTime() - until < 0) {
+          LockSupport.parkNanos(until - System.nanoTime());
         }
         Tensor x = inputs.get("x");
         float[] values = x.toFloats();

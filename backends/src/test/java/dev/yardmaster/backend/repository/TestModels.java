@@ -184,6 +184,11 @@ final class TestModels {
     }
 
     @Override
+    public int queuedRequests() {
+      return 0;
+    }
+
+    @Override
     public int inFlightRequests() {
       return inFlight.get();
     }

@@ -144,9 +144,8 @@ public final class ServingSweep implements AutoCloseable {
           index++;
           String label = String.format(Locale.ROOT, "[%d/%d] %s c=%d batching %s",
               index, plan.pointCount(), model, concurrency, batching ? "on" : "off");
-          LoadResult result = measure(label, plan, server(batching), CallKind.MODEL_INFER,
-              requests, concurrency);
-          points.add(new SweepPoint(model, concurrency, batching, result));
+          points.add(measure(label, plan, server(batching), CallKind.MODEL_INFER, requests, concurrency)
+              .as(model, batching));
         }
       }
     }
@@ -165,14 +164,20 @@ public final class ServingSweep implements AutoCloseable {
       index++;
       String label = String.format(Locale.ROOT, "[echo %d/%d] c=%d",
           index, plan.concurrencies().size(), concurrency);
-      LoadResult result =
-          measure(label, plan, batchingOff, CallKind.ECHO, requests, concurrency);
-      points.add(new SweepPoint(ECHO_LABEL, concurrency, false, result));
+      points.add(measure(label, plan, batchingOff, CallKind.ECHO, requests, concurrency)
+          .as(ECHO_LABEL, false));
     }
     return points;
   }
 
-  private LoadResult measure(String label, SweepPlan plan, YardmasterServer server, CallKind call,
+  /** A load result and the process CPU per request it took. */
+  private record Measured(LoadResult result, double cpuMicrosPerRequest) {
+    SweepPoint as(String model, boolean batching) {
+      return new SweepPoint(model, result.concurrency(), batching, result, cpuMicrosPerRequest);
+    }
+  }
+
+  private Measured measure(String label, SweepPlan plan, YardmasterServer server, CallKind call,
       RequestFactory requests, int concurrency) {
     messages.print(label + " ... ");
     messages.flush();
@@ -182,11 +187,14 @@ public final class ServingSweep implements AutoCloseable {
         .warmUp(plan.warmUp())
         .measure(plan.measure())
         .build();
+    long cpuStart = ProcessCpuTime.nanos();
     LoadResult result = ClosedLoopDriver.create().run(spec);
-    messages.printf(Locale.ROOT, "%.0f inf/s, p50 %.3f ms, p99 %.3f ms, %d errors%n",
-        result.inferencesPerSecond(), result.p50Ms(), result.p99Ms(), result.totalErrors());
+    double cpuMicros = ProcessCpuTime.microsPerRequest(cpuStart, ProcessCpuTime.nanos(),
+        result.requests() + result.warmUpRequests() + result.abandoned());
+    messages.printf(Locale.ROOT, "%.0f inf/s, p50 %.3f ms, p99 %.3f ms, %d errors, cpu %.1f us/req%n",
+        result.inferencesPerSecond(), result.p50Ms(), result.p99Ms(), result.totalErrors(), cpuMicros);
     messages.flush();
-    return result;
+    return new Measured(result, cpuMicros);
   }
 
   /** Batch-1 FP32 requests of the model's input width, a pool of distinct pre-built values. */

@@ -71,6 +71,28 @@ public final class ServingTargets {
     return checks;
   }
 
+  /**
+   * higgs_mlp_v1 served (batching on) against echo at the top concurrency by process CPU per
+   * request, as a line: echo's CPU over served's is the throughput ratio a machine where both are
+   * CPU bound and nothing else runs would show, so it reads the same on a busy machine. Empty when
+   * a point or its CPU measurement is missing.
+   */
+  public static Optional<String> servedVsEchoByCpu(List<SweepPoint> serving, List<SweepPoint> echo) {
+    int top = serving.stream().mapToInt(SweepPoint::concurrency).max().orElse(1);
+    Optional<SweepPoint> served = find(serving, DemoModels.HIGGS_MLP_V1, top, true);
+    Optional<SweepPoint> bare = find(echo, ServingSweep.ECHO_LABEL, top, false);
+    if (served.isEmpty() || bare.isEmpty()) {
+      return Optional.empty();
+    }
+    double servedMicros = served.get().cpuMicrosPerRequest();
+    double echoMicros = bare.get().cpuMicrosPerRequest();
+    if (!(servedMicros > 0) || !(echoMicros > 0)) {
+      return Optional.empty();
+    }
+    return Optional.of(label("%.2fx  %s served (batching on, c=%d) / echo by CPU per request  [echo %.1f us / served %.1f us]%n",
+        echoMicros / servedMicros, DemoModels.HIGGS_MLP_V1, top, echoMicros, servedMicros));
+  }
+
   /** The checks as aligned text lines: ratio, target, PASS or FAIL, name. */
   public static String render(List<TargetCheck> checks) {
     StringBuilder out = new StringBuilder();

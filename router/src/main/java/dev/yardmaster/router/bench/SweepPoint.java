@@ -9,8 +9,17 @@ import dev.yardmaster.profiler.load.LoadResult;
  * @param concurrency closed-loop streams
  * @param batching whether the model had its dynamic batcher (false for echo)
  * @param result what the load driver measured
+ * @param cpuMicrosPerRequest CPU time of the whole process (server and load generator) over the
+ *     point's warm-up and measurement, per request completed in them; NaN when not measured. Less
+ *     sensitive than throughput to other processes sharing the machine.
  */
-public record SweepPoint(String model, int concurrency, boolean batching, LoadResult result) {
+public record SweepPoint(String model, int concurrency, boolean batching, LoadResult result,
+    double cpuMicrosPerRequest) {
+
+  /** A point without a CPU measurement. */
+  public SweepPoint(String model, int concurrency, boolean batching, LoadResult result) {
+    this(model, concurrency, batching, result, Double.NaN);
+  }
 
   /** Successful inferences (rows) per second. */
   public double inferencesPerSecond() {

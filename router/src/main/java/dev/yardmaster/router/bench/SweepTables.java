@@ -22,7 +22,7 @@ public final class SweepTables {
   public static String serving(List<SweepPoint> points) {
     List<String[]> lines = new ArrayList<>();
     lines.add(new String[] {"model", "c", "batching", "inf/s", "p50 ms", "p99 ms", "errors",
-        "speed-up"});
+        "cpu us/req", "speed-up"});
     for (SweepPoint point : points) {
       String speedUp = "";
       if (point.batching()) {
@@ -40,6 +40,7 @@ public final class SweepTables {
           format("%.3f", point.result().p50Ms()),
           format("%.3f", point.result().p99Ms()),
           Long.toString(point.result().totalErrors()),
+          Double.isNaN(point.cpuMicrosPerRequest()) ? "-" : format("%.1f", point.cpuMicrosPerRequest()),
           speedUp});
     }
     return align(lines);

@@ -115,7 +115,8 @@ public final class AdmittedInference {
     metrics.routeDecision(LOCAL_REASON);
     long deadline = admitted.deadlineNanos(request.arrivalNanos());
     RequestAnswer answer = new RequestAnswer(this, core, metrics, ctx, admitted, request, deadline, listener);
-    CompletableFuture<InferResponse> result = core.start(scheduled);
+    // the call's event loop may run a tiny model's batch itself, sparing two thread hops
+    CompletableFuture<InferResponse> result = core.start(scheduled, ctx.eventLoop().withoutContext());
     if (deadline != AdmittedRequest.NO_DEADLINE && !result.isDone() && !armeriaEnforces(ctx, admitted, deadline)) {
       answer.enforceDeadline(nowNanos);
     }

@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the gRPC and HTTP front ends share: the model manager, server readiness, and the count of
@@ -87,6 +89,14 @@ public final class ServingCore {
    * call {@link #finishOne()} exactly once when the returned future completes. Never throws.
    */
   CompletableFuture<InferResponse> start(InferRequest request) {
+    return start(request, null);
+  }
+
+  /**
+   * As {@link #start(InferRequest)}, offering the caller's event loop to the model's scheduler
+   * for cheap executions ({@link ServedModel#infer(InferRequest, Executor)}).
+   */
+  CompletableFuture<InferResponse> start(InferRequest request, @Nullable Executor callerExecutor) {
     // Count first, then check: stopAccepting() either sees this request or the request sees it.
     inFlight.incrementAndGet();
     try {
@@ -94,7 +104,7 @@ public final class ServingCore {
         throw InferenceException.unavailable("server: stopping (expected: a running server)");
       }
       ServedModel model = manager.resolve(request.modelName(), request.modelVersion());
-      return model.infer(request);
+      return callerExecutor == null ? model.infer(request) : model.infer(request, callerExecutor);
     } catch (RuntimeException error) {
       return CompletableFuture.failedFuture(InferenceException.from(error));
     }

@@ -76,6 +76,7 @@ public final class YardmasterServer implements AutoCloseable {
   private static ServerBuilder base(int port, int maxRequestBytes) {
     return Server.builder()
         .http(port)
+        .childChannelPipelineCustomizer(FlushConsolidation::consolidateOutsideReads)
         .maxRequestLength(maxRequestBytes)
         .requestTimeout(Duration.ZERO) // streams stay open; models enforce their own timeouts
         .gracefulShutdownTimeout(Duration.ofMillis(50), Duration.ofSeconds(10))

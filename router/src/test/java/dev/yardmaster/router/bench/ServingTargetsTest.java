@@ -67,4 +67,20 @@ class ServingTargetsTest {
         .contains("PASS    5.00x  (target >= 4.0x)  wide_mlp batching on/off at c=64")
         .contains("FAIL    0.80x  (target >= 0.9x)  wide_mlp batching on/off at c=1");
   }
+
+  @Test
+  void comparesServedWithEchoByCpuPerRequest() {
+    LoadResult result = SERVING.get(3).result();
+    List<SweepPoint> serving = List.of(new SweepPoint("higgs_mlp_v1", 64, true, result, 40.0));
+    List<SweepPoint> echo = List.of(new SweepPoint(ServingSweep.ECHO_LABEL, 64, false, result, 24.0));
+
+    assertThat(ServingTargets.servedVsEchoByCpu(serving, echo)).hasValueSatisfying(line -> assertThat(line)
+        .startsWith("0.60x  higgs_mlp_v1 served (batching on, c=64) / echo by CPU per request")
+        .contains("[echo 24.0 us / served 40.0 us]"));
+  }
+
+  @Test
+  void leavesTheCpuComparisonOutWithoutCpuMeasurements() {
+    assertThat(ServingTargets.servedVsEchoByCpu(SERVING, ECHO)).isEmpty();
+  }
 }

@@ -95,6 +95,11 @@ final class FakeModel implements ServedModel {
   }
 
   @Override
+  public int queuedRequests() {
+    return 0;
+  }
+
+  @Override
   public int inFlightRequests() {
     return inFlight.get();
   }

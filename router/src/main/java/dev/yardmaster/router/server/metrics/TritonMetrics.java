@@ -45,7 +45,7 @@ public final class TritonMetrics {
           model -> model.stats().computeOutput().nanos() / NANOS_PER_MICRO),
       new Family("nv_inference_pending_request_count", "gauge",
           "Instantaneous number of pending requests awaiting execution per-model.",
-          model -> model.queuedRows()));
+          model -> model.queuedRequests()));
 
   private final ModelManager manager;
 

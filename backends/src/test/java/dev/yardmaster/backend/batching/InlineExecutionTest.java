@@ -1,0 +1,209 @@
+package dev.yardmaster.backend.batching;
+
+import static dev.yardmaster.backend.batching.TestModels.WAIT;
+import static dev.yardmaster.backend.batching.TestModels.awaitTrue;
+import static dev.yardmaster.backend.batching.TestModels.request;
+import static dev.yardmaster.backend.batching.TestModels.spec;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.yardmaster.backend.InferResponse;
+import dev.yardmaster.backend.ModelSpec;
+import dev.yardmaster.backend.ModelStats;
+import dev.yardmaster.protocol.v2.ModelConfig;
+import dev.yardmaster.protocol.v2.ModelDynamicBatching;
+import dev.yardmaster.protocol.v2.ModelParameter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Inline execution of the dynamic batcher: batches of a model that allows it run on the caller's
+ * executor, formed when its task runs, while unknown or heavy batch sizes stay on instance threads.
+ */
+class InlineExecutionTest {
+  private final TestModels.Runner runner = new TestModels.Runner();
+  private final ModelStats stats = new ModelStats();
+  private final List<DynamicBatchScheduler> schedulers = new ArrayList<>();
+
+  /** Runs its tasks only when the test says, on the test's thread, like an event loop would later. */
+  private static final class CallerLoop implements Executor {
+    final Queue<Runnable> tasks = new ArrayDeque<>();
+
+    @Override
+    public void execute(Runnable task) {
+      tasks.add(task);
+    }
+
+    void runAll() {
+      Runnable task;
+      while ((task = tasks.poll()) != null) {
+        task.run();
+      }
+    }
+  }
+
+  private static ModelSpec inlineSpec(String maxMicros) {
+    ModelSpec base = spec(8, 1, ModelDynamicBatching.newBuilder());
+    ModelConfig config = base.config().toBuilder()
+        .putParameters(DynamicBatchScheduler.INLINE_EXECUTION_PARAMETER,
+            ModelParameter.newBuilder().setStringValue(maxMicros).build())
+        .build();
+    return new ModelSpec(base.name(), base.version(), base.platform(), base.maxBatchSize(), base.inputs(),
+        base.outputs(), config);
+  }
+
+  private DynamicBatchScheduler scheduler(String maxMicros) {
+    DynamicBatchScheduler scheduler = new DynamicBatchScheduler(inlineSpec(maxMicros), runner, stats);
+    schedulers.add(scheduler);
+    return scheduler;
+  }
+
+  @AfterEach
+  void closeAndCheckIdle() {
+    runner.release();
+    for (DynamicBatchScheduler scheduler : schedulers) {
+      scheduler.close();
+      assertThat(scheduler.inFlightRequests()).isZero();
+      assertThat(scheduler.queuedRows()).isZero();
+    }
+  }
+
+  private static InferResponse get(CompletableFuture<InferResponse> future) throws Exception {
+    return future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** One execution of every batch size up to {@code rows} on the instance thread, so sizes are measured. */
+  private void measureSizesUpTo(DynamicBatchScheduler scheduler, int rows) throws Exception {
+    for (int size = 1; size <= rows; size++) {
+      get(scheduler.submit(request("warm" + size, size, 0, 0, List.of())));
+    }
+    awaitTrue("the instance free again", scheduler::idle);
+    runner.threads.clear();
+    runner.batchSizes.clear();
+  }
+
+  @Test
+  void aCheapBatchIsFormedAndRunOnTheCallersExecutorWithEveryRequestQueuedMeanwhile() throws Exception {
+    DynamicBatchScheduler scheduler = scheduler("1000000");
+    measureSizesUpTo(scheduler, 3);
+    CallerLoop loop = new CallerLoop();
+
+    List<CompletableFuture<InferResponse>> futures = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      futures.add(scheduler.submit(request("r" + i, 1, i * 10, 0, List.of("y")), loop));
+    }
+    assertThat(loop.tasks).hasSize(1); // the first request reserved the instance; the others queued
+    assertThat(futures).noneMatch(CompletableFuture::isDone);
+
+    loop.runAll();
+
+    assertThat(futures).allMatch(CompletableFuture::isDone);
+    assertThat(runner.batchSizes).containsExactly(3);
+    assertThat(runner.threads).containsExactly(Thread.currentThread().getName());
+    for (int i = 0; i < 3; i++) {
+      assertThat(get(futures.get(i)).outputs().get(0).toFloats()[0]).isEqualTo(2f * i * 10);
+    }
+  }
+
+  @Test
+  void aBatchSizeNotMeasuredYetRunsOnAnInstanceThread() throws Exception {
+    DynamicBatchScheduler scheduler = scheduler("1000000");
+    CallerLoop loop = new CallerLoop();
+
+    CompletableFuture<InferResponse> future = scheduler.submit(request("r", 2, 0, 0, List.of()), loop);
+    loop.runAll();
+
+    get(future);
+    assertThat(runner.threads).singleElement().asString().contains("-instance-");
+  }
+
+  @Test
+  void aBatchExpectedToTakeLongerThanTheLimitRunsOnAnInstanceThread() throws Exception {
+    DynamicBatchScheduler scheduler = scheduler("1");
+    runner.delayNanos = TimeUnit.MILLISECONDS.toNanos(2); // every execution is measured above 1 us
+    measureSizesUpTo(scheduler, 1);
+    CallerLoop loop = new CallerLoop();
+
+    CompletableFuture<InferResponse> future = scheduler.submit(request("r", 1, 0, 0, List.of()), loop);
+    loop.runAll();
+
+    get(future);
+    assertThat(runner.threads).singleElement().asString().contains("-instance-");
+  }
+
+  @Test
+  void aCallerExecutorThatRejectsHandsTheBatchToAnInstanceThread() throws Exception {
+    DynamicBatchScheduler scheduler = scheduler("1000000");
+    measureSizesUpTo(scheduler, 1);
+    Executor shutDown = task -> {
+      throw new RejectedExecutionException("event loop: shut down");
+    };
+
+    InferResponse response = get(scheduler.submit(request("r", 1, 5, 0, List.of("z")), shutDown));
+
+    assertThat(response.outputs().get(0).toFloats()[0]).isEqualTo(6f);
+    assertThat(runner.threads).singleElement().asString().contains("-instance-");
+  }
+
+  @Test
+  void aSubmissionFromAnInlineCallbackIsNotDeferredAgain() throws Exception {
+    DynamicBatchScheduler scheduler = scheduler("1000000");
+    measureSizesUpTo(scheduler, 1);
+    CallerLoop loop = new CallerLoop();
+    CompletableFuture<CompletableFuture<InferResponse>> nested = new CompletableFuture<>();
+
+    CompletableFuture<InferResponse> first = scheduler.submit(request("r1", 1, 0, 0, List.of()), loop);
+    first.thenRun(() -> nested.complete(scheduler.submit(request("r2", 1, 0, 0, List.of()), loop)));
+    loop.runAll();
+
+    // r2 queued behind r1's execution; the inline run then took it as its next due batch
+    get(nested.get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+    assertThat(loop.tasks).isEmpty();
+    assertThat(runner.batchSizes).containsExactly(1, 1);
+  }
+
+  @Test
+  void withoutTheParameterTheCallersExecutorIsNeverUsed() throws Exception {
+    DynamicBatchScheduler scheduler = new DynamicBatchScheduler(spec(8, 1, ModelDynamicBatching.newBuilder()),
+        runner, stats);
+    schedulers.add(scheduler);
+    measureSizesUpTo(scheduler, 1);
+    CallerLoop loop = new CallerLoop();
+
+    get(scheduler.submit(request("r", 1, 0, 0, List.of()), loop));
+
+    assertThat(loop.tasks).isEmpty();
+    awaitTrue("the execution recorded", () -> runner.threads.size() == 1);
+    assertThat(runner.threads).singleElement().asString().contains("-instance-");
+  }
+
+  @Test
+  void closeDrainsABatchReservedForTheCallersExecutor() throws Exception {
+    DynamicBatchScheduler scheduler = scheduler("1000000");
+    measureSizesUpTo(scheduler, 1);
+    CallerLoop loop = new CallerLoop();
+    CompletableFuture<InferResponse> future = scheduler.submit(request("r", 1, 0, 0, List.of()), loop);
+
+    CompletableFuture<Void> closed = CompletableFuture.runAsync(scheduler::close);
+    loop.runAll();
+
+    get(future);
+    closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Test
+  void rejectsAnInvalidLimitNamingTheParameter() {
+    assertThatThrownBy(() -> new DynamicBatchScheduler(inlineSpec("fast"), runner, stats))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("parameters.inline_execution_max_microseconds: 'fast'")
+        .hasMessageContaining("expected: whole microseconds >= 0");
+  }
+}
