@@ -13,7 +13,8 @@ final class TourTables {
   static final String COST_DEFINITION = "$/1M: cost per 1M inferences = sum over pools of (share of the tier's"
       + " answers on the pool) x (pool $/h / 3600 / rows per second one replica drains at its best profiled batch"
       + " x 1e6), i.e. what the traffic costs when each pool is scaled to its load; the drain rate is the"
-      + " router's own reading of the profile (lowest p99 per batch)";
+      + " router's own reading of the profile (lowest p99 per batch; a pool that runs requests one at a time:"
+      + " its best one-row throughput)";
   static final String SLA_DEFINITION = "SLA met: answered within the tier's p99 budget (bronze: answered at all)"
       + " over all arrivals; sheds, errors and client drops count as misses; shed/err: shed by the router or"
       + " dropped by the client's cap / failed otherwise. Latency from the intended arrival (open loop), through"

@@ -35,6 +35,37 @@ class ServiceCurvesTest {
   }
 
   @Test
+  void aPoolThatRanConcurrentOneRowRequestsOneRowAtATimeDrainsAtItsOneRowRate() {
+    // no dynamic batching: 8 concurrent one-row requests ran as 8 one-row executions; a 16-row request is fast
+    ProfileEntry unmerged = entry(1.0);
+    ServiceCurve curve = ServiceCurves.of(unmerged, Tier.DEFAULTS);
+    assertThat(ServiceCurves.runsRequestsOneAtATime(unmerged)).isTrue();
+    assertThat(curve.serviceNanos(1)).isEqualTo(1_000_000);
+    assertThat(curve.serviceNanos(16)).isEqualTo(16_000_000);
+    assertThat(curve.drainRowsPerSecond()).isCloseTo(1000.0, within(1e-6));
+  }
+
+  @Test
+  void aPoolThatMergedConcurrentRequestsKeepsItsBatchedDrainRate() {
+    ProfileEntry merged = entry(3.9);
+    ServiceCurve curve = ServiceCurves.of(merged, Tier.DEFAULTS);
+    assertThat(ServiceCurves.runsRequestsOneAtATime(merged)).isFalse();
+    assertThat(curve.serviceNanos(16)).isEqualTo(4_000_000);
+    assertThat(curve.drainRowsPerSecond()).isCloseTo(4000.0, within(1e-6));
+    // without server statistics the curve is as measured
+    assertThat(ServiceCurves.runsRequestsOneAtATime(CPU)).isFalse();
+  }
+
+  /** Batch 1 in 1 ms and batch 16 in 4 ms; at c=8 one-row requests ran {@code rowsPerExecution} rows per execution. */
+  private static ProfileEntry entry(double rowsPerExecution) {
+    var server = new ProfileEntry.ServerSplit(0.5, 1.0, rowsPerExecution, 1000, Math.round(1000 / rowsPerExecution));
+    return new ProfileEntry("1", "onnxruntime", "cpu-local", "c7g.xlarge", "cpu", 0.145, List.of(
+        new GridPoint(1, 1, 900, 0.9, 0.95, 0.98, 1.0, 0),
+        new GridPoint(1, 8, 1000, 7, 7.5, 7.8, 8.0, 0, null, null, server),
+        new GridPoint(16, 1, 3900, 3.9, 3.95, 3.98, 4.0, 0)), null);
+  }
+
+  @Test
   void findsTheEntryForVersionAndPool() {
     Profile profile = new Profile(1, "higgs_mlp", null, Profile.DEFAULT_TIERS, 0, List.of(CPU));
     assertThat(ServiceCurves.find(profile, "1", "cpu-local", Tier.DEFAULTS)).isNotNull();
