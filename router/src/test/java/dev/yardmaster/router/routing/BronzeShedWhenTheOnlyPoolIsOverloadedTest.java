@@ -1,16 +1,15 @@
 package dev.yardmaster.router.routing;
 
+import static dev.yardmaster.router.routing.PacedBackend.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.common.util.concurrent.ListenableFuture;
-import com.google.protobuf.ByteString;
 import dev.yardmaster.profiler.profile.Profile;
 import dev.yardmaster.profiler.profile.ProfileEntry;
 import dev.yardmaster.profiler.profile.ProfileEntry.GridPoint;
 import dev.yardmaster.profiler.profile.ProfileFiles;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
-import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
 import dev.yardmaster.router.pool.Pool;
 import dev.yardmaster.router.testsupport.RouterFixture;
@@ -57,7 +56,7 @@ class BronzeShedWhenTheOnlyPoolIsOverloadedTest {
         var pinned = GRPCInferenceServiceGrpc.newFutureStub(channel)
             .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers("bronze", "slow")));
         for (int i = 0; i < 20; i++) {
-          load.add(pinned.modelInfer(request()));
+          load.add(pinned.modelInfer(request("tabular")));
         }
         while (pool.queuedRows() < 10 && System.nanoTime() < end) {
           Thread.sleep(2);
@@ -68,7 +67,7 @@ class BronzeShedWhenTheOnlyPoolIsOverloadedTest {
         assertThatThrownBy(() -> GRPCInferenceServiceGrpc.newBlockingStub(channel)
             .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers("bronze", null)),
                 MetadataUtils.newCaptureMetadataInterceptor(responseHeaders, trailers))
-            .modelInfer(request()))
+            .modelInfer(request("tabular")))
             .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
               assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
               assertThat(e.getStatus().getDescription()).contains("tier 'bronze'", "retry after 30 ms");
@@ -80,7 +79,7 @@ class BronzeShedWhenTheOnlyPoolIsOverloadedTest {
         ModelInferResponse gold = GRPCInferenceServiceGrpc.newBlockingStub(channel)
             .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers("gold", null)))
             .withDeadlineAfter(10, TimeUnit.SECONDS)
-            .modelInfer(request());
+            .modelInfer(request("tabular"));
         assertThat(gold.getModelVersion()).isEqualTo("1");
         for (var future : load) {
           future.get(10, TimeUnit.SECONDS);
@@ -101,13 +100,5 @@ class BronzeShedWhenTheOnlyPoolIsOverloadedTest {
       headers.put(Metadata.Key.of("x-yardmaster-pool", Metadata.ASCII_STRING_MARSHALLER), pin);
     }
     return headers;
-  }
-
-  private static ModelInferRequest request() {
-    return ModelInferRequest.newBuilder().setModelName("tabular")
-        .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("x").setDatatype("FP32")
-            .addShape(1).addShape(1))
-        .addRawInputContents(ByteString.copyFrom(new byte[4]))
-        .build();
   }
 }

@@ -1,9 +1,9 @@
 package dev.yardmaster.router.routing;
 
+import static dev.yardmaster.router.routing.PacedBackend.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.protobuf.ByteString;
 import dev.yardmaster.profiler.profile.Profile;
 import dev.yardmaster.profiler.profile.ProfileEntry;
 import dev.yardmaster.profiler.profile.ProfileEntry.GridPoint;
@@ -247,14 +247,6 @@ class GoldMovesOffAQueuedCheapPoolTest {
       headers.put(PIN, pin);
     }
     return headers;
-  }
-
-  private static ModelInferRequest request(String model) {
-    return ModelInferRequest.newBuilder().setModelName(model)
-        .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("x").setDatatype("FP32")
-            .addShape(1).addShape(1))
-        .addRawInputContents(ByteString.copyFrom(new byte[4]))
-        .build();
   }
 
   private static ProfileEntry entry(String pool, String accelerator, String instanceType, double price, double p99Ms) {

@@ -68,6 +68,15 @@ final class PacedBackend implements AutoCloseable {
     return "127.0.0.1:" + server.getPort();
   }
 
+  /** A one-row request for {@code model} with the FP32 [1,1] input {@code x} these backends answer. */
+  static ModelInferRequest request(String model) {
+    return ModelInferRequest.newBuilder().setModelName(model)
+        .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("x").setDatatype("FP32")
+            .addShape(1).addShape(1))
+        .addRawInputContents(ByteString.copyFrom(new byte[4]))
+        .build();
+  }
+
   @Override
   public void close() {
     server.shutdownNow();

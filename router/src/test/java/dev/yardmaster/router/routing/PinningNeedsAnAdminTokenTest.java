@@ -1,11 +1,10 @@
 package dev.yardmaster.router.routing;
 
+import static dev.yardmaster.router.routing.PacedBackend.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.protobuf.ByteString;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
-import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ServerReadyRequest;
 import dev.yardmaster.router.testsupport.RouterFixture;
 import io.grpc.Metadata;
@@ -66,8 +65,8 @@ class PinningNeedsAnAdminTokenTest {
     assertRefused(stub(null, null), Status.Code.UNAUTHENTICATED, "authorization", "missing", "Bearer <token>");
     assertRefused(stub("Basic YWRtaW4=", null), Status.Code.UNAUTHENTICATED, "authorization", "not a bearer token");
     assertRefused(stub("Bearer guessed", null), Status.Code.UNAUTHENTICATED, "unknown bearer token");
-    assertThat(stub("Bearer caller-token-1", null).modelInfer(request()).getModelName()).isEqualTo("tabular");
-    assertThat(stub("bearer admin-token-1", null).modelInfer(request()).getModelName()).isEqualTo("tabular");
+    assertThat(stub("Bearer caller-token-1", null).modelInfer(request("tabular")).getModelName()).isEqualTo("tabular");
+    assertThat(stub("bearer admin-token-1", null).modelInfer(request("tabular")).getModelName()).isEqualTo("tabular");
     assertThat(stub(null, null).serverReady(ServerReadyRequest.getDefaultInstance()).getReady()).isTrue();
     assertThat(router.registry().scrape()).containsPattern(
         "yardmaster_requests_total\\{[^}]*outcome=\"unauthenticated\"[^}]*} 3.0");
@@ -82,7 +81,7 @@ class PinningNeedsAnAdminTokenTest {
     AtomicReference<Metadata> headers = new AtomicReference<>();
     stub("Bearer admin-token-1", "fast")
         .withInterceptors(MetadataUtils.newCaptureMetadataInterceptor(headers, new AtomicReference<>()))
-        .modelInfer(request());
+        .modelInfer(request("tabular"));
     assertThat(headers.get().get(PIN)).isEqualTo("fast");
     assertRefused(stub("Bearer admin-token-1", "tpu"), Status.Code.INVALID_ARGUMENT, "'tpu'", "cheap", "fast");
     assertThat(router.registry().scrape()).containsPattern(
@@ -101,19 +100,11 @@ class PinningNeedsAnAdminTokenTest {
   }
 
   private static void assertRefused(GRPCInferenceServiceBlockingStub stub, Status.Code code, String... fragments) {
-    assertThatThrownBy(() -> stub.modelInfer(request()))
+    assertThatThrownBy(() -> stub.modelInfer(request("tabular")))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(code);
           assertThat(e.getStatus().getDescription()).contains(fragments).doesNotContain("token-1");
         });
-  }
-
-  private static ModelInferRequest request() {
-    return ModelInferRequest.newBuilder().setModelName("tabular")
-        .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("x").setDatatype("FP32")
-            .addShape(1).addShape(1))
-        .addRawInputContents(ByteString.copyFrom(new byte[4]))
-        .build();
   }
 
   private static Metadata.Key<String> key(String name) {

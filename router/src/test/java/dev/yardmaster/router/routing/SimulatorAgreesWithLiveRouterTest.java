@@ -1,11 +1,11 @@
 package dev.yardmaster.router.routing;
 
+import static dev.yardmaster.router.routing.PacedBackend.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.MoreExecutors;
-import com.google.protobuf.ByteString;
 import dev.yardmaster.profiler.profile.Profile;
 import dev.yardmaster.profiler.profile.ProfileEntry;
 import dev.yardmaster.profiler.profile.ProfileEntry.GridPoint;
@@ -185,7 +185,7 @@ class SimulatorAgreesWithLiveRouterTest {
         byTier[tier.index()] = GRPCInferenceServiceGrpc.newFutureStub(channel)
             .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
       }
-      ModelInferRequest request = request();
+      ModelInferRequest request = request("tabular");
       long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
       for (int i = 0; i < n; i++) {
         long due = start + trace.atNanos(i);
@@ -256,7 +256,7 @@ class SimulatorAgreesWithLiveRouterTest {
           .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
       for (int i = 0; i < 100; i++) {
         long sent = System.nanoTime();
-        stub.withDeadlineAfter(5, TimeUnit.SECONDS).modelInfer(request());
+        stub.withDeadlineAfter(5, TimeUnit.SECONDS).modelInfer(request("tabular"));
         if (i >= 50) {
           overheads.add(Math.max(0, System.nanoTime() - sent - serviceNanos[p]));
         }
@@ -284,14 +284,6 @@ class SimulatorAgreesWithLiveRouterTest {
           simulated.p50Ms()[tier.index()]));
     }
     return text.append(String.format("shed          %6d    %6d", live.shed(), simulated.shed())).toString();
-  }
-
-  private static ModelInferRequest request() {
-    return ModelInferRequest.newBuilder().setModelName("tabular")
-        .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("x").setDatatype("FP32")
-            .addShape(1).addShape(1))
-        .addRawInputContents(ByteString.copyFrom(new byte[4]))
-        .build();
   }
 
   private static ProfileEntry entry(String pool, String accelerator, double price, double serviceMs) {

@@ -1,15 +1,14 @@
 package dev.yardmaster.router.routing;
 
+import static dev.yardmaster.router.routing.PacedBackend.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.protobuf.ByteString;
 import dev.yardmaster.profiler.profile.Profile;
 import dev.yardmaster.profiler.profile.ProfileEntry;
 import dev.yardmaster.profiler.profile.ProfileEntry.GridPoint;
 import dev.yardmaster.profiler.profile.ProfileFiles;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
-import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelMetadataRequest;
 import dev.yardmaster.protocol.v2.ModelReadyRequest;
 import dev.yardmaster.router.testsupport.RouterFixture;
@@ -80,13 +79,5 @@ class UnknownModelIsNotFoundTest {
         assertThat(running.stub().modelInfer(request("anything")).getModelName()).isEqualTo("anything");
       }
     }
-  }
-
-  private static ModelInferRequest request(String model) {
-    return ModelInferRequest.newBuilder().setModelName(model)
-        .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("x").setDatatype("FP32")
-            .addShape(1).addShape(1))
-        .addRawInputContents(ByteString.copyFrom(new byte[4]))
-        .build();
   }
 }
