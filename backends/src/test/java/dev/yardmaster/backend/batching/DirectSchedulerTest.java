@@ -2,6 +2,7 @@ package dev.yardmaster.backend.batching;
 
 import static dev.yardmaster.backend.batching.TestModels.WAIT;
 import static dev.yardmaster.backend.batching.TestModels.awaitTrue;
+import static dev.yardmaster.backend.batching.TestModels.get;
 import static dev.yardmaster.backend.batching.TestModels.request;
 import static dev.yardmaster.backend.batching.TestModels.spec;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,10 +21,6 @@ import org.junit.jupiter.api.Test;
 class DirectSchedulerTest {
   private final TestModels.Runner runner = new TestModels.Runner();
   private final ModelStats stats = new ModelStats();
-
-  private static InferResponse get(CompletableFuture<InferResponse> future) throws Exception {
-    return future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-  }
 
   @Test
   void runsEachRequestAloneAtMostInstancesAtOnce() throws Exception {

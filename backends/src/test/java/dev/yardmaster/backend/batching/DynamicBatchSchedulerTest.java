@@ -2,6 +2,7 @@ package dev.yardmaster.backend.batching;
 
 import static dev.yardmaster.backend.batching.TestModels.WAIT;
 import static dev.yardmaster.backend.batching.TestModels.awaitTrue;
+import static dev.yardmaster.backend.batching.TestModels.get;
 import static dev.yardmaster.backend.batching.TestModels.request;
 import static dev.yardmaster.backend.batching.TestModels.spec;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,16 +43,7 @@ class DynamicBatchSchedulerTest {
 
   @AfterEach
   void closeAndCheckIdle() {
-    runner.release();
-    for (DynamicBatchScheduler scheduler : schedulers) {
-      scheduler.close();
-      assertThat(scheduler.inFlightRequests()).isZero();
-      assertThat(scheduler.queuedRows()).isZero();
-    }
-  }
-
-  private static InferResponse get(CompletableFuture<InferResponse> future) throws Exception {
-    return future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    TestModels.closeAndCheckIdle(runner, schedulers);
   }
 
   private static InferenceException failure(CompletableFuture<InferResponse> future) {

@@ -3,6 +3,7 @@ package dev.yardmaster.backend.batching;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.yardmaster.backend.InferRequest;
+import dev.yardmaster.backend.InferResponse;
 import dev.yardmaster.backend.ModelRunner;
 import dev.yardmaster.backend.ModelSpec;
 import dev.yardmaster.backend.TensorSpec;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +60,21 @@ final class TestModels {
   static InferRequest withTimeoutMicros(InferRequest request, long timeoutMicros) {
     return new InferRequest(request.modelName(), request.modelVersion(), request.id(), request.inputs(),
         request.requestedOutputs(), request.parameters(), request.priority(), timeoutMicros, request.arrivalNanos());
+  }
+
+  /** The future's response, failing after {@link #WAIT}. */
+  static InferResponse get(CompletableFuture<InferResponse> future) throws Exception {
+    return future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** After a test: opens the runner's gate, closes each scheduler and checks it left nothing in flight or queued. */
+  static void closeAndCheckIdle(Runner runner, List<DynamicBatchScheduler> schedulers) {
+    runner.release();
+    for (DynamicBatchScheduler scheduler : schedulers) {
+      scheduler.close();
+      assertThat(scheduler.inFlightRequests()).isZero();
+      assertThat(scheduler.queuedRows()).isZero();
+    }
   }
 
   /** Polls a condition that other threads make true; fails after {@link #WAIT}. */
