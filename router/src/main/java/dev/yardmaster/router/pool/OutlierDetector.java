@@ -2,6 +2,7 @@ package dev.yardmaster.router.pool;
 
 import dev.yardmaster.router.config.OutlierDetectionConfig;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -196,11 +197,7 @@ public final class OutlierDetector {
 
   /** Ejections detected, enforced or not, for any reason. */
   public synchronized long detected() {
-    long sum = 0;
-    for (long count : detected) {
-      sum += count;
-    }
-    return sum;
+    return Arrays.stream(detected).sum();
   }
 
   /** Ejections detected for {@code reason} (Envoy's {@code ejections_detected_consecutive_5xx}, {@code ..._success_rate}). */
@@ -210,11 +207,7 @@ public final class OutlierDetector {
 
   /** Ejections enforced, for any reason (Envoy's {@code ejections_enforced_total}). */
   public synchronized long enforced() {
-    long sum = 0;
-    for (long count : enforced) {
-      sum += count;
-    }
-    return sum;
+    return Arrays.stream(enforced).sum();
   }
 
   public synchronized long enforced(EjectionReason reason) {
