@@ -232,8 +232,10 @@ public final class DynamicBatchScheduler implements Scheduler {
     return InferenceException.unavailable("model '%s' is unloading", spec.name());
   }
 
-  /** Requests whose queue timeout passed, and the batch to run now (null when none is due). */
   /**
+   * Requests whose queue timeout passed, and the batch to run now (null when none is due).
+   *
+   * @param batchRows the batch's rows (0 without one)
    * @param reserved whether an instance was reserved for a batch to be formed later instead
    */
   private record Work(List<PendingRequest> timedOut, @Nullable List<PendingRequest> batch, int batchRows,
