@@ -3,7 +3,7 @@ package dev.yardmaster.cli;
 import dev.yardmaster.backend.onnx.DemoModels;
 import dev.yardmaster.backend.onnx.OrtRunnerOptions;
 import dev.yardmaster.router.bench.BenchReport;
-import dev.yardmaster.router.bench.RawOrtThroughput;
+import dev.yardmaster.router.bench.PairedRound;
 import dev.yardmaster.router.bench.RawPoint;
 import dev.yardmaster.router.bench.ReportFiles;
 import dev.yardmaster.router.bench.ServingSweep;
@@ -30,15 +30,17 @@ import picocli.CommandLine.Spec;
 /**
  * {@code yardmaster bench}: the serving benchmark of DESIGN.md's budgets, in one run on this
  * machine: raw in-process ONNX Runtime at batch 1 and 64, the gRPC closed-loop sweep with
- * batching off and on, and the bare echo RPC on the same server stack; then the ratios with
- * PASS/FAIL. Tables on stdout, progress on stderr, JSON under {@code target/bench/}.
+ * batching off and on, the bare echo RPC on the same server stack, and paired rounds of wide_mlp
+ * (raw and served back to back, whose medians the wide_mlp budgets are judged on); then the ratios
+ * with PASS/FAIL. Tables on stdout, progress on stderr, JSON under {@code target/bench/}.
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measure serving against its budgets: raw ONNX Runtime (batch 1, 64), served gRPC"
         + " batch-1 closed loop at c=1,4,16,64 with batching off and on, and the bare echo RPC;"
-        + " print the ratios with PASS/FAIL. About 3 minutes by default.")
+        + " then paired rounds of wide_mlp at the top concurrency (raw and served back to back);"
+        + " print the ratios with PASS/FAIL. About 4 minutes by default.")
 public final class BenchCommand implements Callable<Integer> {
 
   static final List<Integer> RAW_BATCHES = List.of(1, DemoModels.MAX_BATCH_SIZE);
@@ -59,6 +61,12 @@ public final class BenchCommand implements Callable<Integer> {
       paramLabel = "DURATION", description = "Measurement window of each raw ONNX Runtime point, after a quarter as long of warm-up (default: ${DEFAULT-VALUE}).")
   Duration rawMeasure;
 
+  @Option(names = "--rounds", defaultValue = "5", paramLabel = "N",
+      description = "Paired rounds of wide_mlp at the top concurrency after the sweep (raw batch 1 and"
+          + " 64, served batching off and on, back to back); its targets take the median (default:"
+          + " ${DEFAULT-VALUE}; 0 = judge the sweep's single points).")
+  int rounds;
+
   @Option(names = "--strict", description = "Exit 1 when a target is missed.")
   boolean strict;
 
@@ -77,38 +85,42 @@ public final class BenchCommand implements Callable<Integer> {
       err.println("bench: " + invalid.getMessage());
       return Main.EXIT_USAGE;
     }
+    if (rounds < 0) {
+      err.println("bench: --rounds: " + rounds + " (expected: >= 0)");
+      return Main.EXIT_USAGE;
+    }
     Duration raw = sweepOptions.quick ? Duration.ofMillis(200) : rawMeasure;
+    int top = plan.concurrencies().stream().mapToInt(Integer::intValue).max().orElse(1);
     OrtRunnerOptions options = sweepOptions.runnerOptions();
     int echoPoints = plan.concurrencies().size();
     Duration total = plan.loadTime()
         .plus(plan.warmUp().plus(plan.measure()).multipliedBy(echoPoints))
-        .plus(raw.plus(raw.dividedBy(4)).multipliedBy((long) SweepOptions.MODELS.size() * RAW_BATCHES.size()));
-    err.printf(Locale.ROOT, "bench: %d served, %d echo and %d raw points, about %d s%n",
-        plan.pointCount(), echoPoints, SweepOptions.MODELS.size() * RAW_BATCHES.size(), total.toSeconds());
+        .plus(raw.plus(raw.dividedBy(4)).multipliedBy((long) SweepOptions.MODELS.size() * RAW_BATCHES.size()))
+        .plus(plan.warmUp().plus(plan.measure()).multipliedBy(2L * rounds))
+        .plus(raw.plus(raw.dividedBy(4)).multipliedBy(2L * rounds));
+    err.printf(Locale.ROOT, "bench: %d served, %d echo and %d raw points, %d paired rounds, about %d s%n",
+        plan.pointCount(), echoPoints, SweepOptions.MODELS.size() * RAW_BATCHES.size(), rounds,
+        total.toSeconds());
 
     List<RawPoint> rawPoints = new ArrayList<>();
     List<SweepPoint> serving;
     List<SweepPoint> echo;
+    List<PairedRound> pairedRounds;
     try (ServingSweep sweep = ServingSweep.start(outputDir.resolve("repository"), options, err)) {
       // the servers are idle meanwhile: raw runs see the same quiet machine as served runs
       for (String model : SweepOptions.MODELS) {
-        Path modelFile = ServingSweep.repository(sweep.root(), true)
-            .resolve(model).resolve("1").resolve("model.onnx");
         for (int batch : RAW_BATCHES) {
-          err.printf(Locale.ROOT, "[raw] %s batch %d ... ", model, batch);
-          err.flush();
-          RawPoint point = RawOrtThroughput.measure(model, modelFile, options, batch,
-              raw.dividedBy(4), raw);
-          err.printf(Locale.ROOT, "%.0f rows/s%n", point.rowsPerSecond());
-          err.flush();
-          rawPoints.add(point);
+          rawPoints.add(sweep.raw("[raw] " + model + " batch " + batch, model, batch,
+              raw.dividedBy(4), raw));
         }
       }
       sweep.warmUp(plan.models(), sweepOptions.startupWarmUp());
       serving = sweep.run(plan);
       echo = sweep.runEcho(plan);
+      pairedRounds = sweep.pairedRounds(DemoModels.WIDE_MLP, top, DemoModels.MAX_BATCH_SIZE, rounds,
+          plan, raw.dividedBy(4), raw);
     }
-    List<TargetCheck> checks = ServingTargets.check(serving, echo, rawPoints);
+    List<TargetCheck> checks = ServingTargets.check(serving, echo, rawPoints, pairedRounds);
 
     out.println();
     out.println("served (gRPC, batch-1 requests, closed loop):");
@@ -120,6 +132,13 @@ public final class BenchCommand implements Callable<Integer> {
     out.println("raw in-process ONNX Runtime (one thread calling run, served session options):");
     out.print(SweepTables.raw(rawPoints));
     out.println();
+    if (!pairedRounds.isEmpty()) {
+      out.printf(Locale.ROOT, "%s paired rounds at c=%d (back to back, every other round reversed):%n",
+          DemoModels.WIDE_MLP, top);
+      out.print(SweepTables.rounds(pairedRounds));
+      ServingTargets.roundsSummary(pairedRounds).ifPresent(out::print);
+      out.println();
+    }
     out.println("targets:");
     out.print(ServingTargets.render(checks));
     long met = checks.stream().filter(TargetCheck::passed).count();
@@ -136,7 +155,7 @@ public final class BenchCommand implements Callable<Integer> {
         new BenchReport.Settings(plan.warmUp().toMillis() / 1e3, plan.measure().toMillis() / 1e3,
             raw.dividedBy(4).toMillis() / 1e3, raw.toMillis() / 1e3,
             options.intraOpThreads(), options.interOpThreads()),
-        serving, echo, rawPoints, checks);
+        serving, echo, rawPoints, pairedRounds, checks);
     Path json = ReportFiles.write(outputDir, "serving", report, now);
     err.println("bench: wrote " + json + " and serving-latest.json");
     return strict && met < checks.size() ? Main.EXIT_FAILURE : Main.EXIT_OK;

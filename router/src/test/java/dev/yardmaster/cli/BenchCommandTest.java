@@ -16,19 +16,28 @@ class BenchCommandTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void quickBenchWritesEverySection(@TempDir Path output) throws Exception {
-    CliRun run = CliRun.of("bench", "--quick", "--concurrency", "1,16", "--output-dir", output.toString());
+    CliRun run = CliRun.of("bench", "--quick", "--concurrency", "1,16", "--rounds", "2",
+        "--output-dir", output.toString());
 
     assertThat(run.exit()).as("exit code; stderr:%n%s", run.err()).isEqualTo(Main.EXIT_OK);
     assertThat(run.out()).contains("served (gRPC", "bare echo RPC", "raw in-process ONNX Runtime",
-        "targets:", "wide_mlp batching on/off at c=16", "targets met");
+        "targets:", "wide_mlp paired rounds at c=16", "raw ORT batch 64 / batch 1 gain median",
+        "wide_mlp batching on/off at c=16, median of 2 paired rounds", "targets met");
 
     JsonNode report = ReportFiles.read(output.resolve("serving-latest.json"));
     assertThat(report.fieldNames()).toIterable()
-        .contains("createdAt", "machine", "settings", "serving", "echo", "raw", "checks");
+        .contains("createdAt", "machine", "settings", "serving", "echo", "raw", "rounds", "checks");
     assertThat(report.get("serving")).hasSize(8);
     assertThat(report.get("echo")).hasSize(2);
     assertThat(report.get("raw")).hasSize(4);
     assertThat(report.get("checks")).hasSize(5);
+    assertThat(report.get("rounds")).hasSize(2);
+    for (JsonNode round : report.get("rounds")) {
+      assertThat(round.get("servedOn").get("concurrency").asInt()).isEqualTo(16);
+      assertThat(round.get("servedOff").get("batching").asBoolean()).isFalse();
+      assertThat(round.get("rawBatchMax").get("batch").asInt()).isEqualTo(64);
+      assertThat(round.get("rawBatch1").get("rowsPerSecond").asDouble()).isPositive();
+    }
     for (String section : new String[] {"serving", "echo"}) {
       for (JsonNode point : report.get(section)) {
         assertThat(point.get("result").get("inferencesPerSecond").asDouble()).as("%s", point).isPositive();
@@ -39,6 +48,14 @@ class BenchCommandTest {
       assertThat(point.get("rowsPerSecond").asDouble()).as("%s", point).isPositive();
     }
     assertThat(report.get("settings").get("intraOpThreads").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void negativeRoundsAreAUsageError() {
+    CliRun run = CliRun.of("bench", "--quick", "--rounds", "-1");
+
+    assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(run.err()).contains("--rounds: -1 (expected: >= 0)");
   }
 
   @Test

@@ -12,6 +12,8 @@ import java.util.List;
  * @param serving model points, batching off then on
  * @param echo bare echo RPC points, same server stack and message size
  * @param raw in-process ONNX Runtime points
+ * @param rounds wide_mlp's paired rounds at the top concurrency (raw batch 1 and max, served off
+ *     and on, back to back), which the wide_mlp checks take their medians from
  * @param checks the DESIGN.md serving budgets
  */
 public record BenchReport(
@@ -21,12 +23,14 @@ public record BenchReport(
     List<SweepPoint> serving,
     List<SweepPoint> echo,
     List<RawPoint> raw,
+    List<PairedRound> rounds,
     List<TargetCheck> checks) {
 
   public BenchReport {
     serving = List.copyOf(serving);
     echo = List.copyOf(echo);
     raw = List.copyOf(raw);
+    rounds = List.copyOf(rounds);
     checks = List.copyOf(checks);
   }
 

@@ -42,13 +42,15 @@ public final class ServingSweep implements AutoCloseable {
   private final YardmasterServer batchingOff;
   private final YardmasterServer batchingOn;
   private final Path root;
+  private final OrtRunnerOptions options;
   private final PrintWriter messages;
 
-  private ServingSweep(
-      YardmasterServer batchingOff, YardmasterServer batchingOn, Path root, PrintWriter messages) {
+  private ServingSweep(YardmasterServer batchingOff, YardmasterServer batchingOn, Path root,
+      OrtRunnerOptions options, PrintWriter messages) {
     this.batchingOff = batchingOff;
     this.batchingOn = batchingOn;
     this.root = root;
+    this.options = options;
     this.messages = messages;
   }
 
@@ -63,7 +65,7 @@ public final class ServingSweep implements AutoCloseable {
     YardmasterServer off = serve(repository(workDir, false), options);
     try {
       YardmasterServer on = serve(repository(workDir, true), options);
-      ServingSweep sweep = new ServingSweep(off, on, workDir, messages);
+      ServingSweep sweep = new ServingSweep(off, on, workDir, options, messages);
       messages.printf(
           Locale.ROOT,
           "serving %s%n  batching off: grpc %d, http %d, metrics %d%n"
@@ -150,6 +152,49 @@ public final class ServingSweep implements AutoCloseable {
       }
     }
     return points;
+  }
+
+  /**
+   * Raw in-process ONNX Runtime on one model of the repository at one batch size, with the served
+   * session options ({@link RawOrtThroughput}); the servers idle meanwhile.
+   */
+  public RawPoint raw(String label, String model, int batch, Duration warmUp, Duration measure) {
+    messages.print(label + " ... ");
+    messages.flush();
+    Path modelFile = repository(root, true).resolve(model).resolve("1").resolve("model.onnx");
+    RawPoint point = RawOrtThroughput.measure(model, modelFile, options, batch, warmUp, measure);
+    messages.printf(Locale.ROOT, "%.0f rows/s%n", point.rowsPerSecond());
+    messages.flush();
+    return point;
+  }
+
+  /**
+   * Rounds of one model's paired points ({@link PairedRound}): raw ONNX Runtime at batch 1 and at
+   * {@code maxBatch}, then served at {@code concurrency} with batching off and on. Every other
+   * round runs each pair in the opposite order, so a machine that speeds up or slows down during a
+   * round favours neither side of a ratio. The servers are idle during the raw runs.
+   */
+  public List<PairedRound> pairedRounds(String model, int concurrency, int maxBatch, int rounds,
+      SweepPlan plan, Duration rawWarmUp, Duration rawMeasure) {
+    RequestFactory requests = batchOne(model);
+    List<PairedRound> result = new ArrayList<>(rounds);
+    for (int round = 1; round <= rounds; round++) {
+      boolean reversed = round % 2 == 0;
+      String prefix = String.format(Locale.ROOT, "[round %d/%d] %s", round, rounds, model);
+      RawPoint[] raw = new RawPoint[2];
+      for (int batch : reversed ? new int[] {maxBatch, 1} : new int[] {1, maxBatch}) {
+        raw[batch == 1 ? 0 : 1] = raw(prefix + " raw batch " + batch, model, batch, rawWarmUp, rawMeasure);
+      }
+      SweepPoint[] served = new SweepPoint[2];
+      for (boolean batching : reversed ? new boolean[] {true, false} : new boolean[] {false, true}) {
+        String label = String.format(Locale.ROOT, "%s c=%d batching %s", prefix, concurrency,
+            batching ? "on" : "off");
+        served[batching ? 1 : 0] = measure(label, plan, server(batching), CallKind.MODEL_INFER,
+            requests, concurrency).as(model, batching);
+      }
+      result.add(new PairedRound(round, raw[0], raw[1], served[0], served[1]));
+    }
+    return result;
   }
 
   /**

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The serving budgets of DESIGN.md checked against one bench run's measurements: batching pays on
@@ -24,33 +25,56 @@ public final class ServingTargets {
 
   private ServingTargets() {}
 
+  /** {@link #check(List, List, List, List)} without paired rounds. */
+  public static List<TargetCheck> check(
+      List<SweepPoint> serving, List<SweepPoint> echo, List<RawPoint> raw) {
+    return check(serving, echo, raw, List.of());
+  }
+
   /**
-   * The checks whose inputs the run has; a check needing a point the run skipped is left out.
+   * The checks whose inputs the run has; a check needing a point the run skipped is left out. With
+   * paired rounds, the two wide_mlp throughput checks take the median of the rounds' ratios, each
+   * measured back to back, instead of the sweep's single points.
    *
    * @param serving the sweep's model points
    * @param echo the echo points
    * @param raw the raw ONNX Runtime points
+   * @param rounds wide_mlp's paired rounds at the top concurrency, or none
    */
-  public static List<TargetCheck> check(
-      List<SweepPoint> serving, List<SweepPoint> echo, List<RawPoint> raw) {
+  public static List<TargetCheck> check(List<SweepPoint> serving, List<SweepPoint> echo,
+      List<RawPoint> raw, List<PairedRound> rounds) {
     List<TargetCheck> checks = new ArrayList<>();
     int top = serving.stream().mapToInt(SweepPoint::concurrency).max().orElse(1);
     String wide = DemoModels.WIDE_MLP;
     String higgs = DemoModels.HIGGS_MLP_V1;
-    Optional<SweepPoint> wideOn = find(serving, wide, top, true);
-    Optional<SweepPoint> wideOff = find(serving, wide, top, false);
-    if (wideOn.isPresent() && wideOff.isPresent()) {
-      checks.add(TargetCheck.of(label("%s batching on/off at c=%d", wide, top),
-          wideOn.get().inferencesPerSecond(), wideOff.get().inferencesPerSecond(),
-          BATCHING_SPEED_UP));
-    }
-    Optional<RawPoint> wideRaw = raw.stream()
-        .filter(point -> point.model().equals(wide))
-        .max((a, b) -> Integer.compare(a.batch(), b.batch()));
-    if (wideOn.isPresent() && wideRaw.isPresent()) {
-      checks.add(TargetCheck.of(
-          label("%s served (batching on, c=%d) / raw ORT batch %d", wide, top, wideRaw.get().batch()),
-          wideOn.get().inferencesPerSecond(), wideRaw.get().rowsPerSecond(), SERVED_VS_RAW));
+    if (!rounds.isEmpty()) {
+      PairedRound first = rounds.get(0);
+      String ofRounds = label(", median of %d paired rounds", rounds.size());
+      checks.add(medianCheck(
+          label("%s batching on/off at c=%d%s", wide, first.servedOn().concurrency(), ofRounds),
+          rounds, PairedRound::batchingSpeedUp, round -> round.servedOn().inferencesPerSecond(),
+          round -> round.servedOff().inferencesPerSecond(), BATCHING_SPEED_UP));
+      checks.add(medianCheck(
+          label("%s served (batching on, c=%d) / raw ORT batch %d%s", wide,
+              first.servedOn().concurrency(), first.rawBatchMax().batch(), ofRounds),
+          rounds, PairedRound::servedOverRaw, round -> round.servedOn().inferencesPerSecond(),
+          round -> round.rawBatchMax().rowsPerSecond(), SERVED_VS_RAW));
+    } else {
+      Optional<SweepPoint> wideOn = find(serving, wide, top, true);
+      Optional<SweepPoint> wideOff = find(serving, wide, top, false);
+      if (wideOn.isPresent() && wideOff.isPresent()) {
+        checks.add(TargetCheck.of(label("%s batching on/off at c=%d", wide, top),
+            wideOn.get().inferencesPerSecond(), wideOff.get().inferencesPerSecond(),
+            BATCHING_SPEED_UP));
+      }
+      Optional<RawPoint> wideRaw = raw.stream()
+          .filter(point -> point.model().equals(wide))
+          .max((a, b) -> Integer.compare(a.batch(), b.batch()));
+      if (wideOn.isPresent() && wideRaw.isPresent()) {
+        checks.add(TargetCheck.of(
+            label("%s served (batching on, c=%d) / raw ORT batch %d", wide, top, wideRaw.get().batch()),
+            wideOn.get().inferencesPerSecond(), wideRaw.get().rowsPerSecond(), SERVED_VS_RAW));
+      }
     }
     Optional<SweepPoint> higgsOn = find(serving, higgs, top, true);
     Optional<SweepPoint> echoTop = find(echo, ServingSweep.ECHO_LABEL, top, false);
@@ -69,6 +93,35 @@ public final class ServingTargets {
       }
     }
     return checks;
+  }
+
+  /** The median of the rounds' ratios, shown beside the medians of its two sides. */
+  private static TargetCheck medianCheck(String name, List<PairedRound> rounds,
+      ToDoubleFunction<PairedRound> ratio, ToDoubleFunction<PairedRound> numerator,
+      ToDoubleFunction<PairedRound> denominator, double target) {
+    double median = PairedRound.median(rounds, ratio);
+    return new TargetCheck(name, median, target, PairedRound.median(rounds, numerator),
+        PairedRound.median(rounds, denominator), median >= target);
+  }
+
+  /**
+   * What the paired rounds say about the hardware, as a line: raw ONNX Runtime's own batch-1 to
+   * batch-max gain (the most batching can give on this CPU) and the served speed-up as a share of
+   * it, medians over the rounds with their range. Empty without rounds.
+   */
+  public static Optional<String> roundsSummary(List<PairedRound> rounds) {
+    if (rounds.isEmpty()) {
+      return Optional.empty();
+    }
+    double[] gain = PairedRound.range(rounds, PairedRound::rawBatchingGain);
+    double[] speedUp = PairedRound.range(rounds, PairedRound::batchingSpeedUp);
+    double share = PairedRound.median(rounds, round -> round.batchingSpeedUp() / round.rawBatchingGain());
+    PairedRound first = rounds.get(0);
+    return Optional.of(label("%s over %d paired rounds: raw ORT batch %d / batch 1 gain median %.2fx"
+            + " (%.2f..%.2f), served batching on/off median %.2fx (%.2f..%.2f), i.e. %.2f of raw's gain%n",
+        first.servedOn().model(), rounds.size(), first.rawBatchMax().batch(),
+        PairedRound.median(rounds, PairedRound::rawBatchingGain), gain[0], gain[1],
+        PairedRound.median(rounds, PairedRound::batchingSpeedUp), speedUp[0], speedUp[1], share));
   }
 
   /**

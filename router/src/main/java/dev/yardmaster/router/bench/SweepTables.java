@@ -61,6 +61,25 @@ public final class SweepTables {
     return align(lines);
   }
 
+  /** Paired rounds, one line each: the raw and served throughputs and the round's ratios. */
+  public static String rounds(List<PairedRound> rounds) {
+    List<String[]> lines = new ArrayList<>();
+    lines.add(new String[] {"round", "raw b1 rows/s", "raw bmax rows/s", "raw gain", "off inf/s",
+        "on inf/s", "on/off", "on/raw"});
+    for (PairedRound round : rounds) {
+      lines.add(new String[] {
+          Integer.toString(round.round()),
+          format("%.0f", round.rawBatch1().rowsPerSecond()),
+          format("%.0f", round.rawBatchMax().rowsPerSecond()),
+          format("%.2fx", round.rawBatchingGain()),
+          format("%.0f", round.servedOff().inferencesPerSecond()),
+          format("%.0f", round.servedOn().inferencesPerSecond()),
+          format("%.2fx", round.batchingSpeedUp()),
+          format("%.2f", round.servedOverRaw())});
+    }
+    return align(lines);
+  }
+
   /** First column left-aligned, the rest right-aligned, two spaces between columns. */
   private static String align(List<String[]> lines) {
     int columns = lines.get(0).length;

@@ -41,6 +41,41 @@ class ServingTargetsTest {
     assertThat(checks).extracting(TargetCheck::passed).containsExactly(true, true, true, true, false);
   }
 
+  private static PairedRound round(int index, double rawBatch1, double rawBatch64, double off, double on) {
+    return new PairedRound(index, new RawPoint("wide_mlp", 1, 10, 1.0, rawBatch1, 1.0),
+        new RawPoint("wide_mlp", 64, 10, 1.0, rawBatch64, 1.0), point("wide_mlp", 64, false, off),
+        point("wide_mlp", 64, true, on));
+  }
+
+  /** Speed-ups 5.0, 3.5, 4.5: the median is 4.5 (not the sweep's, not the mean of 4.33). */
+  private static final List<PairedRound> ROUNDS = List.of(
+      round(1, 2000, 10000, 2000, 10000), round(2, 2800, 10000, 2800, 9800), round(3, 2000, 9000, 2000, 9000));
+
+  @Test
+  void pairedRoundsJudgeTheWideBudgetsByTheirMedian() {
+    List<TargetCheck> checks = ServingTargets.check(SERVING, ECHO, RAW, ROUNDS);
+
+    assertThat(checks).extracting(TargetCheck::name).startsWith(
+        "wide_mlp batching on/off at c=64, median of 3 paired rounds",
+        "wide_mlp served (batching on, c=64) / raw ORT batch 64, median of 3 paired rounds");
+    assertThat(checks.get(0).ratio()).isEqualTo(4.5);
+    assertThat(checks.get(0).numerator()).isEqualTo(9800);
+    assertThat(checks.get(0).denominator()).isEqualTo(2000);
+    assertThat(checks.get(1).ratio()).isEqualTo(1.0);
+    assertThat(checks).hasSize(5);
+    assertThat(ServingTargets.roundsSummary(ROUNDS)).hasValueSatisfying(line -> assertThat(line)
+        .startsWith("wide_mlp over 3 paired rounds: raw ORT batch 64 / batch 1 gain median 4.50x"
+            + " (3.57..5.00), served batching on/off median 4.50x (3.50..5.00), i.e. 1.00 of raw's gain"));
+    assertThat(SweepTables.rounds(ROUNDS).lines().skip(2).findFirst().orElseThrow())
+        .contains("2800", "3.57x", "3.50x", "0.98");
+  }
+
+  @Test
+  void medianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
+    assertThat(PairedRound.median(ROUNDS.subList(0, 2), PairedRound::batchingSpeedUp)).isEqualTo(4.25);
+    assertThat(PairedRound.median(List.of(), PairedRound::batchingSpeedUp)).isNaN();
+  }
+
   @Test
   void leavesOutChecksWhosePointsTheRunSkipped() {
     assertThat(ServingTargets.check(SERVING, List.of(), List.of()))

@@ -1,0 +1,59 @@
+package dev.yardmaster.router.bench;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * One round of the compute-heavy model's paired measurements, taken back to back so the machine is
+ * in the same state for all four: raw ONNX Runtime at batch 1 and at the largest batch, and the
+ * served model at the top concurrency with batching off and on. Ratios taken within a round cancel
+ * what a shared machine does between rounds (another tenant's memory traffic moved raw batch-1
+ * throughput of wide_mlp between 1.9k and 3.1k rows/s on the same code).
+ *
+ * @param round 1-based
+ * @param rawBatch1 raw ONNX Runtime at batch 1
+ * @param rawBatchMax raw ONNX Runtime at the largest batch
+ * @param servedOff served, batching off, top concurrency
+ * @param servedOn served, batching on, top concurrency
+ */
+public record PairedRound(
+    int round, RawPoint rawBatch1, RawPoint rawBatchMax, SweepPoint servedOff, SweepPoint servedOn) {
+
+  /** Served batching on over off: the batching speed-up. */
+  public double batchingSpeedUp() {
+    return ratio(servedOn.inferencesPerSecond(), servedOff.inferencesPerSecond());
+  }
+
+  /** Served batching on over raw ONNX Runtime at the largest batch: what serving keeps. */
+  public double servedOverRaw() {
+    return ratio(servedOn.inferencesPerSecond(), rawBatchMax.rowsPerSecond());
+  }
+
+  /** Raw ONNX Runtime's own gain from batch 1 to the largest batch: the hardware's ceiling. */
+  public double rawBatchingGain() {
+    return ratio(rawBatchMax.rowsPerSecond(), rawBatch1.rowsPerSecond());
+  }
+
+  /** The median over rounds of one of their values; NaN for no rounds. */
+  public static double median(List<PairedRound> rounds, ToDoubleFunction<PairedRound> value) {
+    double[] values = rounds.stream().mapToDouble(value).sorted().toArray();
+    if (values.length == 0) {
+      return Double.NaN;
+    }
+    int middle = values.length / 2;
+    return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+  }
+
+  /** The smallest and largest over rounds of one of their values. */
+  public static double[] range(List<PairedRound> rounds, ToDoubleFunction<PairedRound> value) {
+    double[] values = rounds.stream().mapToDouble(value).toArray();
+    return new double[] {
+      Arrays.stream(values).min().orElse(Double.NaN), Arrays.stream(values).max().orElse(Double.NaN)
+    };
+  }
+
+  private static double ratio(double numerator, double denominator) {
+    return denominator > 0 ? numerator / denominator : 0.0;
+  }
+}
