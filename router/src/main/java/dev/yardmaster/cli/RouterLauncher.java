@@ -7,6 +7,7 @@ import dev.yardmaster.router.front.RouterServer;
 import dev.yardmaster.router.front.RouterWarmup;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 
 /** {@code yardmaster serve --config FILE}: runs the router over the file's pools until shutdown. */
@@ -14,22 +15,22 @@ final class RouterLauncher {
 
   private RouterLauncher() {}
 
-  static int run(Path configFile, RouterWarmup warmup) throws InterruptedException {
+  static int run(Path configFile, PrintWriter err, RouterWarmup warmup) throws InterruptedException {
     RouterConfig config;
     try {
       config = RouterConfigLoader.withOfflinePrices().load(configFile);
     } catch (ConfigException bad) {
-      System.err.println(bad.getMessage());
+      err.println(bad.getMessage());
       return Main.EXIT_USAGE;
     }
     RouterServer server;
     try {
       server = RouterServer.start(config, configFile, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 1000, warmup);
     } catch (RuntimeException failure) {
-      System.err.println("serve: " + failure.getMessage());
+      err.println("serve: " + failure.getMessage());
       return Main.EXIT_FAILURE;
     }
-    System.err.printf("yardmaster router serving pools %s: grpc %d, metrics %d%n",
+    err.printf("yardmaster router serving pools %s: grpc %d, metrics %d%n",
         server.pools().names(), server.grpcPort(), server.metricsPort());
     UntilShutdown.await("yardmaster-router-shutdown", server::stop);
     return Main.EXIT_OK;

@@ -6,12 +6,15 @@ import dev.yardmaster.router.emulated.AcceleratorProfileSources;
 import dev.yardmaster.router.front.RouterWarmup;
 import dev.yardmaster.router.local.BackendManagers;
 import dev.yardmaster.router.server.YardmasterServer;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code yardmaster serve}: serves a model repository over KServe v2 HTTP/gRPC with Triton metrics. */
 @Command(
@@ -19,6 +22,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Serve a Triton-layout model repository (KServe v2 HTTP/JSON, gRPC, Prometheus metrics).")
 public final class ServeCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
 
   @Option(names = "--config", paramLabel = "FILE",
       description = "Router config (YAML, `pools:` of remote KServe v2 endpoints); reloaded on change.")
@@ -54,26 +59,27 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    PrintWriter err = spec.commandLine().getErr();
     if (config != null) {
       if (warmupRequests < 0) {
-        System.err.println("--warmup-requests: " + warmupRequests + " (expected: >= 0)");
-        return Main.EXIT_USAGE;
+        err.println("--warmup-requests: " + warmupRequests + " (expected: >= 0)");
+      return Main.EXIT_USAGE;
       }
-      return RouterLauncher.run(config, warmupRequests == 0 ? RouterWarmup.none() : RouterWarmup.upTo(warmupRequests));
+      return RouterLauncher.run(config, err, warmupRequests == 0 ? RouterWarmup.none() : RouterWarmup.upTo(warmupRequests));
     }
     if (modelRepository == null) {
-      System.err.println("serve: --model-repository or --config missing (expected: one of them)");
+      err.println("serve: --model-repository or --config missing (expected: one of them)");
       return Main.EXIT_USAGE;
     }
     if (!Files.isDirectory(modelRepository)) {
-      System.err.println("--model-repository: " + modelRepository + " (expected: an existing directory)");
+      err.println("--model-repository: " + modelRepository + " (expected: an existing directory)");
       return Main.EXIT_USAGE;
     }
     AcceleratorProfile emulated;
     try {
       emulated = emulate == null ? null : AcceleratorProfileSources.resolve(emulate);
     } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
+      err.println(e.getMessage());
       return Main.EXIT_USAGE;
     }
     ModelManager manager = BackendManagers.of(modelRepository, emulated);
@@ -86,10 +92,10 @@ public final class ServeCommand implements Callable<Integer> {
           .start();
     } catch (RuntimeException failure) {
       manager.close();
-      System.err.println("serve: " + failure.getMessage());
+      err.println("serve: " + failure.getMessage());
       return Main.EXIT_FAILURE;
     }
-    System.err.printf("yardmaster serving %s: http %d, grpc %d, metrics %d%s%n",
+    err.printf("yardmaster serving %s: http %d, grpc %d, metrics %d%s%n",
         modelRepository, server.httpPort(), server.grpcPort(), server.metricsPort(),
         BackendServing.describe(backendOnly, emulated));
     UntilShutdown.await("yardmaster-shutdown", server::stop);

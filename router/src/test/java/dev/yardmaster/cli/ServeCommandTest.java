@@ -18,10 +18,36 @@ class ServeCommandTest {
 
   @Test
   void missingRepositoryIsAUsageError() {
-    assertThat(CliRun.of("serve", "--model-repository", "/does/not/exist").exit()).isEqualTo(Main.EXIT_USAGE);
-    assertThat(CliRun.of("serve").exit()).isEqualTo(Main.EXIT_USAGE);
-    assertThat(CliRun.of("serve", "--config", "router.yaml", "--warmup-requests", "-1").exit())
-        .isEqualTo(Main.EXIT_USAGE);
+    CliRun noSuchDirectory = CliRun.of("serve", "--model-repository", "/does/not/exist");
+    assertThat(noSuchDirectory.exit()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(noSuchDirectory.err())
+        .contains("--model-repository: /does/not/exist (expected: an existing directory)");
+    CliRun nothing = CliRun.of("serve");
+    assertThat(nothing.exit()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(nothing.err()).contains("serve: --model-repository or --config missing (expected: one of them)");
+    CliRun badWarmup = CliRun.of("serve", "--config", "router.yaml", "--warmup-requests", "-1");
+    assertThat(badWarmup.exit()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(badWarmup.err()).contains("--warmup-requests: -1 (expected: >= 0)");
+  }
+
+  @Test
+  void badRouterConfigIsAUsageErrorNamingTheKey(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("router.yaml");
+    java.nio.file.Files.writeString(config, "pools:\n  - name: gpu\n    kind: kserve\n    endpoints: []\n");
+
+    CliRun run = CliRun.of("serve", "--config", config.toString());
+
+    assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(run.err()).contains("pools[0].endpoints");
+  }
+
+  @Test
+  void unknownEmulationProfileIsAUsageError(@TempDir Path repository) {
+    CliRun run = CliRun.of("serve", "--backend-only", "--model-repository", repository.toString(),
+        "--emulate", "tpu-v9");
+
+    assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(run.err()).contains("tpu-v9");
   }
 
   /** The real thing: a separate JVM serving the demo repository, ready over HTTP, stopped by SIGTERM. */
