@@ -1,6 +1,5 @@
 package dev.yardmaster.router.pool;
 
-import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
@@ -10,7 +9,10 @@ import dev.yardmaster.router.config.HealthCheckConfig;
 import io.grpc.Deadline;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,26 +53,33 @@ public final class HealthChecker {
       endpoint.checking.set(false);
       return;
     }
-    Futures.addCallback(Futures.allAsList(checks), new FutureCallback<List<Object>>() {
-      @Override
-      public void onSuccess(List<Object> result) {
-        record(pool, endpoint, true, "");
-      }
+    // whenAllComplete, not allAsList: allAsList logs every failure after the first at SEVERE, i.e.
+    // on every check of a down endpoint with models configured
+    Futures.whenAllComplete(checks).run(() -> record(pool, endpoint, firstFailure(checks)),
+        MoreExecutors.directExecutor());
+  }
 
-      @Override
-      public void onFailure(Throwable error) {
-        record(pool, endpoint, false, String.valueOf(error.getMessage()));
+  /** The first failed check's message, or null when all passed. */
+  private static @Nullable String firstFailure(List<ListenableFuture<?>> checks) {
+    for (ListenableFuture<?> check : checks) {
+      try {
+        Futures.getDone(check);
+      } catch (ExecutionException failed) {
+        return String.valueOf(failed.getCause().getMessage());
+      } catch (CancellationException cancelled) {
+        return "cancelled";
       }
-    }, MoreExecutors.directExecutor());
+    }
+    return null;
   }
 
   private static Object fail(String what) {
     throw new IllegalStateException(what + " (expected: true)");
   }
 
-  private static void record(Pool pool, Endpoint endpoint, boolean passed, String why) {
+  private static void record(Pool pool, Endpoint endpoint, @Nullable String failure) {
     HealthCheckConfig config = pool.config().healthCheck();
-    if (passed) {
+    if (failure == null) {
       endpoint.failuresInARow = 0;
       endpoint.passesInARow++;
       if (!endpoint.healthy() && endpoint.passesInARow >= config.healthyThreshold()) {
@@ -82,7 +91,7 @@ public final class HealthChecker {
       endpoint.failuresInARow++;
       if (endpoint.healthy() && endpoint.failuresInARow >= config.unhealthyThreshold()) {
         endpoint.setHealthy(false);
-        log.warn("pool '{}': endpoint {} is unhealthy: {}", pool.name(), endpoint.id(), why);
+        log.warn("pool '{}': endpoint {} is unhealthy: {}", pool.name(), endpoint.id(), failure);
       }
     }
     endpoint.checking.set(false);

@@ -3,6 +3,7 @@ package dev.yardmaster.router.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.yardmaster.protocol.v2.ModelInferResponse;
+import dev.yardmaster.router.config.HealthCheckConfig;
 import dev.yardmaster.router.config.PoolConfig;
 import dev.yardmaster.router.config.RetryConfig;
 import dev.yardmaster.router.config.RouterConfig;
@@ -17,8 +18,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -111,6 +117,43 @@ class PoolFaultsTest {
         () -> endpointOf(pool, flaky).state() == EndpointState.HEALTHY);
     assertThat(pool.view().replicas()).isEqualTo(2);
     assertThat(pool.view().overheadNanos()).isPositive(); // EWMA latency of the healthy endpoints
+  }
+
+  /** Guava's allAsList logged each failure after the first at SEVERE: every check of a down endpoint. */
+  @Test
+  void checksOfADownEndpointWithModelsLogNothingSevere() throws Exception {
+    FakeBackend down = new FakeBackend();
+    backends.add(down);
+    Logger guava = Logger.getLogger("com.google.common.util.concurrent");
+    List<LogRecord> severe = new CopyOnWriteArrayList<>();
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
+          severe.add(record);
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    guava.addHandler(capture);
+    try {
+      PoolConfig config = PoolTestSupport.pool("p", List.of(down.endpoint()))
+          .withHealthCheck(new HealthCheckConfig(50, 2000, 1, 1, List.of("higgs_mlp_v1", "wide_mlp")));
+      pools.apply(new RouterConfig(0, 0, 5000, List.of(config)));
+      Pool pool = pools.get("p");
+      PoolTestSupport.await("healthy", Duration.ofSeconds(10), () -> pool.healthyEndpoints() == 1);
+      down.close();
+      PoolTestSupport.await("unhealthy", Duration.ofSeconds(10), () -> pool.healthyEndpoints() == 0);
+      Thread.sleep(300); // several more failing checks, each with three failed calls
+    } finally {
+      guava.removeHandler(capture);
+    }
+    assertThat(severe).extracting(LogRecord::getMessage).isEmpty();
   }
 
   @Test
