@@ -240,7 +240,7 @@ public final class LiveRouter {
       PoolConfig config = pool.config();
       int healthy = pool.healthyEndpoints();
       reusable.set(p, pool.name(), config.accelerator(), config.pricePerHour(), healthy, healthy > 0,
-          pool.queuedRows(), pool.inFlight(), 0, current.feedback[p].residualNanos(), current.curve(p, model));
+          pool.queuedRows(), pool.inFlight(), 0, current.feedback[p].residualNanos(), 0, current.curve(p, model));
     }
     // model 0: the snapshot holds only this request's model
     current.policy.route(0, tier, rows, deadlineNanos, pinned, reusable.snapshot(), scratch.result);
