@@ -252,9 +252,9 @@ public final class LiveRouter {
   /**
    * Rewrites the thread's one-model snapshot from the pools' live counts (healthy endpoints as
    * replicas, rows and requests in flight, the learned residual and the request's tier's tail
-   * lateness; the endpoints' EWMA latency is
-   * their whole latency, not overhead, so the residual learns the real overhead) and routes on it.
-   * Allocates nothing once the thread's scratch fits the pool count.
+   * lateness; the endpoints' EWMA latency is their whole latency, not overhead, so the residual
+   * learns the real overhead) and routes on it. Allocates nothing once the thread's scratch fits
+   * the pool count.
    */
   private static RouteResult decide(RoutingTable current, Scratch scratch, int model, Tier tier, int rows,
       long deadlineNanos, int pinned, long nowNanos) {
