@@ -246,7 +246,7 @@ public final class Simulation {
       long queued = inFlightAsQueued ? poolQueuedRows[p] + poolExecutingRows[p] : poolQueuedRows[p];
       int inFlight = inFlightAsQueued ? poolInFlight[p] + poolQueuedRequests[p] : poolInFlight[p];
       snapshot.set(p, pool.id(), pool.accelerator(), pool.pricePerHour(), count, count > 0, queued, inFlight,
-          overheadNanos, 0, pool.curve());
+          overheadNanos, 0, 0, pool.curve());
     }
     return snapshot.snapshot();
   }

@@ -29,6 +29,7 @@ public final class PoolSnapshot {
   private final int[] inFlight;
   private final long[] overheadNanos;
   private final long[] residualNanos;
+  private final long[] tailLatenessNanos;
   private final @Nullable ServiceCurve[] curves; // [pool * modelCount + model]
   private final double[] queueWaitNanos; // [pool * modelCount + model]
   private final double[] fixedNanos; // overhead + residual, per pool
@@ -50,6 +51,7 @@ public final class PoolSnapshot {
     this.inFlight = new int[size];
     this.overheadNanos = new long[size];
     this.residualNanos = new long[size];
+    this.tailLatenessNanos = new long[size];
     this.curves = new ServiceCurve[size * modelCount];
     this.queueWaitNanos = new double[size * modelCount];
     this.fixedNanos = new double[size];
@@ -61,7 +63,7 @@ public final class PoolSnapshot {
 
   /** Sets pool {@code p} and everything derived from it; {@code curvesByModel} may be shorter than the model count. */
   private void fill(int p, String id, AcceleratorKind accelerator, double price, int replicaCount,
-      boolean isHealthy, long queued, int requestsInFlight, long overhead, long residual,
+      boolean isHealthy, long queued, int requestsInFlight, long overhead, long residual, long tailLateness,
       @Nullable ServiceCurve @Nullable [] curvesByModel, @Nullable ServiceCurve onlyCurve) {
     ids[p] = id;
     accelerators[p] = accelerator;
@@ -72,6 +74,7 @@ public final class PoolSnapshot {
     inFlight[p] = requestsInFlight;
     overheadNanos[p] = overhead;
     residualNanos[p] = residual;
+    tailLatenessNanos[p] = Math.max(0, tailLateness);
     boolean up = isHealthy && replicaCount > 0;
     long queuedNow = Math.max(0, queued);
     available[p] = up;
@@ -113,7 +116,7 @@ public final class PoolSnapshot {
   /** The pool's facts as a value (a new record: off the hot path, which reads the accessors below). */
   public PoolView pool(int pool) {
     return new PoolView(ids[pool], accelerators[pool], pricePerHour[pool], replicas[pool], healthy[pool],
-        queuedRows[pool], inFlight[pool], overheadNanos[pool], residualNanos[pool]);
+        queuedRows[pool], inFlight[pool], overheadNanos[pool], residualNanos[pool], tailLatenessNanos[pool]);
   }
 
   public String id(int pool) {
@@ -138,6 +141,11 @@ public final class PoolSnapshot {
 
   public long residualNanos(int pool) {
     return residualNanos[pool];
+  }
+
+  /** How much later than predicted the pool's recent answers of the tier being routed came at their tail; >= 0. */
+  public long tailLatenessNanos(int pool) {
+    return tailLatenessNanos[pool];
   }
 
   /** Index of the pool with that id, or -1 (admission turns that into INVALID_ARGUMENT). */
@@ -247,7 +255,7 @@ public final class PoolSnapshot {
       for (int p = 0; p < views.size(); p++) {
         PoolView v = views.get(p);
         snapshot.fill(p, v.id(), v.accelerator(), v.pricePerHour(), v.replicas(), v.healthy(), v.queuedRows(),
-            v.inFlight(), v.overheadNanos(), v.residualNanos(), curves.get(p), null);
+            v.inFlight(), v.overheadNanos(), v.residualNanos(), v.tailLatenessNanos(), curves.get(p), null);
       }
       return snapshot;
     }
@@ -279,9 +287,9 @@ public final class PoolSnapshot {
     /** Sets pool {@code pool} as {@link PoolView} describes the fields; {@code curve} null: no profile. */
     public Reusable set(int pool, String id, AcceleratorKind accelerator, double pricePerHour, int replicas,
         boolean healthy, long queuedRows, int inFlight, long overheadNanos, long residualNanos,
-        @Nullable ServiceCurve curve) {
+        long tailLatenessNanos, @Nullable ServiceCurve curve) {
       snapshot.fill(pool, id, accelerator, pricePerHour, replicas, healthy, queuedRows, inFlight, overheadNanos,
-          residualNanos, null, curve);
+          residualNanos, tailLatenessNanos, null, curve);
       return this;
     }
 

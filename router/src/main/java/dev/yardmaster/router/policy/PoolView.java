@@ -14,6 +14,10 @@ package dev.yardmaster.router.policy;
  * @param overheadNanos observed network and dispatch overhead (EWMA)
  * @param residualNanos observed minus predicted latency (EWMA), the online correction; may be
  *     negative
+ * @param tailLatenessNanos how much later than predicted the pool's recent answers of the tier being
+ *     routed came at their tail (a high quantile over the last second); 0 when they came on time or
+ *     there were none. A budgeted tier adds it to the prediction, so a pool that recently missed its
+ *     predictions (a stale profile, throttling, other tenants) stops taking it until it recovers
  */
 public record PoolView(
     String id,
@@ -24,7 +28,14 @@ public record PoolView(
     long queuedRows,
     int inFlight,
     long overheadNanos,
-    long residualNanos) {
+    long residualNanos,
+    long tailLatenessNanos) {
+
+  /** A view with no recent lateness. */
+  public PoolView(String id, AcceleratorKind accelerator, double pricePerHour, int replicas, boolean healthy,
+      long queuedRows, int inFlight, long overheadNanos, long residualNanos) {
+    this(id, accelerator, pricePerHour, replicas, healthy, queuedRows, inFlight, overheadNanos, residualNanos, 0);
+  }
 
   /** A healthy, idle pool with no observed overhead yet. */
   public static PoolView idle(String id, AcceleratorKind accelerator, double pricePerHour, int replicas) {
@@ -33,17 +44,25 @@ public record PoolView(
 
   public PoolView withQueuedRows(long rows) {
     return new PoolView(
-        id, accelerator, pricePerHour, replicas, healthy, rows, inFlight, overheadNanos, residualNanos);
+        id, accelerator, pricePerHour, replicas, healthy, rows, inFlight, overheadNanos, residualNanos,
+        tailLatenessNanos);
   }
 
   public PoolView withHealthy(boolean isHealthy) {
     return new PoolView(
         id, accelerator, pricePerHour, replicas, isHealthy, queuedRows, inFlight, overheadNanos,
-        residualNanos);
+        residualNanos, tailLatenessNanos);
   }
 
   public PoolView withOverhead(long overhead, long residual) {
     return new PoolView(
-        id, accelerator, pricePerHour, replicas, healthy, queuedRows, inFlight, overhead, residual);
+        id, accelerator, pricePerHour, replicas, healthy, queuedRows, inFlight, overhead, residual,
+        tailLatenessNanos);
+  }
+
+  public PoolView withTailLateness(long lateness) {
+    return new PoolView(
+        id, accelerator, pricePerHour, replicas, healthy, queuedRows, inFlight, overheadNanos, residualNanos,
+        lateness);
   }
 }

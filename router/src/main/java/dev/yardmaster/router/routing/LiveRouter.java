@@ -39,9 +39,12 @@ import org.slf4j.LoggerFactory;
  * dev.yardmaster.router.policy.RoutingPolicy} into a per-thread {@link RouteResult}, then
  * {@link Forwarder} to the chosen pool with the tier's Triton priority. Sheds with
  * RESOURCE_EXHAUSTED and a {@code retry-after-ms} trailer; counts decisions, requests, latency and
- * SLA violations; feeds observed minus predicted latency of requests that found a replica free back
- * per pool (EWMA), so a wrong service time or overhead in a profile stops misleading routing after
- * a few answers.
+ * SLA violations; feeds observed minus predicted latency back per pool: of requests that found a
+ * replica free into the residual (EWMA), so a wrong service time or overhead in a profile stops
+ * misleading routing after a few answers, and of every answer of a budgeted tier into the pool's
+ * tail lateness for that tier over the last second, so a pool that falls behind its predictions
+ * under load (a stale profile, throttling, a shared pool's other tenants) stops taking the tier
+ * within a few answers and gets it back about a second after it stops being late.
  */
 public final class LiveRouter {
 
@@ -80,6 +83,15 @@ public final class LiveRouter {
       Gauge.builder("yardmaster.prediction.error.seconds", pf, f -> f.residualNanos() / 1e9)
           .description("Observed minus predicted latency per pool (EWMA), the online correction of the profile")
           .tag("pool", pool).register(registry);
+      for (Tier tier : next.tiers) {
+        if (!tier.isBestEffort()) {
+          Gauge.builder("yardmaster.prediction.tail.lateness.seconds", pf,
+                  f -> f.tailLatenessNanos(tier.index(), System.nanoTime()) / 1e9)
+              .description("How late the tier's answers from the pool in the last second came against their "
+                  + "prediction at the tail (p95), added to the tier's predictions for the pool; 0 when on time")
+              .tags("pool", pool, "tier", tier.name()).register(registry);
+        }
+      }
       FunctionCounter.builder("yardmaster.pool.cost.dollars", pf, PoolFeedback::costDollars)
           .description("Cost attributed to requests: the pool's price times the replica time they used")
           .tag("pool", pool).register(registry);
@@ -132,6 +144,17 @@ public final class LiveRouter {
   public long residualNanos(String pool) {
     PoolFeedback pf = feedback.get(pool);
     return pf == null ? 0 : pf.residualNanos();
+  }
+
+  /** How late the tier's recent answers from the pool came at their tail, in nanoseconds, now. */
+  public long tailLatenessNanos(String pool, String tier) {
+    PoolFeedback pf = feedback.get(pool);
+    for (Tier known : table.tiers) {
+      if (known.name().equals(tier) && pf != null) {
+        return pf.tailLatenessNanos(known.index(), System.nanoTime());
+      }
+    }
+    return 0;
   }
 
   /**
@@ -200,7 +223,7 @@ public final class LiveRouter {
     // every fact of the (per-thread, reused) snapshot is read above: forwarding may route again on this thread
     Forwarder.infer(pool, withPriority(request, tier), callDeadline, headers,
         new Answer(out, facts, meters.requests(chosen), poolFeedback, pool, modelLabel, tier, arrivalNanos,
-            now, uncorrected, queuedAhead, poolFeedback.answers(), inFlightAtRoute, sharers));
+            now, predicted, uncorrected, queuedAhead, poolFeedback.answers(), inFlightAtRoute, sharers));
   }
 
   /**
@@ -228,9 +251,10 @@ public final class LiveRouter {
 
   /**
    * Rewrites the thread's one-model snapshot from the pools' live counts (healthy endpoints as
-   * replicas, rows and requests in flight, the learned residual; the endpoints' EWMA latency is
-   * their whole latency, not overhead, so the residual learns the real overhead) and routes on it.
-   * Allocates nothing once the thread's scratch fits the pool count.
+   * replicas, rows and requests in flight, the learned residual and the request's tier's tail
+   * lateness; the endpoints' EWMA latency is their whole latency, not overhead, so the residual
+   * learns the real overhead) and routes on it. Allocates nothing once the thread's scratch fits
+   * the pool count.
    */
   private static RouteResult decide(RoutingTable current, Scratch scratch, int model, Tier tier, int rows,
       long deadlineNanos, int pinned, long nowNanos) {
@@ -239,8 +263,10 @@ public final class LiveRouter {
       Pool pool = current.pools[p];
       PoolConfig config = pool.config();
       int healthy = pool.healthyEndpoints();
+      PoolFeedback learned = current.feedback[p];
       reusable.set(p, pool.name(), config.accelerator(), config.pricePerHour(), healthy, healthy > 0,
-          pool.queuedRows(), pool.inFlight(), 0, current.feedback[p].residualNanos(), current.curve(p, model));
+          pool.queuedRows(), pool.inFlight(), 0, learned.residualNanos(),
+          learned.tailLatenessNanos(tier.index(), nowNanos), current.curve(p, model));
     }
     // model 0: the snapshot holds only this request's model
     current.policy.route(0, tier, rows, deadlineNanos, pinned, reusable.snapshot(), scratch.result);
@@ -310,13 +336,15 @@ public final class LiveRouter {
     private final long arrivalNanos;
     private final long routedNanos;
     private final long predictedNanos;
+    private final long uncorrectedNanos;
     private final long queuedAhead;
     private final long answersAtRoute;
     private final int inFlightAtRoute;
     private final int sharers;
 
     Answer(StreamObserver<ModelInferResponse> out, CallFacts facts, RequestMetrics requests, PoolFeedback feedback,
-        Pool pool, String model, Tier tier, long arrivalNanos, long routedNanos, long predictedNanos, long queuedAhead, long answersAtRoute, int inFlightAtRoute, int sharers) {
+        Pool pool, String model, Tier tier, long arrivalNanos, long routedNanos, long predictedNanos,
+        long uncorrectedNanos, long queuedAhead, long answersAtRoute, int inFlightAtRoute, int sharers) {
       this.out = out;
       this.facts = facts;
       this.requests = requests;
@@ -327,6 +355,7 @@ public final class LiveRouter {
       this.arrivalNanos = arrivalNanos;
       this.routedNanos = routedNanos;
       this.predictedNanos = predictedNanos;
+      this.uncorrectedNanos = uncorrectedNanos;
       this.queuedAhead = queuedAhead;
       this.answersAtRoute = answersAtRoute;
       this.inFlightAtRoute = inFlightAtRoute;
@@ -346,7 +375,10 @@ public final class LiveRouter {
       long observed = end - routedNanos;
       long otherAnswers = feedback.answered(answersAtRoute);
       if (predictedNanos != RouteDecision.UNKNOWN_LATENCY) {
-        feedback.observe(observed, predictedNanos, queuedAhead, otherAnswers, inFlightAtRoute);
+        feedback.observe(observed, uncorrectedNanos, queuedAhead, otherAnswers, inFlightAtRoute);
+        if (!tier.isBestEffort()) {
+          feedback.observeLateness(tier.index(), end, observed - predictedNanos);
+        }
       }
       feedback.attribute(pool.config().pricePerHour(), observed, sharers);
       out.onCompleted();
@@ -354,9 +386,14 @@ public final class LiveRouter {
 
     @Override
     public void onError(Throwable error) {
+      long end = System.nanoTime();
       feedback.answered(answersAtRoute);
       Status status = Status.fromThrowable(error);
-      requests.record(model, tier, outcome(status), System.nanoTime() - arrivalNanos);
+      if (status.getCode() == Status.Code.DEADLINE_EXCEEDED && predictedNanos != RouteDecision.UNKNOWN_LATENCY
+          && !tier.isBestEffort()) {
+        feedback.observeLateness(tier.index(), end, end - routedNanos - predictedNanos); // at least this late
+      }
+      requests.record(model, tier, outcome(status), end - arrivalNanos);
       out.onError(error);
     }
   }

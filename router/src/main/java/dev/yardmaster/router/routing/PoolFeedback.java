@@ -5,7 +5,9 @@ import java.util.concurrent.atomic.DoubleAdder;
 
 /**
  * What the router learned about one pool from its answers: the EWMA of observed minus predicted
- * latency (the online correction added to every prediction for the pool) and the attributed cost.
+ * latency (the online correction added to every prediction for the pool), how late each budgeted
+ * tier's recent answers came at their tail (added to that tier's predictions, see {@link
+ * TailLateness}) and the attributed cost.
  */
 final class PoolFeedback {
 
@@ -15,6 +17,8 @@ final class PoolFeedback {
   private final AtomicLong residualNanos = new AtomicLong();
   private final AtomicLong answers = new AtomicLong();
   private final DoubleAdder costDollars = new DoubleAdder();
+  /** By tier index; grown (copied) when a tier with a higher index first answers, never shrunk. */
+  private volatile TailLateness[] tailLatenessByTier = new TailLateness[0];
 
   long residualNanos() {
     return residualNanos.get();
@@ -49,6 +53,37 @@ final class PoolFeedback {
     }
     double error = observedNanos - uncorrectedPredictionNanos;
     residualNanos.getAndUpdate(old -> Math.round(old + ALPHA * (error - old)));
+  }
+
+  /**
+   * Counts how late ({@code observed - prediction}, the prediction routing used, residual included)
+   * an answer of a budgeted tier came. Every one counts, queued or not: a tier's SLA is about all
+   * its answers, and a pool that is slower than its profile under load shows it only there. Kept
+   * per tier: where a pool serves by Triton priority, a lower tier is late because higher ones
+   * overtook it, which says nothing about them.
+   */
+  void observeLateness(int tier, long nowNanos, long latenessNanos) {
+    TailLateness[] byTier = tailLatenessByTier;
+    (tier < byTier.length ? byTier[tier] : grow(tier)).record(nowNanos, latenessNanos);
+  }
+
+  /** The recent tail lateness of the tier's answers at {@code nowNanos}; 0 once none is recent. */
+  long tailLatenessNanos(int tier, long nowNanos) {
+    TailLateness[] byTier = tailLatenessByTier;
+    return tier < byTier.length ? byTier[tier].tailNanos(nowNanos) : 0;
+  }
+
+  private synchronized TailLateness grow(int tier) {
+    TailLateness[] byTier = tailLatenessByTier;
+    if (tier >= byTier.length) {
+      TailLateness[] grown = java.util.Arrays.copyOf(byTier, tier + 1);
+      for (int t = byTier.length; t <= tier; t++) {
+        grown[t] = new TailLateness();
+      }
+      tailLatenessByTier = grown;
+      byTier = grown;
+    }
+    return byTier[tier];
   }
 
   /** Adds the request's share of a replica's time at the pool's price. */

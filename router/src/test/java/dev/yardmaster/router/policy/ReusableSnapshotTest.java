@@ -58,7 +58,7 @@ class ReusableSnapshotTest {
     for (int p = 0; p < views.length; p++) {
       PoolView v = views[p];
       reusable.set(p, v.id(), v.accelerator(), v.pricePerHour(), v.replicas(), v.healthy(), v.queuedRows(),
-          v.inFlight(), v.overheadNanos(), v.residualNanos(), curves[p]);
+          v.inFlight(), v.overheadNanos(), v.residualNanos(), v.tailLatenessNanos(), curves[p]);
     }
     return reusable.snapshot();
   }

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 final class PacedBackend implements AutoCloseable {
 
   final ConcurrentLinkedQueue<Long> priorities = new ConcurrentLinkedQueue<>();
-  private final long serviceMillis;
+  private volatile long serviceMillis;
   private final boolean serial;
   private final boolean prioritized;
   private final PriorityQueue<Waiting> waiting = new PriorityQueue<>(
@@ -62,6 +62,11 @@ final class PacedBackend implements AutoCloseable {
   /** Every request {@code serviceMillis}, however many at once. */
   static PacedBackend parallel(long serviceMillis) throws IOException {
     return new PacedBackend(serviceMillis, false, false);
+  }
+
+  /** From now on, every request starts taking {@code millis}: a pool slowing down (or recovering). */
+  void pace(long millis) {
+    serviceMillis = millis;
   }
 
   String endpoint() {

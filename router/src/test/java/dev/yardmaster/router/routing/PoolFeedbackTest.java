@@ -36,6 +36,19 @@ class PoolFeedbackTest {
   }
 
   @Test
+  void latenessIsKeptPerTier() {
+    PoolFeedback feedback = new PoolFeedback();
+    long now = 3_000_000_000L;
+    for (int i = 0; i < 3; i++) {
+      feedback.observeLateness(1, now + i, 30_000_000); // silver, overtaken by gold under Triton priorities
+    }
+    feedback.observeLateness(0, now + 3, -2_000_000); // gold, early
+    assertThat(feedback.tailLatenessNanos(1, now + 3)).isEqualTo(TailLateness.upperEdgeNanos(30_000_000));
+    assertThat(feedback.tailLatenessNanos(0, now + 3)).isZero();
+    assertThat(feedback.tailLatenessNanos(5, now + 3)).as("a tier that never answered").isZero();
+  }
+
+  @Test
   void attributesThePriceOverTheReplicaTimeShared() {
     PoolFeedback feedback = new PoolFeedback();
     feedback.attribute(3600.0, 2_000_000_000L, 2); // $1/s, 2 s shared by 2
