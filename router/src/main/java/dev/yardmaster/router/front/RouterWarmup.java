@@ -4,7 +4,6 @@ import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
-import com.linecorp.armeria.client.grpc.GrpcClients;
 import dev.yardmaster.protocol.DataType;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
@@ -18,6 +17,9 @@ import dev.yardmaster.router.pool.Pool;
 import dev.yardmaster.router.pool.Pools;
 import dev.yardmaster.router.routing.LiveRouter;
 import io.grpc.Deadline;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
@@ -41,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * microseconds. The warm-up learns the ready models of the pools' endpoints (RepositoryIndex, then
  * ModelMetadata), and sends batch-1 zero-filled ModelInfer requests of the one with the smallest
  * inputs (the forward path does not depend on the model; the cheapest keeps the endpoints' share of
- * the warm-up small) through the router's own gRPC port (the whole path: front, routing, pool,
+ * the warm-up small) from a grpc-java client through the router's own gRPC port (the whole path: front, routing, pool,
  * endpoint client) in closed-loop windows of {@link #WINDOW}, until {@code maxRequests} answers or
  * {@code maxDuration}. With {@code untilCompiled}, the windows alternate between one stream and
  * {@code concurrency} streams (one request per event-loop wake-up, and several: different paths
@@ -211,26 +213,33 @@ public record RouterWarmup(Duration maxDuration, int maxRequests, int concurrenc
    * maxRequests} answers (and, with {@link #untilCompiled}, a settled JIT) or {@code endNanos}.
    */
   private Result load(int grpcPort, List<ModelInferRequest> requests, long endNanos) throws InterruptedException {
-    GRPCInferenceServiceGrpc.GRPCInferenceServiceFutureStub stub = GrpcClients.builder("h2c://127.0.0.1:" + grpcPort)
-        .responseTimeout(Duration.ZERO)
-        .build(GRPCInferenceServiceGrpc.GRPCInferenceServiceFutureStub.class);
-    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-    boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
-    JitSettling settling = new JitSettling();
-    Counts counts = new Counts();
-    for (int window = 0; System.nanoTime() - endNanos < 0; window++) {
-      long startNanos = System.nanoTime();
-      long windowEnd = Math.min(startNanos + WINDOW.toNanos(), endNanos);
-      long compiledBefore = jitTimed ? jit.getTotalCompilationTime() : -1;
-      int streams = untilCompiled && window % 2 == 1 ? 1 : concurrency;
-      window(stub, requests, streams, windowEnd, counts);
-      boolean settled = settling.offer(jitTimed ? jit.getTotalCompilationTime() - compiledBefore : -1,
-          System.nanoTime() - startNanos);
-      if (counts.answered.get() + counts.failed.get() >= maxRequests && (!untilCompiled || settled)) {
-        break;
+    // a grpc-java client, as the router's callers are gRPC clients: warmed by Armeria's own client,
+    // the router's C2 still compiled for ~10 s of the first grpc-java traffic (its headers, window
+    // updates and pings take other paths through the server)
+    ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", grpcPort,
+        InsecureChannelCredentials.create()).directExecutor().build();
+    try {
+      GRPCInferenceServiceGrpc.GRPCInferenceServiceFutureStub stub = GRPCInferenceServiceGrpc.newFutureStub(channel);
+      CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+      boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
+      JitSettling settling = new JitSettling();
+      Counts counts = new Counts();
+      for (int window = 0; System.nanoTime() - endNanos < 0; window++) {
+        long startNanos = System.nanoTime();
+        long windowEnd = Math.min(startNanos + WINDOW.toNanos(), endNanos);
+        long compiledBefore = jitTimed ? jit.getTotalCompilationTime() : -1;
+        int streams = untilCompiled && window % 2 == 1 ? 1 : concurrency;
+        window(stub, requests, streams, windowEnd, counts);
+        boolean settled = settling.offer(jitTimed ? jit.getTotalCompilationTime() - compiledBefore : -1,
+            System.nanoTime() - startNanos);
+        if (counts.answered.get() + counts.failed.get() >= maxRequests && (!untilCompiled || settled)) {
+          break;
+        }
       }
+      return new Result(counts.answered.get(), counts.failed.get(), settling.settled());
+    } finally {
+      channel.shutdownNow();
     }
-    return new Result(counts.answered.get(), counts.failed.get(), settling.settled());
   }
 
   private static final class Counts {
