@@ -52,9 +52,10 @@ public final class ServeCommand implements Callable<Integer> {
   @Nullable String emulate;
 
   @Option(names = "--warmup-requests", paramLabel = "N", defaultValue = "0",
-      description = "With --config: before ServerReady says true, send up to N batch-1 zero-filled requests of the"
-          + " smallest ready model through the router (15 s at most) to compile its forward path. They reach the"
-          + " pools' backends and count in metrics like any request. Default ${DEFAULT-VALUE}: no warm-up.")
+      description = "With --config: before ServerReady says true, send at least N batch-1 zero-filled requests of"
+          + " the smallest ready model through the router, then more until the JIT compiler has settled (30 s at"
+          + " most), to compile its forward path. They reach the pools' backends and count in metrics like any"
+          + " request. Default ${DEFAULT-VALUE}: no warm-up.")
   int warmupRequests;
 
   @Override

@@ -41,6 +41,13 @@ public final class RouterServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RouterServer.class);
   private static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+  /**
+   * Callers' connections idle this long close. Armeria's default of 15 s made a caller that paused
+   * for 15 s reconnect (TCP and HTTP/2 set-up on its next request, which then lands on another event
+   * loop with its own endpoint connections); gRPC callers keep their channels for minutes (grpc-java,
+   * Triton's clients), nginx keeps them 75 s by default. Idle connections cost only memory.
+   */
+  static final Duration CALLER_IDLE_TIMEOUT = Duration.ofMinutes(5);
 
   private final Pools pools;
   private final LiveRouter router;
@@ -135,6 +142,7 @@ public final class RouterServer implements AutoCloseable {
         // no timeout of the server's own: grpc-timeout is the caller's, and callers that send none
         // get server.default_timeout_ms from the service
         .requestTimeout(Duration.ZERO)
+        .idleTimeout(CALLER_IDLE_TIMEOUT)
         // stop(): new calls are refused, calls in flight get up to 10 s to finish
         .gracefulShutdownTimeout(Duration.ofMillis(50), Duration.ofSeconds(10))
         .bossGroupFactory(QuickStopBossGroup::new) // an idle stop takes milliseconds, not 2 s
@@ -153,6 +161,11 @@ public final class RouterServer implements AutoCloseable {
 
   public int grpcPort() {
     return grpc.activeLocalPort();
+  }
+
+  /** How long an idle caller connection to the gRPC port stays open. */
+  Duration grpcIdleTimeout() {
+    return Duration.ofMillis(grpc.config().idleTimeoutMillis());
   }
 
   public int metricsPort() {

@@ -41,6 +41,8 @@ class RouterWarmupRequestTest {
   void boundsAreChecked() {
     assertThat(RouterWarmup.none().enabled()).isFalse();
     assertThat(RouterWarmup.upTo(10_000).enabled()).isTrue();
+    assertThat(RouterWarmup.upTo(10_000).untilCompiled()).isTrue(); // serve's warm-up waits for the JIT
+    assertThat(new RouterWarmup(Duration.ofSeconds(1), 10, 1).untilCompiled()).isFalse();
     assertThatThrownBy(() -> new RouterWarmup(Duration.ofSeconds(1), 10, 0))
         .hasMessage("concurrency: 0 (expected: >= 1)");
   }

@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * DESIGN.md's budgets, and writes {@code router-hop-*.json}.
  *
  * <p>The router process is {@code yardmaster serve --warmup-requests 10000}, which warms its own
- * forward path before ServerReady says true ({@link dev.yardmaster.router.front.RouterWarmup}, up to 15 s); the benchmark
+ * forward path before ServerReady says true ({@link dev.yardmaster.router.front.RouterWarmup}, until its JIT settles, up to 30 s); the benchmark
  * waits for that. Each fresh JVM then gets {@code --process-warmup} seconds (default 10) of
  * unrecorded load at c=16, then every point {@code --warmup} (2) unrecorded and {@code --measure}
  * (3) recorded seconds. {@code ROUTER_HOP_ROUTER_JAVA_OPTS} adds options to the router's JVM, e.g.
