@@ -1,5 +1,6 @@
 package dev.yardmaster.router.routing;
 
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
 
@@ -76,7 +77,7 @@ final class PoolFeedback {
   private synchronized TailLateness grow(int tier) {
     TailLateness[] byTier = tailLatenessByTier;
     if (tier >= byTier.length) {
-      TailLateness[] grown = java.util.Arrays.copyOf(byTier, tier + 1);
+      TailLateness[] grown = Arrays.copyOf(byTier, tier + 1);
       for (int t = byTier.length; t <= tier; t++) {
         grown[t] = new TailLateness();
       }

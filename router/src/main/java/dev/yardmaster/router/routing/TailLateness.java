@@ -1,5 +1,7 @@
 package dev.yardmaster.router.routing;
 
+import java.util.Arrays;
+
 /**
  * How late one tier's recent answers from one pool came against their predictions, at the tail: a
  * sliding window of {@link #WINDOW_NANOS} in {@link #SLOTS} slots, each a histogram of lateness
@@ -49,7 +51,7 @@ final class TailLateness {
   private volatile long forgetAtNanos = Long.MIN_VALUE;
 
   TailLateness() {
-    java.util.Arrays.fill(slotOfRing, Long.MIN_VALUE);
+    Arrays.fill(slotOfRing, Long.MIN_VALUE);
   }
 
   /** Adds an answer that came {@code latenessNanos} after its prediction (negative: early) at {@code nowNanos}. */

@@ -23,11 +23,16 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class RouterIdleStopIsQuickTest {
 
-  @Test
-  void anIdleRouterStopsWellUnderASecond() {
-    RouterServer router = RouterServer.start(new RouterConfig(0, 0, 5000,
+  /** A router on ephemeral ports with one pool whose endpoint never answers: it stays idle. */
+  static RouterServer startIdle() {
+    return RouterServer.start(new RouterConfig(0, 0, 5000,
         List.of(PoolConfig.of("cpu", AcceleratorKind.CPU, 0.05, List.of("127.0.0.1:9")))), null,
         new SimpleMeterRegistry(), 100);
+  }
+
+  @Test
+  void anIdleRouterStopsWellUnderASecond() {
+    RouterServer router = startIdle();
     int port = router.grpcPort();
 
     long start = System.nanoTime();

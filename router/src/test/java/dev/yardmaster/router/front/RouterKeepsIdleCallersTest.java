@@ -2,12 +2,7 @@ package dev.yardmaster.router.front;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.yardmaster.router.config.PoolConfig;
-import dev.yardmaster.router.config.RouterConfig;
-import dev.yardmaster.router.policy.AcceleratorKind;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,9 +13,7 @@ class RouterKeepsIdleCallersTest {
 
   @Test
   void idleCallerConnectionsStayOpenForFiveMinutes() {
-    RouterServer router = RouterServer.start(new RouterConfig(0, 0, 5000,
-        List.of(PoolConfig.of("cpu", AcceleratorKind.CPU, 0.05, List.of("127.0.0.1:9")))), null,
-        new SimpleMeterRegistry(), 100);
+    RouterServer router = RouterIdleStopIsQuickTest.startIdle();
     try {
       assertThat(router.grpcIdleTimeout()).isEqualTo(Duration.ofMinutes(5));
     } finally {
