@@ -10,21 +10,18 @@ import dev.yardmaster.backend.emulated.EmulatedModelManager;
 import dev.yardmaster.backend.emulated.PacingClock;
 import dev.yardmaster.backend.onnx.OrtRunnerFactory;
 import dev.yardmaster.protocol.Tensor;
-import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
+import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.ModelConfig;
 import dev.yardmaster.protocol.v2.ModelConfigRequest;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
 import dev.yardmaster.router.local.HiggsRepository;
 import dev.yardmaster.router.server.YardmasterServer;
+import dev.yardmaster.router.testsupport.MetricsScrape;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -107,9 +104,7 @@ class EmulatedServingTest {
   @Test
   void metricsSayEmulatedAndCountExecutions() throws Exception {
     stub.modelInfer(HiggsRepository.request(HiggsRepository.features(1), 1));
-    String metrics = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    String metrics = MetricsScrape.of(server.metricsPort());
 
     assertThat(metrics).contains(
         "yardmaster_emulated_info{accelerator=\"gpu\",device=\"test-gpu\",max_concurrent_executions=\"2\"} 1",

@@ -14,6 +14,7 @@ import dev.yardmaster.protocol.v2.ModelStreamInferResponse;
 import dev.yardmaster.protocol.v2.ServerReadyRequest;
 import dev.yardmaster.router.front.RouterServer;
 import dev.yardmaster.router.server.YardmasterServer;
+import dev.yardmaster.router.testsupport.MetricsScrape;
 import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -23,10 +24,6 @@ import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -213,9 +210,7 @@ class RouterSpreadTest {
   @Test
   void metricsNamePoolsAndEndpoints() throws Exception {
     PoolTestSupport.blocking(channel).modelInfer(PoolTestSupport.higgsRequest(2));
-    String text = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + router.metricsPort() + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    String text = MetricsScrape.of(router.metricsPort());
     assertThat(text).contains("yardmaster_pool_inflight{pool=\"cpu\"}", "yardmaster_pool_queued_rows{pool=\"cpu\"}",
         "yardmaster_endpoint_inflight{endpoint=\"127.0.0.1:", "yardmaster_endpoint_latency_seconds_bucket{",
         "yardmaster_endpoint_ejections_total{", "yardmaster_endpoint_healthy{", "yardmaster_pool_retries_total{pool=\"cpu\"}");

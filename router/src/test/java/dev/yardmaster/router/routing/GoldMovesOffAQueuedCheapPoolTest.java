@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.yardmaster.profiler.profile.Profile;
-import dev.yardmaster.profiler.profile.ProfileEntry;
 import dev.yardmaster.profiler.profile.ProfileEntry.GridPoint;
+import dev.yardmaster.profiler.profile.ProfileEntry;
 import dev.yardmaster.profiler.profile.ProfileFiles;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
@@ -15,6 +15,7 @@ import dev.yardmaster.router.config.RouterConfig;
 import dev.yardmaster.router.config.RouterConfigLoader;
 import dev.yardmaster.router.front.RouterServer;
 import dev.yardmaster.router.pool.Pool;
+import dev.yardmaster.router.testsupport.MetricsScrape;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
@@ -23,10 +24,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -255,9 +252,7 @@ class GoldMovesOffAQueuedCheapPoolTest {
   }
 
   private String scrape() throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + router.metricsPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-    return response.body();
+    return MetricsScrape.of(router.metricsPort());
   }
 
   /** The value of the sample of {@code name} whose labels contain every fragment; NaN when none. */
