@@ -21,7 +21,7 @@ class BenchCommandTest {
 
     assertThat(run.exit()).as("exit code; stderr:%n%s", run.err()).isEqualTo(Main.EXIT_OK);
     assertThat(run.out()).contains("served (gRPC", "bare echo RPC", "raw in-process ONNX Runtime",
-        "targets:", "wide_mlp paired rounds at c=16", "raw ORT batch 64 / batch 1 gain median",
+        "targets:", "srv batch", "wide_mlp paired rounds at c=16", "raw ORT batch 64 / batch 1 gain median",
         "wide_mlp batching on/off at c=16, median of 2 paired rounds", "targets met");
 
     JsonNode report = ReportFiles.read(output.resolve("serving-latest.json"));
@@ -43,6 +43,17 @@ class BenchCommandTest {
         assertThat(point.get("result").get("inferencesPerSecond").asDouble()).as("%s", point).isPositive();
         assertThat(point.get("result").get("errors")).as("%s", point).isEmpty();
       }
+    }
+    for (JsonNode point : report.get("serving")) {
+      // the server's own count of what it executed: batching off runs each one-row request alone
+      double batch = point.get("server").get("batch").asDouble();
+      assertThat(batch).as("%s", point).isGreaterThanOrEqualTo(1.0);
+      if (!point.get("batching").asBoolean()) {
+        assertThat(batch).as("%s", point).isEqualTo(1.0);
+      }
+    }
+    for (JsonNode point : report.get("echo")) {
+      assertThat(point.get("server").isNull()).as("%s", point).isTrue();
     }
     for (JsonNode point : report.get("raw")) {
       assertThat(point.get("rowsPerSecond").asDouble()).as("%s", point).isPositive();

@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * readings. A backend that does not answer (UNIMPLEMENTED, or any other failure) is asked no more:
  * its points carry no split and {@link #unavailableReason()} says why.
  */
-final class ServerStatistics {
+public final class ServerStatistics {
 
   private final Channel channel;
   private final String model;
@@ -32,14 +32,14 @@ final class ServerStatistics {
   }
 
   /** Statistics of {@code model} version {@code version} over {@code channel}. */
-  static ServerStatistics of(Channel channel, String model, String version) {
+  public static ServerStatistics of(Channel channel, String model, String version) {
     return new ServerStatistics(channel, model, version);
   }
 
   /**
    * The current cumulative counters, or null when the backend exposes none (then and from now on).
    */
-  @Nullable Counters read() {
+  public @Nullable Counters read() {
     if (unavailableReason != null) {
       return null;
     }
@@ -65,7 +65,7 @@ final class ServerStatistics {
   }
 
   /** Why there are no statistics; null while they are read. */
-  @Nullable String unavailableReason() {
+  public @Nullable String unavailableReason() {
     return unavailableReason;
   }
 
@@ -79,7 +79,7 @@ final class ServerStatistics {
    * @param inferences rows inferred
    * @param executions model executions
    */
-  record Counters(long queueCount, long queueNanos, long computeCount, long computeNanos, long inferences,
+  public record Counters(long queueCount, long queueNanos, long computeCount, long computeNanos, long inferences,
       long executions) {
 
     static Counters of(ModelStatistics stats) {
@@ -93,7 +93,7 @@ final class ServerStatistics {
      * What happened between {@code earlier} and this reading; null when no request was computed in
      * between (e.g. every request failed).
      */
-    @Nullable ServerSplit since(Counters earlier) {
+    public @Nullable ServerSplit since(Counters earlier) {
       long queued = queueCount - earlier.queueCount;
       long computed = computeCount - earlier.computeCount;
       long executed = executions - earlier.executions;

@@ -14,7 +14,12 @@ import dev.yardmaster.profiler.load.LoadSpec;
 import dev.yardmaster.profiler.load.RequestFactories;
 import dev.yardmaster.profiler.load.RequestFactory;
 import dev.yardmaster.profiler.load.Target;
+import dev.yardmaster.profiler.profile.ProfileEntry.ServerSplit;
+import dev.yardmaster.profiler.sweep.ServerStatistics;
 import dev.yardmaster.router.server.YardmasterServer;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -22,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The demo repository served twice in process, once without and once with dynamic batching, each
@@ -146,8 +152,8 @@ public final class ServingSweep implements AutoCloseable {
           index++;
           String label = String.format(Locale.ROOT, "[%d/%d] %s c=%d batching %s",
               index, plan.pointCount(), model, concurrency, batching ? "on" : "off");
-          points.add(measure(label, plan, server(batching), CallKind.MODEL_INFER, requests, concurrency)
-              .as(model, batching));
+          points.add(measure(label, plan, server(batching), CallKind.MODEL_INFER, model, requests,
+              concurrency).as(model, batching));
         }
       }
     }
@@ -190,7 +196,7 @@ public final class ServingSweep implements AutoCloseable {
         String label = String.format(Locale.ROOT, "%s c=%d batching %s", prefix, concurrency,
             batching ? "on" : "off");
         served[batching ? 1 : 0] = measure(label, plan, server(batching), CallKind.MODEL_INFER,
-            requests, concurrency).as(model, batching);
+            model, requests, concurrency).as(model, batching);
       }
       result.add(new PairedRound(round, raw[0], raw[1], served[0], served[1]));
     }
@@ -209,21 +215,21 @@ public final class ServingSweep implements AutoCloseable {
       index++;
       String label = String.format(Locale.ROOT, "[echo %d/%d] c=%d",
           index, plan.concurrencies().size(), concurrency);
-      points.add(measure(label, plan, batchingOff, CallKind.ECHO, requests, concurrency)
-          .as(ECHO_LABEL, false));
+      points.add(measure(label, plan, batchingOff, CallKind.ECHO, plan.models().get(0), requests,
+          concurrency).as(ECHO_LABEL, false));
     }
     return points;
   }
 
-  /** A load result and the process CPU per request it took. */
-  private record Measured(LoadResult result, double cpuMicrosPerRequest) {
+  /** A load result, the process CPU per request it took and the server's statistics over it. */
+  private record Measured(LoadResult result, double cpuMicrosPerRequest, @Nullable ServerSplit server) {
     SweepPoint as(String model, boolean batching) {
-      return new SweepPoint(model, result.concurrency(), batching, result, cpuMicrosPerRequest);
+      return new SweepPoint(model, result.concurrency(), batching, result, cpuMicrosPerRequest, server);
     }
   }
 
   private Measured measure(String label, SweepPlan plan, YardmasterServer server, CallKind call,
-      RequestFactory requests, int concurrency) {
+      String model, RequestFactory requests, int concurrency) {
     messages.print(label + " ... ");
     messages.flush();
     LoadSpec spec = LoadSpec.builder(new Target("127.0.0.1", server.grpcPort()), requests)
@@ -232,14 +238,25 @@ public final class ServingSweep implements AutoCloseable {
         .warmUp(plan.warmUp())
         .measure(plan.measure())
         .build();
-    long cpuStart = ProcessCpuTime.nanos();
-    LoadResult result = ClosedLoopDriver.create().run(spec);
-    double cpuMicros = ProcessCpuTime.microsPerRequest(cpuStart, ProcessCpuTime.nanos(),
-        result.requests() + result.warmUpRequests() + result.abandoned());
-    messages.printf(Locale.ROOT, "%.0f inf/s, p50 %.3f ms, p99 %.3f ms, %d errors, cpu %.1f us/req%n",
-        result.inferencesPerSecond(), result.p50Ms(), result.p99Ms(), result.totalErrors(), cpuMicros);
-    messages.flush();
-    return new Measured(result, cpuMicros);
+    ManagedChannel statsChannel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.grpcPort(),
+        InsecureChannelCredentials.create()).build();
+    try {
+      ServerStatistics statistics = ServerStatistics.of(statsChannel, model, "");
+      ServerStatistics.Counters before = call == CallKind.MODEL_INFER ? statistics.read() : null;
+      long cpuStart = ProcessCpuTime.nanos();
+      LoadResult result = ClosedLoopDriver.create().run(spec);
+      double cpuMicros = ProcessCpuTime.microsPerRequest(cpuStart, ProcessCpuTime.nanos(),
+          result.requests() + result.warmUpRequests() + result.abandoned());
+      ServerStatistics.Counters after = before == null ? null : statistics.read();
+      ServerSplit split = after == null ? null : after.since(before);
+      messages.printf(Locale.ROOT, "%.0f inf/s, p50 %.3f ms, p99 %.3f ms, %d errors, cpu %.1f us/req%s%n",
+          result.inferencesPerSecond(), result.p50Ms(), result.p99Ms(), result.totalErrors(), cpuMicros,
+          split == null ? "" : String.format(Locale.ROOT, ", server batch %.1f", split.batch()));
+      messages.flush();
+      return new Measured(result, cpuMicros, split);
+    } finally {
+      statsChannel.shutdownNow();
+    }
   }
 
   /** Batch-1 FP32 requests of the model's input width, a pool of distinct pre-built values. */

@@ -22,7 +22,7 @@ public final class SweepTables {
   public static String serving(List<SweepPoint> points) {
     List<String[]> lines = new ArrayList<>();
     lines.add(new String[] {"model", "c", "batching", "inf/s", "p50 ms", "p99 ms", "errors",
-        "cpu us/req", "speed-up"});
+        "cpu us/req", "srv batch", "speed-up"});
     for (SweepPoint point : points) {
       String speedUp = "";
       if (point.batching()) {
@@ -41,6 +41,7 @@ public final class SweepTables {
           format("%.3f", point.result().p99Ms()),
           Long.toString(point.result().totalErrors()),
           Double.isNaN(point.cpuMicrosPerRequest()) ? "-" : format("%.1f", point.cpuMicrosPerRequest()),
+          Double.isNaN(point.serverBatch()) ? "-" : format("%.1f", point.serverBatch()),
           speedUp});
     }
     return align(lines);
@@ -65,7 +66,7 @@ public final class SweepTables {
   public static String rounds(List<PairedRound> rounds) {
     List<String[]> lines = new ArrayList<>();
     lines.add(new String[] {"round", "raw b1 rows/s", "raw bmax rows/s", "raw gain", "off inf/s",
-        "on inf/s", "on/off", "on/raw"});
+        "on inf/s", "on srv batch", "on/off", "on/raw"});
     for (PairedRound round : rounds) {
       lines.add(new String[] {
           Integer.toString(round.round()),
@@ -74,6 +75,7 @@ public final class SweepTables {
           format("%.2fx", round.rawBatchingGain()),
           format("%.0f", round.servedOff().inferencesPerSecond()),
           format("%.0f", round.servedOn().inferencesPerSecond()),
+          Double.isNaN(round.servedOn().serverBatch()) ? "-" : format("%.1f", round.servedOn().serverBatch()),
           format("%.2fx", round.batchingSpeedUp()),
           format("%.2f", round.servedOverRaw())});
     }
