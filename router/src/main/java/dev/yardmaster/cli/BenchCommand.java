@@ -93,11 +93,11 @@ public final class BenchCommand implements Callable<Integer> {
     int top = plan.concurrencies().stream().mapToInt(Integer::intValue).max().orElse(1);
     OrtRunnerOptions options = sweepOptions.runnerOptions();
     int echoPoints = plan.concurrencies().size();
+    Duration servedPoint = plan.warmUp().plus(plan.measure());
+    Duration rawPoint = raw.plus(raw.dividedBy(4));
     Duration total = plan.loadTime()
-        .plus(plan.warmUp().plus(plan.measure()).multipliedBy(echoPoints))
-        .plus(raw.plus(raw.dividedBy(4)).multipliedBy((long) SweepOptions.MODELS.size() * RAW_BATCHES.size()))
-        .plus(plan.warmUp().plus(plan.measure()).multipliedBy(2L * rounds))
-        .plus(raw.plus(raw.dividedBy(4)).multipliedBy(2L * rounds));
+        .plus(servedPoint.multipliedBy(echoPoints + 2L * rounds))
+        .plus(rawPoint.multipliedBy((long) SweepOptions.MODELS.size() * RAW_BATCHES.size() + 2L * rounds));
     err.printf(Locale.ROOT, "bench: %d served, %d echo and %d raw points, %d paired rounds, about %d s%n",
         plan.pointCount(), echoPoints, SweepOptions.MODELS.size() * RAW_BATCHES.size(), rounds,
         total.toSeconds());

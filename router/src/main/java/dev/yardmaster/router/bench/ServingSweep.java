@@ -50,6 +50,9 @@ public final class ServingSweep implements AutoCloseable {
   private final Path root;
   private final OrtRunnerOptions options;
   private final PrintWriter messages;
+  /** One channel per server for its ModelStatistics, read before and after each model point. */
+  private final ManagedChannel statisticsOff;
+  private final ManagedChannel statisticsOn;
 
   private ServingSweep(YardmasterServer batchingOff, YardmasterServer batchingOn, Path root,
       OrtRunnerOptions options, PrintWriter messages) {
@@ -58,6 +61,13 @@ public final class ServingSweep implements AutoCloseable {
     this.root = root;
     this.options = options;
     this.messages = messages;
+    this.statisticsOff = statisticsChannel(batchingOff);
+    this.statisticsOn = statisticsChannel(batchingOn);
+  }
+
+  private static ManagedChannel statisticsChannel(YardmasterServer server) {
+    return Grpc.newChannelBuilderForAddress("127.0.0.1", server.grpcPort(), InsecureChannelCredentials.create())
+        .build();
   }
 
   /**
@@ -215,8 +225,8 @@ public final class ServingSweep implements AutoCloseable {
       index++;
       String label = String.format(Locale.ROOT, "[echo %d/%d] c=%d",
           index, plan.concurrencies().size(), concurrency);
-      points.add(measure(label, plan, batchingOff, CallKind.ECHO, plan.models().get(0), requests,
-          concurrency).as(ECHO_LABEL, false));
+      points.add(measure(label, plan, batchingOff, CallKind.ECHO, null, requests, concurrency)
+          .as(ECHO_LABEL, false));
     }
     return points;
   }
@@ -228,8 +238,9 @@ public final class ServingSweep implements AutoCloseable {
     }
   }
 
+  /** One point; {@code model} names whose server statistics to read, null for none (echo). */
   private Measured measure(String label, SweepPlan plan, YardmasterServer server, CallKind call,
-      String model, RequestFactory requests, int concurrency) {
+      @Nullable String model, RequestFactory requests, int concurrency) {
     messages.print(label + " ... ");
     messages.flush();
     LoadSpec spec = LoadSpec.builder(new Target("127.0.0.1", server.grpcPort()), requests)
@@ -238,25 +249,20 @@ public final class ServingSweep implements AutoCloseable {
         .warmUp(plan.warmUp())
         .measure(plan.measure())
         .build();
-    ManagedChannel statsChannel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.grpcPort(),
-        InsecureChannelCredentials.create()).build();
-    try {
-      ServerStatistics statistics = ServerStatistics.of(statsChannel, model, "");
-      ServerStatistics.Counters before = call == CallKind.MODEL_INFER ? statistics.read() : null;
-      long cpuStart = ProcessCpuTime.nanos();
-      LoadResult result = ClosedLoopDriver.create().run(spec);
-      double cpuMicros = ProcessCpuTime.microsPerRequest(cpuStart, ProcessCpuTime.nanos(),
-          result.requests() + result.warmUpRequests() + result.abandoned());
-      ServerStatistics.Counters after = before == null ? null : statistics.read();
-      ServerSplit split = after == null ? null : after.since(before);
-      messages.printf(Locale.ROOT, "%.0f inf/s, p50 %.3f ms, p99 %.3f ms, %d errors, cpu %.1f us/req%s%n",
-          result.inferencesPerSecond(), result.p50Ms(), result.p99Ms(), result.totalErrors(), cpuMicros,
-          split == null ? "" : String.format(Locale.ROOT, ", server batch %.1f", split.batch()));
-      messages.flush();
-      return new Measured(result, cpuMicros, split);
-    } finally {
-      statsChannel.shutdownNow();
-    }
+    ServerStatistics statistics = model == null ? null
+        : ServerStatistics.of(server == batchingOn ? statisticsOn : statisticsOff, model, "");
+    ServerStatistics.Counters before = statistics == null ? null : statistics.read();
+    long cpuStart = ProcessCpuTime.nanos();
+    LoadResult result = ClosedLoopDriver.create().run(spec);
+    double cpuMicros = ProcessCpuTime.microsPerRequest(cpuStart, ProcessCpuTime.nanos(),
+        result.requests() + result.warmUpRequests() + result.abandoned());
+    ServerStatistics.Counters after = before == null ? null : statistics.read();
+    ServerSplit split = after == null ? null : after.since(before);
+    messages.printf(Locale.ROOT, "%.0f inf/s, p50 %.3f ms, p99 %.3f ms, %d errors, cpu %.1f us/req%s%n",
+        result.inferencesPerSecond(), result.p50Ms(), result.p99Ms(), result.totalErrors(), cpuMicros,
+        split == null ? "" : String.format(Locale.ROOT, ", server batch %.1f", split.batch()));
+    messages.flush();
+    return new Measured(result, cpuMicros, split);
   }
 
   /** Batch-1 FP32 requests of the model's input width, a pool of distinct pre-built values. */
@@ -268,6 +274,8 @@ public final class ServingSweep implements AutoCloseable {
   /** Stops both servers (gracefully) and closes their models. */
   @Override
   public void close() {
+    statisticsOn.shutdownNow();
+    statisticsOff.shutdownNow();
     try {
       batchingOn.stop();
     } finally {
