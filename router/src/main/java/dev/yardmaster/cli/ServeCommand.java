@@ -1,6 +1,7 @@
 package dev.yardmaster.cli;
 
 import dev.yardmaster.backend.ModelManager;
+import dev.yardmaster.backend.cpushare.CpuShare;
 import dev.yardmaster.backend.emulated.AcceleratorProfile;
 import dev.yardmaster.router.emulated.AcceleratorProfileSources;
 import dev.yardmaster.router.front.RouterWarmup;
@@ -51,6 +52,12 @@ public final class ServeCommand implements Callable<Integer> {
           + " or a yardmaster profile FILE[#pool]. Outputs come from ONNX Runtime on CPU, paced by the profile.")
   @Nullable String emulate;
 
+  @Option(names = "--cpu-share", paramLabel = "SHARE", defaultValue = "1",
+      description = "Hold each ONNX Runtime instance to this share of one core (> 0 and <= 1): an execution that"
+          + " used c of CPU returns no earlier than c / SHARE after it started, as on a slower core or a container"
+          + " limited to that share. Default ${DEFAULT-VALUE}: no limit. Not with --emulate.")
+  double cpuShare;
+
   @Option(names = "--warmup-requests", paramLabel = "N", defaultValue = "0",
       description = "With --config: before ServerReady says true, send at least N batch-1 zero-filled requests of"
           + " the smallest ready model through the router, then more until the JIT compiler has settled (30 s at"
@@ -77,13 +84,14 @@ public final class ServeCommand implements Callable<Integer> {
       return Main.EXIT_USAGE;
     }
     AcceleratorProfile emulated;
+    ModelManager manager;
     try {
       emulated = emulate == null ? null : AcceleratorProfileSources.resolve(emulate);
+      manager = BackendManagers.of(modelRepository, emulated, cpuShare(cpuShare));
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());
       return Main.EXIT_USAGE;
     }
-    ModelManager manager = BackendManagers.of(modelRepository, emulated);
     YardmasterServer server;
     try {
       server = YardmasterServer.builder(manager)
@@ -98,8 +106,17 @@ public final class ServeCommand implements Callable<Integer> {
     }
     err.printf("yardmaster serving %s: http %d, grpc %d, metrics %d%s%n",
         modelRepository, server.httpPort(), server.grpcPort(), server.metricsPort(),
-        BackendServing.describe(backendOnly, emulated));
+        BackendServing.describe(backendOnly, emulated, cpuShare));
     UntilShutdown.await("yardmaster-shutdown", server::stop);
     return Main.EXIT_OK;
+  }
+
+  /** The share, naming the option when it is out of range. */
+  private static CpuShare cpuShare(double share) {
+    try {
+      return new CpuShare(share);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--cpu-share: " + share + " (expected: > 0 and <= 1)", e);
+    }
   }
 }

@@ -13,7 +13,7 @@ class ServeCommandTest {
     CliRun run = CliRun.of("serve", "--help");
     assertThat(run.exit()).isEqualTo(Main.EXIT_OK);
     assertThat(run.out()).contains("--model-repository", "--http-port", "default: 8000",
-        "--grpc-port", "default: 8001", "--metrics-port", "default: 8002", "--warmup-requests");
+        "--grpc-port", "default: 8001", "--metrics-port", "default: 8002", "--warmup-requests", "--cpu-share");
   }
 
   @Test
@@ -48,6 +48,19 @@ class ServeCommandTest {
 
     assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);
     assertThat(run.err()).contains("tpu-v9");
+  }
+
+  @Test
+  void aCpuShareOutOfRangeOrWithAnEmulatedDeviceIsAUsageError(@TempDir Path repository) {
+    CliRun zero = CliRun.of("serve", "--backend-only", "--model-repository", repository.toString(),
+        "--cpu-share", "0");
+    assertThat(zero.exit()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(zero.err()).contains("--cpu-share: 0.0 (expected: > 0 and <= 1)");
+
+    CliRun emulated = CliRun.of("serve", "--backend-only", "--model-repository", repository.toString(),
+        "--emulate", "inf2", "--cpu-share", "0.5");
+    assertThat(emulated.exit()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(emulated.err()).contains("cpu_share: 0.5 (expected: none with an emulated device inf2;");
   }
 
   /** The real thing: a separate JVM serving the demo repository, ready over HTTP, stopped by SIGTERM. */

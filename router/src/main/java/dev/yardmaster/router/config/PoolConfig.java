@@ -1,5 +1,6 @@
 package dev.yardmaster.router.config;
 
+import dev.yardmaster.backend.cpushare.CpuShare;
 import dev.yardmaster.backend.emulated.AcceleratorProfile;
 import dev.yardmaster.router.policy.AcceleratorKind;
 import java.nio.file.Path;
@@ -24,6 +25,8 @@ import org.jspecify.annotations.Nullable;
  * @param kind {@code kind}, default {@code kserve}
  * @param modelRepository {@code model_repository} (absolute) for in-process kinds, else null
  * @param emulated the accelerator profile {@code emulate} names, for {@code kind: emulated}, else null
+ * @param cpuShare {@code cpu_share}: the share of a core each instance of an in-process
+ *     {@code onnxruntime} pool computes on ({@link CpuShare#WHOLE_CORE} when not given)
  */
 public record PoolConfig(
     String name,
@@ -40,7 +43,8 @@ public record PoolConfig(
     RetryConfig retry,
     PoolKind kind,
     @Nullable Path modelRepository,
-    @Nullable AcceleratorProfile emulated) {
+    @Nullable AcceleratorProfile emulated,
+    CpuShare cpuShare) {
 
   public PoolConfig {
     endpoints = List.copyOf(endpoints);
@@ -52,6 +56,10 @@ public record PoolConfig(
       throw new IllegalArgumentException("pool '" + name + "': emulate: " + (emulated == null ? "missing" : emulated.name())
           + " (expected: a profile exactly when kind is emulated; kind is " + kind.configName() + ")");
     }
+    if (cpuShare.limits() && kind != PoolKind.ONNXRUNTIME) {
+      throw new IllegalArgumentException("pool '" + name + "': cpu_share: " + cpuShare.share()
+          + " (expected: only with kind onnxruntime; kind is " + kind.configName() + ")");
+    }
   }
 
   /** A {@code kind: kserve} pool. */
@@ -59,7 +67,7 @@ public record PoolConfig(
       List<String> endpoints, int replicasMin, int replicasMax, int channelsPerEndpoint, long dnsRefreshMillis,
       HealthCheckConfig healthCheck, OutlierDetectionConfig outlierDetection, RetryConfig retry) {
     this(name, accelerator, pricePerHour, instanceType, endpoints, replicasMin, replicasMax, channelsPerEndpoint,
-        dnsRefreshMillis, healthCheck, outlierDetection, retry, PoolKind.KSERVE, null, null);
+        dnsRefreshMillis, healthCheck, outlierDetection, retry, PoolKind.KSERVE, null, null, CpuShare.WHOLE_CORE);
   }
 
   /** A pool of static endpoints with default health, outlier and retry settings. */
@@ -73,33 +81,43 @@ public record PoolConfig(
       @Nullable AcceleratorProfile emulated) {
     return new PoolConfig(name, accelerator, pricePerHour, null, List.of(), 1, 1, 2, 5000,
         HealthCheckConfig.defaults(), OutlierDetectionConfig.defaults(), RetryConfig.defaults(),
-        emulated == null ? PoolKind.ONNXRUNTIME : PoolKind.EMULATED, repository, emulated);
+        emulated == null ? PoolKind.ONNXRUNTIME : PoolKind.EMULATED, repository, emulated, CpuShare.WHOLE_CORE);
   }
 
-  /** The same serving (kind, repository, profile): an in-process pool whose backend can keep running. */
+  /** This in-process {@code onnxruntime} pool with each instance held to {@code share} of a core. */
+  public PoolConfig withCpuShare(CpuShare share) {
+    return new PoolConfig(name, accelerator, pricePerHour, instanceType, endpoints, replicasMin, replicasMax,
+        channelsPerEndpoint, dnsRefreshMillis, healthCheck, outlierDetection, retry, kind, modelRepository, emulated,
+        share);
+  }
+
+  /** The same serving (kind, repository, profile, CPU share): an in-process pool whose backend can keep running. */
   public boolean sameServing(PoolConfig other) {
     return kind == other.kind && java.util.Objects.equals(modelRepository, other.modelRepository)
-        && java.util.Objects.equals(emulated, other.emulated);
+        && java.util.Objects.equals(emulated, other.emulated) && cpuShare.equals(other.cpuShare);
   }
 
   public PoolConfig withEndpoints(List<String> newEndpoints) {
     return new PoolConfig(name, accelerator, pricePerHour, instanceType, newEndpoints, replicasMin, replicasMax,
-        channelsPerEndpoint, dnsRefreshMillis, healthCheck, outlierDetection, retry, kind, modelRepository, emulated);
+        channelsPerEndpoint, dnsRefreshMillis, healthCheck, outlierDetection, retry, kind, modelRepository, emulated,
+        cpuShare);
   }
 
   public PoolConfig withHealthCheck(HealthCheckConfig check) {
     return new PoolConfig(name, accelerator, pricePerHour, instanceType, endpoints, replicasMin, replicasMax,
-        channelsPerEndpoint, dnsRefreshMillis, check, outlierDetection, retry, kind, modelRepository, emulated);
+        channelsPerEndpoint, dnsRefreshMillis, check, outlierDetection, retry, kind, modelRepository, emulated,
+        cpuShare);
   }
 
   public PoolConfig withOutlierDetection(OutlierDetectionConfig detection) {
     return new PoolConfig(name, accelerator, pricePerHour, instanceType, endpoints, replicasMin, replicasMax,
-        channelsPerEndpoint, dnsRefreshMillis, healthCheck, detection, retry, kind, modelRepository, emulated);
+        channelsPerEndpoint, dnsRefreshMillis, healthCheck, detection, retry, kind, modelRepository, emulated,
+        cpuShare);
   }
 
   public PoolConfig withRetry(RetryConfig newRetry) {
     return new PoolConfig(name, accelerator, pricePerHour, instanceType, endpoints, replicasMin, replicasMax,
         channelsPerEndpoint, dnsRefreshMillis, healthCheck, outlierDetection, newRetry, kind, modelRepository,
-        emulated);
+        emulated, cpuShare);
   }
 }

@@ -1,6 +1,7 @@
 package dev.yardmaster.router.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.yardmaster.backend.cpushare.CpuShare;
 import dev.yardmaster.backend.emulated.AcceleratorProfile;
 import dev.yardmaster.backend.emulated.AcceleratorProfiles;
 import dev.yardmaster.router.emulated.AcceleratorProfileSources;
@@ -12,17 +13,19 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How one {@code pools:} entry is served, read from its {@code kind}, {@code endpoints},
- * {@code model_repository} and {@code emulate} keys: remote endpoints for {@code kserve}; a model
- * repository (relative to the config file) for {@code onnxruntime}; a repository and an accelerator
- * profile for {@code emulated}. Keys that do not belong to the kind are problems, not ignored.
+ * {@code model_repository}, {@code emulate} and {@code cpu_share} keys: remote endpoints for
+ * {@code kserve}; a model repository (relative to the config file) for {@code onnxruntime}, with
+ * each instance optionally held to a share of a core; a repository and an accelerator profile for
+ * {@code emulated}. Keys that do not belong to the kind are problems, not ignored.
  *
  * @param kind the pool kind
  * @param endpoints {@code host:port} entries (kserve only; empty for in-process kinds)
  * @param modelRepository the absolute repository directory (in-process kinds only)
  * @param emulated the resolved profile (emulated only)
+ * @param cpuShare the share of a core each instance computes on (onnxruntime only; else the whole core)
  */
 record PoolServing(PoolKind kind, List<String> endpoints, @Nullable Path modelRepository,
-    @Nullable AcceleratorProfile emulated) {
+    @Nullable AcceleratorProfile emulated, CpuShare cpuShare) {
 
   /** The accelerator a pool of this kind has when {@code accelerator} is not given; null: it must be. */
   @Nullable String defaultAccelerator() {
@@ -50,6 +53,15 @@ record PoolServing(PoolKind kind, List<String> endpoints, @Nullable Path modelRe
     List<String> endpoints = List.of();
     Path repository = null;
     AcceleratorProfile emulated = null;
+    CpuShare cpuShare = CpuShare.WHOLE_CORE;
+    if (node.hasNonNull("cpu_share")) {
+      if (kind == PoolKind.ONNXRUNTIME) {
+        cpuShare = cpuShare(node.get("cpu_share"), at, problems);
+      } else {
+        problems.add(at + ".cpu_share: " + RouterConfigLoader.describe(node.get("cpu_share"))
+            + " (expected: only with kind onnxruntime; kind is " + kind.configName() + ")");
+      }
+    }
     if (kind == PoolKind.KSERVE) {
       endpoints = endpoints(node.get("endpoints"), at, problems);
       for (String key : List.of("model_repository", "emulate")) {
@@ -71,7 +83,16 @@ record PoolServing(PoolKind kind, List<String> endpoints, @Nullable Path modelRe
             + " (expected: only with kind emulated; kind is " + kind.configName() + ")");
       }
     }
-    return problems.size() > before ? null : new PoolServing(kind, endpoints, repository, emulated);
+    return problems.size() > before ? null : new PoolServing(kind, endpoints, repository, emulated, cpuShare);
+  }
+
+  private static CpuShare cpuShare(JsonNode value, String at, List<String> problems) {
+    if (value.isNumber() && value.asDouble() > 0 && value.asDouble() <= 1) {
+      return new CpuShare(value.asDouble());
+    }
+    problems.add(at + ".cpu_share: " + RouterConfigLoader.describe(value)
+        + " (expected: a number > 0 and <= 1, the share of one core each instance computes on)");
+    return CpuShare.WHOLE_CORE;
   }
 
   private static List<String> endpoints(@Nullable JsonNode nodes, String at, List<String> problems) {

@@ -36,7 +36,7 @@ public final class RouterConfigLoader {
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final Set<String> POOL_KEYS = Set.of("name", "kind", "accelerator", "instance_type",
       "price_per_hour", "endpoints", "replicas", "channels_per_endpoint", "dns_refresh_ms", "health_check",
-      "outlier_detection", "retry", "model_repository", "emulate");
+      "outlier_detection", "retry", "model_repository", "emulate", "cpu_share");
 
   private final Function<String, Optional<Double>> instancePrices;
 
@@ -211,7 +211,7 @@ public final class RouterConfigLoader {
     }
     return new PoolConfig(name, accelerator, price, instanceType.isEmpty() ? null : instanceType, endpoints,
         min, max, channels, dnsRefresh, health, outlier, retry, serving.kind(), serving.modelRepository(),
-        serving.emulated());
+        serving.emulated(), serving.cpuShare());
   }
 
   static String describe(@Nullable JsonNode node) {

@@ -2,6 +2,8 @@ package dev.yardmaster.router.local;
 
 import dev.yardmaster.backend.ModelManager;
 import dev.yardmaster.backend.batching.Schedulers;
+import dev.yardmaster.backend.cpushare.CpuShare;
+import dev.yardmaster.backend.cpushare.CpuShareRunnerFactory;
 import dev.yardmaster.backend.emulated.AcceleratorProfile;
 import dev.yardmaster.backend.emulated.EmulatedModelManager;
 import dev.yardmaster.backend.emulated.PacingClock;
@@ -25,15 +27,36 @@ public final class BackendManagers {
 
   /** ONNX Runtime (CPU; CUDA when present) behind the dynamic batcher. */
   public static ModelManager onnxRuntime(Path repository) {
-    return new RepositoryModelManager(repository, OrtRunnerFactory.withDefaults(), Schedulers.factory(),
-        RepositoryOptions.loadAllModels());
+    return onnxRuntime(repository, CpuShare.WHOLE_CORE);
+  }
+
+  /** ONNX Runtime behind the dynamic batcher, each instance held to {@code cpuShare} of a core. */
+  public static ModelManager onnxRuntime(Path repository, CpuShare cpuShare) {
+    return new RepositoryModelManager(repository, CpuShareRunnerFactory.of(OrtRunnerFactory.withDefaults(), cpuShare),
+        Schedulers.factory(), RepositoryOptions.loadAllModels());
   }
 
   /** ONNX Runtime, or the emulated device when {@code emulated} is set. */
   public static ModelManager of(Path repository, @Nullable AcceleratorProfile emulated) {
-    return emulated == null ? onnxRuntime(repository)
-        : EmulatedModelManager.forRepository(repository, emulated, OrtRunnerFactory.withDefaults(),
-            PacingClock.system());
+    return of(repository, emulated, CpuShare.WHOLE_CORE);
+  }
+
+  /**
+   * ONNX Runtime with each instance held to {@code cpuShare} of a core, or the emulated device when
+   * {@code emulated} is set (then the device's profile paces and the share must be the whole core).
+   *
+   * @throws IllegalArgumentException when both an emulated device and a CPU share are given
+   */
+  public static ModelManager of(Path repository, @Nullable AcceleratorProfile emulated, CpuShare cpuShare) {
+    if (emulated == null) {
+      return onnxRuntime(repository, cpuShare);
+    }
+    if (cpuShare.limits()) {
+      throw new IllegalArgumentException("cpu_share: " + cpuShare.share() + " (expected: none with an emulated device "
+          + emulated.name() + "; its profile paces the executions)");
+    }
+    return EmulatedModelManager.forRepository(repository, emulated, OrtRunnerFactory.withDefaults(),
+        PacingClock.system());
   }
 
   /** A Prometheus registry for the manager's server, with {@link EmulationMetrics} when it is emulated. */

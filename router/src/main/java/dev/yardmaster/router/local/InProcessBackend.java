@@ -1,6 +1,7 @@
 package dev.yardmaster.router.local;
 
 import dev.yardmaster.backend.ModelManager;
+import dev.yardmaster.backend.cpushare.CpuShare;
 import dev.yardmaster.backend.emulated.AcceleratorProfile;
 import dev.yardmaster.backend.emulated.EmulatedModelManager;
 import dev.yardmaster.backend.emulated.EmulatedRunnerFactory;
@@ -47,12 +48,14 @@ public final class InProcessBackend implements AutoCloseable {
    * Loads every model of {@code repository} and serves them.
    *
    * @param emulated the device to emulate, or null for plain ONNX Runtime on CPU
+   * @param cpuShare the share of a core each ONNX Runtime instance computes on (not emulated only)
    * @throws IllegalStateException naming the pool when the server cannot start
    */
-  public static InProcessBackend start(String poolName, Path repository, @Nullable AcceleratorProfile emulated) {
+  public static InProcessBackend start(String poolName, Path repository, @Nullable AcceleratorProfile emulated,
+      CpuShare cpuShare) {
     ModelManager manager;
     try {
-      manager = BackendManagers.of(repository, emulated);
+      manager = BackendManagers.of(repository, emulated, cpuShare);
     } catch (RuntimeException failure) {
       throw new IllegalStateException("pool '" + poolName + "': model_repository " + repository + ": " + failure.getMessage()
           + " (expected: a servable Triton-layout repository)", failure);

@@ -43,7 +43,8 @@ public final class InProcessPools implements AutoCloseable {
       return pool.withEndpoints(List.of(current.backend().grpcAddress()));
     }
     InProcessBackend started = InProcessBackend.start(pool.name(),
-        java.util.Objects.requireNonNull(pool.modelRepository(), "modelRepository"), pool.emulated());
+        java.util.Objects.requireNonNull(pool.modelRepository(), "modelRepository"), pool.emulated(),
+        pool.cpuShare());
     log.info("pool '{}': started {}", pool.name(), started);
     if (current != null) {
       retire(pool.name());

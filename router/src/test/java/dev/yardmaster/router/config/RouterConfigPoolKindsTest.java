@@ -3,6 +3,7 @@ package dev.yardmaster.router.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.yardmaster.backend.cpushare.CpuShare;
 import dev.yardmaster.backend.emulated.AcceleratorProfiles;
 import dev.yardmaster.router.policy.AcceleratorKind;
 import java.nio.file.Files;
@@ -88,6 +89,40 @@ class RouterConfigPoolKindsTest {
                 + " profile FILE[#pool]) relative to the config file)",
             "pools[5].model_repository: models (expected: only with kind onnxruntime or emulated; kind is kserve)",
             "pools[6].accelerator: missing (expected: gpu, inferentia or cpu)"));
+  }
+
+  @Test
+  void anOnnxRuntimePoolReadsItsCpuShareAndANewShareIsNewServing() throws Exception {
+    Files.createDirectories(dir.resolve("models"));
+    RouterConfig config = LOADER.parse("""
+        pools:
+          - {name: slow, kind: onnxruntime, price_per_hour: 0.1, model_repository: models, cpu_share: 0.25}
+          - {name: whole, kind: onnxruntime, price_per_hour: 0.1, model_repository: models}
+        """, "router.yaml", dir);
+    PoolConfig slow = config.pools().get(0);
+    PoolConfig whole = config.pools().get(1);
+    assertThat(slow.cpuShare()).isEqualTo(new CpuShare(0.25));
+    assertThat(whole.cpuShare()).isEqualTo(CpuShare.WHOLE_CORE);
+    assertThat(slow.sameServing(whole)).isFalse();
+    assertThat(slow.sameServing(whole.withCpuShare(new CpuShare(0.25)))).isTrue();
+  }
+
+  @Test
+  void aCpuShareOutOfRangeOrOnAnotherKindNamesTheKey() throws Exception {
+    Files.createDirectories(dir.resolve("models"));
+    assertThatThrownBy(() -> LOADER.parse("""
+        pools:
+          - {name: a, kind: onnxruntime, price_per_hour: 1, model_repository: models, cpu_share: 0}
+          - {name: b, kind: onnxruntime, price_per_hour: 1, model_repository: models, cpu_share: half}
+          - {name: c, kind: emulated, emulate: inf2, price_per_hour: 1, model_repository: models, cpu_share: 0.5}
+          - {name: d, accelerator: cpu, price_per_hour: 1, endpoints: ["x:1"], cpu_share: 0.5}
+        """, "router.yaml", dir))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+            "pools[0].cpu_share: 0 (expected: a number > 0 and <= 1, the share of one core each instance computes on)",
+            "pools[1].cpu_share: half (expected: a number > 0 and <= 1, the share of one core each instance"
+                + " computes on)",
+            "pools[2].cpu_share: 0.5 (expected: only with kind onnxruntime; kind is emulated)",
+            "pools[3].cpu_share: 0.5 (expected: only with kind onnxruntime; kind is kserve)"));
   }
 
   @Test

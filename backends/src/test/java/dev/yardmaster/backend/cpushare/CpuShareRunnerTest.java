@@ -1,0 +1,149 @@
+package dev.yardmaster.backend.cpushare;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.yardmaster.backend.ModelRunner;
+import dev.yardmaster.backend.emulated.PacingClock;
+import dev.yardmaster.protocol.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CpuShareRunnerTest {
+
+  /** Wall and thread-CPU clocks that move only when told: by the fake runner and by sleeps. */
+  static final class FakeClocks implements PacingClock {
+    long wall = 5_000_000_000L;
+    long cpu = 7_000_000L;
+    final List<Long> sleeps = new ArrayList<>();
+
+    @Override
+    public long nanoTime() {
+      return wall;
+    }
+
+    @Override
+    public void sleepNanos(long nanos) {
+      sleeps.add(nanos);
+      wall += nanos;
+    }
+  }
+
+  /** "Computes" for {@code cpuNanos} of CPU over {@code wallNanos} of wall time. */
+  static final class FakeRunner implements ModelRunner {
+    final FakeClocks clocks;
+    final long cpuNanos;
+    final long wallNanos;
+    final List<Tensor> outputs = List.of(Tensor.ofFloats("y", new long[] {1, 1}, new float[] {0.5f}));
+    boolean closed;
+
+    FakeRunner(FakeClocks clocks, long cpuNanos, long wallNanos) {
+      this.clocks = clocks;
+      this.cpuNanos = cpuNanos;
+      this.wallNanos = wallNanos;
+    }
+
+    @Override
+    public List<Tensor> run(Map<String, Tensor> inputs, List<String> outputNames) {
+      clocks.cpu += cpuNanos;
+      clocks.wall += wallNanos;
+      return outputs;
+    }
+
+    @Override
+    public String kind() {
+      return "onnxruntime-cpu";
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
+  private static final Map<String, Tensor> INPUT =
+      Map.of("x", Tensor.ofFloats("x", new long[] {1, 2}, new float[2]));
+
+  @Test
+  void aQuarterShareMakesAnExecutionTakeFourTimesItsCpuTime() {
+    FakeClocks clocks = new FakeClocks();
+    FakeRunner real = new FakeRunner(clocks, 300_000, 300_000);
+    CpuShareRunner runner = new CpuShareRunner(real, new CpuShare(0.25), clocks, () -> clocks.cpu);
+    long start = clocks.wall;
+
+    List<Tensor> outputs = runner.run(INPUT, List.of("y"));
+
+    assertThat(outputs).isSameAs(real.outputs);
+    assertThat(clocks.wall - start).isEqualTo(1_200_000);
+    assertThat(clocks.sleeps).containsExactly(900_000L);
+  }
+
+  @Test
+  void onlyCpuTimeCountsSoAnExecutionPreemptedByOtherThreadsWaitsLess() {
+    FakeClocks clocks = new FakeClocks();
+    // 300 us of CPU stretched over 1 ms of wall time by other threads on the core
+    CpuShareRunner runner = new CpuShareRunner(new FakeRunner(clocks, 300_000, 1_000_000), new CpuShare(0.25),
+        clocks, () -> clocks.cpu);
+    long start = clocks.wall;
+
+    runner.run(INPUT, List.of("y"));
+
+    assertThat(clocks.wall - start).isEqualTo(1_200_000);
+    assertThat(clocks.sleeps).containsExactly(200_000L);
+  }
+
+  @Test
+  void anExecutionThatAlreadyTookLongerDoesNotWait() {
+    FakeClocks clocks = new FakeClocks();
+    CpuShareRunner runner = new CpuShareRunner(new FakeRunner(clocks, 100_000, 900_000), new CpuShare(0.5),
+        clocks, () -> clocks.cpu);
+
+    runner.run(INPUT, List.of("y"));
+
+    assertThat(clocks.sleeps).isEmpty();
+  }
+
+  @Test
+  void theWholeCoreFactoryIsTheWrappedFactory() {
+    FakeClocks clocks = new FakeClocks();
+    dev.yardmaster.backend.RunnerFactory real = (spec, file) -> new FakeRunner(clocks, 1, 1);
+
+    assertThat(CpuShareRunnerFactory.of(real, CpuShare.WHOLE_CORE)).isSameAs(real);
+    assertThat(CpuShareRunnerFactory.of(real, new CpuShare(0.5))).isInstanceOf(CpuShareRunnerFactory.class);
+  }
+
+  @Test
+  void kindNamesTheShareAndCloseClosesTheWrappedRunner() {
+    FakeClocks clocks = new FakeClocks();
+    FakeRunner real = new FakeRunner(clocks, 1, 1);
+    CpuShareRunner runner = new CpuShareRunner(real, new CpuShare(0.2), clocks, () -> clocks.cpu);
+
+    assertThat(runner.kind()).isEqualTo("onnxruntime-cpu (cpu share 0.2)");
+    runner.close();
+    assertThat(real.closed).isTrue();
+  }
+
+  @Test
+  void aShareOutsideZeroToOneIsRefusedNamingTheKey() {
+    for (double bad : new double[] {0, -0.5, 1.5, Double.NaN}) {
+      assertThatThrownBy(() -> new CpuShare(bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("cpu_share: " + bad + " (expected: > 0 and <= 1)");
+    }
+    assertThat(new CpuShare(1).limits()).isFalse();
+    assertThat(new CpuShare(0.99).limits()).isTrue();
+  }
+
+  @Test
+  void theJvmMeasuresThreadCpuTime() {
+    long before = ThreadCpu.clock().getAsLong();
+    double sink = 0;
+    for (int i = 0; i < 2_000_000; i++) {
+      sink += Math.sqrt(i);
+    }
+    assertThat(sink).isPositive();
+    assertThat(ThreadCpu.clock().getAsLong()).isGreaterThan(before);
+  }
+}
