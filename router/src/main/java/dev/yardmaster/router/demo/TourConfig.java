@@ -12,18 +12,18 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The tour's built-in router config: three pools the router serves itself ({@code cpu-local}: ONNX
- * Runtime on this CPU from {@code models-cpu/}, priced as a c7g.xlarge; {@code gpu-a10g} and {@code
- * inf2}: emulated from the built-in accelerator profiles from {@code models/}, priced as g5.xlarge
- * and inf2.xlarge), tiers scaled to a model that answers in about a millisecond, and the routing
- * policy under test. Written to a file beside the models, so {@code yardmaster serve --config} can
- * run it.
+ * Runtime on this CPU from {@code models-cpu/}, held to a quarter of a core and priced as a
+ * c7g.medium, one vCPU; {@code gpu-a10g} and {@code inf2}: emulated from the built-in accelerator
+ * profiles from {@code models/}, priced as g5.xlarge and inf2.xlarge), tiers scaled to a model that
+ * answers in about a millisecond, and the routing policy under test. Written to a file beside the
+ * models, so {@code yardmaster serve --config} can run it.
  *
  * <p>The CPU pool is one replica with a bounded capacity: one ONNX Runtime instance on one thread
  * ({@code instance_group} count 1) without dynamic batching (Triton's default without a {@code
  * dynamic_batching} block), so the tour's batch-1 requests run one at a time, held to {@link
- * #CPU_SHARE} of a core. On a compute-heavy model that is several hundred rows per second, which
- * the tour's peak exceeds. The
- * accelerator pools batch (dynamic batching up to 64 rows), as those devices are run.
+ * #CPU_SHARE} of a core. On a compute-heavy model that is a few hundred rows per second, which the
+ * tour's peak exceeds. The accelerator pools batch (dynamic batching up to 64 rows), as those
+ * devices are run.
  */
 final class TourConfig {
 
@@ -37,11 +37,11 @@ final class TourConfig {
   static final String CPU_MODELS = "models-cpu";
   /**
    * The CPU pool's share of a host core ({@code cpu_share}): it computes at full speed, then waits
-   * out the rest, so when its queue grows at the peak it takes a fifth of a core rather than a
+   * out the rest, so when its queue grows at the peak it takes a quarter of a core rather than a
    * whole one from the router, the load generator and the emulations it shares this host with (on
    * its own machine it would take none), and its capacity hardly depends on how warm this JVM is.
    */
-  static final double CPU_SHARE = 0.2;
+  static final double CPU_SHARE = 0.25;
   /** What the CPU pool is, for the tables. */
   static final String CPU_POOL_SETUP = "one ONNX Runtime instance on one thread (instance_group count 1) without"
       + " dynamic batching, so batch-1 requests run one at a time, held to " + CPU_SHARE + " of a core"
@@ -67,8 +67,8 @@ final class TourConfig {
           bronze: {priority: 3}
         default_tier: bronze
         pools:
-          # one replica, one instance, no dynamic batching, a fifth of a core: a bounded capacity the peak exceeds
-          - {name: %s, kind: onnxruntime, instance_type: c7g.xlarge, model_repository: %s, cpu_share: %s,
+          # one replica, one instance, no dynamic batching, a quarter of a core: a bounded capacity the peak exceeds
+          - {name: %s, kind: onnxruntime, instance_type: c7g.medium, model_repository: %s, cpu_share: %s,
              health_check: {interval_ms: 250}}
           - {name: %s, kind: emulated, emulate: gpu-a10g, instance_type: g5.xlarge, model_repository: %s,
              health_check: {interval_ms: 250}}
