@@ -80,8 +80,7 @@ public final class RouterServer implements AutoCloseable {
     pools.apply(config);
     LiveRouter router = new LiveRouter(registry, config, pools);
     AtomicBoolean warm = new AtomicBoolean(!warmup.enabled());
-    Server grpc = base(config.grpcPort(), MAX_MESSAGE_BYTES, registry)
-        .service(GrpcService.builder()
+    GrpcService service = GrpcService.builder()
             .addService(ServerInterceptors.intercept(
                 new RouterGrpcService(pools, router, config.defaultTimeoutMillis(), warm::get),
                 new PoolSelectionInterceptor(pools, router),
@@ -89,8 +88,15 @@ public final class RouterServer implements AutoCloseable {
             .maxRequestMessageLength(MAX_MESSAGE_BYTES)
             .maxResponseMessageLength(MAX_MESSAGE_BYTES)
             .useBlockingTaskExecutor(false) // forwarding runs on the event loop: no thread hop per call
-            .build())
-        .build();
+            .build();
+    ServerBuilder grpcBuilder = base(config.grpcPort(), MAX_MESSAGE_BYTES, registry);
+    if (ModelInferPassThrough.enabled()) {
+      ModelInferPassThrough passThrough = new ModelInferPassThrough(pools, router, config.defaultTimeoutMillis());
+      grpcBuilder.service(service, delegate -> delegate.decorate(passThrough));
+    } else {
+      grpcBuilder.service(service);
+    }
+    Server grpc = grpcBuilder.build();
     Server metrics = base(config.metricsPort(), 1024 * 1024, null) // Armeria's own meters come from the gRPC server
         .service("/metrics", (ctx, req) -> registry instanceof PrometheusMeterRegistry prometheus
             ? HttpResponse.of(HttpStatus.OK, MediaType.parse("text/plain; version=0.0.4; charset=utf-8"),
