@@ -80,8 +80,12 @@ final class ModelInferPassThrough implements DecoratingHttpServiceFunction {
     }
     Deadline deadline = Deadline.after(callerTimeoutNanos == NO_TIMEOUT ? defaultTimeoutNanos : callerTimeoutNanos,
         TimeUnit.NANOSECONDS);
-    RouterGrpcService.route(router, verdict.admitted(), facts, verdict.pinned(), deadline, receivedNanos,
-        FrameInfer.of(frame, whole.headers(), ctx), reply);
+    try {
+      RouterGrpcService.route(router, verdict.admitted(), facts, verdict.pinned(), deadline, receivedNanos,
+          FrameInfer.of(frame, whole.headers(), ctx), reply);
+    } catch (RuntimeException bug) { // the call still gets its one status, as grpc-java's server gives it
+      reply.onError(Status.INTERNAL.withDescription("router: " + bug).withCause(bug).asRuntimeException());
+    }
     return reply.response();
   }
 

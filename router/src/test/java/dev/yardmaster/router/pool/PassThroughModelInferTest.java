@@ -1,6 +1,7 @@
 package dev.yardmaster.router.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.ByteString;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
@@ -21,8 +22,11 @@ import dev.yardmaster.protocol.v2.ModelStreamInferResponse;
 import dev.yardmaster.protocol.v2.ServerReadyRequest;
 import dev.yardmaster.protocol.v2.ServerReadyResponse;
 import dev.yardmaster.router.front.RouterServer;
+import dev.yardmaster.router.front.pass.InferFrame;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -56,6 +60,7 @@ class PassThroughModelInferTest {
   private final ConcurrentLinkedQueue<byte[]> received = new ConcurrentLinkedQueue<>();
   private final CompletableFuture<Throwable> backendCancelled = new CompletableFuture<>();
   private volatile boolean hang;
+  private volatile boolean garbage;
   private Server backend;
   private RouterServer router;
   private ManagedChannel channel;
@@ -103,23 +108,13 @@ class PassThroughModelInferTest {
     }
   }
 
-  private static byte[] frame(byte[] message) {
-    byte[] frame = new byte[message.length + 5];
-    frame[1] = (byte) (message.length >>> 24);
-    frame[2] = (byte) (message.length >>> 16);
-    frame[3] = (byte) (message.length >>> 8);
-    frame[4] = (byte) message.length;
-    System.arraycopy(message, 0, frame, 5, message.length);
-    return frame;
-  }
-
   @Test
   void theEndpointGetsTheCallersBytesWhenTheClientSetAPriority() {
     ModelInferRequest request = PoolTestSupport.higgsRequest(3).toBuilder()
         .putParameters("priority", InferParameter.newBuilder().setInt64Param(1).build()).build();
     PoolTestSupport.blocking(channel).modelInfer(request);
     assertThat(received).hasSize(1);
-    assertThat(received.peek()).as("byte for byte the caller's frame").isEqualTo(frame(request.toByteArray()));
+    assertThat(received.peek()).as("byte for byte the caller's frame").isEqualTo(InferFrame.frameOf(request.toByteArray()));
   }
 
   @Test
@@ -194,6 +189,29 @@ class PassThroughModelInferTest {
     PoolTestSupport.await("the try ended", Duration.ofSeconds(3), () -> pool.inFlight() == 0);
   }
 
+  @Test
+  void anEndpointAnsweringGarbageIsInternalNamingTheProblem() {
+    garbage = true;
+    StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class,
+        () -> PoolTestSupport.blocking(channel).modelInfer(PoolTestSupport.higgsRequest(8)));
+    assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+    assertThat(failure.getStatus().getDescription()).contains("sent a malformed response")
+        .contains("raw_output_contents: 3 bytes");
+    assertThat(failure.getTrailers().get(POOL)).isEqualTo("cpu");
+  }
+
+  @Test
+  void aBadTierIsInvalidArgumentAsOnTheGeneralPath() {
+    Metadata headers = new Metadata();
+    headers.put(Metadata.Key.of("x-sla-tier", Metadata.ASCII_STRING_MARSHALLER), "platinum");
+    StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class,
+        () -> PoolTestSupport.blocking(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+            .modelInfer(PoolTestSupport.higgsRequest(9)));
+    assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(failure.getStatus().getDescription()).contains("x-sla-tier").contains("platinum");
+    assertThat(received).isEmpty();
+  }
+
   /** Answers ModelInfer like FakeBackend (model version 1), or never when {@code hang}. */
   private final class Backend extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
     @Override
@@ -224,7 +242,7 @@ class PassThroughModelInferTest {
 
     private ModelInferResponse answer(ModelInferRequest request) {
       return FakeBackend.answer(request).toBuilder().setModelVersion("1")
-          .setRawOutputContents(0, ByteString.copyFrom(new byte[4])).build();
+          .setRawOutputContents(0, ByteString.copyFrom(new byte[garbage ? 3 : 4])).build();
     }
 
     @Override

@@ -86,6 +86,21 @@ public final class InferFrame {
     }
   }
 
+  /** {@code message} as one uncompressed gRPC frame. */
+  public static byte[] frameOf(byte[] message) {
+    byte[] frame = new byte[HEADER_BYTES + message.length];
+    writeLength(frame, message.length);
+    System.arraycopy(message, 0, frame, HEADER_BYTES, message.length);
+    return frame;
+  }
+
+  private static void writeLength(byte[] frame, int messageLength) {
+    frame[1] = (byte) (messageLength >>> 24);
+    frame[2] = (byte) (messageLength >>> 16);
+    frame[3] = (byte) (messageLength >>> 8);
+    frame[4] = (byte) messageLength;
+  }
+
   /** The message length the frame header declares; negative when it exceeds an int. */
   static int messageLength(byte[] frame) {
     return ((frame[1] & 0xff) << 24) | ((frame[2] & 0xff) << 16) | ((frame[3] & 0xff) << 8) | (frame[4] & 0xff);
@@ -170,10 +185,7 @@ public final class InferFrame {
     int messageLength = frame.length - HEADER_BYTES + appended;
     byte[] out = new byte[frame.length + appended];
     System.arraycopy(frame, 0, out, 0, frame.length);
-    out[1] = (byte) (messageLength >>> 24);
-    out[2] = (byte) (messageLength >>> 16);
-    out[3] = (byte) (messageLength >>> 8);
-    out[4] = (byte) messageLength;
+    writeLength(out, messageLength);
     CodedOutputStream entry = CodedOutputStream.newInstance(out, frame.length, appended);
     try {
       entry.writeTag(PARAMETERS, WireFormat.WIRETYPE_LENGTH_DELIMITED);

@@ -14,16 +14,6 @@ import org.junit.jupiter.api.Test;
 /** The routing fields read off a framed ModelInferRequest's bytes, and the priority appended to them. */
 class InferFrameTest {
 
-  static byte[] frame(byte[] message) {
-    byte[] frame = new byte[message.length + 5];
-    frame[1] = (byte) (message.length >>> 24);
-    frame[2] = (byte) (message.length >>> 16);
-    frame[3] = (byte) (message.length >>> 8);
-    frame[4] = (byte) message.length;
-    System.arraycopy(message, 0, frame, 5, message.length);
-    return frame;
-  }
-
   private static ModelInferRequest request(long... shape) {
     InferInputTensor.Builder input = InferInputTensor.newBuilder().setName("x").setDatatype("FP32");
     for (long dim : shape) {
@@ -37,7 +27,7 @@ class InferFrameTest {
 
   @Test
   void readsModelNameVersionAndTheFirstInputsRows() {
-    InferFrame frame = InferFrame.parse(frame(request(8, 28).toByteArray()));
+    InferFrame frame = InferFrame.parse(InferFrame.frameOf(request(8, 28).toByteArray()));
     assertThat(frame).isNotNull();
     assertThat(frame.modelName()).isEqualTo("higgs_mlp_v1");
     assertThat(frame.modelVersion()).isEqualTo("2");
@@ -47,9 +37,9 @@ class InferFrameTest {
 
   @Test
   void rowsAreOneWithoutABatchDimensionOrWithoutInputs() {
-    assertThat(InferFrame.parse(frame(request(28).toByteArray())).rows()).isEqualTo(1);
-    assertThat(InferFrame.parse(frame(request(0, 28).toByteArray())).rows()).isEqualTo(1);
-    assertThat(InferFrame.parse(frame(ModelInferRequest.newBuilder().setModelName("m").build().toByteArray()))
+    assertThat(InferFrame.parse(InferFrame.frameOf(request(28).toByteArray())).rows()).isEqualTo(1);
+    assertThat(InferFrame.parse(InferFrame.frameOf(request(0, 28).toByteArray())).rows()).isEqualTo(1);
+    assertThat(InferFrame.parse(InferFrame.frameOf(ModelInferRequest.newBuilder().setModelName("m").build().toByteArray()))
         .rows()).isEqualTo(1);
   }
 
@@ -67,13 +57,13 @@ class InferFrameTest {
     out.writeByteArray(5, input.toByteArray());
     out.flush();
     assertThat(ModelInferRequest.parseFrom(message.toByteArray()).getInputs(0).getShapeList()).containsExactly(5L, 28L);
-    assertThat(InferFrame.parse(frame(message.toByteArray())).rows()).isEqualTo(5);
+    assertThat(InferFrame.parse(InferFrame.frameOf(message.toByteArray())).rows()).isEqualTo(5);
   }
 
   @Test
   void appendedPriorityParsesAsProtobufsOwnPut() throws Exception {
     ModelInferRequest request = request(4, 28);
-    byte[] original = frame(request.toByteArray());
+    byte[] original = InferFrame.frameOf(request.toByteArray());
     byte[] sent = InferFrame.parse(original).withPriority(2);
     ModelInferRequest expected = request.toBuilder()
         .putParameters("priority", InferParameter.newBuilder().setInt64Param(2).build()).build();
@@ -85,7 +75,7 @@ class InferFrameTest {
 
   @Test
   void aClientsPriorityIsKeptAsSent() {
-    byte[] original = frame(request(1, 28).toBuilder()
+    byte[] original = InferFrame.frameOf(request(1, 28).toBuilder()
         .putParameters("priority", InferParameter.newBuilder().setInt64Param(1).build()).build().toByteArray());
     InferFrame frame = InferFrame.parse(original);
     assertThat(frame.hasPriority()).isTrue();
@@ -94,14 +84,14 @@ class InferFrameTest {
 
   @Test
   void refusesWhatIsNotOneUncompressedWellFormedMessage() {
-    byte[] good = frame(request(1, 28).toByteArray());
+    byte[] good = InferFrame.frameOf(request(1, 28).toByteArray());
     byte[] compressed = good.clone();
     compressed[0] = 1;
     byte[] truncated = Arrays.copyOf(good, good.length - 1);
     byte[] twoMessages = Arrays.copyOf(good, good.length * 2);
     System.arraycopy(good, 0, twoMessages, good.length, good.length);
-    byte[] garbage = frame(new byte[] {(byte) 0x0a, (byte) 0x7f, 1});
-    byte[] badUtf8 = frame(new byte[] {(byte) 0x0a, 2, (byte) 0xc3, (byte) 0x28});
+    byte[] garbage = InferFrame.frameOf(new byte[] {(byte) 0x0a, (byte) 0x7f, 1});
+    byte[] badUtf8 = InferFrame.frameOf(new byte[] {(byte) 0x0a, 2, (byte) 0xc3, (byte) 0x28});
     assertThat(InferFrame.parse(compressed)).isNull();
     assertThat(InferFrame.parse(truncated)).isNull();
     assertThat(InferFrame.parse(twoMessages)).isNull();
