@@ -58,7 +58,8 @@ import org.jspecify.annotations.Nullable;
  * the config does not name is NOT_FOUND (ModelReady: not ready, as Triton answers);
  * RepositoryModelLoad/Unload go to every endpoint of every pool ({@link RepositoryControlFanOut});
  * ServerReady is true when every pool has a healthy endpoint (and the router's warm-up is over).
- * Callers without a deadline get the configured default, so nothing waits forever.
+ * Callers without a deadline get the configured default, so nothing waits forever. Unary ModelInfer
+ * usually reaches it only when {@link ModelInferPassThrough} does not take it (compressed, malformed).
  */
 public final class RouterGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
 

@@ -36,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * loop: the service only forwards and never blocks, so a thread hop per call would be pure cost.
  * The endpoint clients run on the same loops (Armeria's common worker group, the server's default;
  * see {@code pool.CallerLoopClients}), so a forwarded request stays on the loop it arrived on.
+ *
+ * <p>Unary ModelInfer, the hot call, does not even enter grpc-java: {@link ModelInferPassThrough},
+ * in front of the service, routes it from its frame's bytes and forwards the frame unchanged
+ * ({@code -Dyardmaster.router.passThrough=false} turns that off, for comparison).
  */
 public final class RouterServer implements AutoCloseable {
 
@@ -81,16 +85,16 @@ public final class RouterServer implements AutoCloseable {
     LiveRouter router = new LiveRouter(registry, config, pools);
     AtomicBoolean warm = new AtomicBoolean(!warmup.enabled());
     GrpcService service = GrpcService.builder()
-            .addService(ServerInterceptors.intercept(
-                new RouterGrpcService(pools, router, config.defaultTimeoutMillis(), warm::get),
-                new PoolSelectionInterceptor(pools, router),
-                new CallContextInterceptor())) // the last runs first: its Context is the others' parent
-            .maxRequestMessageLength(MAX_MESSAGE_BYTES)
-            .maxResponseMessageLength(MAX_MESSAGE_BYTES)
-            .useBlockingTaskExecutor(false) // forwarding runs on the event loop: no thread hop per call
-            .build();
+        .addService(ServerInterceptors.intercept(
+            new RouterGrpcService(pools, router, config.defaultTimeoutMillis(), warm::get),
+            new PoolSelectionInterceptor(pools, router),
+            new CallContextInterceptor())) // the last runs first: its Context is the others' parent
+        .maxRequestMessageLength(MAX_MESSAGE_BYTES)
+        .maxResponseMessageLength(MAX_MESSAGE_BYTES)
+        .useBlockingTaskExecutor(false) // forwarding runs on the event loop: no thread hop per call
+        .build();
     ServerBuilder grpcBuilder = base(config.grpcPort(), MAX_MESSAGE_BYTES, registry);
-    if (ModelInferPassThrough.enabled()) {
+    if (ModelInferPassThrough.enabled()) { // in front of the service: unary ModelInfer skips grpc-java
       ModelInferPassThrough passThrough = new ModelInferPassThrough(pools, router, config.defaultTimeoutMillis());
       grpcBuilder.service(service, delegate -> delegate.decorate(passThrough));
     } else {

@@ -1,7 +1,5 @@
 package dev.yardmaster.router.routing;
 
-import dev.yardmaster.protocol.v2.ModelInferRequest;
-import dev.yardmaster.protocol.v2.ModelInferResponse;
 import dev.yardmaster.router.admission.Admission;
 import dev.yardmaster.router.admission.AuthConfig;
 import dev.yardmaster.router.config.PoolConfig;
@@ -16,7 +14,6 @@ import dev.yardmaster.router.pool.ForwardedInfer;
 import dev.yardmaster.router.pool.Forwarder;
 import dev.yardmaster.router.pool.Pool;
 import dev.yardmaster.router.pool.Pools;
-import dev.yardmaster.router.pool.ProtoInfer;
 import dev.yardmaster.router.server.metrics.RequestMetrics;
 import dev.yardmaster.router.server.metrics.RequestMetrics.Outcome;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -158,21 +155,12 @@ public final class LiveRouter {
   }
 
   /**
-   * Routes and forwards one request; answers exactly once on {@code out}.
+   * Routes and forwards one request, in whichever wire form it came ({@link ForwardedInfer});
+   * answers exactly once on {@code out}.
    *
    * @param pinnedPool the {@code x-yardmaster-pool} value, or null
    * @param arrivalNanos when the request arrived ({@link System#nanoTime()})
    * @param deadlineNanos its absolute deadline on that clock, or {@link RouteRequest#NO_DEADLINE}
-   */
-  public void infer(Tier tier, CallFacts facts, @Nullable String pinnedPool, ModelInferRequest request,
-      long arrivalNanos, long deadlineNanos, Deadline callDeadline, Metadata headers,
-      StreamObserver<ModelInferResponse> out) {
-    infer(tier, facts, pinnedPool, ProtoInfer.of(request, headers), arrivalNanos, deadlineNanos, callDeadline, out);
-  }
-
-  /**
-   * Routes and forwards one request in whichever wire form it came ({@link ForwardedInfer});
-   * answers exactly once on {@code out}. Parameters as in the decoded form above.
    */
   public <R> void infer(Tier tier, CallFacts facts, @Nullable String pinnedPool, ForwardedInfer<R> request,
       long arrivalNanos, long deadlineNanos, Deadline callDeadline, StreamObserver<R> out) {
