@@ -36,6 +36,10 @@ final class ModelInferPassThrough implements DecoratingHttpServiceFunction {
 
   /** System property that turns the pass-through off ({@code false}): every call takes the general path. */
   static final String ENABLED_PROPERTY = "yardmaster.router.passThrough";
+  /** {@link #takes}: not a call for this path. */
+  private static final long NOT_TAKEN = -2;
+  /** {@link #takes}: the caller sent no {@code grpc-timeout}. */
+  private static final long NO_TIMEOUT = -1;
 
   private final Pools pools;
   private final LiveRouter router;
@@ -99,9 +103,6 @@ final class ModelInferPassThrough implements DecoratingHttpServiceFunction {
       return HttpResponse.ofFailure(failure);
     }
   }
-
-  private static final long NOT_TAKEN = -2;
-  private static final long NO_TIMEOUT = -1;
 
   /**
    * The caller's {@code grpc-timeout} in nanoseconds ({@link #NO_TIMEOUT} when it sent none) when
