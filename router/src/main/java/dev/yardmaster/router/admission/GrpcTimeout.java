@@ -2,7 +2,7 @@ package dev.yardmaster.router.admission;
 
 import dev.yardmaster.backend.InferenceException;
 
-/** Parses the {@code grpc-timeout} header: 1 to 8 digits and a unit (H, M, S, m, u, n). */
+/** Parses and writes the {@code grpc-timeout} header: 1 to 8 digits and a unit (H, M, S, m, u, n). */
 public final class GrpcTimeout {
 
   /** Longest timeout kept: adding it to a nanoTime reading cannot overflow. */
@@ -34,6 +34,31 @@ public final class GrpcTimeout {
     };
     // 99999999 hours overflows a long: saturate far beyond any real deadline instead
     return amount > MAX_NANOS / nanosPerUnit ? MAX_NANOS : amount * nanosPerUnit;
+  }
+
+  /**
+   * {@code nanos} (> 0) as a {@code grpc-timeout} value, in the finest unit that fits 8 digits
+   * (rounded down, as grpc-java writes it).
+   */
+  public static String format(long nanos) {
+    long limit = 100_000_000L;
+    if (nanos < limit) {
+      return nanos + "n";
+    }
+    long micros = nanos / 1_000L;
+    if (micros < limit) {
+      return micros + "u";
+    }
+    long millis = nanos / 1_000_000L;
+    if (millis < limit) {
+      return millis + "m";
+    }
+    long seconds = nanos / 1_000_000_000L;
+    if (seconds < limit) {
+      return seconds + "S";
+    }
+    long minutes = seconds / 60;
+    return minutes < limit ? minutes + "M" : Math.min(limit - 1, minutes / 60) + "H";
   }
 
   private static InferenceException malformed(String value) {

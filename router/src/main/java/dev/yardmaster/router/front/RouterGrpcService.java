@@ -29,9 +29,11 @@ import dev.yardmaster.protocol.v2.ServerMetadataResponse;
 import dev.yardmaster.protocol.v2.ServerReadyRequest;
 import dev.yardmaster.protocol.v2.ServerReadyResponse;
 import dev.yardmaster.router.pool.Endpoint;
+import dev.yardmaster.router.pool.ForwardedInfer;
 import dev.yardmaster.router.pool.Forwarder;
 import dev.yardmaster.router.pool.Pool;
 import dev.yardmaster.router.pool.Pools;
+import dev.yardmaster.router.pool.ProtoInfer;
 import dev.yardmaster.router.admission.AdmittedRequest;
 import dev.yardmaster.router.policy.RouteRequest;
 import dev.yardmaster.router.policy.Tier;
@@ -56,7 +58,8 @@ import org.jspecify.annotations.Nullable;
  * the config does not name is NOT_FOUND (ModelReady: not ready, as Triton answers);
  * RepositoryModelLoad/Unload go to every endpoint of every pool ({@link RepositoryControlFanOut});
  * ServerReady is true when every pool has a healthy endpoint (and the router's warm-up is over).
- * Callers without a deadline get the configured default, so nothing waits forever.
+ * Callers without a deadline get the configured default, so nothing waits forever. Unary ModelInfer
+ * usually reaches it only when {@link ModelInferPassThrough} does not take it (compressed, malformed).
  */
 public final class RouterGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
 
@@ -122,13 +125,23 @@ public final class RouterGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
     AdmittedRequest admitted = PoolSelectionInterceptor.ADMITTED.get();
     CallFacts facts = PoolSelectionInterceptor.FACTS.get();
     String pinned = PoolSelectionInterceptor.PINNED.get();
+    CallFacts callFacts = facts != null ? facts : new CallFacts();
+    return (request, out) -> route(router, admitted, callFacts, pinned, deadline, arrivalNanos,
+        ProtoInfer.of(request, headers), out);
+  }
+
+  /**
+   * Routes one admitted request, on either path: its tier (the default one when not admitted), and
+   * the earlier of its own deadline ({@code x-deadline-ms}) and the call's.
+   */
+  static <R> void route(LiveRouter router, @Nullable AdmittedRequest admitted, CallFacts facts,
+      @Nullable String pinned, Deadline deadline, long arrivalNanos, ForwardedInfer<R> request,
+      StreamObserver<R> out) {
     Tier tier = admitted != null ? admitted.tier() : router.admission().config().defaultTier();
     long own = admitted != null ? admitted.deadlineNanos(arrivalNanos) : RouteRequest.NO_DEADLINE;
     long call = arrivalNanos + deadline.timeRemaining(TimeUnit.NANOSECONDS);
     long routeDeadline = own == RouteRequest.NO_DEADLINE || call - own < 0 ? call : own;
-    CallFacts callFacts = facts != null ? facts : new CallFacts();
-    return (request, out) -> router.infer(tier, callFacts, pinned, request, arrivalNanos, routeDeadline, deadline,
-        headers, out);
+    router.infer(tier, facts, pinned, request, arrivalNanos, routeDeadline, deadline, out);
   }
 
   @Override

@@ -36,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * loop: the service only forwards and never blocks, so a thread hop per call would be pure cost.
  * The endpoint clients run on the same loops (Armeria's common worker group, the server's default;
  * see {@code pool.CallerLoopClients}), so a forwarded request stays on the loop it arrived on.
+ *
+ * <p>Unary ModelInfer, the hot call, does not even enter grpc-java: {@link ModelInferPassThrough},
+ * in front of the service, routes it from its frame's bytes and forwards the frame unchanged
+ * ({@code -Dyardmaster.router.passThrough=false} turns that off, for comparison).
  */
 public final class RouterServer implements AutoCloseable {
 
@@ -80,17 +84,23 @@ public final class RouterServer implements AutoCloseable {
     pools.apply(config);
     LiveRouter router = new LiveRouter(registry, config, pools);
     AtomicBoolean warm = new AtomicBoolean(!warmup.enabled());
-    Server grpc = base(config.grpcPort(), MAX_MESSAGE_BYTES, registry)
-        .service(GrpcService.builder()
-            .addService(ServerInterceptors.intercept(
-                new RouterGrpcService(pools, router, config.defaultTimeoutMillis(), warm::get),
-                new PoolSelectionInterceptor(pools, router),
-                new CallContextInterceptor())) // the last runs first: its Context is the others' parent
-            .maxRequestMessageLength(MAX_MESSAGE_BYTES)
-            .maxResponseMessageLength(MAX_MESSAGE_BYTES)
-            .useBlockingTaskExecutor(false) // forwarding runs on the event loop: no thread hop per call
-            .build())
+    GrpcService service = GrpcService.builder()
+        .addService(ServerInterceptors.intercept(
+            new RouterGrpcService(pools, router, config.defaultTimeoutMillis(), warm::get),
+            new PoolSelectionInterceptor(pools, router),
+            new CallContextInterceptor())) // the last runs first: its Context is the others' parent
+        .maxRequestMessageLength(MAX_MESSAGE_BYTES)
+        .maxResponseMessageLength(MAX_MESSAGE_BYTES)
+        .useBlockingTaskExecutor(false) // forwarding runs on the event loop: no thread hop per call
         .build();
+    ServerBuilder grpcBuilder = base(config.grpcPort(), MAX_MESSAGE_BYTES, registry);
+    if (ModelInferPassThrough.enabled()) { // in front of the service: unary ModelInfer skips grpc-java
+      ModelInferPassThrough passThrough = new ModelInferPassThrough(pools, router, config.defaultTimeoutMillis());
+      grpcBuilder.service(service, delegate -> delegate.decorate(passThrough));
+    } else {
+      grpcBuilder.service(service);
+    }
+    Server grpc = grpcBuilder.build();
     Server metrics = base(config.metricsPort(), 1024 * 1024, null) // Armeria's own meters come from the gRPC server
         .service("/metrics", (ctx, req) -> registry instanceof PrometheusMeterRegistry prometheus
             ? HttpResponse.of(HttpStatus.OK, MediaType.parse("text/plain; version=0.0.4; charset=utf-8"),

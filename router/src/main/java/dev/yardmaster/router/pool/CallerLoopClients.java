@@ -3,6 +3,7 @@ package dev.yardmaster.router.pool;
 import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.client.Endpoint;
 import com.linecorp.armeria.client.EventLoopScheduler;
+import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.client.endpoint.EndpointGroup;
 import com.linecorp.armeria.client.grpc.GrpcClients;
 import com.linecorp.armeria.common.CommonPools;
@@ -35,10 +36,17 @@ final class CallerLoopClients {
   private CallerLoopClients() {}
 
   /**
-   * A client to {@code host:port}; {@code connections} is how many loops calls made off the
-   * router's event loops use. Closing it closes its connections.
+   * The clients of one endpoint: gRPC stubs, and a {@link WebClient} that sends gRPC frames as they
+   * are (the pass-through ModelInfer path); both share one client factory, so one HTTP/2 connection
+   * per loop. Closing the gRPC client closes the factory and with it both.
    */
-  static KServeEndpointClient connect(String host, int port, int connections, int maxMessageBytes) {
+  record Clients(KServeEndpointClient grpc, WebClient frames) {}
+
+  /**
+   * Clients to {@code host:port}; {@code connections} is how many loops calls made off the
+   * router's event loops use. Closing the gRPC client closes their connections.
+   */
+  static Clients connect(String host, int port, int connections, int maxMessageBytes) {
     if (connections < 1 || connections > 64) {
       throw new IllegalArgumentException("connections: " + connections + " (expected: >= 1 and <= 64)");
     }
@@ -55,9 +63,15 @@ final class CallerLoopClients {
             .maxResponseMessageLength(maxMessageBytes)
             .maxResponseLength(0) // the message limit above is the one that counts
             .build(GRPCInferenceServiceGrpc.GRPCInferenceServiceStub.class);
+    WebClient frames = WebClient.builder(SessionProtocol.H2C, Endpoint.of(host, port))
+        .factory(factory)
+        .responseTimeout(Duration.ZERO) // each call carries the caller's deadline
+        .maxResponseLength(maxMessageBytes + 5L) // one message and its gRPC frame header
+        .build();
     String target = host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
     // closed asynchronously: the last call may end on one of the very loops the close runs on
-    return KServeEndpointClient.over(target, stub.getChannel(), connections, grace -> factory.closeAsync());
+    return new Clients(KServeEndpointClient.over(target, stub.getChannel(), connections,
+        grace -> factory.closeAsync()), frames);
   }
 
   /** The calling thread's loop when it is one of the group's, else the next of {@code spread} loops. */

@@ -1,5 +1,6 @@
 package dev.yardmaster.router.pool;
 
+import com.linecorp.armeria.client.WebClient;
 import dev.yardmaster.backend.kserve.KServeEndpointClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
@@ -25,6 +26,7 @@ public final class Endpoint {
   private final String id;
   private final String configured;
   private final KServeEndpointClient client;
+  private final WebClient frames;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong inFlightRows = new AtomicLong();
   private final AtomicLong ewmaLatencyBits = new AtomicLong(Double.doubleToRawLongBits(Double.NaN));
@@ -40,10 +42,12 @@ public final class Endpoint {
   int failuresInARow;
   final java.util.concurrent.atomic.AtomicBoolean checking = new java.util.concurrent.atomic.AtomicBoolean();
 
-  Endpoint(String id, String configured, KServeEndpointClient client, Timer latencyTimer, Counter[] ejections) {
+  Endpoint(String id, String configured, KServeEndpointClient client, WebClient frames, Timer latencyTimer,
+      Counter[] ejections) {
     this.id = id;
     this.configured = configured;
     this.client = client;
+    this.frames = frames;
     this.latencyTimer = latencyTimer;
     this.ejections = ejections;
   }
@@ -60,6 +64,11 @@ public final class Endpoint {
 
   public KServeEndpointClient client() {
     return client;
+  }
+
+  /** An HTTP/2 client sending gRPC frames unchanged, on the same connections as {@link #client()}. */
+  public WebClient frames() {
+    return frames;
   }
 
   public EndpointState state() {

@@ -30,7 +30,13 @@ public final class Forwarder {
    */
   public static void infer(Pool pool, ModelInferRequest request, Deadline callerDeadline, Metadata headers,
       StreamObserver<ModelInferResponse> out) {
-    new Call(pool, request, callerDeadline, headers, out).start();
+    infer(pool, ProtoInfer.of(request, headers), callerDeadline, out);
+  }
+
+  /** Forwards {@code request} to {@code pool}, in whichever wire form it has. */
+  public static <R> void infer(Pool pool, ForwardedInfer<R> request, Deadline callerDeadline,
+      StreamObserver<R> out) {
+    new Call<>(pool, request, callerDeadline, out).start();
   }
 
   /** Rows a request carries: the first input's batch dimension when it has one, else 1. */
@@ -42,27 +48,23 @@ public final class Forwarder {
     return first.getShapeCount() >= 2 ? Math.max(1, first.getShape(0)) : 1;
   }
 
-  private static final class Call {
+  private static final class Call<R> {
     private final Pool pool;
-    private final ModelInferRequest request;
+    private final ForwardedInfer<R> request;
     private final Deadline callerDeadline;
-    private final Metadata headers;
-    private final StreamObserver<ModelInferResponse> out;
-    private final Context context = Context.current();
+    private final StreamObserver<R> out;
     private final long rows;
     private final List<Endpoint> tried = new ArrayList<>(2);
     private final RetryBudget budget;
     private @Nullable Status lastFailure;
     private @Nullable String lastEndpoint;
 
-    Call(Pool pool, ModelInferRequest request, Deadline callerDeadline, Metadata headers,
-        StreamObserver<ModelInferResponse> out) {
+    Call(Pool pool, ForwardedInfer<R> request, Deadline callerDeadline, StreamObserver<R> out) {
       this.pool = pool;
       this.request = request;
       this.callerDeadline = callerDeadline;
-      this.headers = headers;
       this.out = out;
-      this.rows = rows(request);
+      this.rows = request.rows();
       this.budget = pool.retryBudget();
     }
 
@@ -90,16 +92,15 @@ public final class Forwarder {
       Deadline tryDeadline = perTryBounded ? Deadline.after(perTryNanos, TimeUnit.NANOSECONDS) : callerDeadline;
       long startNanos = System.nanoTime();
       endpoint.begin(rows);
-      context.run(() -> endpoint.client().infer(request, tryDeadline, headers,
-          new TryObserver(endpoint, startNanos, perTryBounded, holdsPermit)));
+      request.send(endpoint, tryDeadline, new TryObserver(endpoint, startNanos, perTryBounded, holdsPermit));
     }
 
-    private final class TryObserver implements StreamObserver<ModelInferResponse> {
+    private final class TryObserver implements StreamObserver<R> {
       private final Endpoint endpoint;
       private final long startNanos;
       private final boolean perTryBounded;
       private final boolean holdsPermit;
-      private @Nullable ModelInferResponse response;
+      private @Nullable R response;
 
       TryObserver(Endpoint endpoint, long startNanos, boolean perTryBounded, boolean holdsPermit) {
         this.endpoint = endpoint;
@@ -109,7 +110,7 @@ public final class Forwarder {
       }
 
       @Override
-      public void onNext(ModelInferResponse value) {
+      public void onNext(R value) {
         response = value;
       }
 
@@ -118,9 +119,9 @@ public final class Forwarder {
         if (holdsPermit) {
           budget.releaseRetry();
         }
-        ModelInferResponse value = response;
+        R value = response;
         String problem = value == null ? "no response message (expected: one ModelInferResponse)"
-            : ResponseCheck.problem(value);
+            : request.problem(value);
         if (problem != null) {
           endpoint.end(rows, -1);
           pool.recordOutcome(endpoint, true);
@@ -142,7 +143,7 @@ public final class Forwarder {
         }
         endpoint.end(rows, -1);
         Status status = Status.fromThrowable(error);
-        boolean callerGone = context.isCancelled() || callerDeadline.isExpired();
+        boolean callerGone = request.callerCancelled() || callerDeadline.isExpired();
         boolean retryable = !callerGone && switch (status.getCode()) {
           case UNAVAILABLE -> true;
           case CANCELLED -> true; // reset by the endpoint (RST_STREAM, GOAWAY), not by our caller

@@ -262,9 +262,9 @@ public final class Pool implements AutoCloseable {
         continue;
       }
       HostPort address = HostPort.parse(entry.getKey());
-      KServeEndpointClient client = CallerLoopClients.connect(address.host(), address.port(),
+      CallerLoopClients.Clients clients = CallerLoopClients.connect(address.host(), address.port(),
           config.channelsPerEndpoint(), MAX_MESSAGE_BYTES);
-      Endpoint added = new Endpoint(entry.getKey(), entry.getValue(), client,
+      Endpoint added = new Endpoint(entry.getKey(), entry.getValue(), clients.grpc(), clients.frames(),
           metrics.latencyTimer(entry.getKey()), metrics.ejections(entry.getKey()));
       metrics.bind(added);
       next.add(added);

@@ -1,9 +1,5 @@
 package dev.yardmaster.router.routing;
 
-import dev.yardmaster.protocol.ProtoTensorCodec;
-import dev.yardmaster.protocol.v2.InferParameter;
-import dev.yardmaster.protocol.v2.ModelInferRequest;
-import dev.yardmaster.protocol.v2.ModelInferResponse;
 import dev.yardmaster.router.admission.Admission;
 import dev.yardmaster.router.admission.AuthConfig;
 import dev.yardmaster.router.config.PoolConfig;
@@ -14,6 +10,7 @@ import dev.yardmaster.router.policy.RouteDecision.Reason;
 import dev.yardmaster.router.policy.RouteRequest;
 import dev.yardmaster.router.policy.RouteResult;
 import dev.yardmaster.router.policy.Tier;
+import dev.yardmaster.router.pool.ForwardedInfer;
 import dev.yardmaster.router.pool.Forwarder;
 import dev.yardmaster.router.pool.Pool;
 import dev.yardmaster.router.pool.Pools;
@@ -158,22 +155,23 @@ public final class LiveRouter {
   }
 
   /**
-   * Routes and forwards one request; answers exactly once on {@code out}.
+   * Routes and forwards one request, in whichever wire form it came ({@link ForwardedInfer});
+   * answers exactly once on {@code out}.
    *
    * @param pinnedPool the {@code x-yardmaster-pool} value, or null
    * @param arrivalNanos when the request arrived ({@link System#nanoTime()})
    * @param deadlineNanos its absolute deadline on that clock, or {@link RouteRequest#NO_DEADLINE}
    */
-  public void infer(Tier tier, CallFacts facts, @Nullable String pinnedPool, ModelInferRequest request,
-      long arrivalNanos, long deadlineNanos, Deadline callDeadline, Metadata headers,
-      StreamObserver<ModelInferResponse> out) {
+  public <R> void infer(Tier tier, CallFacts facts, @Nullable String pinnedPool, ForwardedInfer<R> request,
+      long arrivalNanos, long deadlineNanos, Deadline callDeadline, StreamObserver<R> out) {
     RoutingTable current = table;
     RouteMetrics meters = metrics;
-    String modelLabel = modelLabel(current, request.getModelName());
+    String model = request.modelName();
+    String modelLabel = modelLabel(current, model);
     facts.tier(tier.name());
-    if (!current.serves(request.getModelName())) {
+    if (!current.serves(model)) {
       meters.requests(-1).recordRefused(modelLabel, tier, Outcome.NOT_FOUND);
-      out.onError(Status.NOT_FOUND.withDescription(current.unknownModelMessage(request.getModelName()))
+      out.onError(Status.NOT_FOUND.withDescription(current.unknownModelMessage(model))
           .asRuntimeException());
       return;
     }
@@ -189,8 +187,8 @@ public final class LiveRouter {
     }
     long now = System.nanoTime();
     Scratch scratch = SCRATCH.get();
-    int rows = (int) Math.min(Integer.MAX_VALUE, Forwarder.rows(request));
-    RouteResult result = decide(current, scratch, current.model(request.getModelName()), tier, rows, deadlineNanos,
+    int rows = (int) Math.min(Integer.MAX_VALUE, request.rows());
+    RouteResult result = decide(current, scratch, current.model(model), tier, rows, deadlineNanos,
         pinned, now);
     PoolSnapshot snapshot = scratch.snapshot.snapshot();
     Reason reason = result.reason();
@@ -207,7 +205,7 @@ public final class LiveRouter {
       Metadata trailers = new Metadata();
       trailers.put(RETRY_AFTER, Long.toString(current.retryAfterMillis));
       out.onError(Status.RESOURCE_EXHAUSTED.withDescription("tier '" + tier.name() + "': shed, no pool can take"
-          + " model '" + request.getModelName() + "' now (expected: retry after " + current.retryAfterMillis
+          + " model '" + model + "' now (expected: retry after " + current.retryAfterMillis
           + " ms, or a higher tier)").asRuntimeException(trailers));
       return;
     }
@@ -221,8 +219,8 @@ public final class LiveRouter {
     long queuedAhead = snapshot.queuedRows(chosen) / Math.max(1, snapshot.replicas(chosen));
     PoolFeedback poolFeedback = current.feedback[chosen];
     // every fact of the (per-thread, reused) snapshot is read above: forwarding may route again on this thread
-    Forwarder.infer(pool, withPriority(request, tier), callDeadline, headers,
-        new Answer(out, facts, meters.requests(chosen), poolFeedback, pool, modelLabel, tier, arrivalNanos,
+    Forwarder.infer(pool, request.withPriority(tier.priority()), callDeadline,
+        new Answer<>(request, out, facts, meters.requests(chosen), poolFeedback, pool, modelLabel, tier, arrivalNanos,
             now, predicted, uncorrected, queuedAhead, poolFeedback.answers(), inFlightAtRoute, sharers));
   }
 
@@ -303,15 +301,6 @@ public final class LiveRouter {
     return text.toString();
   }
 
-  /** The request with Triton's {@code priority} parameter set to the tier's, unless the client set it. */
-  static ModelInferRequest withPriority(ModelInferRequest request, Tier tier) {
-    if (request.containsParameters(ProtoTensorCodec.PRIORITY_PARAMETER)) {
-      return request;
-    }
-    return request.toBuilder().putParameters(ProtoTensorCodec.PRIORITY_PARAMETER,
-        InferParameter.newBuilder().setInt64Param(tier.priority()).build()).build();
-  }
-
   private static String modelLabel(RoutingTable table, String model) {
     return table.modelIndex.containsKey(model) ? model : RequestMetrics.UNKNOWN_MODEL;
   }
@@ -325,8 +314,9 @@ public final class LiveRouter {
   }
 
   /** Passes the pool's answer on and records what it showed. */
-  private static final class Answer implements StreamObserver<ModelInferResponse> {
-    private final StreamObserver<ModelInferResponse> out;
+  private static final class Answer<R> implements StreamObserver<R> {
+    private final ForwardedInfer<R> request;
+    private final StreamObserver<R> out;
     private final CallFacts facts;
     private final RequestMetrics requests;
     private final PoolFeedback feedback;
@@ -342,9 +332,10 @@ public final class LiveRouter {
     private final int inFlightAtRoute;
     private final int sharers;
 
-    Answer(StreamObserver<ModelInferResponse> out, CallFacts facts, RequestMetrics requests, PoolFeedback feedback,
+    Answer(ForwardedInfer<R> request, StreamObserver<R> out, CallFacts facts, RequestMetrics requests, PoolFeedback feedback,
         Pool pool, String model, Tier tier, long arrivalNanos, long routedNanos, long predictedNanos,
         long uncorrectedNanos, long queuedAhead, long answersAtRoute, int inFlightAtRoute, int sharers) {
+      this.request = request;
       this.out = out;
       this.facts = facts;
       this.requests = requests;
@@ -363,8 +354,8 @@ public final class LiveRouter {
     }
 
     @Override
-    public void onNext(ModelInferResponse response) {
-      facts.modelVersion(response.getModelVersion());
+    public void onNext(R response) {
+      facts.modelVersion(request.modelVersion(response));
       out.onNext(response);
     }
 

@@ -1,0 +1,203 @@
+package dev.yardmaster.router.front.pass;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
+import dev.yardmaster.protocol.ProtoTensorCodec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One unary ModelInfer as its gRPC frame (5-byte header, then the serialized ModelInferRequest),
+ * with the few facts routing needs read straight from the bytes: model name and version, rows (the
+ * first input's batch dimension, as {@code Forwarder.rows}) and whether the client set Triton's
+ * {@code priority} parameter. Nothing else is decoded: the endpoint gets the caller's bytes.
+ */
+public final class InferFrame {
+
+  /** The path of a unary ModelInfer. */
+  public static final String MODEL_INFER_PATH = "/inference.GRPCInferenceService/ModelInfer";
+
+  /** The gRPC frame header: one flag byte (1: compressed), four bytes of message length. */
+  public static final int HEADER_BYTES = 5;
+
+  private static final int MODEL_NAME = 1;
+  private static final int MODEL_VERSION = 2;
+  private static final int PARAMETERS = 4;
+  private static final int INPUTS = 5;
+  private static final int INPUT_SHAPE = 3;
+  private static final int MAP_KEY = 1;
+  private static final int MAP_VALUE = 2;
+  private static final int INT64_PARAM = 2;
+  private static final byte[] PRIORITY_KEY = ProtoTensorCodec.PRIORITY_PARAMETER.getBytes(StandardCharsets.UTF_8);
+
+  private final byte[] frame;
+  private final String modelName;
+  private final String modelVersion;
+  private final long rows;
+  private final boolean hasPriority;
+
+  private InferFrame(byte[] frame, String modelName, String modelVersion, long rows, boolean hasPriority) {
+    this.frame = frame;
+    this.modelName = modelName;
+    this.modelVersion = modelVersion;
+    this.rows = rows;
+    this.hasPriority = hasPriority;
+  }
+
+  /**
+   * The frame's facts, or null when {@code frame} is not exactly one uncompressed gRPC message
+   * holding a well-formed ModelInferRequest (the caller then takes the general gRPC path, which
+   * answers such calls as it always did). {@code frame} is kept, not copied.
+   */
+  public static @Nullable InferFrame parse(byte[] frame) {
+    if (frame.length < HEADER_BYTES || frame[0] != 0 || messageLength(frame) != frame.length - HEADER_BYTES) {
+      return null;
+    }
+    try {
+      CodedInputStream in = CodedInputStream.newInstance(frame, HEADER_BYTES, frame.length - HEADER_BYTES);
+      String name = "";
+      String version = "";
+      long rows = -1; // from the first input only
+      boolean priority = false;
+      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        switch (tag) {
+          case (MODEL_NAME << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> name = in.readStringRequireUtf8();
+          case (MODEL_VERSION << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> version = in.readStringRequireUtf8();
+          case (PARAMETERS << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> priority |= isPriorityEntry(in);
+          case (INPUTS << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> {
+            if (rows < 0) {
+              rows = rowsOfInput(in);
+            } else {
+              in.skipField(tag);
+            }
+          }
+          default -> {
+            if (!in.skipField(tag)) {
+              return null; // an end-group tag where none belongs
+            }
+          }
+        }
+      }
+      return new InferFrame(frame, name, version, rows < 0 ? 1 : rows, priority);
+    } catch (IOException | IllegalArgumentException malformed) {
+      return null;
+    }
+  }
+
+  /** {@code message} as one uncompressed gRPC frame. */
+  public static byte[] frameOf(byte[] message) {
+    byte[] frame = new byte[HEADER_BYTES + message.length];
+    writeLength(frame, message.length);
+    System.arraycopy(message, 0, frame, HEADER_BYTES, message.length);
+    return frame;
+  }
+
+  private static void writeLength(byte[] frame, int messageLength) {
+    frame[1] = (byte) (messageLength >>> 24);
+    frame[2] = (byte) (messageLength >>> 16);
+    frame[3] = (byte) (messageLength >>> 8);
+    frame[4] = (byte) messageLength;
+  }
+
+  /** The message length the frame header declares; negative when it exceeds an int. */
+  static int messageLength(byte[] frame) {
+    return ((frame[1] & 0xff) << 24) | ((frame[2] & 0xff) << 16) | ((frame[3] & 0xff) << 8) | (frame[4] & 0xff);
+  }
+
+  /** Reads one {@code parameters} map entry; true when its key is {@code priority}. */
+  private static boolean isPriorityEntry(CodedInputStream in) throws IOException {
+    int limit = in.pushLimit(in.readRawVarint32());
+    boolean priority = false;
+    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      if (tag == ((MAP_KEY << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
+        priority = java.util.Arrays.equals(in.readByteArray(), PRIORITY_KEY); // the last key wins, as in parsing
+      } else if (!in.skipField(tag)) {
+        throw new IOException("end-group tag in a parameters entry");
+      }
+    }
+    in.popLimit(limit);
+    return priority;
+  }
+
+  /** Rows of the first input: its first dimension when its shape has two or more, else 1. */
+  private static long rowsOfInput(CodedInputStream in) throws IOException {
+    int limit = in.pushLimit(in.readRawVarint32());
+    int dims = 0;
+    long first = 0;
+    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      if (tag == ((INPUT_SHAPE << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED)) { // packed
+        int packed = in.pushLimit(in.readRawVarint32());
+        while (in.getBytesUntilLimit() > 0) {
+          long dim = in.readInt64();
+          first = dims++ == 0 ? dim : first;
+        }
+        in.popLimit(packed);
+      } else if (tag == ((INPUT_SHAPE << 3) | WireFormat.WIRETYPE_VARINT)) { // unpacked, also valid
+        long dim = in.readInt64();
+        first = dims++ == 0 ? dim : first;
+      } else if (!in.skipField(tag)) {
+        throw new IOException("end-group tag in an input");
+      }
+    }
+    in.popLimit(limit);
+    return dims >= 2 ? Math.max(1, first) : 1;
+  }
+
+  public String modelName() {
+    return modelName;
+  }
+
+  public String modelVersion() {
+    return modelVersion;
+  }
+
+  /** Rows the request carries: the first input's batch dimension when it has one, else 1. */
+  public long rows() {
+    return rows;
+  }
+
+  /** Whether the client set Triton's {@code priority} parameter. */
+  public boolean hasPriority() {
+    return hasPriority;
+  }
+
+  /** The frame as received: header and message, not copied. */
+  public byte[] bytes() {
+    return frame;
+  }
+
+  /**
+   * The frame with {@code parameters["priority"] = int64 priority} appended, or this very frame
+   * when the client set a priority. Appending a map entry is how protobuf merges maps, so the
+   * endpoint parses the request with the entry added; the rest of the bytes stay as they came.
+   */
+  public byte[] withPriority(long priority) {
+    if (hasPriority) {
+      return frame;
+    }
+    int valueSize = CodedOutputStream.computeInt64Size(INT64_PARAM, priority);
+    int entrySize = CodedOutputStream.computeByteArraySize(MAP_KEY, PRIORITY_KEY)
+        + CodedOutputStream.computeTagSize(MAP_VALUE) + CodedOutputStream.computeUInt32SizeNoTag(valueSize) + valueSize;
+    int appended = CodedOutputStream.computeTagSize(PARAMETERS) + CodedOutputStream.computeUInt32SizeNoTag(entrySize)
+        + entrySize;
+    int messageLength = frame.length - HEADER_BYTES + appended;
+    byte[] out = new byte[frame.length + appended];
+    System.arraycopy(frame, 0, out, 0, frame.length);
+    writeLength(out, messageLength);
+    CodedOutputStream entry = CodedOutputStream.newInstance(out, frame.length, appended);
+    try {
+      entry.writeTag(PARAMETERS, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+      entry.writeUInt32NoTag(entrySize);
+      entry.writeByteArray(MAP_KEY, PRIORITY_KEY);
+      entry.writeTag(MAP_VALUE, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+      entry.writeUInt32NoTag(valueSize);
+      entry.writeInt64(INT64_PARAM, priority);
+      entry.checkNoSpaceLeft();
+    } catch (IOException impossible) {
+      throw new IllegalStateException("priority entry: " + impossible.getMessage(), impossible);
+    }
+    return out;
+  }
+}
