@@ -64,8 +64,8 @@ class RouterConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
             "pools[0].outlier_detecton: unknown key (expected: one of [accelerator, channels_per_endpoint, "
-                + "dns_refresh_ms, emulate, endpoints, health_check, instance_type, kind, model_repository, name, "
-                + "outlier_detection, price_per_hour, replicas, retry])",
+                + "cpu_share, dns_refresh_ms, emulate, endpoints, health_check, instance_type, kind, model_repository, "
+                + "name, outlier_detection, price_per_hour, replicas, retry])",
             "pools[0].kind: triton (expected: one of [kserve, onnxruntime, emulated])",
             "pools[0].accelerator: tpu (expected: gpu, inferentia or cpu)",
             "pools[0].instance_type: x9.huge has no known price (expected: a type in the price table, or set price_per_hour)",

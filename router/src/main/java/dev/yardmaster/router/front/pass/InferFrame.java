@@ -4,6 +4,8 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
 import dev.yardmaster.protocol.ProtoTensorCodec;
+import dev.yardmaster.protocol.v2.ModelInferRequest;
+import dev.yardmaster.router.pool.Forwarder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
@@ -12,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * One unary ModelInfer as its gRPC frame (5-byte header, then the serialized ModelInferRequest),
  * with the few facts routing needs read straight from the bytes: model name and version, rows (the
  * first input's batch dimension, as {@code Forwarder.rows}) and whether the client set Triton's
- * {@code priority} parameter. Nothing else is decoded: the endpoint gets the caller's bytes.
+ * {@code priority} parameter. No tensor is decoded or copied: the endpoint gets the caller's bytes.
  */
 public final class InferFrame {
 
@@ -22,11 +24,7 @@ public final class InferFrame {
   /** The gRPC frame header: one flag byte (1: compressed), four bytes of message length. */
   public static final int HEADER_BYTES = 5;
 
-  private static final int MODEL_NAME = 1;
-  private static final int MODEL_VERSION = 2;
   private static final int PARAMETERS = 4;
-  private static final int INPUTS = 5;
-  private static final int INPUT_SHAPE = 3;
   private static final int MAP_KEY = 1;
   private static final int MAP_VALUE = 2;
   private static final int INT64_PARAM = 2;
@@ -49,7 +47,10 @@ public final class InferFrame {
   /**
    * The frame's facts, or null when {@code frame} is not exactly one uncompressed gRPC message
    * holding a well-formed ModelInferRequest (the caller then takes the general gRPC path, which
-   * answers such calls as it always did). {@code frame} is kept, not copied.
+   * answers such calls as it always did). {@code frame} is kept, not copied. The whole message is
+   * parsed, with its bytes fields aliasing the frame (no tensor is copied or decoded), so a request
+   * malformed anywhere is refused here as on the general path, and never reaches an endpoint whose
+   * parse failure would count against it.
    */
   public static @Nullable InferFrame parse(byte[] frame) {
     if (frame.length < HEADER_BYTES || frame[0] != 0 || messageLength(frame) != frame.length - HEADER_BYTES) {
@@ -57,31 +58,11 @@ public final class InferFrame {
     }
     try {
       CodedInputStream in = CodedInputStream.newInstance(frame, HEADER_BYTES, frame.length - HEADER_BYTES);
-      String name = "";
-      String version = "";
-      long rows = -1; // from the first input only
-      boolean priority = false;
-      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-        switch (tag) {
-          case (MODEL_NAME << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> name = in.readStringRequireUtf8();
-          case (MODEL_VERSION << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> version = in.readStringRequireUtf8();
-          case (PARAMETERS << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> priority |= isPriorityEntry(in);
-          case (INPUTS << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> {
-            if (rows < 0) {
-              rows = rowsOfInput(in);
-            } else {
-              in.skipField(tag);
-            }
-          }
-          default -> {
-            if (!in.skipField(tag)) {
-              return null; // an end-group tag where none belongs
-            }
-          }
-        }
-      }
-      return new InferFrame(frame, name, version, rows < 0 ? 1 : rows, priority);
-    } catch (IOException | IllegalArgumentException malformed) {
+      in.enableAliasing(true);
+      ModelInferRequest request = ModelInferRequest.parseFrom(in);
+      return new InferFrame(frame, request.getModelName(), request.getModelVersion(), Forwarder.rows(request),
+          request.containsParameters(ProtoTensorCodec.PRIORITY_PARAMETER));
+    } catch (IOException malformed) {
       return null;
     }
   }
@@ -104,45 +85,6 @@ public final class InferFrame {
   /** The message length the frame header declares; negative when it exceeds an int. */
   static int messageLength(byte[] frame) {
     return ((frame[1] & 0xff) << 24) | ((frame[2] & 0xff) << 16) | ((frame[3] & 0xff) << 8) | (frame[4] & 0xff);
-  }
-
-  /** Reads one {@code parameters} map entry; true when its key is {@code priority}. */
-  private static boolean isPriorityEntry(CodedInputStream in) throws IOException {
-    int limit = in.pushLimit(in.readRawVarint32());
-    boolean priority = false;
-    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-      if (tag == ((MAP_KEY << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
-        priority = java.util.Arrays.equals(in.readByteArray(), PRIORITY_KEY); // the last key wins, as in parsing
-      } else if (!in.skipField(tag)) {
-        throw new IOException("end-group tag in a parameters entry");
-      }
-    }
-    in.popLimit(limit);
-    return priority;
-  }
-
-  /** Rows of the first input: its first dimension when its shape has two or more, else 1. */
-  private static long rowsOfInput(CodedInputStream in) throws IOException {
-    int limit = in.pushLimit(in.readRawVarint32());
-    int dims = 0;
-    long first = 0;
-    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-      if (tag == ((INPUT_SHAPE << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED)) { // packed
-        int packed = in.pushLimit(in.readRawVarint32());
-        while (in.getBytesUntilLimit() > 0) {
-          long dim = in.readInt64();
-          first = dims++ == 0 ? dim : first;
-        }
-        in.popLimit(packed);
-      } else if (tag == ((INPUT_SHAPE << 3) | WireFormat.WIRETYPE_VARINT)) { // unpacked, also valid
-        long dim = in.readInt64();
-        first = dims++ == 0 ? dim : first;
-      } else if (!in.skipField(tag)) {
-        throw new IOException("end-group tag in an input");
-      }
-    }
-    in.popLimit(limit);
-    return dims >= 2 ? Math.max(1, first) : 1;
   }
 
   public String modelName() {

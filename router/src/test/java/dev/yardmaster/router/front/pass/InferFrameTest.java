@@ -99,4 +99,21 @@ class InferFrameTest {
     assertThat(InferFrame.parse(badUtf8)).isNull();
     assertThat(InferFrame.parse(new byte[3])).isNull();
   }
+
+  @Test
+  void refusesAMessageMalformedDeepInsideAFieldRoutingDoesNotRead() throws Exception {
+    // a well-formed top level whose requested output (field 6) holds a name that is not UTF-8
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+    CodedOutputStream o = CodedOutputStream.newInstance(output);
+    o.writeByteArray(1, new byte[] {(byte) 0xc3, (byte) 0x28});
+    o.flush();
+    ByteArrayOutputStream message = new ByteArrayOutputStream();
+    CodedOutputStream out = CodedOutputStream.newInstance(message);
+    out.writeString(1, "higgs_mlp_v1");
+    out.writeByteArray(6, output.toByteArray());
+    out.flush();
+
+    assertThat(InferFrame.parse(InferFrame.frameOf(message.toByteArray())))
+        .as("refused here: the general path answers it, and no endpoint sees it").isNull();
+  }
 }
