@@ -4,31 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.yardmaster.backend.ModelRunner;
-import dev.yardmaster.backend.emulated.PacingClock;
+import dev.yardmaster.backend.emulated.EmulatedRunnerPacingTest;
 import dev.yardmaster.protocol.Tensor;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CpuShareRunnerTest {
 
-  /** Wall and thread-CPU clocks that move only when told: by the fake runner and by sleeps. */
-  static final class FakeClocks implements PacingClock {
-    long wall = 5_000_000_000L;
+  /** The wall clock (moved by the fake runner and by sleeps) and a thread-CPU clock, moved only when told. */
+  static final class FakeClocks {
+    final EmulatedRunnerPacingTest.FakeClock wall = new EmulatedRunnerPacingTest.FakeClock();
     long cpu = 7_000_000L;
-    final List<Long> sleeps = new ArrayList<>();
-
-    @Override
-    public long nanoTime() {
-      return wall;
-    }
-
-    @Override
-    public void sleepNanos(long nanos) {
-      sleeps.add(nanos);
-      wall += nanos;
-    }
   }
 
   /** "Computes" for {@code cpuNanos} of CPU over {@code wallNanos} of wall time. */
@@ -48,7 +35,7 @@ class CpuShareRunnerTest {
     @Override
     public List<Tensor> run(Map<String, Tensor> inputs, List<String> outputNames) {
       clocks.cpu += cpuNanos;
-      clocks.wall += wallNanos;
+      clocks.wall.now += wallNanos;
       return outputs;
     }
 
@@ -70,14 +57,14 @@ class CpuShareRunnerTest {
   void aQuarterShareMakesAnExecutionTakeFourTimesItsCpuTime() {
     FakeClocks clocks = new FakeClocks();
     FakeRunner real = new FakeRunner(clocks, 300_000, 300_000);
-    CpuShareRunner runner = new CpuShareRunner(real, new CpuShare(0.25), clocks, () -> clocks.cpu);
-    long start = clocks.wall;
+    CpuShareRunner runner = new CpuShareRunner(real, new CpuShare(0.25), clocks.wall, () -> clocks.cpu);
+    long start = clocks.wall.now;
 
     List<Tensor> outputs = runner.run(INPUT, List.of("y"));
 
     assertThat(outputs).isSameAs(real.outputs);
-    assertThat(clocks.wall - start).isEqualTo(1_200_000);
-    assertThat(clocks.sleeps).containsExactly(900_000L);
+    assertThat(clocks.wall.now - start).isEqualTo(1_200_000);
+    assertThat(clocks.wall.sleeps).containsExactly(900_000L);
   }
 
   @Test
@@ -85,24 +72,24 @@ class CpuShareRunnerTest {
     FakeClocks clocks = new FakeClocks();
     // 300 us of CPU stretched over 1 ms of wall time by other threads on the core
     CpuShareRunner runner = new CpuShareRunner(new FakeRunner(clocks, 300_000, 1_000_000), new CpuShare(0.25),
-        clocks, () -> clocks.cpu);
-    long start = clocks.wall;
+        clocks.wall, () -> clocks.cpu);
+    long start = clocks.wall.now;
 
     runner.run(INPUT, List.of("y"));
 
-    assertThat(clocks.wall - start).isEqualTo(1_200_000);
-    assertThat(clocks.sleeps).containsExactly(200_000L);
+    assertThat(clocks.wall.now - start).isEqualTo(1_200_000);
+    assertThat(clocks.wall.sleeps).containsExactly(200_000L);
   }
 
   @Test
   void anExecutionThatAlreadyTookLongerDoesNotWait() {
     FakeClocks clocks = new FakeClocks();
     CpuShareRunner runner = new CpuShareRunner(new FakeRunner(clocks, 100_000, 900_000), new CpuShare(0.5),
-        clocks, () -> clocks.cpu);
+        clocks.wall, () -> clocks.cpu);
 
     runner.run(INPUT, List.of("y"));
 
-    assertThat(clocks.sleeps).isEmpty();
+    assertThat(clocks.wall.sleeps).isEmpty();
   }
 
   @Test
@@ -118,7 +105,7 @@ class CpuShareRunnerTest {
   void kindNamesTheShareAndCloseClosesTheWrappedRunner() {
     FakeClocks clocks = new FakeClocks();
     FakeRunner real = new FakeRunner(clocks, 1, 1);
-    CpuShareRunner runner = new CpuShareRunner(real, new CpuShare(0.2), clocks, () -> clocks.cpu);
+    CpuShareRunner runner = new CpuShareRunner(real, new CpuShare(0.2), clocks.wall, () -> clocks.cpu);
 
     assertThat(runner.kind()).isEqualTo("onnxruntime-cpu (cpu share 0.2)");
     runner.close();

@@ -10,16 +10,16 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class EmulatedRunnerPacingTest {
+public class EmulatedRunnerPacingTest {
 
   /** 1 -> 1000 us, 64 -> 1630 us (10 us per extra row), 256 -> 3550 us. */
   static final AcceleratorProfile PROFILE =
       AcceleratorProfile.of("test-gpu", "gpu", 2, "test", 1, 1_000, 64, 1_630, 256, 3_550);
 
   /** A clock that only moves when told: by the fake runner's compute time and by sleeps. */
-  static final class FakeClock implements PacingClock {
-    long now = 1_000_000_000L;
-    final List<Long> sleeps = new ArrayList<>();
+  public static final class FakeClock implements PacingClock {
+    public long now = 1_000_000_000L;
+    public final List<Long> sleeps = new ArrayList<>();
 
     @Override
     public long nanoTime() {
