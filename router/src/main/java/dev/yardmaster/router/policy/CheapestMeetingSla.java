@@ -4,7 +4,9 @@ import dev.yardmaster.router.policy.RouteDecision.Reason;
 
 /**
  * The cost-aware policy of DESIGN.md "Routing policy". Feasible: predicted latency <= tier budget x
- * safety margin and <= time left to the deadline (best effort: queue wait <= max queue delay). A
+ * safety margin and <= time left to the deadline (best effort: queue wait plus how late the tier's
+ * recent answers from the pool came <= max queue delay, so a pool that drains slower than its
+ * profile stops taking best effort before its queue outgrows the delay). A
  * budgeted tier also needs the pool's predicted tail, the prediction plus how late the tier's
  * recent answers from the pool came at their tail ({@link PoolSnapshot#tailLatenessNanos}), within
  * the budget itself and the deadline: the margin stands for the error a prediction may have, and
@@ -67,8 +69,8 @@ final class CheapestMeetingSla implements RoutingPolicy {
       if (!(predicted <= budget && tail <= tailBudget && tail <= timeLeft)) {
         continue;
       }
-      if (bestEffort && !(snapshot.queueWaitNanos(p, model) <= maxQueueDelayNanos)) {
-        continue;
+      if (bestEffort && !(snapshot.queueWaitNanos(p, model) + snapshot.tailLatenessNanos(p) <= maxQueueDelayNanos)) {
+        continue; // a pool that drains slower than its profile says shows it in how late its queued answers come
       }
       double cost = snapshot.costPerInference(p, model, tier);
       if (!(cost < Double.POSITIVE_INFINITY)) {

@@ -38,10 +38,11 @@ import org.slf4j.LoggerFactory;
  * RESOURCE_EXHAUSTED and a {@code retry-after-ms} trailer; counts decisions, requests, latency and
  * SLA violations; feeds observed minus predicted latency back per pool: of requests that found a
  * replica free into the residual (EWMA), so a wrong service time or overhead in a profile stops
- * misleading routing after a few answers, and of every answer of a budgeted tier into the pool's
- * tail lateness for that tier over the last second, so a pool that falls behind its predictions
- * under load (a stale profile, throttling, a shared pool's other tenants) stops taking the tier
- * within a few answers and gets it back about a second after it stops being late.
+ * misleading routing after a few answers, and of every answer into the pool's tail lateness for
+ * its tier over the last second, so a pool that falls behind its predictions under load (a stale
+ * profile, throttling, a shared pool's other tenants, a host slower than when it was profiled)
+ * stops taking a budgeted tier within a few answers, and best effort before its real queue wait
+ * outgrows the max queue delay, and gets them back about a second after it stops being late.
  */
 public final class LiveRouter {
 
@@ -81,13 +82,12 @@ public final class LiveRouter {
           .description("Observed minus predicted latency per pool (EWMA), the online correction of the profile")
           .tag("pool", pool).register(registry);
       for (Tier tier : next.tiers) {
-        if (!tier.isBestEffort()) {
-          Gauge.builder("yardmaster.prediction.tail.lateness.seconds", pf,
-                  f -> f.tailLatenessNanos(tier.index(), System.nanoTime()) / 1e9)
-              .description("How late the tier's answers from the pool in the last second came against their "
-                  + "prediction at the tail (p95), added to the tier's predictions for the pool; 0 when on time")
-              .tags("pool", pool, "tier", tier.name()).register(registry);
-        }
+        Gauge.builder("yardmaster.prediction.tail.lateness.seconds", pf,
+                f -> f.tailLatenessNanos(tier.index(), System.nanoTime()) / 1e9)
+            .description("How late the tier's answers from the pool in the last second came against their "
+                + "prediction at the tail (p95), added to the tier's predictions (best effort: its queue wait) for "
+                + "the pool; 0 when on time")
+            .tags("pool", pool, "tier", tier.name()).register(registry);
       }
       FunctionCounter.builder("yardmaster.pool.cost.dollars", pf, PoolFeedback::costDollars)
           .description("Cost attributed to requests: the pool's price times the replica time they used")
@@ -367,9 +367,7 @@ public final class LiveRouter {
       long otherAnswers = feedback.answered(answersAtRoute);
       if (predictedNanos != RouteDecision.UNKNOWN_LATENCY) {
         feedback.observe(observed, uncorrectedNanos, queuedAhead, otherAnswers, inFlightAtRoute);
-        if (!tier.isBestEffort()) {
-          feedback.observeLateness(tier.index(), end, observed - predictedNanos);
-        }
+        feedback.observeLateness(tier.index(), end, observed - predictedNanos);
       }
       feedback.attribute(pool.config().pricePerHour(), observed, sharers);
       out.onCompleted();
@@ -380,8 +378,7 @@ public final class LiveRouter {
       long end = System.nanoTime();
       feedback.answered(answersAtRoute);
       Status status = Status.fromThrowable(error);
-      if (status.getCode() == Status.Code.DEADLINE_EXCEEDED && predictedNanos != RouteDecision.UNKNOWN_LATENCY
-          && !tier.isBestEffort()) {
+      if (status.getCode() == Status.Code.DEADLINE_EXCEEDED && predictedNanos != RouteDecision.UNKNOWN_LATENCY) {
         feedback.observeLateness(tier.index(), end, end - routedNanos - predictedNanos); // at least this late
       }
       requests.record(model, tier, outcome(status), end - arrivalNanos);

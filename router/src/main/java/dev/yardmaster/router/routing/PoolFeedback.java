@@ -58,10 +58,11 @@ final class PoolFeedback {
 
   /**
    * Counts how late ({@code observed - prediction}, the prediction routing used, residual included)
-   * an answer of a budgeted tier came. Every one counts, queued or not: a tier's SLA is about all
-   * its answers, and a pool that is slower than its profile under load shows it only there. Kept
-   * per tier: where a pool serves by Triton priority, a lower tier is late because higher ones
-   * overtook it, which says nothing about them.
+   * an answer of a tier came. Every one counts, queued or not: a tier's SLA is about all its
+   * answers, and a pool that is slower than its profile under load (one that drains fewer rows a
+   * second than profiled) shows it only there; for best effort it is how much longer than
+   * predicted its queue really made it wait. Kept per tier: where a pool serves by Triton priority,
+   * a lower tier is late because higher ones overtook it, which says nothing about them.
    */
   void observeLateness(int tier, long nowNanos, long latenessNanos) {
     TailLateness[] byTier = tailLatenessByTier;

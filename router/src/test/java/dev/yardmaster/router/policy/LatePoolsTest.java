@@ -55,10 +55,24 @@ class LatePoolsTest {
   }
 
   @Test
-  void bestEffortIgnoresLateness() {
-    // bronze has no budget to protect: the cheapest pool whose queue wait is within the max queue delay
-    PoolSnapshot snapshot = Fleet.snapshot(Fleet.gpu(), Fleet.inf(), Fleet.cpu().withTailLateness(900_000_000));
-    assertThat(policy.route(BRONZE_ONE_ROW, snapshot)).isEqualTo(RouteDecision.to(CPU_POOL, 3_000_000));
+  void bestEffortHoldsItsQueueWaitPlusLatenessToTheMaxQueueDelay() {
+    // bronze has no budget, but its wait is held to the 1 s max queue delay: 0 queued + 0.9 s late fits
+    PoolSnapshot late = Fleet.snapshot(Fleet.gpu(), Fleet.inf(), Fleet.cpu().withTailLateness(900_000_000));
+    assertThat(policy.route(BRONZE_ONE_ROW, late)).isEqualTo(RouteDecision.to(CPU_POOL, 3_000_000));
+    // 400 rows queued on the cpu pool: 0.5 s predicted wait + 0.6 s late > 1 s: the cpu pool drains
+    // slower than its profile, so bronze goes to the next cheapest pool instead of queueing past the delay
+    PoolView slowCpu = Fleet.cpu().withQueuedRows(400);
+    assertThat(policy.route(BRONZE_ONE_ROW, Fleet.snapshot(Fleet.gpu(), Fleet.inf(), slowCpu)).pool())
+        .isEqualTo(CPU_POOL);
+    assertThat(policy.route(BRONZE_ONE_ROW,
+        Fleet.snapshot(Fleet.gpu(), Fleet.inf(), slowCpu.withTailLateness(600_000_000))).pool()).isEqualTo(INF_POOL);
+  }
+
+  @Test
+  void bestEffortIsShedWhenEveryPoolIsLaterThanTheMaxQueueDelay() {
+    PoolSnapshot snapshot = Fleet.snapshot(Fleet.gpu().withTailLateness(1_100_000_000),
+        Fleet.inf().withTailLateness(1_100_000_000), Fleet.cpu().withTailLateness(1_100_000_000));
+    assertThat(policy.route(BRONZE_ONE_ROW, snapshot)).isEqualTo(RouteDecision.shed());
   }
 
   @Test

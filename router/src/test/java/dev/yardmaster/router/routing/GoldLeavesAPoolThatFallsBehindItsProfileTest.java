@@ -125,9 +125,9 @@ class GoldLeavesAPoolThatFallsBehindItsProfileTest {
   }
 
   /**
-   * Best-effort requests pinned to each pool, which teach routing nothing about lateness: the first
-   * answers of a cold JVM on a busy machine take hundreds of milliseconds, and gold's would make
-   * both pools look late for a second.
+   * Best-effort requests pinned to each pool, which teach gold's routing nothing about lateness
+   * (it is kept per tier): the first answers of a cold JVM on a busy machine take hundreds of
+   * milliseconds, and gold's would make both pools look late for a second.
    */
   private static void warmUp(RouterFixture router) {
     for (String pool : List.of("cheap", "fast")) {
