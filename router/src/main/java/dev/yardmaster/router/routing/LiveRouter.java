@@ -51,6 +51,8 @@ public final class LiveRouter {
       Metadata.Key.of("retry-after-ms", Metadata.ASCII_STRING_MARSHALLER);
 
   private static final Logger log = LoggerFactory.getLogger(LiveRouter.class);
+  /** When a request routed without a prediction counts as due: it never makes its pool look late. */
+  private static final long UNKNOWN_DUE_NANOS = TimeUnit.HOURS.toNanos(1);
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private final MeterRegistry registry;
@@ -84,9 +86,9 @@ public final class LiveRouter {
       for (Tier tier : next.tiers) {
         Gauge.builder("yardmaster.prediction.tail.lateness.seconds", pf,
                 f -> f.tailLatenessNanos(tier.index(), System.nanoTime()) / 1e9)
-            .description("How late the tier's answers from the pool in the last second came against their "
-                + "prediction at the tail (p95), added to the tier's predictions (best effort: its queue wait) for "
-                + "the pool; 0 when on time")
+            .description("How late the tier is at the pool: its answers of the last second against their "
+                + "predictions at the tail (p95), or its oldest request still waiting, whichever is more; added to "
+                + "the tier's predictions (best effort: its queue wait) for the pool; 0 when on time")
             .tags("pool", pool, "tier", tier.name()).register(registry);
       }
       FunctionCounter.builder("yardmaster.pool.cost.dollars", pf, PoolFeedback::costDollars)
@@ -218,6 +220,8 @@ public final class LiveRouter {
     int sharers = Math.max(1, inFlightAtRoute + 1);
     long queuedAhead = snapshot.queuedRows(chosen) / Math.max(1, snapshot.replicas(chosen));
     PoolFeedback poolFeedback = current.feedback[chosen];
+    poolFeedback.requestRouted(tier.index(),
+        now + (predicted == RouteDecision.UNKNOWN_LATENCY ? UNKNOWN_DUE_NANOS : predicted));
     // every fact of the (per-thread, reused) snapshot is read above: forwarding may route again on this thread
     Forwarder.infer(pool, request.withPriority(tier.priority()), callDeadline,
         new Answer<>(request, out, facts, meters.requests(chosen), poolFeedback, pool, modelLabel, tier, arrivalNanos,
@@ -365,6 +369,7 @@ public final class LiveRouter {
       requests.record(model, tier, Outcome.SUCCESS, end - arrivalNanos);
       long observed = end - routedNanos;
       long otherAnswers = feedback.answered(answersAtRoute);
+      feedback.requestAnswered(tier.index());
       if (predictedNanos != RouteDecision.UNKNOWN_LATENCY) {
         feedback.observe(observed, uncorrectedNanos, queuedAhead, otherAnswers, inFlightAtRoute);
         feedback.observeLateness(tier.index(), end, observed - predictedNanos);
@@ -377,6 +382,7 @@ public final class LiveRouter {
     public void onError(Throwable error) {
       long end = System.nanoTime();
       feedback.answered(answersAtRoute);
+      feedback.requestAnswered(tier.index());
       Status status = Status.fromThrowable(error);
       if (status.getCode() == Status.Code.DEADLINE_EXCEEDED && predictedNanos != RouteDecision.UNKNOWN_LATENCY) {
         feedback.observeLateness(tier.index(), end, end - routedNanos - predictedNanos); // at least this late

@@ -6,9 +6,10 @@ import java.util.concurrent.atomic.DoubleAdder;
 
 /**
  * What the router learned about one pool from its answers: the EWMA of observed minus predicted
- * latency (the online correction added to every prediction for the pool), how late each budgeted
- * tier's recent answers came at their tail (added to that tier's predictions, see {@link
- * TailLateness}) and the attributed cost.
+ * latency (the online correction added to every prediction for the pool), how late each tier is
+ * there (its recent answers at their tail, {@link TailLateness}, or its oldest request still
+ * waiting, {@link InFlightLateness}; added to that tier's predictions, best effort's queue wait)
+ * and the attributed cost.
  */
 final class PoolFeedback {
 
@@ -18,8 +19,11 @@ final class PoolFeedback {
   private final AtomicLong residualNanos = new AtomicLong();
   private final AtomicLong answers = new AtomicLong();
   private final DoubleAdder costDollars = new DoubleAdder();
-  /** By tier index; grown (copied) when a tier with a higher index first answers, never shrunk. */
-  private volatile TailLateness[] tailLatenessByTier = new TailLateness[0];
+  /** By tier index; grown (copied) when a tier with a higher index is first seen, never shrunk. */
+  private volatile TierLateness[] byTier = new TierLateness[0];
+
+  /** One tier's lateness at the pool: of its answers, and of its requests still waiting. */
+  private record TierLateness(TailLateness answers, InFlightLateness waiting) {}
 
   long residualNanos() {
     return residualNanos.get();
@@ -65,27 +69,48 @@ final class PoolFeedback {
    * a lower tier is late because higher ones overtook it, which says nothing about them.
    */
   void observeLateness(int tier, long nowNanos, long latenessNanos) {
-    TailLateness[] byTier = tailLatenessByTier;
-    (tier < byTier.length ? byTier[tier] : grow(tier)).record(nowNanos, latenessNanos);
+    of(tier).answers().record(nowNanos, latenessNanos);
   }
 
-  /** The recent tail lateness of the tier's answers at {@code nowNanos}; 0 once none is recent. */
+  /**
+   * How late the tier is at the pool at {@code nowNanos}: the recent tail lateness of its answers,
+   * or how late its oldest unanswered request already is, whichever is more ({@link
+   * InFlightLateness}); 0 once none is recent and nothing is past due.
+   */
   long tailLatenessNanos(int tier, long nowNanos) {
-    TailLateness[] byTier = tailLatenessByTier;
-    return tier < byTier.length ? byTier[tier].tailNanos(nowNanos) : 0;
+    TierLateness[] tiers = byTier;
+    if (tier >= tiers.length) {
+      return 0;
+    }
+    return Math.max(tiers[tier].answers().tailNanos(nowNanos), tiers[tier].waiting().latenessNanos(nowNanos));
   }
 
-  private synchronized TailLateness grow(int tier) {
-    TailLateness[] byTier = tailLatenessByTier;
-    if (tier >= byTier.length) {
-      TailLateness[] grown = Arrays.copyOf(byTier, tier + 1);
-      for (int t = byTier.length; t <= tier; t++) {
-        grown[t] = new TailLateness();
+  /** A request of the tier routed to the pool, due by its prediction at {@code dueNanos}. */
+  void requestRouted(int tier, long dueNanos) {
+    of(tier).waiting().routed(dueNanos);
+  }
+
+  /** One of the tier's routed requests answered, with a response or a status. */
+  void requestAnswered(int tier) {
+    of(tier).waiting().answered();
+  }
+
+  private TierLateness of(int tier) {
+    TierLateness[] tiers = byTier;
+    return tier < tiers.length ? tiers[tier] : grow(tier);
+  }
+
+  private synchronized TierLateness grow(int tier) {
+    TierLateness[] tiers = byTier;
+    if (tier >= tiers.length) {
+      TierLateness[] grown = Arrays.copyOf(tiers, tier + 1);
+      for (int t = tiers.length; t <= tier; t++) {
+        grown[t] = new TierLateness(new TailLateness(), new InFlightLateness());
       }
-      tailLatenessByTier = grown;
       byTier = grown;
+      tiers = grown;
     }
-    return byTier[tier];
+    return tiers[tier];
   }
 
   /** Adds the request's share of a replica's time at the pool's price. */

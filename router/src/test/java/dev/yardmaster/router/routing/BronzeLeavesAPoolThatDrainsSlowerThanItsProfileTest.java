@@ -29,10 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
  * End to end on loopback: a cheap pool that serves one request at a time in 20 ms while its profile
  * says 5 ms (it drains 50 rows/s, the router reads 200), an expensive pool with room to spare, a
  * max queue delay of 200 ms, and bronze at 100 requests/s for 3 s. By the profile alone the cheap
- * pool takes bronze until 40 rows are queued (200 ms predicted, 800 ms real). Bronze's own answers
- * come later than predicted, and their tail lateness counts against the max queue delay, so bronze
- * spills to the expensive pool while the cheap pool's real wait stays near the delay (and is shed
- * when every pool's real wait is past it).
+ * pool takes bronze until 40 rows are queued (200 ms predicted, 800 ms real). Bronze's requests
+ * waiting there fall behind their predictions, and its answers come late; that lateness counts
+ * against the max queue delay, so bronze spills to the expensive pool while the cheap pool's real
+ * wait stays near the delay (and is shed when every pool's real wait is past it).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class BronzeLeavesAPoolThatDrainsSlowerThanItsProfileTest {
@@ -64,8 +64,10 @@ class BronzeLeavesAPoolThatDrainsSlowerThanItsProfileTest {
         String[] pools = new String[REQUESTS];
         CountDownLatch answered = new CountDownLatch(REQUESTS);
         long start = System.nanoTime();
+        long maxLatenessNanos = 0;
         for (int i = 0; i < REQUESTS; i++) {
           LockSupport.parkNanos(start + i * INTERVAL_NANOS - System.nanoTime());
+          maxLatenessNanos = Math.max(maxLatenessNanos, router.router().router().tailLatenessNanos("cheap", "bronze"));
           long sent = System.nanoTime();
           AtomicReference<Metadata> headers = new AtomicReference<>();
           int index = i;
@@ -112,8 +114,7 @@ class BronzeLeavesAPoolThatDrainsSlowerThanItsProfileTest {
         // by the profile alone the cheap pool's real wait reaches about 800 ms
         assertThat(p90).as("p90 ms of bronze on the cheap pool (sorted: %s)", Arrays.toString(cheapMillis))
             .isLessThan(450);
-        assertThat(router.router().router().tailLatenessNanos("cheap", "bronze"))
-            .as("bronze's tail lateness on the cheap pool, learned from its answers").isPositive();
+        assertThat(maxLatenessNanos).as("how late bronze was on the cheap pool, seen while routing").isPositive();
       }
     }
   }
