@@ -8,6 +8,7 @@ import dev.yardmaster.router.admission.Admission;
 import dev.yardmaster.router.admission.AdmissionConfig;
 import dev.yardmaster.router.server.grpc.BenchEchoService;
 import dev.yardmaster.router.server.grpc.InferenceGrpcService;
+import dev.yardmaster.router.server.grpc.UnaryPassThrough;
 import dev.yardmaster.router.server.http.KServeHttpService;
 import dev.yardmaster.router.server.metrics.MetricsService;
 import dev.yardmaster.router.server.metrics.RequestMetrics;
@@ -60,12 +61,19 @@ public final class YardmasterServer implements AutoCloseable {
 
     // Armeria's own server meters (event loops, blocking executor) once: the three servers share them
     ServerBuilder grpcBuilder = base(builder.grpcPort, builder.maxMessageBytes).meterRegistry(registry);
-    grpcBuilder.service(GrpcService.builder()
-        .addService(new InferenceGrpcService(core, inference))
+    InferenceGrpcService inferenceService = new InferenceGrpcService(core, inference);
+    GrpcService grpcService = GrpcService.builder()
+        .addService(inferenceService)
         .addService(new BenchEchoService())
         .maxRequestMessageLength(builder.maxMessageBytes)
         .maxResponseMessageLength(builder.maxMessageBytes)
-        .build());
+        .build();
+    if (UnaryPassThrough.enabled()) { // in front of the service: unary ModelInfer and Echo skip grpc-java
+      UnaryPassThrough passThrough = new UnaryPassThrough(inferenceService);
+      grpcBuilder.service(grpcService, delegate -> delegate.decorate(passThrough));
+    } else {
+      grpcBuilder.service(grpcService);
+    }
     this.grpc = grpcBuilder.build();
 
     ServerBuilder metricsBuilder = base(builder.metricsPort, 1024 * 1024);
