@@ -68,7 +68,7 @@ public final class YardmasterServer implements AutoCloseable {
         .maxRequestMessageLength(builder.maxMessageBytes)
         .maxResponseMessageLength(builder.maxMessageBytes)
         .build();
-    if (UnaryPassThrough.enabled()) { // in front of the service: unary ModelInfer and Echo skip grpc-java
+    if (builder.passThrough) { // in front of the service: unary ModelInfer and Echo skip grpc-java
       UnaryPassThrough passThrough = new UnaryPassThrough(inferenceService);
       grpcBuilder.service(grpcService, delegate -> delegate.decorate(passThrough));
     } else {
@@ -183,6 +183,7 @@ public final class YardmasterServer implements AutoCloseable {
     private @Nullable MeterRegistry meterRegistry;
     private AdmissionConfig admission = AdmissionConfig.defaults();
     private String poolName = "local";
+    private boolean passThrough = UnaryPassThrough.enabled();
 
     private Builder(ModelManager manager) {
       this.manager = manager;
@@ -239,6 +240,15 @@ public final class YardmasterServer implements AutoCloseable {
         throw new IllegalArgumentException("poolName: \"" + name + "\" (expected: non-blank)");
       }
       this.poolName = name;
+      return this;
+    }
+
+    /**
+     * Whether unary ModelInfer and Echo skip grpc-java ({@link UnaryPassThrough}); default on,
+     * unless the system property {@value UnaryPassThrough#ENABLED_PROPERTY} is {@code false}.
+     */
+    public Builder passThrough(boolean enabled) {
+      this.passThrough = enabled;
       return this;
     }
 
