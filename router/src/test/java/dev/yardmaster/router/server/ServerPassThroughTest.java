@@ -22,10 +22,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
@@ -158,14 +156,8 @@ class ServerPassThroughTest {
   @Test
   void modelStreamInferTakesTheGrpcService() throws Exception {
     long before = UnaryPassThrough.answered();
-    List<ModelStreamInferResponse> answers = new CopyOnWriteArrayList<>();
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    StreamObserver<ModelInferRequest> requests = GRPCInferenceServiceGrpc.newStub(onChannel)
-        .modelStreamInfer(AdmissionGrpcTest.collect(answers, done));
-    requests.onNext(GrpcInferenceServiceTest.addSub("s1", 1, 2));
-    requests.onNext(GrpcInferenceServiceTest.addSub("s2", 1, 2));
-    requests.onCompleted();
-    done.get(10, TimeUnit.SECONDS);
+    List<ModelStreamInferResponse> answers = AdmissionStreamCompletionTest.stream(onChannel,
+        GrpcInferenceServiceTest.addSub("s1", 1, 2), GrpcInferenceServiceTest.addSub("s2", 1, 2));
 
     assertThat(answers).extracting(answer -> answer.getInferResponse().getId()).containsExactlyInAnyOrder("s1", "s2");
     assertThat(UnaryPassThrough.answered()).isEqualTo(before);
