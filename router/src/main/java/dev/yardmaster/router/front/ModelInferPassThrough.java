@@ -1,27 +1,22 @@
 package dev.yardmaster.router.front;
 
 import com.linecorp.armeria.common.AggregatedHttpRequest;
-import com.linecorp.armeria.common.HttpHeaderNames;
-import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import dev.yardmaster.backend.InferenceException;
-import dev.yardmaster.router.admission.GrpcTimeout;
 import dev.yardmaster.router.front.pass.FrameInfer;
 import dev.yardmaster.router.front.pass.FrameReply;
-import dev.yardmaster.router.front.pass.GrpcWire;
 import dev.yardmaster.router.front.pass.InferFrame;
+import dev.yardmaster.router.grpcwire.PlainUnaryCall;
 import dev.yardmaster.router.pool.Pools;
 import dev.yardmaster.router.routing.CallFacts;
 import dev.yardmaster.router.routing.LiveRouter;
 import io.grpc.Deadline;
 import io.grpc.Status;
 import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The router's ModelInfer path: a unary ModelInfer in gRPC's protobuf framing, uncompressed, is
@@ -36,10 +31,6 @@ final class ModelInferPassThrough implements DecoratingHttpServiceFunction {
 
   /** System property that turns the pass-through off ({@code false}): every call takes the general path. */
   static final String ENABLED_PROPERTY = "yardmaster.router.passThrough";
-  /** {@link #takes}: not a call for this path. */
-  private static final long NOT_TAKEN = -2;
-  /** {@link #takes}: the caller sent no {@code grpc-timeout}. */
-  private static final long NO_TIMEOUT = -1;
 
   private final Pools pools;
   private final LiveRouter router;
@@ -59,7 +50,7 @@ final class ModelInferPassThrough implements DecoratingHttpServiceFunction {
   @Override
   public HttpResponse serve(HttpService delegate, ServiceRequestContext ctx, HttpRequest req) throws Exception {
     long callerTimeoutNanos = takes(req.headers());
-    if (callerTimeoutNanos == NOT_TAKEN) {
+    if (callerTimeoutNanos == PlainUnaryCall.NOT_PLAIN) {
       return delegate.serve(ctx, req);
     }
     long receivedNanos = System.nanoTime();
@@ -71,7 +62,7 @@ final class ModelInferPassThrough implements DecoratingHttpServiceFunction {
       long receivedNanos, long callerTimeoutNanos) {
     InferFrame frame = InferFrame.parse(whole.content().array());
     if (frame == null) {
-      return fallBack(delegate, ctx, whole);
+      return PlainUnaryCall.generalPath(delegate, ctx, whole);
     }
     CallFacts facts = new CallFacts();
     FrameReply reply = new FrameReply(facts);
@@ -82,8 +73,8 @@ final class ModelInferPassThrough implements DecoratingHttpServiceFunction {
       reply.onError(refusal.asRuntimeException());
       return reply.response();
     }
-    Deadline deadline = Deadline.after(callerTimeoutNanos == NO_TIMEOUT ? defaultTimeoutNanos : callerTimeoutNanos,
-        TimeUnit.NANOSECONDS);
+    long timeoutNanos = callerTimeoutNanos == PlainUnaryCall.NO_TIMEOUT ? defaultTimeoutNanos : callerTimeoutNanos;
+    Deadline deadline = Deadline.after(timeoutNanos, TimeUnit.NANOSECONDS);
     try {
       RouterGrpcService.route(router, verdict.admitted(), facts, verdict.pinned(), deadline, receivedNanos,
           FrameInfer.of(frame, whole.headers(), ctx), reply);
@@ -93,39 +84,13 @@ final class ModelInferPassThrough implements DecoratingHttpServiceFunction {
     return reply.response();
   }
 
-  /** The general gRPC service answers the call, from its aggregated request. */
-  private static HttpResponse fallBack(HttpService delegate, ServiceRequestContext ctx, AggregatedHttpRequest whole) {
-    HttpRequest again = whole.toHttpRequest();
-    ctx.updateRequest(again);
-    try {
-      return delegate.serve(ctx, again);
-    } catch (Exception failure) {
-      return HttpResponse.ofFailure(failure);
-    }
-  }
-
   /**
-   * The caller's {@code grpc-timeout} in nanoseconds ({@link #NO_TIMEOUT} when it sent none) when
-   * the call is a unary ModelInfer this path takes; {@link #NOT_TAKEN} otherwise.
+   * The caller's {@code grpc-timeout} in nanoseconds ({@link PlainUnaryCall#NO_TIMEOUT} when it
+   * sent none) when the call is a unary ModelInfer this path takes; {@link PlainUnaryCall#NOT_PLAIN}
+   * otherwise.
    */
   static long takes(RequestHeaders headers) {
-    if (headers.method() != HttpMethod.POST || !InferFrame.MODEL_INFER_PATH.equals(headers.path())) {
-      return NOT_TAKEN;
-    }
-    String type = headers.get(HttpHeaderNames.CONTENT_TYPE);
-    String encoding = headers.get(GrpcWire.GRPC_ENCODING);
-    if (!(GrpcWire.CONTENT_TYPE.equals(type) || "application/grpc+proto".equals(type))
-        || !(encoding == null || "identity".equals(encoding))) {
-      return NOT_TAKEN;
-    }
-    @Nullable String timeout = headers.get(GrpcWire.GRPC_TIMEOUT);
-    if (timeout == null) {
-      return NO_TIMEOUT;
-    }
-    try {
-      return GrpcTimeout.parseNanos(timeout);
-    } catch (InferenceException malformed) {
-      return NOT_TAKEN; // answered by the general service, as before
-    }
+    return InferFrame.MODEL_INFER_PATH.equals(headers.path())
+        ? PlainUnaryCall.timeoutNanos(headers) : PlainUnaryCall.NOT_PLAIN;
   }
 }

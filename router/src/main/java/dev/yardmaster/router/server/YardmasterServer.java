@@ -8,6 +8,7 @@ import dev.yardmaster.router.admission.Admission;
 import dev.yardmaster.router.admission.AdmissionConfig;
 import dev.yardmaster.router.server.grpc.BenchEchoService;
 import dev.yardmaster.router.server.grpc.InferenceGrpcService;
+import dev.yardmaster.router.server.grpc.UnaryPassThrough;
 import dev.yardmaster.router.server.http.KServeHttpService;
 import dev.yardmaster.router.server.metrics.MetricsService;
 import dev.yardmaster.router.server.metrics.RequestMetrics;
@@ -60,12 +61,19 @@ public final class YardmasterServer implements AutoCloseable {
 
     // Armeria's own server meters (event loops, blocking executor) once: the three servers share them
     ServerBuilder grpcBuilder = base(builder.grpcPort, builder.maxMessageBytes).meterRegistry(registry);
-    grpcBuilder.service(GrpcService.builder()
-        .addService(new InferenceGrpcService(core, inference))
+    InferenceGrpcService inferenceService = new InferenceGrpcService(core, inference);
+    GrpcService grpcService = GrpcService.builder()
+        .addService(inferenceService)
         .addService(new BenchEchoService())
         .maxRequestMessageLength(builder.maxMessageBytes)
         .maxResponseMessageLength(builder.maxMessageBytes)
-        .build());
+        .build();
+    if (builder.passThrough) { // in front of the service: unary ModelInfer and Echo skip grpc-java
+      UnaryPassThrough passThrough = new UnaryPassThrough(inferenceService);
+      grpcBuilder.service(grpcService, delegate -> delegate.decorate(passThrough));
+    } else {
+      grpcBuilder.service(grpcService);
+    }
     this.grpc = grpcBuilder.build();
 
     ServerBuilder metricsBuilder = base(builder.metricsPort, 1024 * 1024);
@@ -175,6 +183,7 @@ public final class YardmasterServer implements AutoCloseable {
     private @Nullable MeterRegistry meterRegistry;
     private AdmissionConfig admission = AdmissionConfig.defaults();
     private String poolName = "local";
+    private boolean passThrough = UnaryPassThrough.enabled();
 
     private Builder(ModelManager manager) {
       this.manager = manager;
@@ -231,6 +240,15 @@ public final class YardmasterServer implements AutoCloseable {
         throw new IllegalArgumentException("poolName: \"" + name + "\" (expected: non-blank)");
       }
       this.poolName = name;
+      return this;
+    }
+
+    /**
+     * Whether unary ModelInfer and Echo skip grpc-java ({@link UnaryPassThrough}); default on,
+     * unless the system property {@value UnaryPassThrough#ENABLED_PROPERTY} is {@code false}.
+     */
+    public Builder passThrough(boolean enabled) {
+      this.passThrough = enabled;
       return this;
     }
 

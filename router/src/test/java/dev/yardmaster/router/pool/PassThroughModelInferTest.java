@@ -23,6 +23,7 @@ import dev.yardmaster.protocol.v2.ServerReadyRequest;
 import dev.yardmaster.protocol.v2.ServerReadyResponse;
 import dev.yardmaster.router.front.RouterServer;
 import dev.yardmaster.router.front.pass.InferFrame;
+import dev.yardmaster.router.grpcwire.GrpcFrame;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -114,7 +115,7 @@ class PassThroughModelInferTest {
         .putParameters("priority", InferParameter.newBuilder().setInt64Param(1).build()).build();
     PoolTestSupport.blocking(channel).modelInfer(request);
     assertThat(received).hasSize(1);
-    assertThat(received.peek()).as("byte for byte the caller's frame").isEqualTo(InferFrame.frameOf(request.toByteArray()));
+    assertThat(received.peek()).as("byte for byte the caller's frame").isEqualTo(GrpcFrame.of(request.toByteArray()));
   }
 
   @Test

@@ -41,15 +41,23 @@ class AdmissionStreamCompletionTest {
 
   @RepeatedTest(40)
   void everyAnswerArrivesBeforeTheStreamCompletes() throws Exception {
+    List<ModelStreamInferResponse> answers = stream(channel,
+        GrpcInferenceServiceTest.addSub("s1", 1, 1), GrpcInferenceServiceTest.addSub("s2", 2, 1));
+
+    assertThat(answers).hasSize(2).allSatisfy(answer -> assertThat(answer.getErrorMessage()).isEmpty());
+  }
+
+  /** The answers of one ModelStreamInfer that sends {@code sent} and half-closes. */
+  static List<ModelStreamInferResponse> stream(ManagedChannel channel, ModelInferRequest... sent) throws Exception {
     List<ModelStreamInferResponse> answers = new CopyOnWriteArrayList<>();
     CompletableFuture<Void> done = new CompletableFuture<>();
     StreamObserver<ModelInferRequest> requests = GRPCInferenceServiceGrpc.newStub(channel)
         .modelStreamInfer(AdmissionGrpcTest.collect(answers, done));
-    requests.onNext(GrpcInferenceServiceTest.addSub("s1", 1, 1));
-    requests.onNext(GrpcInferenceServiceTest.addSub("s2", 2, 1));
+    for (ModelInferRequest request : sent) {
+      requests.onNext(request);
+    }
     requests.onCompleted();
     done.get(20, TimeUnit.SECONDS);
-
-    assertThat(answers).hasSize(2).allSatisfy(answer -> assertThat(answer.getErrorMessage()).isEmpty());
+    return answers;
   }
 }

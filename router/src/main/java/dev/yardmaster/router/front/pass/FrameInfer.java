@@ -12,6 +12,7 @@ import com.linecorp.armeria.common.RequestHeadersBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.yardmaster.backend.kserve.PropagatedHeaders;
 import dev.yardmaster.router.admission.GrpcTimeout;
+import dev.yardmaster.router.grpcwire.GrpcWire;
 import dev.yardmaster.router.pool.Endpoint;
 import dev.yardmaster.router.pool.ForwardedInfer;
 import io.grpc.Deadline;

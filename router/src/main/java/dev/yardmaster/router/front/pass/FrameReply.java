@@ -1,15 +1,10 @@
 package dev.yardmaster.router.front.pass;
 
-import com.linecorp.armeria.common.HttpData;
-import com.linecorp.armeria.common.HttpHeaderNames;
-import com.linecorp.armeria.common.HttpHeaders;
 import com.linecorp.armeria.common.HttpHeadersBuilder;
 import com.linecorp.armeria.common.HttpResponse;
-import com.linecorp.armeria.common.HttpStatus;
-import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.common.ResponseHeadersBuilder;
+import dev.yardmaster.router.grpcwire.GrpcReplies;
 import dev.yardmaster.router.routing.CallFacts;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
@@ -54,31 +49,16 @@ public final class FrameReply implements StreamObserver<ResponseFrame> {
           .asRuntimeException());
       return;
     }
-    response.complete(HttpResponse.of(headers().build(), HttpData.wrap(value.bytes()),
-        HttpHeaders.of(GrpcWire.GRPC_STATUS, "0")));
+    response.complete(GrpcReplies.message(headers().build(), value.bytes()));
   }
 
   @Override
   public void onError(Throwable error) {
-    response.complete(HttpResponse.of(trailersOnly(Status.fromThrowable(error), Status.trailersFromThrowable(error))));
-  }
-
-  /** A trailers-only answer: the status, its trailers and the call's facts in one header block. */
-  private ResponseHeaders trailersOnly(Status status, @Nullable Metadata trailers) {
-    ResponseHeadersBuilder headers = headers().add(GrpcWire.GRPC_STATUS, Integer.toString(status.getCode().value()));
-    String description = status.getDescription();
-    if (description != null) {
-      headers.add(GrpcWire.GRPC_MESSAGE, GrpcWire.encodeMessage(description));
-    }
-    if (trailers != null) {
-      add(headers, trailers);
-    }
-    return headers.build();
+    response.complete(GrpcReplies.trailersOnly(headers(), error));
   }
 
   private ResponseHeadersBuilder headers() {
-    ResponseHeadersBuilder headers = ResponseHeaders.builder(HttpStatus.OK)
-        .add(HttpHeaderNames.CONTENT_TYPE, GrpcWire.CONTENT_TYPE);
+    ResponseHeadersBuilder headers = GrpcReplies.headers();
     putIfPresent(headers, POOL, facts.pool());
     putIfPresent(headers, TIER, facts.tier());
     putIfPresent(headers, MODEL_VERSION, facts.modelVersion());
@@ -88,18 +68,6 @@ public final class FrameReply implements StreamObserver<ResponseFrame> {
   private static void putIfPresent(HttpHeadersBuilder headers, String name, @Nullable String value) {
     if (value != null && !headers.contains(name)) {
       headers.add(name, value);
-    }
-  }
-
-  /** The ASCII entries of {@code trailers} (binary ones never occur on this path). */
-  private static void add(HttpHeadersBuilder headers, Metadata trailers) {
-    for (String key : trailers.keys()) {
-      if (!key.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
-        Iterable<String> values = trailers.getAll(Metadata.Key.of(key, Metadata.ASCII_STRING_MARSHALLER));
-        if (values != null) {
-          values.forEach(value -> headers.add(key, value));
-        }
-      }
     }
   }
 }

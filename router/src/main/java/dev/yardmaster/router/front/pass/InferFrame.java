@@ -1,10 +1,10 @@
 package dev.yardmaster.router.front.pass;
 
-import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
 import dev.yardmaster.protocol.ProtoTensorCodec;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
+import dev.yardmaster.router.grpcwire.GrpcFrame;
 import dev.yardmaster.router.pool.Forwarder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +20,6 @@ public final class InferFrame {
 
   /** The path of a unary ModelInfer. */
   public static final String MODEL_INFER_PATH = "/inference.GRPCInferenceService/ModelInfer";
-
-  /** The gRPC frame header: one flag byte (1: compressed), four bytes of message length. */
-  public static final int HEADER_BYTES = 5;
 
   private static final int PARAMETERS = 4;
   private static final int MAP_KEY = 1;
@@ -53,38 +50,9 @@ public final class InferFrame {
    * parse failure would count against it.
    */
   public static @Nullable InferFrame parse(byte[] frame) {
-    if (frame.length < HEADER_BYTES || frame[0] != 0 || messageLength(frame) != frame.length - HEADER_BYTES) {
-      return null;
-    }
-    try {
-      CodedInputStream in = CodedInputStream.newInstance(frame, HEADER_BYTES, frame.length - HEADER_BYTES);
-      in.enableAliasing(true);
-      ModelInferRequest request = ModelInferRequest.parseFrom(in);
-      return new InferFrame(frame, request.getModelName(), request.getModelVersion(), Forwarder.rows(request),
-          request.containsParameters(ProtoTensorCodec.PRIORITY_PARAMETER));
-    } catch (IOException malformed) {
-      return null;
-    }
-  }
-
-  /** {@code message} as one uncompressed gRPC frame. */
-  public static byte[] frameOf(byte[] message) {
-    byte[] frame = new byte[HEADER_BYTES + message.length];
-    writeLength(frame, message.length);
-    System.arraycopy(message, 0, frame, HEADER_BYTES, message.length);
-    return frame;
-  }
-
-  private static void writeLength(byte[] frame, int messageLength) {
-    frame[1] = (byte) (messageLength >>> 24);
-    frame[2] = (byte) (messageLength >>> 16);
-    frame[3] = (byte) (messageLength >>> 8);
-    frame[4] = (byte) messageLength;
-  }
-
-  /** The message length the frame header declares; negative when it exceeds an int. */
-  static int messageLength(byte[] frame) {
-    return ((frame[1] & 0xff) << 24) | ((frame[2] & 0xff) << 16) | ((frame[3] & 0xff) << 8) | (frame[4] & 0xff);
+    ModelInferRequest request = GrpcFrame.parse(frame, ModelInferRequest.parser());
+    return request == null ? null : new InferFrame(frame, request.getModelName(), request.getModelVersion(),
+        Forwarder.rows(request), request.containsParameters(ProtoTensorCodec.PRIORITY_PARAMETER));
   }
 
   public String modelName() {
@@ -124,10 +92,10 @@ public final class InferFrame {
         + CodedOutputStream.computeTagSize(MAP_VALUE) + CodedOutputStream.computeUInt32SizeNoTag(valueSize) + valueSize;
     int appended = CodedOutputStream.computeTagSize(PARAMETERS) + CodedOutputStream.computeUInt32SizeNoTag(entrySize)
         + entrySize;
-    int messageLength = frame.length - HEADER_BYTES + appended;
+    int messageLength = frame.length - GrpcFrame.HEADER_BYTES + appended;
     byte[] out = new byte[frame.length + appended];
     System.arraycopy(frame, 0, out, 0, frame.length);
-    writeLength(out, messageLength);
+    GrpcFrame.writeLength(out, messageLength);
     CodedOutputStream entry = CodedOutputStream.newInstance(out, frame.length, appended);
     try {
       entry.writeTag(PARAMETERS, WireFormat.WIRETYPE_LENGTH_DELIMITED);

@@ -2,6 +2,7 @@ package dev.yardmaster.router.front.pass;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
+import dev.yardmaster.router.grpcwire.GrpcFrame;
 import dev.yardmaster.router.pool.ResponseCheck;
 import org.jspecify.annotations.Nullable;
 
@@ -14,8 +15,8 @@ public record ResponseFrame(byte[] bytes, String modelVersion, @Nullable String 
 
   /** Checks {@code frame} (one uncompressed frame holding a well-formed ModelInferResponse). */
   public static ResponseFrame of(byte[] frame) {
-    if (frame.length < InferFrame.HEADER_BYTES
-        || InferFrame.messageLength(frame) != frame.length - InferFrame.HEADER_BYTES) {
+    if (frame.length < GrpcFrame.HEADER_BYTES
+        || GrpcFrame.messageLength(frame) != frame.length - GrpcFrame.HEADER_BYTES) {
       return new ResponseFrame(frame, "", "gRPC framing: " + frame.length
           + " bytes (expected: one message, its 5-byte header declaring the rest)");
     }
@@ -24,7 +25,7 @@ public record ResponseFrame(byte[] bytes, String modelVersion, @Nullable String 
     }
     try {
       ModelInferResponse response = ModelInferResponse.parser()
-          .parseFrom(frame, InferFrame.HEADER_BYTES, frame.length - InferFrame.HEADER_BYTES);
+          .parseFrom(frame, GrpcFrame.HEADER_BYTES, frame.length - GrpcFrame.HEADER_BYTES);
       return new ResponseFrame(frame, response.getModelVersion(), ResponseCheck.problem(response));
     } catch (InvalidProtocolBufferException malformed) {
       return new ResponseFrame(frame, "", "not a ModelInferResponse (" + malformed.getMessage() + ")");

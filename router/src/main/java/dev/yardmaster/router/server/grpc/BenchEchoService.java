@@ -13,6 +13,12 @@ public final class BenchEchoService extends BenchEchoGrpc.BenchEchoImplBase {
 
   @Override
   public void echo(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
+    observer.onNext(echo(request));
+    observer.onCompleted();
+  }
+
+  /** The echo of {@code request}, as both the service and {@link UnaryPassThrough} answer it. */
+  static ModelInferResponse echo(ModelInferRequest request) {
     ModelInferResponse.Builder response = ModelInferResponse.newBuilder()
         .setModelName(request.getModelName())
         .setModelVersion(request.getModelVersion())
@@ -24,7 +30,6 @@ public final class BenchEchoService extends BenchEchoGrpc.BenchEchoImplBase {
           .setDatatype(input.getDatatype())
           .addAllShape(input.getShapeList());
     }
-    observer.onNext(response.build());
-    observer.onCompleted();
+    return response.build();
   }
 }

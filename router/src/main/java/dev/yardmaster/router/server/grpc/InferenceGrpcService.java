@@ -35,10 +35,10 @@ import dev.yardmaster.router.admission.AdmittedRequest;
 import dev.yardmaster.router.server.AdmittedInference;
 import dev.yardmaster.router.server.ModelProtos;
 import dev.yardmaster.router.server.ServingCore;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Triton's {@code inference.GRPCInferenceService}. Inference completes from the model's future and
@@ -119,12 +119,22 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
   @Override
   public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
     ServiceRequestContext ctx = ServiceRequestContext.current();
+    modelInfer(ctx, request, new ObserverAnswer(ctx, observer));
+  }
+
+  /**
+   * One unary ModelInfer, as grpc-java's call and {@link UnaryPassThrough} both run it: admission of
+   * the call, decoding, the in-process models and encoding, every failure as its gRPC status.
+   * {@code answer} is called exactly once, where the answer arrives: small answers on the call's
+   * event loop, large ones on the model's thread (so that encoding them does not stall the loop).
+   */
+  void modelInfer(ServiceRequestContext ctx, ModelInferRequest request, UnaryAnswer answer) {
     long arrivalNanos = System.nanoTime();
     AdmittedRequest admitted;
     try {
       admitted = inference.admit(ctx, request.getModelName(), arrivalNanos);
     } catch (InferenceException refused) {
-      observer.onError(GrpcStatuses.toException(refused));
+      answer.fail(GrpcStatuses.toException(refused));
       return;
     }
     InferRequest decoded;
@@ -132,44 +142,53 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
       decoded = ProtoTensorCodec.toInferRequest(request, arrivalNanos);
     } catch (RuntimeException error) {
       inference.refuse(admitted, request.getModelName(), error);
-      observer.onError(GrpcStatuses.toException(error));
+      answer.fail(GrpcStatuses.toException(error));
       return;
     }
     boolean rawOutputs = ProtoTensorCodec.wantsRawOutputs(request);
-    inference.infer(ctx, admitted, decoded, (response, error) -> answer(ctx, observer, response, error, rawOutputs));
-  }
-
-  /**
-   * Writes the answer in one task on the call's event loop (Armeria would otherwise hop there
-   * separately for the headers, the message and the close), encoding it where it arrives: small
-   * answers arrive on the event loop, large ones on the model's thread.
-   */
-  private static void answer(ServiceRequestContext ctx, StreamObserver<ModelInferResponse> observer,
-      @Nullable InferResponse response, @Nullable Throwable error, boolean rawOutputs) {
-    Throwable failure = error;
-    ModelInferResponse encoded = null;
-    if (failure == null) {
+    inference.infer(ctx, admitted, decoded, (response, error) -> {
+      if (error != null) {
+        answer.fail(GrpcStatuses.toException(error));
+        return;
+      }
+      ModelInferResponse encoded;
       try {
         encoded = ProtoTensorCodec.toModelInferResponse(response, rawOutputs);
       } catch (RuntimeException unencodable) {
-        failure = unencodable;
+        answer.fail(GrpcStatuses.toException(unencodable));
+        return;
       }
-    }
-    ModelInferResponse message = encoded;
-    Throwable problem = failure;
-    Runnable write = () -> {
-      if (problem != null) {
-        observer.onError(GrpcStatuses.toException(problem));
-      } else {
-        observer.onNext(message);
+      answer.succeed(encoded);
+    });
+  }
+
+  /**
+   * grpc-java's call answered in one task on the call's event loop (Armeria would otherwise hop
+   * there separately for the headers, the message and the close).
+   */
+  private record ObserverAnswer(ServiceRequestContext ctx, StreamObserver<ModelInferResponse> observer)
+      implements UnaryAnswer {
+
+    @Override
+    public void succeed(ModelInferResponse response) {
+      onEventLoop(() -> {
+        observer.onNext(response);
         observer.onCompleted();
+      });
+    }
+
+    @Override
+    public void fail(StatusRuntimeException error) {
+      onEventLoop(() -> observer.onError(error));
+    }
+
+    private void onEventLoop(Runnable write) {
+      ContextAwareEventLoop eventLoop = ctx.eventLoop();
+      if (eventLoop.inEventLoop()) {
+        write.run();
+      } else {
+        eventLoop.execute(write);
       }
-    };
-    ContextAwareEventLoop eventLoop = ctx.eventLoop();
-    if (eventLoop.inEventLoop()) {
-      write.run();
-    } else {
-      eventLoop.execute(write);
     }
   }
 

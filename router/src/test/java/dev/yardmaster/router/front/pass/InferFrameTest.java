@@ -7,6 +7,7 @@ import com.google.protobuf.CodedOutputStream;
 import dev.yardmaster.protocol.v2.InferParameter;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferRequest.InferInputTensor;
+import dev.yardmaster.router.grpcwire.GrpcFrame;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class InferFrameTest {
 
   @Test
   void readsModelNameVersionAndTheFirstInputsRows() {
-    InferFrame frame = InferFrame.parse(InferFrame.frameOf(request(8, 28).toByteArray()));
+    InferFrame frame = InferFrame.parse(GrpcFrame.of(request(8, 28).toByteArray()));
     assertThat(frame).isNotNull();
     assertThat(frame.modelName()).isEqualTo("higgs_mlp_v1");
     assertThat(frame.modelVersion()).isEqualTo("2");
@@ -37,9 +38,9 @@ class InferFrameTest {
 
   @Test
   void rowsAreOneWithoutABatchDimensionOrWithoutInputs() {
-    assertThat(InferFrame.parse(InferFrame.frameOf(request(28).toByteArray())).rows()).isEqualTo(1);
-    assertThat(InferFrame.parse(InferFrame.frameOf(request(0, 28).toByteArray())).rows()).isEqualTo(1);
-    assertThat(InferFrame.parse(InferFrame.frameOf(ModelInferRequest.newBuilder().setModelName("m").build().toByteArray()))
+    assertThat(InferFrame.parse(GrpcFrame.of(request(28).toByteArray())).rows()).isEqualTo(1);
+    assertThat(InferFrame.parse(GrpcFrame.of(request(0, 28).toByteArray())).rows()).isEqualTo(1);
+    assertThat(InferFrame.parse(GrpcFrame.of(ModelInferRequest.newBuilder().setModelName("m").build().toByteArray()))
         .rows()).isEqualTo(1);
   }
 
@@ -57,17 +58,17 @@ class InferFrameTest {
     out.writeByteArray(5, input.toByteArray());
     out.flush();
     assertThat(ModelInferRequest.parseFrom(message.toByteArray()).getInputs(0).getShapeList()).containsExactly(5L, 28L);
-    assertThat(InferFrame.parse(InferFrame.frameOf(message.toByteArray())).rows()).isEqualTo(5);
+    assertThat(InferFrame.parse(GrpcFrame.of(message.toByteArray())).rows()).isEqualTo(5);
   }
 
   @Test
   void appendedPriorityParsesAsProtobufsOwnPut() throws Exception {
     ModelInferRequest request = request(4, 28);
-    byte[] original = InferFrame.frameOf(request.toByteArray());
+    byte[] original = GrpcFrame.of(request.toByteArray());
     byte[] sent = InferFrame.parse(original).withPriority(2);
     ModelInferRequest expected = request.toBuilder()
         .putParameters("priority", InferParameter.newBuilder().setInt64Param(2).build()).build();
-    assertThat(InferFrame.messageLength(sent)).isEqualTo(sent.length - 5);
+    assertThat(GrpcFrame.messageLength(sent)).isEqualTo(sent.length - 5);
     assertThat(ModelInferRequest.parseFrom(Arrays.copyOfRange(sent, 5, sent.length))).isEqualTo(expected);
     assertThat(Arrays.copyOfRange(sent, 5, original.length)).as("the caller's message, then the entry").isEqualTo(Arrays.copyOfRange(original, 5, original.length));
     assertThat(InferFrame.parse(sent).hasPriority()).isTrue();
@@ -75,7 +76,7 @@ class InferFrameTest {
 
   @Test
   void aClientsPriorityIsKeptAsSent() {
-    byte[] original = InferFrame.frameOf(request(1, 28).toBuilder()
+    byte[] original = GrpcFrame.of(request(1, 28).toBuilder()
         .putParameters("priority", InferParameter.newBuilder().setInt64Param(1).build()).build().toByteArray());
     InferFrame frame = InferFrame.parse(original);
     assertThat(frame.hasPriority()).isTrue();
@@ -84,14 +85,14 @@ class InferFrameTest {
 
   @Test
   void refusesWhatIsNotOneUncompressedWellFormedMessage() {
-    byte[] good = InferFrame.frameOf(request(1, 28).toByteArray());
+    byte[] good = GrpcFrame.of(request(1, 28).toByteArray());
     byte[] compressed = good.clone();
     compressed[0] = 1;
     byte[] truncated = Arrays.copyOf(good, good.length - 1);
     byte[] twoMessages = Arrays.copyOf(good, good.length * 2);
     System.arraycopy(good, 0, twoMessages, good.length, good.length);
-    byte[] garbage = InferFrame.frameOf(new byte[] {(byte) 0x0a, (byte) 0x7f, 1});
-    byte[] badUtf8 = InferFrame.frameOf(new byte[] {(byte) 0x0a, 2, (byte) 0xc3, (byte) 0x28});
+    byte[] garbage = GrpcFrame.of(new byte[] {(byte) 0x0a, (byte) 0x7f, 1});
+    byte[] badUtf8 = GrpcFrame.of(new byte[] {(byte) 0x0a, 2, (byte) 0xc3, (byte) 0x28});
     assertThat(InferFrame.parse(compressed)).isNull();
     assertThat(InferFrame.parse(truncated)).isNull();
     assertThat(InferFrame.parse(twoMessages)).isNull();
@@ -113,7 +114,7 @@ class InferFrameTest {
     out.writeByteArray(6, output.toByteArray());
     out.flush();
 
-    assertThat(InferFrame.parse(InferFrame.frameOf(message.toByteArray())))
+    assertThat(InferFrame.parse(GrpcFrame.of(message.toByteArray())))
         .as("refused here: the general path answers it, and no endpoint sees it").isNull();
   }
 }

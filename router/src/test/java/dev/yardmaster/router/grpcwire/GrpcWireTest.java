@@ -1,4 +1,4 @@
-package dev.yardmaster.router.front.pass;
+package dev.yardmaster.router.grpcwire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.yardmaster.router.front.pass;
+package dev.yardmaster.router.grpcwire;
 
 import com.linecorp.armeria.client.ResponseTimeoutException;
 import com.linecorp.armeria.client.UnprocessedRequestException;
@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionException;
 
 /**
- * gRPC over HTTP/2 as the pass-through path speaks it without grpc-java: the status of an answer
+ * gRPC over HTTP/2 as the pass-through paths speak it without grpc-java: the status of an answer
  * from its headers and trailers (or from a transport failure), and {@code grpc-message}
  * percent-encoding both ways.
  */
