@@ -3,7 +3,6 @@ package dev.yardmaster.backend.cpushare;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.yardmaster.backend.ModelRunner;
 import dev.yardmaster.backend.emulated.EmulatedRunnerPacingTest;
 import dev.yardmaster.protocol.Tensor;
 import java.util.List;
@@ -19,34 +18,20 @@ class CpuShareRunnerTest {
   }
 
   /** "Computes" for {@code cpuNanos} of CPU over {@code wallNanos} of wall time. */
-  static final class FakeRunner implements ModelRunner {
+  static final class FakeRunner extends EmulatedRunnerPacingTest.FakeRunner {
     final FakeClocks clocks;
     final long cpuNanos;
-    final long wallNanos;
-    final List<Tensor> outputs = List.of(Tensor.ofFloats("y", new long[] {1, 1}, new float[] {0.5f}));
-    boolean closed;
 
     FakeRunner(FakeClocks clocks, long cpuNanos, long wallNanos) {
+      super(clocks.wall, wallNanos);
       this.clocks = clocks;
       this.cpuNanos = cpuNanos;
-      this.wallNanos = wallNanos;
     }
 
     @Override
     public List<Tensor> run(Map<String, Tensor> inputs, List<String> outputNames) {
       clocks.cpu += cpuNanos;
-      clocks.wall.now += wallNanos;
-      return outputs;
-    }
-
-    @Override
-    public String kind() {
-      return "onnxruntime-cpu";
-    }
-
-    @Override
-    public void close() {
-      closed = true;
+      return super.run(inputs, outputNames);
     }
   }
 

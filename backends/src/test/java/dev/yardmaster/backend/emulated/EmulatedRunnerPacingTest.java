@@ -34,13 +34,13 @@ public class EmulatedRunnerPacingTest {
   }
 
   /** Returns fixed outputs after "computing" for {@code computeNanos} on the fake clock. */
-  static class FakeRunner implements ModelRunner {
+  public static class FakeRunner implements ModelRunner {
     final FakeClock clock;
     final long computeNanos;
-    final List<Tensor> outputs = List.of(Tensor.ofFloats("y", new long[] {1, 1}, new float[] {0.25f}));
-    boolean closed;
+    public final List<Tensor> outputs = List.of(Tensor.ofFloats("y", new long[] {1, 1}, new float[] {0.25f}));
+    public boolean closed;
 
-    FakeRunner(FakeClock clock, long computeNanos) {
+    public FakeRunner(FakeClock clock, long computeNanos) {
       this.clock = clock;
       this.computeNanos = computeNanos;
     }
