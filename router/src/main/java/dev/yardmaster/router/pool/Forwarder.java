@@ -92,7 +92,13 @@ public final class Forwarder {
       Deadline tryDeadline = perTryBounded ? Deadline.after(perTryNanos, TimeUnit.NANOSECONDS) : callerDeadline;
       long startNanos = System.nanoTime();
       endpoint.begin(rows);
-      request.send(endpoint, tryDeadline, new TryObserver(endpoint, startNanos, perTryBounded, holdsPermit));
+      TryObserver observer = new TryObserver(endpoint, startNanos, perTryBounded, holdsPermit);
+      try {
+        request.send(endpoint, tryDeadline, observer);
+      } catch (RuntimeException failure) { // e.g. a client closed by a reload: still one end per begin
+        observer.onError(Status.UNAVAILABLE.withDescription("try not sent: " + failure).withCause(failure)
+            .asRuntimeException());
+      }
     }
 
     private final class TryObserver implements StreamObserver<R> {
