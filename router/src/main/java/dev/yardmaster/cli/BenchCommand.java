@@ -97,7 +97,7 @@ public final class BenchCommand implements Callable<Integer> {
     Duration rawPoint = raw.plus(raw.dividedBy(4));
     Duration total = plan.loadTime()
         .plus(servedPoint.multipliedBy(echoPoints + 2L * rounds))
-        .plus(rawPoint.multipliedBy((long) SweepOptions.MODELS.size() * RAW_BATCHES.size() + 2L * rounds));
+        .plus(rawPoint.multipliedBy((long) SweepOptions.MODELS.size() * RAW_BATCHES.size() + 3L * rounds));
     err.printf(Locale.ROOT, "bench: %d served, %d echo and %d raw points, %d paired rounds, about %d s%n",
         plan.pointCount(), echoPoints, SweepOptions.MODELS.size() * RAW_BATCHES.size(), rounds,
         total.toSeconds());

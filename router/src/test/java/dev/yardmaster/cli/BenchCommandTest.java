@@ -22,7 +22,8 @@ class BenchCommandTest {
     assertThat(run.exit()).as("exit code; stderr:%n%s", run.err()).isEqualTo(Main.EXIT_OK);
     assertThat(run.out()).contains("served (gRPC", "bare echo RPC", "raw in-process ONNX Runtime",
         "targets:", "srv batch", "wide_mlp paired rounds at c=16", "raw ORT batch 64 / batch 1 gain median",
-        "wide_mlp batching on/off at c=16, median of 2 paired rounds", "targets met");
+        "wide_mlp batching on/off at c=16, median of 2 paired rounds", "targets met",
+        "raw ORT at the batch the server executed");
 
     JsonNode report = ReportFiles.read(output.resolve("serving-latest.json"));
     assertThat(report.fieldNames()).toIterable()
@@ -37,6 +38,8 @@ class BenchCommandTest {
       assertThat(round.get("servedOff").get("batching").asBoolean()).isFalse();
       assertThat(round.get("rawBatchMax").get("batch").asInt()).isEqualTo(64);
       assertThat(round.get("rawBatch1").get("rowsPerSecond").asDouble()).isPositive();
+      assertThat(round.get("rawAtServedBatch").get("batch").asInt()).as("the batch the server ran, %s", round)
+          .isEqualTo((int) Math.max(1, Math.round(round.get("servedOn").get("server").get("batch").asDouble())));
     }
     for (String section : new String[] {"serving", "echo"}) {
       for (JsonNode point : report.get(section)) {

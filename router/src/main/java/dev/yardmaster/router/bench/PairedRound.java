@@ -3,6 +3,7 @@ package dev.yardmaster.router.bench;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One round of the compute-heavy model's paired measurements, taken back to back so the machine is
@@ -16,9 +17,16 @@ import java.util.function.ToDoubleFunction;
  * @param rawBatchMax raw ONNX Runtime at the largest batch
  * @param servedOff served, batching off, top concurrency
  * @param servedOn served, batching on, top concurrency
+ * @param rawAtServedBatch raw ONNX Runtime at the batch the server executed with batching on
+ *     (its ModelStatistics, rounded), measured right after it; null when the server did not say
  */
-public record PairedRound(
-    int round, RawPoint rawBatch1, RawPoint rawBatchMax, SweepPoint servedOff, SweepPoint servedOn) {
+public record PairedRound(int round, RawPoint rawBatch1, RawPoint rawBatchMax, SweepPoint servedOff,
+    SweepPoint servedOn, @Nullable RawPoint rawAtServedBatch) {
+
+  /** A round without the raw point at the served batch. */
+  public PairedRound(int round, RawPoint rawBatch1, RawPoint rawBatchMax, SweepPoint servedOff, SweepPoint servedOn) {
+    this(round, rawBatch1, rawBatchMax, servedOff, servedOn, null);
+  }
 
   /** Served batching on over off: the batching speed-up. */
   public double batchingSpeedUp() {
@@ -28,6 +36,15 @@ public record PairedRound(
   /** Served batching on over raw ONNX Runtime at the largest batch: what serving keeps. */
   public double servedOverRaw() {
     return ratio(servedOn.inferencesPerSecond(), rawBatchMax.rowsPerSecond());
+  }
+
+  /**
+   * Served batching on over raw ONNX Runtime at the batch the server really executed: what serving
+   * keeps of the compute at its own batch size; NaN without that raw point.
+   */
+  public double servedOverRawAtServedBatch() {
+    return rawAtServedBatch == null ? Double.NaN
+        : ratio(servedOn.inferencesPerSecond(), rawAtServedBatch.rowsPerSecond());
   }
 
   /** Raw ONNX Runtime's own gain from batch 1 to the largest batch: the hardware's ceiling. */

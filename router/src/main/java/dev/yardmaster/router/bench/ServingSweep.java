@@ -208,7 +208,13 @@ public final class ServingSweep implements AutoCloseable {
         served[batching ? 1 : 0] = measure(label, plan, server(batching), CallKind.MODEL_INFER,
             model, requests, concurrency).as(model, batching);
       }
-      result.add(new PairedRound(round, raw[0], raw[1], served[0], served[1]));
+      // the raw point at the batch the server ran, right after it: what serving keeps at that batch
+      double executed = served[1].serverBatch();
+      int servedBatch = Double.isNaN(executed) ? 0 : (int) Math.max(1, Math.min(maxBatch, Math.round(executed)));
+      RawPoint atServedBatch = servedBatch == 0 ? null
+          : raw(prefix + " raw batch " + servedBatch + " (the served batch)", model, servedBatch, rawWarmUp,
+              rawMeasure);
+      result.add(new PairedRound(round, raw[0], raw[1], served[0], served[1], atServedBatch));
     }
     return result;
   }

@@ -121,7 +121,25 @@ public final class ServingTargets {
             + " (%.2f..%.2f), served batching on/off median %.2fx (%.2f..%.2f), i.e. %.2f of raw's gain%n",
         first.servedOn().model(), rounds.size(), first.rawBatchMax().batch(),
         PairedRound.median(rounds, PairedRound::rawBatchingGain), gain[0], gain[1],
-        PairedRound.median(rounds, PairedRound::batchingSpeedUp), speedUp[0], speedUp[1], share));
+        PairedRound.median(rounds, PairedRound::batchingSpeedUp), speedUp[0], speedUp[1], share)
+        + atServedBatch(rounds));
+  }
+
+  /**
+   * The informational line on served over raw at the batch the server really executed (not a
+   * target: the target compares with the largest batch); empty when no round has that raw point.
+   */
+  private static String atServedBatch(List<PairedRound> rounds) {
+    List<PairedRound> measured = rounds.stream().filter(round -> round.rawAtServedBatch() != null).toList();
+    if (measured.isEmpty()) {
+      return "";
+    }
+    double[] ratio = PairedRound.range(measured, PairedRound::servedOverRawAtServedBatch);
+    return label("served (batching on) / raw ORT at the batch the server executed (median %.1f rows): median %.2fx"
+            + " (%.2f..%.2f), against %.2fx of raw at batch %d%n",
+        PairedRound.median(measured, round -> round.servedOn().serverBatch()),
+        PairedRound.median(measured, PairedRound::servedOverRawAtServedBatch), ratio[0], ratio[1],
+        PairedRound.median(measured, PairedRound::servedOverRaw), measured.get(0).rawBatchMax().batch());
   }
 
   /**

@@ -66,7 +66,7 @@ public final class SweepTables {
   public static String rounds(List<PairedRound> rounds) {
     List<String[]> lines = new ArrayList<>();
     lines.add(new String[] {"round", "raw b1 rows/s", "raw bmax rows/s", "raw gain", "off inf/s",
-        "on inf/s", "on srv batch", "on/off", "on/raw"});
+        "on inf/s", "on srv batch", "on/off", "on/raw", "raw at srv batch", "on/raw at srv batch"});
     for (PairedRound round : rounds) {
       lines.add(new String[] {
           Integer.toString(round.round()),
@@ -77,7 +77,9 @@ public final class SweepTables {
           format("%.0f", round.servedOn().inferencesPerSecond()),
           Double.isNaN(round.servedOn().serverBatch()) ? "-" : format("%.1f", round.servedOn().serverBatch()),
           format("%.2fx", round.batchingSpeedUp()),
-          format("%.2f", round.servedOverRaw())});
+          format("%.2f", round.servedOverRaw()),
+          round.rawAtServedBatch() == null ? "-" : format("%.0f", round.rawAtServedBatch().rowsPerSecond()),
+          round.rawAtServedBatch() == null ? "-" : format("%.2f", round.servedOverRawAtServedBatch())});
     }
     return align(lines);
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.yardmaster.profiler.load.CallKind;
 import dev.yardmaster.profiler.load.LoadResult;
+import dev.yardmaster.profiler.profile.ProfileEntry.ServerSplit;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -68,6 +69,25 @@ class ServingTargetsTest {
             + " (3.57..5.00), served batching on/off median 4.50x (3.50..5.00), i.e. 1.00 of raw's gain"));
     assertThat(SweepTables.rounds(ROUNDS).lines().skip(2).findFirst().orElseThrow())
         .contains("2800", "3.57x", "3.50x", "0.98");
+  }
+
+  @Test
+  void roundsWithARawPointAtTheServedBatchSayWhatServingKeepsThere() {
+    LoadResult on = point("wide_mlp", 64, true, 9000).result();
+    List<PairedRound> rounds = List.of(1, 2, 3).stream().map(i -> new PairedRound(i,
+        new RawPoint("wide_mlp", 1, 10, 1.0, 2000, 1.0), new RawPoint("wide_mlp", 64, 10, 1.0, 12000, 1.0),
+        point("wide_mlp", 64, false, 2000),
+        new SweepPoint("wide_mlp", 64, true, on, Double.NaN, new ServerSplit(1.0, 2.0, 29 + i, 100, 10)),
+        new RawPoint("wide_mlp", 30, 10, 1.0, 9000 + 1000 * i, 1.0))).toList();
+
+    // 9000 over 10000, 11000, 12000: median 9000 / 11000; against the largest batch 9000 / 12000
+    assertThat(ServingTargets.roundsSummary(rounds)).hasValueSatisfying(line -> assertThat(line).contains(
+        "served (batching on) / raw ORT at the batch the server executed (median 31.0 rows): median 0.82x"
+            + " (0.75..0.90), against 0.75x of raw at batch 64"));
+    assertThat(SweepTables.rounds(rounds).lines().findFirst().orElseThrow()).contains("raw at srv batch");
+    assertThat(SweepTables.rounds(rounds).lines().skip(1).findFirst().orElseThrow()).contains("10000", "0.90");
+    assertThat(ServingTargets.roundsSummary(ROUNDS)).hasValueSatisfying(line -> assertThat(line)
+        .doesNotContain("the batch the server executed"));
   }
 
   @Test
