@@ -1,13 +1,8 @@
 package dev.yardmaster.router.pool;
 
 import com.google.protobuf.ByteString;
-import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
-import dev.yardmaster.protocol.v2.ModelReadyRequest;
-import dev.yardmaster.protocol.v2.ModelReadyResponse;
-import dev.yardmaster.protocol.v2.ServerReadyRequest;
-import dev.yardmaster.protocol.v2.ServerReadyResponse;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Metadata;
@@ -17,6 +12,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
+import dev.yardmaster.router.testsupport.ReadyInferenceService;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -89,7 +85,13 @@ final class FakeBackend implements AutoCloseable {
         .build();
   }
 
-  private final class Service extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+  private final class Service extends ReadyInferenceService {
+
+    @Override
+    protected boolean ready() {
+      return ready;
+    }
+
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
       int sequence = infers.incrementAndGet();
@@ -116,16 +118,6 @@ final class FakeBackend implements AutoCloseable {
       }
     }
 
-    @Override
-    public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> out) {
-      out.onNext(ServerReadyResponse.newBuilder().setReady(ready).build());
-      out.onCompleted();
-    }
 
-    @Override
-    public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> out) {
-      out.onNext(ModelReadyResponse.newBuilder().setReady(ready).build());
-      out.onCompleted();
-    }
   }
 }

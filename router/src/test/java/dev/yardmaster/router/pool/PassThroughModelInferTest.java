@@ -16,11 +16,7 @@ import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.InferParameter;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
-import dev.yardmaster.protocol.v2.ModelReadyRequest;
-import dev.yardmaster.protocol.v2.ModelReadyResponse;
 import dev.yardmaster.protocol.v2.ModelStreamInferResponse;
-import dev.yardmaster.protocol.v2.ServerReadyRequest;
-import dev.yardmaster.protocol.v2.ServerReadyResponse;
 import dev.yardmaster.router.front.RouterServer;
 import dev.yardmaster.router.front.pass.InferFrame;
 import dev.yardmaster.router.grpcwire.GrpcFrame;
@@ -29,6 +25,7 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
+import dev.yardmaster.router.testsupport.ReadyInferenceService;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -214,7 +211,7 @@ class PassThroughModelInferTest {
   }
 
   /** Answers ModelInfer like FakeBackend (model version 1), or never when {@code hang}. */
-  private final class Backend extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+  private final class Backend extends ReadyInferenceService {
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
       if (!hang) {
@@ -246,16 +243,6 @@ class PassThroughModelInferTest {
           .setRawOutputContents(0, ByteString.copyFrom(new byte[garbage ? 3 : 4])).build();
     }
 
-    @Override
-    public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> out) {
-      out.onNext(ServerReadyResponse.newBuilder().setReady(true).build());
-      out.onCompleted();
-    }
 
-    @Override
-    public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> out) {
-      out.onNext(ModelReadyResponse.newBuilder().setReady(true).build());
-      out.onCompleted();
-    }
   }
 }

@@ -1,16 +1,12 @@
 package dev.yardmaster.router.routing;
 
 import com.google.protobuf.ByteString;
-import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
-import dev.yardmaster.protocol.v2.ModelReadyRequest;
-import dev.yardmaster.protocol.v2.ModelReadyResponse;
-import dev.yardmaster.protocol.v2.ServerReadyRequest;
-import dev.yardmaster.protocol.v2.ServerReadyResponse;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import dev.yardmaster.router.testsupport.ReadyInferenceService;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.util.Comparator;
@@ -120,7 +116,7 @@ final class PacedBackend implements AutoCloseable {
     };
   }
 
-  private final class Service extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+  private final class Service extends ReadyInferenceService {
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
       if (request.containsParameters("priority")) {
@@ -159,16 +155,6 @@ final class PacedBackend implements AutoCloseable {
       }
     }
 
-    @Override
-    public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> out) {
-      out.onNext(ServerReadyResponse.newBuilder().setReady(true).build());
-      out.onCompleted();
-    }
 
-    @Override
-    public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> out) {
-      out.onNext(ModelReadyResponse.newBuilder().setReady(true).build());
-      out.onCompleted();
-    }
   }
 }
