@@ -144,16 +144,16 @@ public final class ConfigWatcher implements AutoCloseable {
       RouterConfig config = loader.parse(new String(content, StandardCharsets.UTF_8), file.toString(),
           folder == null ? Path.of(".") : folder);
       onChange.accept(config);
+      applied.increment(); // counted before the outcome is published: who sees lastError sees the count
       lastError = "";
-      applied.increment();
       log.info("config: reloaded {} ({} pools)", file, config.pools().size());
     } catch (ConfigException bad) {
-      lastError = bad.getMessage();
       rejected.increment();
+      lastError = bad.getMessage();
       log.error("config: keeping the previous config; the new one is invalid: {}", bad.getMessage());
     } catch (RuntimeException failure) {
-      lastError = failure.toString();
       rejected.increment();
+      lastError = failure.toString();
       log.error("config: keeping the previous config; applying the new one failed: {}", failure.toString());
     }
   }
