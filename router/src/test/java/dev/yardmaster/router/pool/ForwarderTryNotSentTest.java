@@ -7,8 +7,6 @@ import dev.yardmaster.router.front.RouterServer;
 import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,12 +25,10 @@ class ForwarderTryNotSentTest {
   @Test
   void aTryThatThrowsEndsTheCallOnceAndLeavesNothingInFlight() throws Exception {
     try (FakeBackend backend = new FakeBackend()) {
-      RouterServer router = RouterServer.start(PoolTestSupport.router(PoolTestSupport.pool("cpu",
-          List.of(backend.endpoint())).withRetry(new RetryConfig(0, 2_000, 20.0, 3))), null,
-          new SimpleMeterRegistry(), 100);
+      RouterServer router = PoolTestSupport.startRouter(PoolTestSupport.pool("cpu", List.of(backend.endpoint()))
+          .withRetry(new RetryConfig(0, 2_000, 20.0, 3)));
       try {
         Pool pool = router.pools().get("cpu");
-        PoolTestSupport.await("healthy", Duration.ofSeconds(10), () -> pool.healthyEndpoints() == 1);
         List<String> events = new ArrayList<>();
 
         Forwarder.infer(pool, new ThrowingInfer(), Deadline.after(5, TimeUnit.SECONDS), new StreamObserver<>() {

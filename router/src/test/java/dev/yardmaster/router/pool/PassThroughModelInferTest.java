@@ -27,7 +27,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import dev.yardmaster.router.testsupport.ReadyInferenceService;
 import io.grpc.stub.StreamObserver;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -71,11 +70,10 @@ class PassThroughModelInferTest {
         .service(GrpcService.builder().addService(new Backend()).build(), service -> service.decorate(recording))
         .build();
     backend.start().join();
-    router = RouterServer.start(PoolTestSupport.router(PoolTestSupport.pool("cpu",
-        List.of("127.0.0.1:" + backend.activeLocalPort()))), null, new SimpleMeterRegistry(), 100);
+    router = PoolTestSupport.startRouter(PoolTestSupport.pool("cpu",
+        List.of("127.0.0.1:" + backend.activeLocalPort())));
     channel = PoolTestSupport.channel(router.grpcPort());
     pool = router.pools().get("cpu");
-    PoolTestSupport.await("healthy", Duration.ofSeconds(10), () -> pool.healthyEndpoints() == 1);
   }
 
   @AfterEach

@@ -13,10 +13,12 @@ import dev.yardmaster.router.config.OutlierDetectionConfig;
 import dev.yardmaster.router.config.PoolConfig;
 import dev.yardmaster.router.config.RetryConfig;
 import dev.yardmaster.router.config.RouterConfig;
+import dev.yardmaster.router.front.RouterServer;
 import dev.yardmaster.router.policy.AcceleratorKind;
 import dev.yardmaster.router.server.YardmasterServer;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -69,6 +71,18 @@ final class PoolTestSupport {
 
   static RouterConfig router(PoolConfig... pools) {
     return new RouterConfig(0, 0, 5000, List.of(pools));
+  }
+
+  /**
+   * A router (ports 0, reload off) over {@code pool} alone, returned once every endpoint of the pool
+   * is healthy.
+   */
+  static RouterServer startRouter(PoolConfig pool) throws InterruptedException {
+    RouterServer router = RouterServer.start(router(pool), null, new SimpleMeterRegistry(), 100);
+    Pool started = router.pools().get(pool.name());
+    await("pool '" + pool.name() + "' healthy", Duration.ofSeconds(10),
+        () -> started.healthyEndpoints() == pool.endpoints().size());
+    return router;
   }
 
   static ManagedChannel channel(int port) {

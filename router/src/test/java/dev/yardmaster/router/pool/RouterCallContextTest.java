@@ -9,7 +9,6 @@ import dev.yardmaster.router.front.RouterServer;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,11 +34,10 @@ class RouterCallContextTest {
   void start() throws Exception {
     backend = new FakeBackend();
     backend.mode = FakeBackend.Mode.HANG;
-    router = RouterServer.start(PoolTestSupport.router(PoolTestSupport.pool("cpu", List.of(backend.endpoint()))
-        .withRetry(new RetryConfig(0, 20_000, 50.0, 3))), null, new SimpleMeterRegistry(), 100);
+    router = PoolTestSupport.startRouter(PoolTestSupport.pool("cpu", List.of(backend.endpoint()))
+        .withRetry(new RetryConfig(0, 20_000, 50.0, 3)));
     channel = PoolTestSupport.channel(router.grpcPort());
     pool = router.pools().get("cpu");
-    PoolTestSupport.await("healthy", Duration.ofSeconds(10), () -> pool.healthyEndpoints() == 1);
   }
 
   @AfterEach
