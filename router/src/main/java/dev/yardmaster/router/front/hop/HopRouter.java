@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** The router under test: in its own process (the fair default) or in the load generator's JVM. */
 interface HopRouter extends AutoCloseable {
@@ -16,6 +17,9 @@ interface HopRouter extends AutoCloseable {
 
   /** The router's CPU time so far; -1 in process, where it cannot be told from the load generator's. */
   long cpuNanos();
+
+  /** The router's own process; empty in process. */
+  Optional<ProcessHandle> process();
 
   @Override
   void close();
@@ -31,6 +35,11 @@ interface HopRouter extends AutoCloseable {
       @Override
       public long cpuNanos() {
         return process.cpuNanos();
+      }
+
+      @Override
+      public Optional<ProcessHandle> process() {
+        return Optional.of(process.handle());
       }
 
       @Override
@@ -60,6 +69,11 @@ interface HopRouter extends AutoCloseable {
       @Override
       public long cpuNanos() {
         return -1;
+      }
+
+      @Override
+      public Optional<ProcessHandle> process() {
+        return Optional.empty();
       }
 
       @Override

@@ -128,6 +128,11 @@ final class NginxGrpcProxy implements AutoCloseable {
     return port;
   }
 
+  /** The master process; the workers are its children. */
+  ProcessHandle handle() {
+    return process.toHandle();
+  }
+
   /** CPU time nginx has used so far, master and workers, in nanoseconds; -1 when the OS does not say. */
   long cpuNanos() {
     return ProcessCpu.nanos(process.toHandle());

@@ -5,6 +5,7 @@ import dev.yardmaster.router.bench.BenchReport;
 import dev.yardmaster.router.bench.ReportFiles;
 import dev.yardmaster.router.local.LocalBackend;
 import dev.yardmaster.router.local.LocalBackendProcess;
+import dev.yardmaster.router.server.NettyLeakDetection;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.nio.file.Path;
@@ -47,6 +48,7 @@ public final class RouterHopBenchmark {
   private RouterHopBenchmark() {}
 
   public static void main(String[] args) throws Exception {
+    NettyLeakDetection.offUnlessConfigured(); // the load generator's CPU is taken from the paths it measures
     Map<String, String> options = options(args);
     double warmup = Double.parseDouble(options.getOrDefault("--warmup", "2"));
     double measure = Double.parseDouble(options.getOrDefault("--measure", "3"));
@@ -70,11 +72,13 @@ public final class RouterHopBenchmark {
         + "), nginx " + nginx + " (own processes, worker_processes auto)";
     System.out.println("router hop: " + setup);
     if (cores <= 4) {
-      System.out.println("note: on " + cores + " cores every proxy takes its CPU from the backend and the load"
-          + " generator, so at c=64 the ratio measures CPU sharing as much as the proxy's own cost");
+      System.out.println("note: on " + cores + " cores, in topology shared every proxy takes its CPU from the backend"
+          + " and the load generator, so at c=64 the ratio measures CPU sharing as much as the proxy's own cost;"
+          + " topology proxy-core gives each proxy a core of its own, as deployed");
     }
 
     List<HopReport.Point> points = new ArrayList<>();
+    List<Topology> topologies = new ArrayList<>();
     try (LocalBackendProcess backend = LocalBackendProcess.start(LocalBackend.cpu("hop-backend", repository),
             START_TIMEOUT);
         HopRouter router = routerInProcess ? HopRouter.inProcess(backend.grpcPort(), START_TIMEOUT)
@@ -91,60 +95,85 @@ public final class RouterHopBenchmark {
       paths.forEach(path -> channels.put(path,
           ManagedChannelBuilder.forAddress("127.0.0.1", path.port()).usePlaintext().build()));
       LongSupplier backendCpu = () -> ProcessCpu.nanos(backend.handle());
+      Optional<CpuAffinity> affinity = CpuAffinity.find();
+      boolean routerOwnProcess = router.process().isPresent();
+      topologies.addAll(Topology.plan(cores, affinity.isPresent(), routerOwnProcess));
+      Topology.skipped(cores, affinity.isPresent(), routerOwnProcess).ifPresent(System.out::println);
       try {
         for (ManagedChannel channel : channels.values()) {
           ClosedLoopLoad.run(channel, PROCESS_WARMUP_CONCURRENCY, processWarmup, 0.001); // the JITs of fresh JVMs
         }
-        System.out.printf("%-4s %-7s %9s %9s %9s %6s %11s %11s | %9s %9s %6s%n", "c", "path", "p50 µs", "p99 µs",
-            "req/s", "errors", "proxy CPU", "backend CPU", "+p50 µs", "+p99 µs", "ratio");
-        for (int concurrency : CONCURRENCIES) {
-          HopReport.Point direct = null;
-          for (Map.Entry<HopPath, ManagedChannel> path : channels.entrySet()) {
-            long proxyCpuBefore = path.getKey().cpuNanos().getAsLong();
-            long backendCpuBefore = backendCpu.getAsLong();
-            ClosedLoopLoad.Result result = ClosedLoopLoad.run(path.getValue(), concurrency, warmup, measure);
-            HopReport.Point point = new HopReport.Point(path.getKey().name(), concurrency, result.p50Micros(),
-                result.p99Micros(), result.perSecond(), result.errors(),
-                perRequestMicros(proxyCpuBefore, path.getKey().cpuNanos().getAsLong(), result.answered()),
-                perRequestMicros(backendCpuBefore, backendCpu.getAsLong(), result.answered()));
-            points.add(point);
-            direct = direct == null ? point : direct;
-            print(point, point == direct ? null : HopReport.Added.of(direct, point));
+        for (Topology topology : topologies) {
+          affinity.ifPresent(cpus -> place(cpus, topology, router.process(), proxy));
+          System.out.printf("%ntopology %s: %s%n", topology.name(), topology.describe());
+          System.out.printf("%-4s %-7s %9s %9s %9s %6s %11s %11s | %9s %9s %6s%n", "c", "path", "p50 µs", "p99 µs",
+              "req/s", "errors", "proxy CPU", "backend CPU", "+p50 µs", "+p99 µs", "ratio");
+          for (int concurrency : CONCURRENCIES) {
+            HopReport.Point direct = null;
+            for (Map.Entry<HopPath, ManagedChannel> path : channels.entrySet()) {
+              long proxyCpuBefore = path.getKey().cpuNanos().getAsLong();
+              long backendCpuBefore = backendCpu.getAsLong();
+              ClosedLoopLoad.Result result = ClosedLoopLoad.run(path.getValue(), concurrency, warmup, measure);
+              HopReport.Point point = new HopReport.Point(topology.name(), path.getKey().name(), concurrency,
+                  result.p50Micros(), result.p99Micros(), result.perSecond(), result.errors(),
+                  perRequestMicros(proxyCpuBefore, path.getKey().cpuNanos().getAsLong(), result.answered()),
+                  perRequestMicros(backendCpuBefore, backendCpu.getAsLong(), result.answered()));
+              points.add(point);
+              direct = direct == null ? point : direct;
+              print(point, point == direct ? null : HopReport.Added.of(direct, point));
+            }
           }
         }
       } finally {
         channels.values().forEach(ManagedChannel::shutdownNow);
       }
     }
-    HopReport report = report(points, processWarmup, warmup, measure, setup, nginx);
+    HopReport report = report(points, processWarmup, warmup, measure, setup, topologies, nginx);
+    System.out.println();
     for (HopReport.Budget budget : report.budgets()) {
-      System.out.printf("%-6s %-28s %10.2f %s %-6s %s%n", budget.proxy(), budget.name(), budget.measured(),
-          budget.comparison(), trim(budget.limit()), budget.passed() ? "PASS" : "FAIL");
+      System.out.printf("%-10s %-6s %-28s %10.2f %s %-6s %s%n", budget.topology(), budget.proxy(), budget.name(),
+          budget.measured(), budget.comparison(), trim(budget.limit()), budget.passed() ? "PASS" : "FAIL");
     }
     Path file = ReportFiles.write(out, "router-hop", report, Instant.parse(report.at()));
     System.out.println("wrote " + file);
   }
 
   static HopReport report(List<HopReport.Point> points, double processWarmup, double warmup, double measure,
-      String setup, String nginx) {
+      String setup, List<Topology> topologies, String nginx) {
     List<HopReport.Added> added = new ArrayList<>();
     List<HopReport.Budget> budgets = new ArrayList<>();
-    for (String proxy : List.of("router", "nginx")) {
-      List<HopReport.Added> ofProxy = new ArrayList<>();
-      for (HopReport.Point point : points) {
-        if (point.path().equals(proxy)) {
-          points.stream().filter(p -> p.path().equals("direct") && p.concurrency() == point.concurrency())
-              .findFirst().ifPresent(direct -> ofProxy.add(HopReport.Added.of(direct, point)));
+    for (Topology topology : topologies) {
+      for (String proxy : List.of("router", "nginx")) {
+        List<HopReport.Added> ofProxy = new ArrayList<>();
+        for (HopReport.Point point : points) {
+          if (point.topology().equals(topology.name()) && point.path().equals(proxy)) {
+            points.stream()
+                .filter(p -> p.topology().equals(point.topology()) && p.path().equals("direct")
+                    && p.concurrency() == point.concurrency())
+                .findFirst().ifPresent(direct -> ofProxy.add(HopReport.Added.of(direct, point)));
+          }
         }
-      }
-      added.addAll(ofProxy);
-      if (!ofProxy.isEmpty() && ofProxy.get(0).concurrency() == 1) {
-        budgets.addAll(HopReport.Budget.of(ofProxy.get(0), ofProxy.get(ofProxy.size() - 1)));
+        added.addAll(ofProxy);
+        if (!ofProxy.isEmpty() && ofProxy.get(0).concurrency() == 1) {
+          budgets.addAll(HopReport.Budget.of(ofProxy.get(0), ofProxy.get(ofProxy.size() - 1)));
+        }
       }
     }
     return new HopReport(Instant.now().toString(), BenchReport.Machine.current(), processWarmup, warmup, measure,
-        setup, nginx, points,
-        added, budgets);
+        setup, List.copyOf(topologies), nginx, points, added, budgets);
+  }
+
+  /**
+   * Puts this JVM (the load generator) and every process it started on the topology's load CPUs,
+   * then the router and nginx (master and workers) on its proxy CPUs.
+   */
+  private static void place(CpuAffinity affinity, Topology topology, Optional<ProcessHandle> router,
+      @Nullable NginxGrpcProxy nginx) {
+    affinity.pin(ProcessHandle.current(), topology.loadAndBackendCpus());
+    router.ifPresent(process -> affinity.pin(process, topology.proxyCpus()));
+    if (nginx != null) {
+      affinity.pin(nginx.handle(), topology.proxyCpus());
+    }
   }
 
   /** The router's JVM options: the defaults, then those of {@code extra} (space separated; null: none). */

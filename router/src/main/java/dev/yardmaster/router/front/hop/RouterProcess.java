@@ -79,6 +79,10 @@ final class RouterProcess implements AutoCloseable {
     return ProcessCpu.nanos(process.toHandle());
   }
 
+  ProcessHandle handle() {
+    return process.toHandle();
+  }
+
   private void awaitReady(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     int port;

@@ -8,8 +8,14 @@ import org.junit.jupiter.api.Test;
 /** The hop report's arithmetic, on hand-built points, and the router's JVM options. */
 class RouterHopReportTest {
 
+  private static final List<Topology> SHARED = List.of(Topology.shared(2));
+
   static HopReport.Point point(String path, int concurrency, long p50, long p99, double perSecond) {
-    return new HopReport.Point(path, concurrency, p50, p99, perSecond, 0, -1, -1);
+    return point(Topology.SHARED, path, concurrency, p50, p99, perSecond);
+  }
+
+  static HopReport.Point point(String topology, String path, int concurrency, long p50, long p99, double perSecond) {
+    return new HopReport.Point(topology, path, concurrency, p50, p99, perSecond, 0, -1, -1);
   }
 
   @Test
@@ -17,11 +23,13 @@ class RouterHopReportTest {
     HopReport report = RouterHopBenchmark.report(List.of(
         point("direct", 1, 500, 900, 2000), point("router", 1, 560, 1150, 1900), point("nginx", 1, 650, 1300, 1700),
         point("direct", 64, 4000, 9000, 16000), point("router", 64, 4500, 9900, 14400),
-        point("nginx", 64, 4200, 9100, 12000)), 5, 2, 3, "test", "nginx/test");
+        point("nginx", 64, 4200, 9100, 12000)), 5, 2, 3, "test", SHARED, "nginx/test");
 
     assertThat(report.added()).containsExactly(
-        new HopReport.Added("router", 1, 60, 250, 0.95), new HopReport.Added("router", 64, 500, 900, 0.9),
-        new HopReport.Added("nginx", 1, 150, 400, 0.85), new HopReport.Added("nginx", 64, 200, 100, 0.75));
+        new HopReport.Added("shared", "router", 1, 60, 250, 0.95),
+        new HopReport.Added("shared", "router", 64, 500, 900, 0.9),
+        new HopReport.Added("shared", "nginx", 1, 150, 400, 0.85),
+        new HopReport.Added("shared", "nginx", 64, 200, 100, 0.75));
     assertThat(report.budgets()).extracting(b -> b.proxy() + " " + b.name() + " " + b.passed()).containsExactly(
         "router added p50 at c=1 (µs) true", "router added p99 at c=1 (µs) true",
         "router throughput kept at c=64 true",
@@ -32,9 +40,31 @@ class RouterHopReportTest {
   @Test
   void withoutNginxOnlyTheRouterIsChecked() {
     HopReport report = RouterHopBenchmark.report(List.of(point("direct", 1, 500, 900, 2000),
-        point("router", 1, 700, 1500, 1500)), 5, 2, 3, "test", NginxGrpcProxy.MISSING);
+        point("router", 1, 700, 1500, 1500)), 5, 2, 3, "test", SHARED, NginxGrpcProxy.MISSING);
     assertThat(report.budgets()).hasSize(3).allMatch(b -> b.proxy().equals("router"));
     assertThat(report.budgets()).noneMatch(HopReport.Budget::passed);
+  }
+
+  @Test
+  void eachTopologyIsComparedWithItsOwnDirectRunAndCheckedOnItsOwn() {
+    HopReport report = RouterHopBenchmark.report(List.of(
+        point("shared", "direct", 1, 150, 280, 6000), point("shared", "router", 1, 270, 560, 3300),
+        point("shared", "direct", 64, 2700, 7000, 21000), point("shared", "router", 64, 5400, 19000, 10500),
+        point("proxy-core", "direct", 1, 145, 250, 6300), point("proxy-core", "router", 1, 208, 335, 4300),
+        point("proxy-core", "direct", 64, 3950, 10700, 14800), point("proxy-core", "router", 64, 4500, 12800, 13000)),
+        5, 2, 3, "test", List.of(Topology.shared(2), Topology.proxyCore(2)), NginxGrpcProxy.MISSING);
+
+    assertThat(report.added()).containsExactly(
+        new HopReport.Added("shared", "router", 1, 120, 280, 0.55),
+        new HopReport.Added("shared", "router", 64, 2700, 12000, 0.5),
+        new HopReport.Added("proxy-core", "router", 1, 63, 85, 4300.0 / 6300),
+        new HopReport.Added("proxy-core", "router", 64, 550, 2100, 13000.0 / 14800));
+    assertThat(report.budgets()).extracting(b -> b.topology() + " " + b.name() + " " + b.passed()).containsExactly(
+        "shared added p50 at c=1 (µs) false", "shared added p99 at c=1 (µs) true",
+        "shared throughput kept at c=64 false",
+        "proxy-core added p50 at c=1 (µs) true", "proxy-core added p99 at c=1 (µs) true",
+        "proxy-core throughput kept at c=64 true");
+    assertThat(report.topologies()).extracting(Topology::proxyCpus).containsExactly("0-1", "1");
   }
 
   @Test
