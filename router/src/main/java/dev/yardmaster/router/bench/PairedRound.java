@@ -1,6 +1,5 @@
 package dev.yardmaster.router.bench;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 import org.jspecify.annotations.Nullable;
@@ -54,20 +53,12 @@ public record PairedRound(int round, RawPoint rawBatch1, RawPoint rawBatchMax, S
 
   /** The median over rounds of one of their values; NaN for no rounds. */
   public static double median(List<PairedRound> rounds, ToDoubleFunction<PairedRound> value) {
-    double[] values = rounds.stream().mapToDouble(value).sorted().toArray();
-    if (values.length == 0) {
-      return Double.NaN;
-    }
-    int middle = values.length / 2;
-    return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+    return Medians.of(rounds, value);
   }
 
   /** The smallest and largest over rounds of one of their values. */
   public static double[] range(List<PairedRound> rounds, ToDoubleFunction<PairedRound> value) {
-    double[] values = rounds.stream().mapToDouble(value).toArray();
-    return new double[] {
-      Arrays.stream(values).min().orElse(Double.NaN), Arrays.stream(values).max().orElse(Double.NaN)
-    };
+    return Medians.range(rounds, value);
   }
 
   private static double ratio(double numerator, double denominator) {

@@ -29,12 +29,14 @@ import org.jspecify.annotations.Nullable;
  * <p>The router process is {@code yardmaster serve --warmup-requests 10000}, which warms its own
  * forward path before ServerReady says true ({@link dev.yardmaster.router.front.RouterWarmup}, until its JIT settles, up to 30 s); the benchmark
  * waits for that. Each fresh JVM then gets {@code --process-warmup} seconds (default 10) of
- * unrecorded load at c=16, then every point {@code --warmup} (2) unrecorded and {@code --measure}
- * (3) recorded seconds. {@code ROUTER_HOP_ROUTER_JAVA_OPTS} adds options to the router's JVM, e.g.
+ * unrecorded load at c=16. Then, in each CPU {@link Topology} (shared, then proxy-core), every
+ * concurrency runs {@code --rounds} (3) rounds of direct, router, nginx back to back, each point
+ * {@code --warmup} (1) unrecorded and {@code --measure} (3) recorded seconds; each proxy is compared
+ * with the direct run of its own round, and the budgets take the median over rounds. {@code ROUTER_HOP_ROUTER_JAVA_OPTS} adds options to the router's JVM, e.g.
  * {@code -XX:StartFlightRecording=filename=router.jfr,dumponexit=true} to profile it.
  * {@code --router-in-process true} runs the router in this JVM instead, beside the load generator.
- * Run: {@code benchmarks/router-hop.sh [--process-warmup S] [--warmup S] [--measure S] [--out DIR]
- * [--router-in-process true]}.
+ * Run: {@code benchmarks/router-hop.sh [--process-warmup S] [--warmup S] [--measure S] [--rounds N]
+ * [--out DIR] [--router-in-process true]}.
  */
 public final class RouterHopBenchmark {
 
@@ -50,9 +52,13 @@ public final class RouterHopBenchmark {
   public static void main(String[] args) throws Exception {
     NettyLeakDetection.offUnlessConfigured(); // the load generator's CPU is taken from the paths it measures
     Map<String, String> options = options(args);
-    double warmup = Double.parseDouble(options.getOrDefault("--warmup", "2"));
+    double warmup = Double.parseDouble(options.getOrDefault("--warmup", "1"));
     double measure = Double.parseDouble(options.getOrDefault("--measure", "3"));
     double processWarmup = Double.parseDouble(options.getOrDefault("--process-warmup", "10"));
+    int rounds = Integer.parseInt(options.getOrDefault("--rounds", "3"));
+    if (rounds < 1) {
+      throw new IllegalArgumentException("router-hop: --rounds " + rounds + " (expected: >= 1)");
+    }
     boolean routerInProcess = Boolean.parseBoolean(options.getOrDefault("--router-in-process", "false"));
     List<String> routerJvmOptions = routerJvmOptions(System.getenv(ROUTER_JAVA_OPTS_ENV));
     Path out = Path.of(options.getOrDefault("--out", "target/bench"));
@@ -106,21 +112,23 @@ public final class RouterHopBenchmark {
         for (Topology topology : topologies) {
           affinity.ifPresent(cpus -> place(cpus, topology, router.process(), proxy));
           System.out.printf("%ntopology %s: %s%n", topology.name(), topology.describe());
-          System.out.printf("%-4s %-7s %9s %9s %9s %6s %11s %11s | %9s %9s %6s%n", "c", "path", "p50 µs", "p99 µs",
-              "req/s", "errors", "proxy CPU", "backend CPU", "+p50 µs", "+p99 µs", "ratio");
+          System.out.printf("%-4s %-5s %-7s %9s %9s %9s %6s %11s %11s | %9s %9s %6s%n", "c", "round", "path", "p50 µs",
+              "p99 µs", "req/s", "errors", "proxy CPU", "backend CPU", "+p50 µs", "+p99 µs", "ratio");
           for (int concurrency : CONCURRENCIES) {
-            HopReport.Point direct = null;
-            for (Map.Entry<HopPath, ManagedChannel> path : channels.entrySet()) {
-              long proxyCpuBefore = path.getKey().cpuNanos().getAsLong();
-              long backendCpuBefore = backendCpu.getAsLong();
-              ClosedLoopLoad.Result result = ClosedLoopLoad.run(path.getValue(), concurrency, warmup, measure);
-              HopReport.Point point = new HopReport.Point(topology.name(), path.getKey().name(), concurrency,
-                  result.p50Micros(), result.p99Micros(), result.perSecond(), result.errors(),
-                  perRequestMicros(proxyCpuBefore, path.getKey().cpuNanos().getAsLong(), result.answered()),
-                  perRequestMicros(backendCpuBefore, backendCpu.getAsLong(), result.answered()));
-              points.add(point);
-              direct = direct == null ? point : direct;
-              print(point, point == direct ? null : HopReport.Added.of(direct, point));
+            for (int round = 1; round <= rounds; round++) { // each proxy right after its own direct run
+              HopReport.Point direct = null;
+              for (Map.Entry<HopPath, ManagedChannel> path : channels.entrySet()) {
+                long proxyCpuBefore = path.getKey().cpuNanos().getAsLong();
+                long backendCpuBefore = backendCpu.getAsLong();
+                ClosedLoopLoad.Result result = ClosedLoopLoad.run(path.getValue(), concurrency, warmup, measure);
+                HopReport.Point point = new HopReport.Point(topology.name(), round, path.getKey().name(),
+                    concurrency, result.p50Micros(), result.p99Micros(), result.perSecond(), result.errors(),
+                    perRequestMicros(proxyCpuBefore, path.getKey().cpuNanos().getAsLong(), result.answered()),
+                    perRequestMicros(backendCpuBefore, backendCpu.getAsLong(), result.answered()));
+                points.add(point);
+                direct = direct == null ? point : direct;
+                print(point, point == direct ? null : HopReport.Added.of(direct, point));
+              }
             }
           }
         }
@@ -128,39 +136,43 @@ public final class RouterHopBenchmark {
         channels.values().forEach(ManagedChannel::shutdownNow);
       }
     }
-    HopReport report = report(points, processWarmup, warmup, measure, setup, topologies, nginx);
-    System.out.println();
+    HopReport report = report(points, processWarmup, warmup, measure, rounds, setup, topologies, nginx);
+    System.out.printf("%nbudgets, on the median of %d rounds (range in brackets):%n", rounds);
     for (HopReport.Budget budget : report.budgets()) {
-      System.out.printf("%-10s %-6s %-28s %10.2f %s %-6s %s%n", budget.topology(), budget.proxy(), budget.name(),
-          budget.measured(), budget.comparison(), trim(budget.limit()), budget.passed() ? "PASS" : "FAIL");
+      System.out.printf("%-10s %-6s %-28s %10.2f %s %-6s %s  [%.2f..%.2f]%n", budget.topology(), budget.proxy(),
+          budget.name(), budget.measured(), budget.comparison(), trim(budget.limit()),
+          budget.passed() ? "PASS" : "FAIL", budget.min(), budget.max());
     }
     Path file = ReportFiles.write(out, "router-hop", report, Instant.parse(report.at()));
     System.out.println("wrote " + file);
   }
 
   static HopReport report(List<HopReport.Point> points, double processWarmup, double warmup, double measure,
-      String setup, List<Topology> topologies, String nginx) {
+      int rounds, String setup, List<Topology> topologies, String nginx) {
     List<HopReport.Added> added = new ArrayList<>();
+    for (HopReport.Point point : points) {
+      if (!point.path().equals("direct")) {
+        points.stream()
+            .filter(p -> p.path().equals("direct") && p.topology().equals(point.topology())
+                && p.round() == point.round() && p.concurrency() == point.concurrency())
+            .findFirst().ifPresent(direct -> added.add(HopReport.Added.of(direct, point)));
+      }
+    }
     List<HopReport.Budget> budgets = new ArrayList<>();
+    int top = points.stream().mapToInt(HopReport.Point::concurrency).max().orElse(1);
     for (Topology topology : topologies) {
       for (String proxy : List.of("router", "nginx")) {
-        List<HopReport.Added> ofProxy = new ArrayList<>();
-        for (HopReport.Point point : points) {
-          if (point.topology().equals(topology.name()) && point.path().equals(proxy)) {
-            points.stream()
-                .filter(p -> p.topology().equals(point.topology()) && p.path().equals("direct")
-                    && p.concurrency() == point.concurrency())
-                .findFirst().ifPresent(direct -> ofProxy.add(HopReport.Added.of(direct, point)));
-          }
-        }
-        added.addAll(ofProxy);
-        if (!ofProxy.isEmpty() && ofProxy.get(0).concurrency() == 1) {
-          budgets.addAll(HopReport.Budget.of(ofProxy.get(0), ofProxy.get(ofProxy.size() - 1)));
+        List<HopReport.Added> atOne = added.stream().filter(a -> a.topology().equals(topology.name())
+            && a.proxy().equals(proxy) && a.concurrency() == 1).toList();
+        List<HopReport.Added> atTop = added.stream().filter(a -> a.topology().equals(topology.name())
+            && a.proxy().equals(proxy) && a.concurrency() == top).toList();
+        if (!atOne.isEmpty() && !atTop.isEmpty()) {
+          budgets.addAll(HopReport.Budget.of(atOne, atTop));
         }
       }
     }
     return new HopReport(Instant.now().toString(), BenchReport.Machine.current(), processWarmup, warmup, measure,
-        setup, List.copyOf(topologies), nginx, points, added, budgets);
+        rounds, setup, List.copyOf(topologies), nginx, points, added, budgets);
   }
 
   /**
@@ -196,7 +208,7 @@ public final class RouterHopBenchmark {
   private static void print(HopReport.Point point, HopReport.@Nullable Added added) {
     String extra = added == null ? ""
         : String.format(" | %9d %9d %6.2f", added.p50Micros(), added.p99Micros(), added.throughputRatio());
-    System.out.printf("%-4d %-7s %9d %9d %9.0f %6d %11s %11s%s%n", point.concurrency(), point.path(),
+    System.out.printf("%-4d %-5d %-7s %9d %9d %9.0f %6d %11s %11s%s%n", point.concurrency(), point.round(), point.path(),
         point.p50Micros(), point.p99Micros(), point.perSecond(), point.errors(), cpu(point.proxyCpuMicrosPerRequest()),
         cpu(point.backendCpuMicrosPerRequest()), extra);
   }
@@ -213,9 +225,10 @@ public final class RouterHopBenchmark {
     Map<String, String> options = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       String key = args[i];
-      if (!List.of("--process-warmup", "--warmup", "--measure", "--out", "--router-in-process").contains(key) || i + 1 == args.length) {
+      if (!List.of("--process-warmup", "--warmup", "--measure", "--rounds", "--out", "--router-in-process")
+          .contains(key) || i + 1 == args.length) {
         throw new IllegalArgumentException("router-hop: " + key
-            + " (expected: --process-warmup SECONDS, --warmup SECONDS, --measure SECONDS, --out DIR,"
+            + " (expected: --process-warmup SECONDS, --warmup SECONDS, --measure SECONDS, --rounds N, --out DIR,"
             + " --router-in-process true|false)");
       }
       options.put(key, args[++i]);
