@@ -32,7 +32,8 @@ import org.jspecify.annotations.Nullable;
  * unrecorded load at c=16. Then, in each CPU {@link Topology} (shared, then proxy-core), every
  * concurrency runs {@code --rounds} (3) rounds of direct, router, nginx back to back, each point
  * {@code --warmup} (1) unrecorded and {@code --measure} (3) recorded seconds; each proxy is compared
- * with the direct run of its own round, and the budgets take the median over rounds. {@code ROUTER_HOP_ROUTER_JAVA_OPTS} adds options to the router's JVM, e.g.
+ * with the direct run of its own round, and the budgets take the median over rounds.
+ * {@code ROUTER_HOP_ROUTER_JAVA_OPTS} adds options to the router's JVM, e.g.
  * {@code -XX:StartFlightRecording=filename=router.jfr,dumponexit=true} to profile it.
  * {@code --router-in-process true} runs the router in this JVM instead, beside the load generator.
  * Run: {@code benchmarks/router-hop.sh [--process-warmup S] [--warmup S] [--measure S] [--rounds N]
@@ -112,25 +113,7 @@ public final class RouterHopBenchmark {
         for (Topology topology : topologies) {
           affinity.ifPresent(cpus -> place(cpus, topology, router.process(), proxy));
           System.out.printf("%ntopology %s: %s%n", topology.name(), topology.describe());
-          System.out.printf("%-4s %-5s %-7s %9s %9s %9s %6s %11s %11s | %9s %9s %6s%n", "c", "round", "path", "p50 µs",
-              "p99 µs", "req/s", "errors", "proxy CPU", "backend CPU", "+p50 µs", "+p99 µs", "ratio");
-          for (int concurrency : CONCURRENCIES) {
-            for (int round = 1; round <= rounds; round++) { // each proxy right after its own direct run
-              HopReport.Point direct = null;
-              for (Map.Entry<HopPath, ManagedChannel> path : channels.entrySet()) {
-                long proxyCpuBefore = path.getKey().cpuNanos().getAsLong();
-                long backendCpuBefore = backendCpu.getAsLong();
-                ClosedLoopLoad.Result result = ClosedLoopLoad.run(path.getValue(), concurrency, warmup, measure);
-                HopReport.Point point = new HopReport.Point(topology.name(), round, path.getKey().name(),
-                    concurrency, result.p50Micros(), result.p99Micros(), result.perSecond(), result.errors(),
-                    perRequestMicros(proxyCpuBefore, path.getKey().cpuNanos().getAsLong(), result.answered()),
-                    perRequestMicros(backendCpuBefore, backendCpu.getAsLong(), result.answered()));
-                points.add(point);
-                direct = direct == null ? point : direct;
-                print(point, point == direct ? null : HopReport.Added.of(direct, point));
-              }
-            }
-          }
+          points.addAll(sweep(topology.name(), rounds, channels, backendCpu, warmup, measure));
         }
       } finally {
         channels.values().forEach(ManagedChannel::shutdownNow);
@@ -145,6 +128,35 @@ public final class RouterHopBenchmark {
     }
     Path file = ReportFiles.write(out, "router-hop", report, Instant.parse(report.at()));
     System.out.println("wrote " + file);
+  }
+
+  /**
+   * Every concurrency in {@code rounds} rounds over the paths in order (direct first, so each proxy
+   * follows its own round's direct run); prints each point as it is measured.
+   */
+  private static List<HopReport.Point> sweep(String topology, int rounds, Map<HopPath, ManagedChannel> channels,
+      LongSupplier backendCpu, double warmup, double measure) throws InterruptedException {
+    System.out.printf("%-4s %-5s %-7s %9s %9s %9s %6s %11s %11s | %9s %9s %6s%n", "c", "round", "path", "p50 µs",
+        "p99 µs", "req/s", "errors", "proxy CPU", "backend CPU", "+p50 µs", "+p99 µs", "ratio");
+    List<HopReport.Point> points = new ArrayList<>();
+    for (int concurrency : CONCURRENCIES) {
+      for (int round = 1; round <= rounds; round++) {
+        HopReport.Point direct = null;
+        for (Map.Entry<HopPath, ManagedChannel> path : channels.entrySet()) {
+          long proxyCpuBefore = path.getKey().cpuNanos().getAsLong();
+          long backendCpuBefore = backendCpu.getAsLong();
+          ClosedLoopLoad.Result result = ClosedLoopLoad.run(path.getValue(), concurrency, warmup, measure);
+          HopReport.Point point = new HopReport.Point(topology, round, path.getKey().name(), concurrency,
+              result.p50Micros(), result.p99Micros(), result.perSecond(), result.errors(),
+              perRequestMicros(proxyCpuBefore, path.getKey().cpuNanos().getAsLong(), result.answered()),
+              perRequestMicros(backendCpuBefore, backendCpu.getAsLong(), result.answered()));
+          points.add(point);
+          direct = direct == null ? point : direct;
+          print(point, point == direct ? null : HopReport.Added.of(direct, point));
+        }
+      }
+    }
+    return points;
   }
 
   static HopReport report(List<HopReport.Point> points, double processWarmup, double warmup, double measure,
