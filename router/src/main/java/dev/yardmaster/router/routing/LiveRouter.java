@@ -220,12 +220,12 @@ public final class LiveRouter {
     int sharers = Math.max(1, inFlightAtRoute + 1);
     long queuedAhead = snapshot.queuedRows(chosen) / Math.max(1, snapshot.replicas(chosen));
     PoolFeedback poolFeedback = current.feedback[chosen];
-    long ticket = poolFeedback.requestRouted(tier.index(),
+    poolFeedback.requestRouted(tier.index(),
         now + (predicted == RouteDecision.UNKNOWN_LATENCY ? UNKNOWN_DUE_NANOS : predicted));
     // every fact of the (per-thread, reused) snapshot is read above: forwarding may route again on this thread
     Forwarder.infer(pool, request.withPriority(tier.priority()), callDeadline,
         new Answer<>(request, out, facts, meters.requests(chosen), poolFeedback, pool, modelLabel, tier, arrivalNanos,
-            now, predicted, uncorrected, queuedAhead, poolFeedback.answers(), inFlightAtRoute, sharers, ticket));
+            now, predicted, uncorrected, queuedAhead, poolFeedback.answers(), inFlightAtRoute, sharers));
   }
 
   /**
@@ -335,12 +335,10 @@ public final class LiveRouter {
     private final long answersAtRoute;
     private final int inFlightAtRoute;
     private final int sharers;
-    /** The request's number among its tier's waiting at the pool ({@link PoolFeedback#requestRouted}). */
-    private final long ticket;
 
     Answer(ForwardedInfer<R> request, StreamObserver<R> out, CallFacts facts, RequestMetrics requests, PoolFeedback feedback,
         Pool pool, String model, Tier tier, long arrivalNanos, long routedNanos, long predictedNanos,
-        long uncorrectedNanos, long queuedAhead, long answersAtRoute, int inFlightAtRoute, int sharers, long ticket) {
+        long uncorrectedNanos, long queuedAhead, long answersAtRoute, int inFlightAtRoute, int sharers) {
       this.request = request;
       this.out = out;
       this.facts = facts;
@@ -357,7 +355,6 @@ public final class LiveRouter {
       this.answersAtRoute = answersAtRoute;
       this.inFlightAtRoute = inFlightAtRoute;
       this.sharers = sharers;
-      this.ticket = ticket;
     }
 
     @Override
@@ -372,7 +369,7 @@ public final class LiveRouter {
       requests.record(model, tier, Outcome.SUCCESS, end - arrivalNanos);
       long observed = end - routedNanos;
       long otherAnswers = feedback.answered(answersAtRoute);
-      feedback.requestAnswered(tier.index(), ticket);
+      feedback.requestAnswered(tier.index());
       if (predictedNanos != RouteDecision.UNKNOWN_LATENCY) {
         feedback.observe(observed, uncorrectedNanos, queuedAhead, otherAnswers, inFlightAtRoute);
         feedback.observeLateness(tier.index(), end, observed - predictedNanos);
@@ -385,7 +382,7 @@ public final class LiveRouter {
     public void onError(Throwable error) {
       long end = System.nanoTime();
       feedback.answered(answersAtRoute);
-      feedback.requestAnswered(tier.index(), ticket);
+      feedback.requestAnswered(tier.index());
       Status status = Status.fromThrowable(error);
       if (status.getCode() == Status.Code.DEADLINE_EXCEEDED && predictedNanos != RouteDecision.UNKNOWN_LATENCY) {
         feedback.observeLateness(tier.index(), end, end - routedNanos - predictedNanos); // at least this late

@@ -85,17 +85,14 @@ final class PoolFeedback {
     return Math.max(tiers[tier].answers().tailNanos(nowNanos), tiers[tier].waiting().latenessNanos(nowNanos));
   }
 
-  /**
-   * A request of the tier routed to the pool, due by its prediction at {@code dueNanos}; returns
-   * its ticket for {@link #requestAnswered}.
-   */
-  long requestRouted(int tier, long dueNanos) {
-    return of(tier).waiting().routed(dueNanos);
+  /** A request of the tier routed to the pool, due by its prediction at {@code dueNanos}. */
+  void requestRouted(int tier, long dueNanos) {
+    of(tier).waiting().routed(dueNanos);
   }
 
-  /** The tier's request with {@code ticket} (from {@link #requestRouted}) answered, with a response or a status. */
-  void requestAnswered(int tier, long ticket) {
-    of(tier).waiting().answered(ticket);
+  /** One of the tier's routed requests answered, with a response or a status. */
+  void requestAnswered(int tier) {
+    of(tier).waiting().answered();
   }
 
   private TierLateness of(int tier) {
