@@ -63,6 +63,40 @@ final class CpuAffinity {
     }
   }
 
+  /** The CPU ids of a kernel CPU list such as {@code 0-3,8,10-11}, ascending. */
+  static List<Integer> parse(String list) {
+    List<Integer> cpus = new ArrayList<>();
+    for (String part : list.trim().split(",")) {
+      String[] range = part.trim().split("-");
+      try {
+        int first = Integer.parseInt(range[0].trim());
+        int last = range.length == 2 ? Integer.parseInt(range[1].trim()) : first;
+        if (range.length > 2 || first < 0 || last < first) {
+          throw new NumberFormatException(part);
+        }
+        for (int cpu = first; cpu <= last; cpu++) {
+          cpus.add(cpu);
+        }
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("CPU list: '" + list + "' (expected: e.g. 0-3,8,10-11)", e);
+      }
+    }
+    return cpus.stream().distinct().sorted().toList();
+  }
+
+  /** The CPU list of ascending ids, ranges folded: [0, 1, 2, 5] is {@code 0-2,5}. */
+  static String format(List<Integer> cpus) {
+    StringBuilder list = new StringBuilder();
+    for (int i = 0; i < cpus.size(); i++) {
+      int first = cpus.get(i);
+      while (i + 1 < cpus.size() && cpus.get(i + 1) == cpus.get(i) + 1) {
+        i++;
+      }
+      list.append(list.isEmpty() ? "" : ",").append(first).append(first == cpus.get(i) ? "" : "-" + cpus.get(i));
+    }
+    return list.toString();
+  }
+
   private static void run(List<String> command) {
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -104,14 +105,16 @@ public final class RouterHopBenchmark {
       LongSupplier backendCpu = () -> ProcessCpu.nanos(backend.handle());
       Optional<CpuAffinity> affinity = CpuAffinity.find();
       boolean routerOwnProcess = router.process().isPresent();
-      topologies.addAll(Topology.plan(cores, affinity.isPresent(), routerOwnProcess));
-      Topology.skipped(cores, affinity.isPresent(), routerOwnProcess).ifPresent(System.out::println);
+      List<Integer> cpus = affinity.isPresent() ? CpuAffinity.parse(CpuAffinity.allowed(ProcessHandle.current().pid()))
+          : IntStream.range(0, cores).boxed().toList();
+      topologies.addAll(Topology.plan(cpus, affinity.isPresent(), routerOwnProcess));
+      Topology.skipped(cpus.size(), affinity.isPresent(), routerOwnProcess).ifPresent(System.out::println);
       try {
         for (ManagedChannel channel : channels.values()) {
           ClosedLoopLoad.run(channel, PROCESS_WARMUP_CONCURRENCY, processWarmup, 0.001); // the JITs of fresh JVMs
         }
         for (Topology topology : topologies) {
-          affinity.ifPresent(cpus -> place(cpus, topology, router.process(), proxy));
+          affinity.ifPresent(pinning -> place(pinning, topology, router.process(), proxy));
           System.out.printf("%ntopology %s: %s%n", topology.name(), topology.describe());
           points.addAll(sweep(topology.name(), rounds, channels, backendCpu, warmup, measure));
         }

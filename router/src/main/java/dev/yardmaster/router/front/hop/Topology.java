@@ -16,6 +16,9 @@ import java.util.Optional;
  *       front of a pool (its own pod or node), and how proxies are usually benchmarked.
  * </ul>
  *
+ * <p>CPUs are named by their ids among those this process may use (a container's cpuset may
+ * allow, say, 2 and 3 only), not counted from 0.
+ *
  * @param name the label in the tables and the JSON
  * @param loadAndBackendCpus the CPU list of the load generator and the backend (taskset syntax)
  * @param proxyCpus the CPU list of the router and of nginx
@@ -25,27 +28,28 @@ record Topology(String name, String loadAndBackendCpus, String proxyCpus) {
   static final String SHARED = "shared";
   static final String PROXY_CORE = "proxy-core";
 
-  /** Every process on every one of {@code cores}. */
-  static Topology shared(int cores) {
-    return new Topology(SHARED, cpus(0, cores - 1), cpus(0, cores - 1));
+  /** Every process on every one of {@code cpus} (ascending ids). */
+  static Topology shared(List<Integer> cpus) {
+    return new Topology(SHARED, CpuAffinity.format(cpus), CpuAffinity.format(cpus));
   }
 
-  /** The proxy on the last of {@code cores} (at least 2), everything else on the rest. */
-  static Topology proxyCore(int cores) {
-    if (cores < 2) {
-      throw new IllegalArgumentException("cores: " + cores + " (expected: >= 2, one of them for the proxy alone)");
+  /** The proxy on the last of {@code cpus} (ascending ids, at least 2), everything else on the rest. */
+  static Topology proxyCore(List<Integer> cpus) {
+    if (cpus.size() < 2) {
+      throw new IllegalArgumentException("cpus: " + cpus + " (expected: >= 2, one of them for the proxy alone)");
     }
-    return new Topology(PROXY_CORE, cpus(0, cores - 2), cpus(cores - 1, cores - 1));
+    return new Topology(PROXY_CORE, CpuAffinity.format(cpus.subList(0, cpus.size() - 1)),
+        CpuAffinity.format(cpus.subList(cpus.size() - 1, cpus.size())));
   }
 
   /**
-   * The passes to run: {@code shared}, then {@code proxy-core} where it can be set up (at least 2
-   * cores, CPU affinity settable, the router in its own process).
+   * The passes to run over {@code cpus}: {@code shared}, then {@code proxy-core} where it can be
+   * set up (at least 2 CPUs, CPU affinity settable, the router in its own process).
    */
-  static List<Topology> plan(int cores, boolean affinity, boolean routerOwnProcess) {
-    List<Topology> plan = new ArrayList<>(List.of(shared(cores)));
-    if (cores >= 2 && affinity && routerOwnProcess) {
-      plan.add(proxyCore(cores));
+  static List<Topology> plan(List<Integer> cpus, boolean affinity, boolean routerOwnProcess) {
+    List<Topology> plan = new ArrayList<>(List.of(shared(cpus)));
+    if (skipped(cpus.size(), affinity, routerOwnProcess).isEmpty()) {
+      plan.add(proxyCore(cpus));
     }
     return List.copyOf(plan);
   }
@@ -64,11 +68,7 @@ record Topology(String name, String loadAndBackendCpus, String proxyCpus) {
 
   /** What the processes run on, in words. */
   String describe() {
-    return name.equals(SHARED) ? "every process on cores " + proxyCpus
-        : "router and nginx on core " + proxyCpus + " alone; load generator and backend on " + loadAndBackendCpus;
-  }
-
-  private static String cpus(int first, int last) {
-    return first == last ? Integer.toString(first) : first + "-" + last;
+    return name.equals(SHARED) ? "every process on CPUs " + proxyCpus
+        : "router and nginx on CPU " + proxyCpus + " alone; load generator and backend on " + loadAndBackendCpus;
   }
 }

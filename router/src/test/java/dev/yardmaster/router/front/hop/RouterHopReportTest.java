@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 /** The hop report's arithmetic, on hand-built points, and the router's JVM options. */
 class RouterHopReportTest {
 
-  private static final List<Topology> SHARED = List.of(Topology.shared(2));
+  private static final List<Topology> SHARED = List.of(Topology.shared(List.of(0, 1)));
 
   static HopReport.Point point(String path, int concurrency, long p50, long p99, double perSecond) {
     return point(Topology.SHARED, path, concurrency, p50, p99, perSecond);
@@ -57,7 +57,7 @@ class RouterHopReportTest {
         point("shared", "direct", 64, 2700, 7000, 21000), point("shared", "router", 64, 5400, 19000, 10500),
         point("proxy-core", "direct", 1, 145, 250, 6300), point("proxy-core", "router", 1, 208, 335, 4300),
         point("proxy-core", "direct", 64, 3950, 10700, 14800), point("proxy-core", "router", 64, 4500, 12800, 13000)),
-        5, 2, 3, 1, "test", List.of(Topology.shared(2), Topology.proxyCore(2)), NginxGrpcProxy.MISSING);
+        5, 2, 3, 1, "test", List.of(Topology.shared(List.of(0, 1)), Topology.proxyCore(List.of(0, 1))), NginxGrpcProxy.MISSING);
 
     assertThat(report.added()).containsExactly(
         new HopReport.Added("shared", 1, "router", 1, 120, 280, 0.55),
@@ -81,7 +81,7 @@ class RouterHopReportTest {
         point("proxy-core", 1, "direct", 64, 4400, 8000, 13800), point("proxy-core", 1, "router", 64, 4400, 10100, 13500),
         point("proxy-core", 2, "direct", 64, 3500, 7500, 17200), point("proxy-core", 2, "router", 64, 4300, 13400, 13600),
         point("proxy-core", 3, "direct", 64, 3100, 7000, 19300), point("proxy-core", 3, "router", 64, 3600, 8300, 16900)),
-        5, 1, 3, 3, "test", List.of(Topology.proxyCore(2)), NginxGrpcProxy.MISSING);
+        5, 1, 3, 3, "test", List.of(Topology.proxyCore(List.of(0, 1))), NginxGrpcProxy.MISSING);
 
     assertThat(report.added()).hasSize(6);
     assertThat(report.budgets()).extracting(HopReport.Budget::measured).containsExactly(
