@@ -3,6 +3,7 @@ package dev.yardmaster.cli;
 import dev.yardmaster.backend.onnx.DemoModels;
 import dev.yardmaster.backend.onnx.OrtRunnerOptions;
 import dev.yardmaster.router.bench.BenchReport;
+import dev.yardmaster.router.bench.EchoRound;
 import dev.yardmaster.router.bench.PairedRound;
 import dev.yardmaster.router.bench.RawPoint;
 import dev.yardmaster.router.bench.ReportFiles;
@@ -30,17 +31,19 @@ import picocli.CommandLine.Spec;
 /**
  * {@code yardmaster bench}: the serving benchmark of DESIGN.md's budgets, in one run on this
  * machine: raw in-process ONNX Runtime at batch 1 and 64, the gRPC closed-loop sweep with
- * batching off and on, the bare echo RPC on the same server stack, and paired rounds of wide_mlp
- * (raw and served back to back, whose medians the wide_mlp budgets are judged on); then the ratios
- * with PASS/FAIL. Tables on stdout, progress on stderr, JSON under {@code target/bench/}.
+ * batching off and on, the bare echo RPC on the same server stack, paired rounds of wide_mlp
+ * (raw and served back to back, whose medians the wide_mlp budgets are judged on) and rounds of
+ * higgs_mlp_v1 served against echo (back to back, whose median the served / echo budget is judged
+ * on); then the ratios with PASS/FAIL. Tables on stdout, progress on stderr, JSON under {@code target/bench/}.
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measure serving against its budgets: raw ONNX Runtime (batch 1, 64), served gRPC"
         + " batch-1 closed loop at c=1,4,16,64 with batching off and on, and the bare echo RPC;"
-        + " then paired rounds of wide_mlp at the top concurrency (raw and served back to back);"
-        + " print the ratios with PASS/FAIL. About 4 minutes by default.")
+        + " then paired rounds of wide_mlp at the top concurrency (raw and served back to back) and rounds"
+        + " of higgs_mlp_v1 served against echo (back to back); print the ratios with PASS/FAIL. About 5"
+        + " minutes by default.")
 public final class BenchCommand implements Callable<Integer> {
 
   static final List<Integer> RAW_BATCHES = List.of(1, DemoModels.MAX_BATCH_SIZE);
@@ -62,9 +65,9 @@ public final class BenchCommand implements Callable<Integer> {
   Duration rawMeasure;
 
   @Option(names = "--rounds", defaultValue = "5", paramLabel = "N",
-      description = "Paired rounds of wide_mlp at the top concurrency after the sweep (raw batch 1 and"
-          + " 64, served batching off and on, back to back); its targets take the median (default:"
-          + " ${DEFAULT-VALUE}; 0 = judge the sweep's single points).")
+      description = "Rounds at the top concurrency after the sweep, of wide_mlp (raw batch 1 and 64,"
+          + " served batching off and on, back to back) and of higgs_mlp_v1 served against echo; the"
+          + " targets take their medians (default: ${DEFAULT-VALUE}; 0 = judge the sweep's single points).")
   int rounds;
 
   @Option(names = "--strict", description = "Exit 1 when a target is missed.")
@@ -96,16 +99,17 @@ public final class BenchCommand implements Callable<Integer> {
     Duration servedPoint = plan.warmUp().plus(plan.measure());
     Duration rawPoint = raw.plus(raw.dividedBy(4));
     Duration total = plan.loadTime()
-        .plus(servedPoint.multipliedBy(echoPoints + 2L * rounds))
+        .plus(servedPoint.multipliedBy(echoPoints + 4L * rounds))
         .plus(rawPoint.multipliedBy((long) SweepOptions.MODELS.size() * RAW_BATCHES.size() + 3L * rounds));
-    err.printf(Locale.ROOT, "bench: %d served, %d echo and %d raw points, %d paired rounds, about %d s%n",
-        plan.pointCount(), echoPoints, SweepOptions.MODELS.size() * RAW_BATCHES.size(), rounds,
+    err.printf(Locale.ROOT, "bench: %d served, %d echo and %d raw points, %d paired and %d echo rounds, about %d s%n",
+        plan.pointCount(), echoPoints, SweepOptions.MODELS.size() * RAW_BATCHES.size(), rounds, rounds,
         total.toSeconds());
 
     List<RawPoint> rawPoints = new ArrayList<>();
     List<SweepPoint> serving;
     List<SweepPoint> echo;
     List<PairedRound> pairedRounds;
+    List<EchoRound> echoRounds;
     try (ServingSweep sweep = ServingSweep.start(outputDir.resolve("repository"), options, err)) {
       // the servers are idle meanwhile: raw runs see the same quiet machine as served runs
       for (String model : SweepOptions.MODELS) {
@@ -119,8 +123,9 @@ public final class BenchCommand implements Callable<Integer> {
       echo = sweep.runEcho(plan);
       pairedRounds = sweep.pairedRounds(DemoModels.WIDE_MLP, top, DemoModels.MAX_BATCH_SIZE, rounds,
           plan, raw.dividedBy(4), raw);
+      echoRounds = sweep.echoRounds(DemoModels.HIGGS_MLP_V1, top, rounds, plan);
     }
-    List<TargetCheck> checks = ServingTargets.check(serving, echo, rawPoints, pairedRounds);
+    List<TargetCheck> checks = ServingTargets.check(serving, echo, rawPoints, pairedRounds, echoRounds);
 
     out.println();
     out.println("served (gRPC, batch-1 requests, closed loop):");
@@ -139,6 +144,12 @@ public final class BenchCommand implements Callable<Integer> {
       ServingTargets.roundsSummary(pairedRounds).ifPresent(out::print);
       out.println();
     }
+    if (!echoRounds.isEmpty()) {
+      out.printf(Locale.ROOT, "%s served (batching on) and echo rounds at c=%d (back to back, every other round"
+          + " reversed):%n", DemoModels.HIGGS_MLP_V1, top);
+      out.print(SweepTables.echoRounds(echoRounds));
+      out.println();
+    }
     out.println("targets:");
     out.print(ServingTargets.render(checks));
     long met = checks.stream().filter(TargetCheck::passed).count();
@@ -155,7 +166,7 @@ public final class BenchCommand implements Callable<Integer> {
         new BenchReport.Settings(plan.warmUp().toMillis() / 1e3, plan.measure().toMillis() / 1e3,
             raw.dividedBy(4).toMillis() / 1e3, raw.toMillis() / 1e3,
             options.intraOpThreads(), options.interOpThreads()),
-        serving, echo, rawPoints, pairedRounds, checks);
+        serving, echo, rawPoints, pairedRounds, echoRounds, checks);
     Path json = ReportFiles.write(outputDir, "serving", report, now);
     err.println("bench: wrote " + json + " and serving-latest.json");
     return strict && met < checks.size() ? Main.EXIT_FAILURE : Main.EXIT_OK;

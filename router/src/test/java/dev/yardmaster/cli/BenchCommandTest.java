@@ -23,11 +23,12 @@ class BenchCommandTest {
     assertThat(run.out()).contains("served (gRPC", "bare echo RPC", "raw in-process ONNX Runtime",
         "targets:", "srv batch", "wide_mlp paired rounds at c=16", "raw ORT batch 64 / batch 1 gain median",
         "wide_mlp batching on/off at c=16, median of 2 paired rounds", "targets met",
-        "raw ORT at the batch the server executed");
+        "raw ORT at the batch the server executed", "higgs_mlp_v1 served (batching on) and echo rounds at c=16",
+        "higgs_mlp_v1 served (batching on, c=16) / echo c=16, median of 2 rounds");
 
     JsonNode report = ReportFiles.read(output.resolve("serving-latest.json"));
     assertThat(report.fieldNames()).toIterable()
-        .contains("createdAt", "machine", "settings", "serving", "echo", "raw", "rounds", "checks");
+        .contains("createdAt", "machine", "settings", "serving", "echo", "raw", "rounds", "echoRounds", "checks");
     assertThat(report.get("serving")).hasSize(8);
     assertThat(report.get("echo")).hasSize(2);
     assertThat(report.get("raw")).hasSize(4);
@@ -40,6 +41,13 @@ class BenchCommandTest {
       assertThat(round.get("rawBatch1").get("rowsPerSecond").asDouble()).isPositive();
       assertThat(round.get("rawAtServedBatch").get("batch").asInt()).as("the batch the server ran, %s", round)
           .isEqualTo((int) Math.max(1, Math.round(round.get("servedOn").get("server").get("batch").asDouble())));
+    }
+    assertThat(report.get("echoRounds")).hasSize(2);
+    for (JsonNode round : report.get("echoRounds")) {
+      assertThat(round.get("served").get("model").asText()).isEqualTo("higgs_mlp_v1");
+      assertThat(round.get("served").get("batching").asBoolean()).isTrue();
+      assertThat(round.get("echo").get("model").asText()).isEqualTo("echo");
+      assertThat(round.get("echo").get("result").get("inferencesPerSecond").asDouble()).isPositive();
     }
     for (String section : new String[] {"serving", "echo"}) {
       for (JsonNode point : report.get(section)) {

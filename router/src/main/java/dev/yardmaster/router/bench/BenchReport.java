@@ -14,6 +14,8 @@ import java.util.List;
  * @param raw in-process ONNX Runtime points
  * @param rounds wide_mlp's paired rounds at the top concurrency (raw batch 1 and max, served off
  *     and on, back to back), which the wide_mlp checks take their medians from
+ * @param echoRounds higgs_mlp_v1 served (batching on) and the echo RPC at the top concurrency, back
+ *     to back, which the served / echo check takes its median from
  * @param checks the DESIGN.md serving budgets
  */
 public record BenchReport(
@@ -24,6 +26,7 @@ public record BenchReport(
     List<SweepPoint> echo,
     List<RawPoint> raw,
     List<PairedRound> rounds,
+    List<EchoRound> echoRounds,
     List<TargetCheck> checks) {
 
   public BenchReport {
@@ -31,6 +34,7 @@ public record BenchReport(
     echo = List.copyOf(echo);
     raw = List.copyOf(raw);
     rounds = List.copyOf(rounds);
+    echoRounds = List.copyOf(echoRounds);
     checks = List.copyOf(checks);
   }
 

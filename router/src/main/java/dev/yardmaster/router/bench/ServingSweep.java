@@ -220,6 +220,29 @@ public final class ServingSweep implements AutoCloseable {
   }
 
   /**
+   * {@code rounds} rounds of {@code model} served with batching on and the bare echo RPC (with the
+   * model's batch-1 request, the same message size) at {@code concurrency}, back to back, every
+   * other round in reverse order.
+   */
+  public List<EchoRound> echoRounds(String model, int concurrency, int rounds, SweepPlan plan) {
+    RequestFactory requests = batchOne(model);
+    List<EchoRound> result = new ArrayList<>(rounds);
+    for (int round = 1; round <= rounds; round++) {
+      String prefix = String.format(Locale.ROOT, "[round %d/%d] c=%d", round, rounds, concurrency);
+      SweepPoint[] measured = new SweepPoint[2]; // served, echo
+      for (boolean echo : round % 2 == 0 ? new boolean[] {true, false} : new boolean[] {false, true}) {
+        measured[echo ? 1 : 0] = echo
+            ? measure(prefix + " echo", plan, batchingOff, CallKind.ECHO, null, requests, concurrency)
+                .as(ECHO_LABEL, false)
+            : measure(prefix + " " + model + " batching on", plan, batchingOn, CallKind.MODEL_INFER, model,
+                requests, concurrency).as(model, true);
+      }
+      result.add(new EchoRound(round, measured[0], measured[1]));
+    }
+    return result;
+  }
+
+  /**
    * The bare echo RPC on the same server stack at each concurrency, with the batch-1 request of
    * the first model (the same message size).
    */

@@ -25,24 +25,26 @@ public final class ServingTargets {
 
   private ServingTargets() {}
 
-  /** {@link #check(List, List, List, List)} without paired rounds. */
+  /** {@link #check(List, List, List, List, List)} without rounds. */
   public static List<TargetCheck> check(
       List<SweepPoint> serving, List<SweepPoint> echo, List<RawPoint> raw) {
-    return check(serving, echo, raw, List.of());
+    return check(serving, echo, raw, List.of(), List.of());
   }
 
   /**
    * The checks whose inputs the run has; a check needing a point the run skipped is left out. With
    * paired rounds, the two wide_mlp throughput checks take the median of the rounds' ratios, each
-   * measured back to back, instead of the sweep's single points.
+   * measured back to back, instead of the sweep's single points; with echo rounds, so does the
+   * served / echo check.
    *
    * @param serving the sweep's model points
    * @param echo the echo points
    * @param raw the raw ONNX Runtime points
    * @param rounds wide_mlp's paired rounds at the top concurrency, or none
+   * @param echoRounds higgs_mlp_v1 served and echo rounds at the top concurrency, or none
    */
   public static List<TargetCheck> check(List<SweepPoint> serving, List<SweepPoint> echo,
-      List<RawPoint> raw, List<PairedRound> rounds) {
+      List<RawPoint> raw, List<PairedRound> rounds, List<EchoRound> echoRounds) {
     List<TargetCheck> checks = new ArrayList<>();
     int top = serving.stream().mapToInt(SweepPoint::concurrency).max().orElse(1);
     String wide = DemoModels.WIDE_MLP;
@@ -78,7 +80,16 @@ public final class ServingTargets {
     }
     Optional<SweepPoint> higgsOn = find(serving, higgs, top, true);
     Optional<SweepPoint> echoTop = find(echo, ServingSweep.ECHO_LABEL, top, false);
-    if (higgsOn.isPresent() && echoTop.isPresent()) {
+    if (!echoRounds.isEmpty()) {
+      EchoRound first = echoRounds.get(0);
+      int concurrency = first.served().concurrency();
+      double median = Medians.of(echoRounds, EchoRound::servedOverEcho);
+      checks.add(new TargetCheck(
+          label("%s served (batching on, c=%d) / echo c=%d, median of %d rounds", first.served().model(),
+              concurrency, concurrency, echoRounds.size()),
+          median, SERVED_VS_ECHO, Medians.of(echoRounds, round -> round.served().inferencesPerSecond()),
+          Medians.of(echoRounds, round -> round.echo().inferencesPerSecond()), median >= SERVED_VS_ECHO));
+    } else if (higgsOn.isPresent() && echoTop.isPresent()) {
       checks.add(TargetCheck.of(label("%s served (batching on, c=%d) / echo c=%d", higgs, top, top),
           higgsOn.get().inferencesPerSecond(), echoTop.get().inferencesPerSecond(),
           SERVED_VS_ECHO));

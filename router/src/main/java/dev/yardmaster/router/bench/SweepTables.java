@@ -84,6 +84,21 @@ public final class SweepTables {
     return align(lines);
   }
 
+  /** Echo rounds, one line each: the served and echo throughputs and their ratio. */
+  public static String echoRounds(List<EchoRound> rounds) {
+    List<String[]> lines = new ArrayList<>();
+    lines.add(new String[] {"round", "served inf/s", "srv batch", "echo inf/s", "served/echo"});
+    for (EchoRound round : rounds) {
+      lines.add(new String[] {
+          Integer.toString(round.round()),
+          format("%.0f", round.served().inferencesPerSecond()),
+          Double.isNaN(round.served().serverBatch()) ? "-" : format("%.1f", round.served().serverBatch()),
+          format("%.0f", round.echo().inferencesPerSecond()),
+          format("%.2f", round.servedOverEcho())});
+    }
+    return align(lines);
+  }
+
   /** First column left-aligned, the rest right-aligned, two spaces between columns. */
   private static String align(List<String[]> lines) {
     int columns = lines.get(0).length;

@@ -42,6 +42,25 @@ class ServingTargetsTest {
     assertThat(checks).extracting(TargetCheck::passed).containsExactly(true, true, true, true, false);
   }
 
+  @Test
+  void echoRoundsJudgeServedOverEchoByTheirMedianNotTheSweepsSinglePoints() {
+    // the sweep's single points say 7000 / 10000 = 0.7; the rounds, back to back, say otherwise
+    List<EchoRound> rounds = List.of(
+        new EchoRound(1, point("higgs_mlp_v1", 64, true, 5000), point(ServingSweep.ECHO_LABEL, 64, false, 10000)),
+        new EchoRound(2, point("higgs_mlp_v1", 64, true, 6000), point(ServingSweep.ECHO_LABEL, 64, false, 9000)),
+        new EchoRound(3, point("higgs_mlp_v1", 64, true, 4000), point(ServingSweep.ECHO_LABEL, 64, false, 8000)));
+
+    TargetCheck check = ServingTargets.check(SERVING, ECHO, RAW, List.of(), rounds).stream()
+        .filter(c -> c.name().contains("echo")).findFirst().orElseThrow();
+
+    assertThat(check.name()).isEqualTo("higgs_mlp_v1 served (batching on, c=64) / echo c=64, median of 3 rounds");
+    assertThat(check.ratio()).isEqualTo(0.5); // of 0.5, 0.667, 0.5
+    assertThat(check.numerator()).isEqualTo(5000);
+    assertThat(check.denominator()).isEqualTo(9000);
+    assertThat(check.passed()).isFalse();
+    assertThat(SweepTables.echoRounds(rounds)).contains("served/echo").contains("0.67");
+  }
+
   private static PairedRound round(int index, double rawBatch1, double rawBatch64, double off, double on) {
     return new PairedRound(index, new RawPoint("wide_mlp", 1, 10, 1.0, rawBatch1, 1.0),
         new RawPoint("wide_mlp", 64, 10, 1.0, rawBatch64, 1.0), point("wide_mlp", 64, false, off),
@@ -54,7 +73,7 @@ class ServingTargetsTest {
 
   @Test
   void pairedRoundsJudgeTheWideBudgetsByTheirMedian() {
-    List<TargetCheck> checks = ServingTargets.check(SERVING, ECHO, RAW, ROUNDS);
+    List<TargetCheck> checks = ServingTargets.check(SERVING, ECHO, RAW, ROUNDS, List.of());
 
     assertThat(checks).extracting(TargetCheck::name).startsWith(
         "wide_mlp batching on/off at c=64, median of 3 paired rounds",
