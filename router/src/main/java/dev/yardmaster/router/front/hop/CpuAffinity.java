@@ -46,7 +46,12 @@ final class CpuAffinity {
     all.add(process);
     all.addAll(process.descendants().toList());
     for (ProcessHandle each : all) {
-      run(List.of(taskset.toString(), "-a", "-p", "-c", cpus, Long.toString(each.pid())));
+      List<String> command = List.of(taskset.toString(), "-a", "-p", "-c", cpus, Long.toString(each.pid()));
+      try {
+        run(command);
+      } catch (IllegalStateException threadGone) { // a thread that ended between taskset's listing and its call
+        run(command);
+      }
     }
   }
 
