@@ -149,6 +149,9 @@ public final class RouterServer implements AutoCloseable {
     return builder
         .http(port)
         .maxRequestLength(maxRequestBytes)
+        // clients read neither; encoding them is work on every response (Triton sends neither on gRPC)
+        .disableServerHeader()
+        .disableDateHeader()
         // no timeout of the server's own: grpc-timeout is the caller's, and callers that send none
         // get server.default_timeout_ms from the service
         .requestTimeout(Duration.ZERO)

@@ -85,6 +85,9 @@ public final class YardmasterServer implements AutoCloseable {
     return Server.builder()
         .http(port)
         .childChannelPipelineCustomizer(FlushConsolidation::consolidateOutsideReads)
+        // clients read neither; encoding them is work on every response (Triton sends neither on gRPC)
+        .disableServerHeader()
+        .disableDateHeader()
         .maxRequestLength(maxRequestBytes)
         .requestTimeout(Duration.ZERO) // streams stay open; models enforce their own timeouts
         .gracefulShutdownTimeout(Duration.ofMillis(50), Duration.ofSeconds(10))
