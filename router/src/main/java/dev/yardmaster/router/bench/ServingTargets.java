@@ -83,12 +83,11 @@ public final class ServingTargets {
     if (!echoRounds.isEmpty()) {
       EchoRound first = echoRounds.get(0);
       int concurrency = first.served().concurrency();
-      double median = Medians.of(echoRounds, EchoRound::servedOverEcho);
-      checks.add(new TargetCheck(
+      checks.add(medianCheck(
           label("%s served (batching on, c=%d) / echo c=%d, median of %d rounds", first.served().model(),
               concurrency, concurrency, echoRounds.size()),
-          median, SERVED_VS_ECHO, Medians.of(echoRounds, round -> round.served().inferencesPerSecond()),
-          Medians.of(echoRounds, round -> round.echo().inferencesPerSecond()), median >= SERVED_VS_ECHO));
+          echoRounds, EchoRound::servedOverEcho, round -> round.served().inferencesPerSecond(),
+          round -> round.echo().inferencesPerSecond(), SERVED_VS_ECHO));
     } else if (higgsOn.isPresent() && echoTop.isPresent()) {
       checks.add(TargetCheck.of(label("%s served (batching on, c=%d) / echo c=%d", higgs, top, top),
           higgsOn.get().inferencesPerSecond(), echoTop.get().inferencesPerSecond(),
@@ -107,12 +106,11 @@ public final class ServingTargets {
   }
 
   /** The median of the rounds' ratios, shown beside the medians of its two sides. */
-  private static TargetCheck medianCheck(String name, List<PairedRound> rounds,
-      ToDoubleFunction<PairedRound> ratio, ToDoubleFunction<PairedRound> numerator,
-      ToDoubleFunction<PairedRound> denominator, double target) {
-    double median = PairedRound.median(rounds, ratio);
-    return new TargetCheck(name, median, target, PairedRound.median(rounds, numerator),
-        PairedRound.median(rounds, denominator), median >= target);
+  private static <T> TargetCheck medianCheck(String name, List<T> rounds, ToDoubleFunction<T> ratio,
+      ToDoubleFunction<T> numerator, ToDoubleFunction<T> denominator, double target) {
+    double median = Medians.of(rounds, ratio);
+    return new TargetCheck(name, median, target, Medians.of(rounds, numerator), Medians.of(rounds, denominator),
+        median >= target);
   }
 
   /**

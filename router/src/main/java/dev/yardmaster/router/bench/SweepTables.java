@@ -41,7 +41,7 @@ public final class SweepTables {
           format("%.3f", point.result().p99Ms()),
           Long.toString(point.result().totalErrors()),
           Double.isNaN(point.cpuMicrosPerRequest()) ? "-" : format("%.1f", point.cpuMicrosPerRequest()),
-          Double.isNaN(point.serverBatch()) ? "-" : format("%.1f", point.serverBatch()),
+          serverBatch(point),
           speedUp});
     }
     return align(lines);
@@ -75,7 +75,7 @@ public final class SweepTables {
           format("%.2fx", round.rawBatchingGain()),
           format("%.0f", round.servedOff().inferencesPerSecond()),
           format("%.0f", round.servedOn().inferencesPerSecond()),
-          Double.isNaN(round.servedOn().serverBatch()) ? "-" : format("%.1f", round.servedOn().serverBatch()),
+          serverBatch(round.servedOn()),
           format("%.2fx", round.batchingSpeedUp()),
           format("%.2f", round.servedOverRaw()),
           round.rawAtServedBatch() == null ? "-" : format("%.0f", round.rawAtServedBatch().rowsPerSecond()),
@@ -92,11 +92,16 @@ public final class SweepTables {
       lines.add(new String[] {
           Integer.toString(round.round()),
           format("%.0f", round.served().inferencesPerSecond()),
-          Double.isNaN(round.served().serverBatch()) ? "-" : format("%.1f", round.served().serverBatch()),
+          serverBatch(round.served()),
           format("%.0f", round.echo().inferencesPerSecond()),
           format("%.2f", round.servedOverEcho())});
     }
     return align(lines);
+  }
+
+  /** The mean batch the server executed over the point, or "-" where it did not say. */
+  private static String serverBatch(SweepPoint point) {
+    return Double.isNaN(point.serverBatch()) ? "-" : format("%.1f", point.serverBatch());
   }
 
   /** First column left-aligned, the rest right-aligned, two spaces between columns. */
