@@ -7,6 +7,7 @@ import com.google.protobuf.ByteString;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
@@ -55,6 +56,7 @@ class PassThroughModelInferTest {
       Metadata.Key.of("x-yardmaster-model-version", Metadata.ASCII_STRING_MARSHALLER);
 
   private final ConcurrentLinkedQueue<byte[]> received = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<RequestHeaders> receivedHeaders = new ConcurrentLinkedQueue<>();
   private final CompletableFuture<Throwable> backendCancelled = new CompletableFuture<>();
   private volatile boolean hang;
   private volatile boolean garbage;
@@ -88,6 +90,7 @@ class PassThroughModelInferTest {
       return serve(delegate, ctx, req);
     }
     ctx.whenRequestCancelling().thenAccept(backendCancelled::complete);
+    receivedHeaders.add(req.headers());
     return HttpResponse.of(req.aggregate().thenApply((AggregatedHttpRequest whole) -> {
       received.add(whole.content().array());
       HttpRequest again = whole.toHttpRequest();
@@ -111,6 +114,22 @@ class PassThroughModelInferTest {
     PoolTestSupport.blocking(channel).modelInfer(request);
     assertThat(received).hasSize(1);
     assertThat(received.peek()).as("byte for byte the caller's frame").isEqualTo(GrpcFrame.of(request.toByteArray()));
+  }
+
+  @Test
+  void theEndpointGetsTheCallersTierAndTraceHeadersAndNoOthers() {
+    Metadata caller = new Metadata();
+    caller.put(Metadata.Key.of("x-sla-tier", Metadata.ASCII_STRING_MARSHALLER), "silver");
+    caller.put(Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER),
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    caller.put(Metadata.Key.of("x-unrelated", Metadata.ASCII_STRING_MARSHALLER), "kept-here");
+    PoolTestSupport.blocking(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(caller))
+        .modelInfer(PoolTestSupport.higgsRequest(5));
+    RequestHeaders sent = receivedHeaders.peek();
+    assertThat(sent.get("x-sla-tier")).isEqualTo("silver");
+    assertThat(sent.get("traceparent")).isEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    assertThat(sent.contains("x-unrelated")).as("only the propagated names go on").isFalse();
+    assertThat(sent.get("grpc-timeout")).as("the try's remaining time").isNotNull();
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.yardmaster.router.front.pass;
 import com.linecorp.armeria.client.RequestOptions;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaders;
+import com.linecorp.armeria.common.HttpHeadersBuilder;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
@@ -48,14 +49,18 @@ public final class FrameInfer implements ForwardedInfer<ResponseFrame> {
 
   /** {@code frame} of the call {@code caller}, whose request headers are {@code callerHeaders}. */
   public static FrameInfer of(InferFrame frame, HttpHeaders callerHeaders, ServiceRequestContext caller) {
-    HttpHeaders propagated = HttpHeaders.of();
+    @Nullable HttpHeadersBuilder propagated = null; // most calls carry none or one of the few names
     for (String name : PropagatedHeaders.NAMES) {
       String value = callerHeaders.get(name);
       if (value != null) {
-        propagated = propagated.toBuilder().add(name, value).build(); // rare: a few headers at most
+        if (propagated == null) {
+          propagated = HttpHeaders.builder();
+        }
+        propagated.add(name, value);
       }
     }
-    return new FrameInfer(frame, frame.bytes(), propagated, caller, new CallerCancellation(caller));
+    return new FrameInfer(frame, frame.bytes(), propagated == null ? HttpHeaders.of() : propagated.build(), caller,
+        new CallerCancellation(caller));
   }
 
   /** The frame as it is sent to the endpoint. */
