@@ -15,8 +15,9 @@ public interface Scheduler extends AutoCloseable {
   /**
    * As {@link #submit(InferRequest)}, from a caller that offers its own thread: a scheduler may
    * run a cheap execution there instead of on an instance thread (see the dynamic batcher's inline
-   * execution). {@code callerExecutor} runs tasks later on the calling thread, e.g. the call's
-   * network event loop, and must not run them synchronously.
+   * execution), and completes the returned future there, so the caller's continuation (encoding
+   * and writing the response) does not hold an instance. {@code callerExecutor} runs tasks later
+   * on the calling thread, e.g. the call's network event loop, and must not run them synchronously.
    */
   default CompletableFuture<InferResponse> submit(InferRequest request, Executor callerExecutor) {
     return submit(request);

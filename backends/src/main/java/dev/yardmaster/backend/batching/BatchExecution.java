@@ -15,7 +15,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs one execution for a list of requests, shared by both schedulers: joins their inputs, asks
@@ -88,8 +90,13 @@ final class BatchExecution {
     return (int) rows;
   }
 
-  /** Executes the members as one batch and completes each of them. Never throws. */
-  void execute(List<PendingRequest> members) {
+  /**
+   * Executes the members as one batch and completes each of them (see {@link ResponseDelivery}).
+   * Never throws.
+   *
+   * @param here the caller executor whose thread runs this execution (inline), or null
+   */
+  void execute(List<PendingRequest> members, @Nullable Executor here) {
     long startNanos = clock.getAsLong();
     try {
       List<String> outputNames = outputUnion(members);
@@ -116,8 +123,8 @@ final class BatchExecution {
         PendingRequest member = members.get(i);
         stats.recordSuccess(member.rows, doneNanos - member.arrivalNanos(), startNanos - member.enqueueNanos,
             inputNanos, inferNanos, outputNanos);
-        member.complete(responses.get(i));
       }
+      ResponseDelivery.complete(members, responses, here);
     } catch (Throwable error) {
       InferenceException failure = InferenceException.from(error);
       long doneNanos = clock.getAsLong();

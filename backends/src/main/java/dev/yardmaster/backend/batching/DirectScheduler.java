@@ -12,12 +12,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Triton's default scheduler: no batching, each request is its own execution, FIFO, at most
@@ -50,6 +52,16 @@ public final class DirectScheduler implements Scheduler {
 
   @Override
   public CompletableFuture<InferResponse> submit(InferRequest request) {
+    return enqueue(request, null);
+  }
+
+  /** {@inheritDoc} The response is completed on {@code callerExecutor} ({@link ResponseDelivery}). */
+  @Override
+  public CompletableFuture<InferResponse> submit(InferRequest request, Executor callerExecutor) {
+    return enqueue(request, callerExecutor);
+  }
+
+  private CompletableFuture<InferResponse> enqueue(InferRequest request, @Nullable Executor deliverOn) {
     int rows;
     try {
       rows = execution.validate(request);
@@ -59,14 +71,14 @@ public final class DirectScheduler implements Scheduler {
     if (workers.isShutdown()) {
       return CompletableFuture.failedFuture(unloading());
     }
-    PendingRequest pending = new PendingRequest(request, rows, clock.getAsLong(), 0, inFlight);
+    PendingRequest pending = new PendingRequest(request, rows, clock.getAsLong(), 0, deliverOn, inFlight);
     queuedRows.addAndGet(rows);
     queuedRequests.incrementAndGet();
     try {
       workers.execute(() -> {
         queuedRows.addAndGet(-rows);
         queuedRequests.decrementAndGet();
-        execution.execute(List.of(pending));
+        execution.execute(List.of(pending), null);
       });
     } catch (RejectedExecutionException closedMeanwhile) {
       queuedRows.addAndGet(-rows);

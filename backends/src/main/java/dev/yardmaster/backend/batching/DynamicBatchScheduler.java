@@ -44,6 +44,10 @@ import org.jspecify.annotations.Nullable;
  * to an instance thread. A submission from within an inline execution (a caller's callback) is
  * never deferred, so the caller's thread is not held in a loop of its own making.
  *
+ * <p>A request submitted with a caller executor is completed there ({@link ResponseDelivery}):
+ * an instance thread hands each batch's responses to their callers' event loops, one task per
+ * loop, and takes the next batch while the loops encode and write the responses.
+ *
  * <p>A request whose queue timeout passes under the REJECT action fails with DEADLINE_EXCEEDED and
  * Triton's message "Request timeout expired" (Triton itself answers UNAVAILABLE; the deadline
  * status is what the rest of Yardmaster uses for deadlines, and clients must not retry it blindly
@@ -106,7 +110,7 @@ public final class DynamicBatchScheduler implements Scheduler {
 
   @Override
   public CompletableFuture<InferResponse> submit(InferRequest request) {
-    return enqueue(request, null);
+    return enqueue(request, null, null);
   }
 
   /**
@@ -119,10 +123,16 @@ public final class DynamicBatchScheduler implements Scheduler {
    */
   @Override
   public CompletableFuture<InferResponse> submit(InferRequest request, Executor callerExecutor) {
-    return enqueue(request, inline.enabled() && INLINE_RUNNER.get() == null ? callerExecutor : null);
+    return enqueue(request, inline.enabled() && INLINE_RUNNER.get() == null ? callerExecutor : null,
+        callerExecutor);
   }
 
-  private CompletableFuture<InferResponse> enqueue(InferRequest request, @Nullable Executor formOn) {
+  /**
+   * @param formOn where to form (and maybe run) the batch when this request reserves an instance
+   * @param deliverOn where to complete the request's future ({@link ResponseDelivery})
+   */
+  private CompletableFuture<InferResponse> enqueue(InferRequest request, @Nullable Executor formOn,
+      @Nullable Executor deliverOn) {
     int rows;
     try {
       rows = execution.validate(request);
@@ -146,7 +156,7 @@ public final class DynamicBatchScheduler implements Scheduler {
         return CompletableFuture.failedFuture(unloading());
       }
       long now = clock.getAsLong();
-      pending = new PendingRequest(request, rows, now, timeoutNanos, inFlight);
+      pending = new PendingRequest(request, rows, now, timeoutNanos, deliverOn, inFlight);
       if (former.offer(pending, rows, level, now, timeoutNanos, key) == BatchFormer.Offer.REJECTED_QUEUE_FULL) {
         inFlight.decrementAndGet();
         return CompletableFuture.failedFuture(InferenceException.resourceExhausted(
@@ -168,9 +178,9 @@ public final class DynamicBatchScheduler implements Scheduler {
       workers.execute(() -> runBatches(members));
     } else if (work.reserved && formOn != null) {
       try {
-        formOn.execute(() -> runReserved(true));
+        formOn.execute(() -> runReserved(formOn));
       } catch (RejectedExecutionException callerGone) {
-        workers.execute(() -> runReserved(false));
+        workers.execute(() -> runReserved(null));
       }
     }
     return pending.future;
@@ -260,8 +270,11 @@ public final class DynamicBatchScheduler implements Scheduler {
    * Forms the batch for an instance {@link #reserveForLater} reserved and runs it: inline when
    * allowed and its size is cheap enough, else on an instance thread; frees the instance when no
    * batch is due any more (its requests timed out).
+   *
+   * @param here the caller executor running this task, where the batch may run; null on an
+   *     instance thread
    */
-  private void runReserved(boolean mayRunHere) {
+  private void runReserved(@Nullable Executor here) {
     Work work;
     lock.lock();
     try {
@@ -285,8 +298,8 @@ public final class DynamicBatchScheduler implements Scheduler {
     if (members == null) {
       return;
     }
-    if (mayRunHere && inline.allows(execution.predictNanos(work.batchRows))) {
-      runInline(members);
+    if (here != null && inline.allows(execution.predictNanos(work.batchRows))) {
+      runInline(members, here);
     } else {
       workers.execute(() -> runBatches(members));
     }
@@ -320,7 +333,7 @@ public final class DynamicBatchScheduler implements Scheduler {
   private void runBatches(List<PendingRequest> first) {
     List<PendingRequest> members = first;
     while (members != null) {
-      execution.execute(members);
+      execution.execute(members, null);
       members = freeInstanceAndTakeNext(clock.getAsLong()).batch;
     }
   }
@@ -329,13 +342,13 @@ public final class DynamicBatchScheduler implements Scheduler {
    * A submitting thread's inline run: its batch, then further due batches while its time inline
    * is expected to stay within the limit; a batch beyond that goes to an instance thread.
    */
-  private void runInline(List<PendingRequest> first) {
+  private void runInline(List<PendingRequest> first, Executor here) {
     INLINE_RUNNER.set(this);
     try {
       long startNanos = clock.getAsLong();
       List<PendingRequest> members = first;
       while (true) {
-        execution.execute(members);
+        execution.execute(members, here);
         long now = clock.getAsLong();
         Work next = freeInstanceAndTakeNext(now);
         if (next.batch == null) {

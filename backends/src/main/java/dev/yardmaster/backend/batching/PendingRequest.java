@@ -4,7 +4,9 @@ import dev.yardmaster.backend.InferRequest;
 import dev.yardmaster.backend.InferResponse;
 import dev.yardmaster.backend.InferenceException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /** A request accepted by a scheduler and not yet answered. */
 final class PendingRequest {
@@ -12,14 +14,18 @@ final class PendingRequest {
   final int rows;
   final long enqueueNanos;
   final long timeoutNanos;
+  /** Where the caller wants its response completed (see {@link ResponseDelivery}); null: anywhere. */
+  final @Nullable Executor deliverOn;
   final CompletableFuture<InferResponse> future = new CompletableFuture<>();
   private final AtomicInteger inFlight;
 
-  PendingRequest(InferRequest request, int rows, long enqueueNanos, long timeoutNanos, AtomicInteger inFlight) {
+  PendingRequest(InferRequest request, int rows, long enqueueNanos, long timeoutNanos,
+      @Nullable Executor deliverOn, AtomicInteger inFlight) {
     this.request = request;
     this.rows = rows;
     this.enqueueNanos = enqueueNanos;
     this.timeoutNanos = timeoutNanos;
+    this.deliverOn = deliverOn;
     this.inFlight = inFlight;
     inFlight.incrementAndGet();
   }
