@@ -23,7 +23,7 @@ class BenchCommandTest {
     assertThat(run.out()).contains("served (gRPC", "bare echo RPC", "raw in-process ONNX Runtime",
         "targets:", "srv batch", "wide_mlp paired rounds at c=16", "raw ORT batch 64 / batch 1 gain median",
         "wide_mlp batching on/off at c=16, median of 2 paired rounds", "targets met",
-        "raw ORT at the batch the server executed", "higgs_mlp_v1 served (batching on) and echo rounds at c=16",
+        "raw ORT at the batch the server executed", "= instance busy", "higgs_mlp_v1 served (batching on) and echo rounds at c=16",
         "higgs_mlp_v1 served (batching on, c=16) / echo c=16, median of 2 rounds");
 
     JsonNode report = ReportFiles.read(output.resolve("serving-latest.json"));
@@ -41,6 +41,8 @@ class BenchCommandTest {
       assertThat(round.get("rawBatch1").get("rowsPerSecond").asDouble()).isPositive();
       assertThat(round.get("rawAtServedBatch").get("batch").asInt()).as("the batch the server ran, %s", round)
           .isEqualTo((int) Math.max(1, Math.round(round.get("servedOn").get("server").get("batch").asDouble())));
+      // the real server's batch_stats give the time per execution the factors divide
+      assertThat(round.get("servedOn").get("server").get("execution_ms").asDouble()).isPositive();
     }
     assertThat(report.get("echoRounds")).hasSize(2);
     for (JsonNode round : report.get("echoRounds")) {

@@ -99,14 +99,23 @@ public record ProfileEntry(
    *     model really ran, after the server's dynamic batching
    * @param requests successful requests the server counted over the windows
    * @param executions model executions the server counted over the windows
+   * @param executionMs mean wall time of one execution (compute_input + compute_infer +
+   *     compute_output of the statistics' batch_stats, per execution rather than per request);
+   *     null when the server keeps no batch_stats (and in files written before it was recorded)
    */
-  @JsonPropertyOrder({"queue_ms", "compute_ms", "batch", "requests", "executions"})
+  @JsonPropertyOrder({"queue_ms", "compute_ms", "batch", "requests", "executions", "execution_ms"})
   public record ServerSplit(
       @JsonProperty(value = "queue_ms", required = true) double queueMs,
       @JsonProperty(value = "compute_ms", required = true) double computeMs,
       @JsonProperty(value = "batch", required = true) double batch,
       @JsonProperty(value = "requests", required = true) long requests,
-      @JsonProperty(value = "executions", required = true) long executions) {
+      @JsonProperty(value = "executions", required = true) long executions,
+      @JsonProperty("execution_ms") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Double executionMs) {
+
+    /** A split without the per-execution time. */
+    public ServerSplit(double queueMs, double computeMs, double batch, long requests, long executions) {
+      this(queueMs, computeMs, batch, requests, executions, null);
+    }
 
     /** Queue plus compute: the server's share of a request's latency. */
     public double serverMs() {

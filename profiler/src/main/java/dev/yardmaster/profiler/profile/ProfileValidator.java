@@ -147,6 +147,9 @@ final class ProfileValidator {
     if (server.executions() < 1) {
       problem(field + ".executions", String.valueOf(server.executions()), ">= 1");
     }
+    if (server.executionMs() != null) {
+      nonNegative(field + ".execution_ms", server.executionMs());
+    }
   }
 
   /** A field schema 1 did not have: present in a version 1 file, it is a mistake. */

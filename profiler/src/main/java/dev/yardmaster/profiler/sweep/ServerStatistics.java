@@ -2,6 +2,7 @@ package dev.yardmaster.profiler.sweep;
 
 import dev.yardmaster.profiler.profile.ProfileEntry.ServerSplit;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
+import dev.yardmaster.protocol.v2.InferBatchStatistics;
 import dev.yardmaster.protocol.v2.InferStatistics;
 import dev.yardmaster.protocol.v2.ModelStatistics;
 import dev.yardmaster.protocol.v2.ModelStatisticsRequest;
@@ -78,15 +79,31 @@ public final class ServerStatistics {
    * @param computeNanos their total compute_input + compute_infer + compute_output time
    * @param inferences rows inferred
    * @param executions model executions
+   * @param timedExecutions executions the batch_stats count (0 when the server keeps none)
+   * @param executionNanos their total compute_input + compute_infer + compute_output time, once
+   *     per execution
    */
   public record Counters(long queueCount, long queueNanos, long computeCount, long computeNanos, long inferences,
-      long executions) {
+      long executions, long timedExecutions, long executionNanos) {
+
+    /** A reading without batch_stats. */
+    public Counters(long queueCount, long queueNanos, long computeCount, long computeNanos, long inferences,
+        long executions) {
+      this(queueCount, queueNanos, computeCount, computeNanos, inferences, executions, 0, 0);
+    }
 
     static Counters of(ModelStatistics stats) {
       InferStatistics infer = stats.getInferenceStats();
+      long timedExecutions = 0;
+      long executionNanos = 0;
+      for (InferBatchStatistics batch : stats.getBatchStatsList()) {
+        timedExecutions += batch.getComputeInfer().getCount();
+        executionNanos += batch.getComputeInput().getNs() + batch.getComputeInfer().getNs()
+            + batch.getComputeOutput().getNs();
+      }
       return new Counters(infer.getQueue().getCount(), infer.getQueue().getNs(), infer.getComputeInfer().getCount(),
           infer.getComputeInput().getNs() + infer.getComputeInfer().getNs() + infer.getComputeOutput().getNs(),
-          stats.getInferenceCount(), stats.getExecutionCount());
+          stats.getInferenceCount(), stats.getExecutionCount(), timedExecutions, executionNanos);
     }
 
     /**
@@ -103,7 +120,9 @@ public final class ServerStatistics {
       double queueMs = queued <= 0 ? 0 : (queueNanos - earlier.queueNanos) / 1e6 / queued;
       double computeMs = (computeNanos - earlier.computeNanos) / 1e6 / computed;
       double batch = Math.max(1.0, (double) (inferences - earlier.inferences) / executed);
-      return new ServerSplit(queueMs, computeMs, batch, computed, executed);
+      long timed = timedExecutions - earlier.timedExecutions;
+      Double executionMs = timed <= 0 ? null : (executionNanos - earlier.executionNanos) / 1e6 / timed;
+      return new ServerSplit(queueMs, computeMs, batch, computed, executed, executionMs);
     }
   }
 }

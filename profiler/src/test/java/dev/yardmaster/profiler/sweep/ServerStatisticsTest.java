@@ -27,6 +27,18 @@ class ServerStatisticsTest {
   }
 
   @Test
+  void executionTimeIsPerExecutionFromTheBatchStatsNotPerRequest() {
+    ServerStatistics.Counters before = new ServerStatistics.Counters(0, 0, 0, 0, 0, 0, 0, 0);
+    // a 2-row execution of 1 ms and a 6-row one of 3 ms: per request, compute is weighted by rows
+    ServerStatistics.Counters after = new ServerStatistics.Counters(8, 0, 8, 20_000_000, 8, 2, 2, 4_000_000);
+    ServerSplit split = after.since(before);
+    assertThat(split.executionMs()).isEqualTo(2.0);
+    assertThat(split.computeMs()).isEqualTo(2.5);
+    assertThat(new ServerStatistics.Counters(8, 0, 8, 20_000_000, 8, 2).since(before).executionMs())
+        .as("no batch_stats").isNull();
+  }
+
+  @Test
   void splitCoversOnlyTheLastWindows() {
     List<ServerStatistics.Counters> readings = new ArrayList<>();
     for (int i = 0; i <= 5; i++) { // window i costs i ms of compute per request, 10 requests each

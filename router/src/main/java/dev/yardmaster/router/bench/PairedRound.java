@@ -46,6 +46,46 @@ public record PairedRound(int round, RawPoint rawBatch1, RawPoint rawBatchMax, S
         : ratio(servedOn.inferencesPerSecond(), rawAtServedBatch.rowsPerSecond());
   }
 
+  /*
+   * servedOverRaw() is the product of three factors, each measured in the round:
+   * instanceBusy() x computeSpeedUnderLoad() x batchShape(). Only the first is the serving path's
+   * own doing; the other two say what the load and the machine leave it.
+   */
+
+  /**
+   * The share of the served point's wall time the model instance spent executing (served rows/s
+   * times the server's mean execution time over its mean batch): what the batcher and the response
+   * path leave of the instance; 1 is an instance that never waits. NaN without the server's
+   * per-execution time.
+   */
+  public double instanceBusy() {
+    double executionMs = servedOn.serverExecutionMs();
+    double batch = servedOn.serverBatch();
+    return Double.isNaN(executionMs) || !(batch > 0) ? Double.NaN
+        : servedOn.inferencesPerSecond() * executionMs / 1e3 / batch;
+  }
+
+  /**
+   * Raw ONNX Runtime's time per run at the served batch, alone, over the server's time per
+   * execution under load: how fast the same computation ran while the serving path and the load
+   * generator used the machine's other cores (below 1: slowed by what they do to shared caches,
+   * memory bandwidth and the hypervisor). NaN without either.
+   */
+  public double computeSpeedUnderLoad() {
+    double executionMs = servedOn.serverExecutionMs();
+    return rawAtServedBatch == null || !(executionMs > 0) ? Double.NaN
+        : rawAtServedBatch.meanRunMs() / executionMs;
+  }
+
+  /**
+   * Raw ONNX Runtime's rows/s at the batch the server executed over its rows/s at the largest
+   * batch: what the load's batch size is worth to this model on this CPU (64 closed-loop callers
+   * leave one instance about half of them per batch). NaN without the raw point.
+   */
+  public double batchShape() {
+    return rawAtServedBatch == null ? Double.NaN : ratio(rawAtServedBatch.rowsPerSecond(), rawBatchMax.rowsPerSecond());
+  }
+
   /** Raw ONNX Runtime's own gain from batch 1 to the largest batch: the hardware's ceiling. */
   public double rawBatchingGain() {
     return ratio(rawBatchMax.rowsPerSecond(), rawBatch1.rowsPerSecond());

@@ -148,7 +148,25 @@ public final class ServingTargets {
             + " (%.2f..%.2f), against %.2fx of raw at batch %d%n",
         PairedRound.median(measured, round -> round.servedOn().serverBatch()),
         PairedRound.median(measured, PairedRound::servedOverRawAtServedBatch), ratio[0], ratio[1],
-        PairedRound.median(measured, PairedRound::servedOverRaw), measured.get(0).rawBatchMax().batch());
+        PairedRound.median(measured, PairedRound::servedOverRaw), measured.get(0).rawBatchMax().batch())
+        + factors(measured);
+  }
+
+  /**
+   * The line splitting served / raw at the largest batch into its three factors (medians over the
+   * rounds, so their product need not equal the ratio's median exactly); empty without the
+   * server's per-execution time.
+   */
+  private static String factors(List<PairedRound> measured) {
+    List<PairedRound> timed = measured.stream().filter(round -> !Double.isNaN(round.instanceBusy())).toList();
+    if (timed.isEmpty()) {
+      return "";
+    }
+    return label("  = instance busy %.2f (the serving path's share) x compute speed under load %.2f (the machine)"
+            + " x batch shape %.2f (the load's batch on this CPU), medians%n",
+        PairedRound.median(timed, PairedRound::instanceBusy),
+        PairedRound.median(timed, PairedRound::computeSpeedUnderLoad),
+        PairedRound.median(timed, PairedRound::batchShape));
   }
 
   /**

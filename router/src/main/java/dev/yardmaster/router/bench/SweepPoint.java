@@ -35,6 +35,11 @@ public record SweepPoint(String model, int concurrency, boolean batching, LoadRe
     return server == null ? Double.NaN : server.batch();
   }
 
+  /** The mean wall time of one model execution on the server over the point; NaN when unknown. */
+  public double serverExecutionMs() {
+    return server == null || server.executionMs() == null ? Double.NaN : server.executionMs();
+  }
+
   /** Successful inferences (rows) per second. */
   public double inferencesPerSecond() {
     return result.inferencesPerSecond();

@@ -66,7 +66,8 @@ public final class SweepTables {
   public static String rounds(List<PairedRound> rounds) {
     List<String[]> lines = new ArrayList<>();
     lines.add(new String[] {"round", "raw b1 rows/s", "raw bmax rows/s", "raw gain", "off inf/s",
-        "on inf/s", "on srv batch", "on/off", "on/raw", "raw at srv batch", "on/raw at srv batch"});
+        "on inf/s", "on srv batch", "on/off", "on/raw", "raw at srv batch", "on/raw at srv batch", "busy",
+        "speed under load", "batch shape"});
     for (PairedRound round : rounds) {
       lines.add(new String[] {
           Integer.toString(round.round()),
@@ -79,7 +80,10 @@ public final class SweepTables {
           format("%.2fx", round.batchingSpeedUp()),
           format("%.2f", round.servedOverRaw()),
           round.rawAtServedBatch() == null ? "-" : format("%.0f", round.rawAtServedBatch().rowsPerSecond()),
-          round.rawAtServedBatch() == null ? "-" : format("%.2f", round.servedOverRawAtServedBatch())});
+          round.rawAtServedBatch() == null ? "-" : format("%.2f", round.servedOverRawAtServedBatch()),
+          factor(round.instanceBusy()),
+          factor(round.computeSpeedUnderLoad()),
+          factor(round.batchShape())});
     }
     return align(lines);
   }
@@ -97,6 +101,11 @@ public final class SweepTables {
           format("%.2f", round.servedOverEcho())});
     }
     return align(lines);
+  }
+
+  /** A factor to two decimals, or "-" when unknown. */
+  private static String factor(double value) {
+    return Double.isNaN(value) ? "-" : format("%.2f", value);
   }
 
   /** The mean batch the server executed over the point, or "-" where it did not say. */

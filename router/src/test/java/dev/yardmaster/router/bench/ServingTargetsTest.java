@@ -1,6 +1,7 @@
 package dev.yardmaster.router.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.yardmaster.profiler.load.CallKind;
 import dev.yardmaster.profiler.load.LoadResult;
@@ -107,6 +108,39 @@ class ServingTargetsTest {
     assertThat(SweepTables.rounds(rounds).lines().skip(1).findFirst().orElseThrow()).contains("10000", "0.90");
     assertThat(ServingTargets.roundsSummary(ROUNDS)).hasValueSatisfying(line -> assertThat(line)
         .doesNotContain("the batch the server executed"));
+  }
+
+  @Test
+  void servedOverRawIsTheProductOfInstanceBusyComputeSpeedUnderLoadAndBatchShape() {
+    // served 9000 rows/s in 30-row executions of 3.0 ms: the instance executed 9000 * 3.0 / 30 = 90%
+    // of the time; raw ran 30 rows in 2.4 ms alone (speed under load 0.8, 12500 rows/s) against
+    // 16000 rows/s at batch 64 (batch shape 0.78125)
+    SweepPoint on = new SweepPoint("wide_mlp", 64, true, point("wide_mlp", 64, true, 9000).result(), Double.NaN,
+        new ServerSplit(1.0, 3.2, 30, 100, 10, 3.0));
+    PairedRound round = new PairedRound(1, new RawPoint("wide_mlp", 1, 10, 1.0, 2000, 0.5),
+        new RawPoint("wide_mlp", 64, 10, 1.0, 16000, 4.0), point("wide_mlp", 64, false, 2000), on,
+        new RawPoint("wide_mlp", 30, 10, 1.0, 12500, 2.4));
+
+    assertThat(round.instanceBusy()).isCloseTo(0.9, within(1e-9));
+    assertThat(round.computeSpeedUnderLoad()).isCloseTo(0.8, within(1e-9));
+    assertThat(round.batchShape()).isCloseTo(0.78125, within(1e-9));
+    assertThat(round.instanceBusy() * round.computeSpeedUnderLoad() * round.batchShape())
+        .isCloseTo(round.servedOverRaw(), within(1e-9));
+    assertThat(ServingTargets.roundsSummary(List.of(round))).hasValueSatisfying(line -> assertThat(line).contains(
+        "= instance busy 0.90 (the serving path's share) x compute speed under load 0.80 (the machine)"
+            + " x batch shape 0.78 (the load's batch on this CPU)"));
+    assertThat(SweepTables.rounds(List.of(round)).lines().skip(1).findFirst().orElseThrow())
+        .matches(".*  0\\.72 +0\\.90 +0\\.80 +0\\.78");
+  }
+
+  @Test
+  void withoutTheServersExecutionTimeTheFactorsAreUnknown() {
+    assertThat(ROUNDS).allSatisfy(round -> {
+      assertThat(round.instanceBusy()).isNaN();
+      assertThat(round.computeSpeedUnderLoad()).isNaN();
+    });
+    assertThat(ServingTargets.roundsSummary(ROUNDS)).hasValueSatisfying(line -> assertThat(line)
+        .doesNotContain("instance busy"));
   }
 
   @Test
