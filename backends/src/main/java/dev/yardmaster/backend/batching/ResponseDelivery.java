@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Members whose caller offered no thread, or offered the thread running the execution (an
  * inline execution on the caller's event loop), complete at once, after the others are posted. A
  * caller thread that no longer takes tasks (its event loop shut down) gets its responses here.
+ * Executors are grouped by identity: callers pass their event loop itself (for Armeria, the
+ * request context's {@code eventLoop().withoutContext()}, the same object for every call on it).
  */
 final class ResponseDelivery {
 
