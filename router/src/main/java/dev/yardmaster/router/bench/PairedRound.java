@@ -47,7 +47,8 @@ public record PairedRound(int round, RawPoint rawBatch1, RawPoint rawBatchMax, S
   }
 
   /*
-   * servedOverRaw() is the product of three factors, each measured in the round:
+   * servedOverRaw() is the product of three factors, each measured in the round (exactly when the
+   * server's mean batch is a whole number, as the raw point's batch is its rounding):
    * instanceBusy() x computeSpeedUnderLoad() x batchShape(). Only the first is the serving path's
    * own doing; the other two say what the load and the machine leave it.
    */
@@ -55,8 +56,8 @@ public record PairedRound(int round, RawPoint rawBatch1, RawPoint rawBatchMax, S
   /**
    * The share of the served point's wall time the model instance spent executing (served rows/s
    * times the server's mean execution time over its mean batch): what the batcher and the response
-   * path leave of the instance; 1 is an instance that never waits. NaN without the server's
-   * per-execution time.
+   * path leave of the instance (the bench serves one instance); 1 is an instance that never waits.
+   * NaN without the server's per-execution time.
    */
   public double instanceBusy() {
     double executionMs = servedOn.serverExecutionMs();
