@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
  * batching off and on, the bare echo RPC on the same server stack, paired rounds of wide_mlp
  * (raw and served back to back, whose medians the wide_mlp budgets are judged on) and rounds of
  * higgs_mlp_v1 served against echo (back to back, whose median the served / echo budget is judged
- * on); then the ratios with PASS/FAIL. Tables on stdout, progress on stderr, JSON under {@code target/bench/}.
+ * on), and informational rounds of wide_mlp at c=128, a load that fills 64-row batches; then the
+ * ratios with PASS/FAIL. Tables on stdout, progress on stderr, JSON under {@code target/bench/}.
  */
 @Command(
     name = "bench",
@@ -42,8 +43,8 @@ import picocli.CommandLine.Spec;
     description = "Measure serving against its budgets: raw ONNX Runtime (batch 1, 64), served gRPC"
         + " batch-1 closed loop at c=1,4,16,64 with batching off and on, and the bare echo RPC;"
         + " then paired rounds of wide_mlp at the top concurrency (raw and served back to back) and rounds"
-        + " of higgs_mlp_v1 served against echo (back to back); print the ratios with PASS/FAIL. About 5"
-        + " minutes by default.")
+        + " of higgs_mlp_v1 served against echo (back to back), and rounds of wide_mlp at c=128, a load that"
+        + " fills 64-row batches (informational); print the ratios with PASS/FAIL. About 7 minutes by default.")
 public final class BenchCommand implements Callable<Integer> {
 
   static final List<Integer> RAW_BATCHES = List.of(1, DemoModels.MAX_BATCH_SIZE);
@@ -70,6 +71,13 @@ public final class BenchCommand implements Callable<Integer> {
           + " targets take their medians (default: ${DEFAULT-VALUE}; 0 = judge the sweep's single points).")
   int rounds;
 
+  @Option(names = "--fill-rounds", defaultValue = "3", paramLabel = "N",
+      description = "Rounds of wide_mlp, as above, at twice the max batch size (c=128): a load that fills"
+          + " the batcher's 64-row batches, where the top concurrency of 64 callers leaves one instance"
+          + " about half of them per batch; informational, no target reads them (default: ${DEFAULT-VALUE};"
+          + " 0 = none; skipped when the top concurrency is already that high).")
+  int fillRounds;
+
   @Option(names = "--strict", description = "Exit 1 when a target is missed.")
   boolean strict;
 
@@ -92,24 +100,32 @@ public final class BenchCommand implements Callable<Integer> {
       err.println("bench: --rounds: " + rounds + " (expected: >= 0)");
       return Main.EXIT_USAGE;
     }
+    if (fillRounds < 0) {
+      err.println("bench: --fill-rounds: " + fillRounds + " (expected: >= 0)");
+      return Main.EXIT_USAGE;
+    }
     Duration raw = sweepOptions.quick ? Duration.ofMillis(200) : rawMeasure;
     int top = plan.concurrencies().stream().mapToInt(Integer::intValue).max().orElse(1);
+    int fill = 2 * DemoModels.MAX_BATCH_SIZE;
+    int fillRoundCount = fill > top ? fillRounds : 0;
     OrtRunnerOptions options = sweepOptions.runnerOptions();
     int echoPoints = plan.concurrencies().size();
     Duration servedPoint = plan.warmUp().plus(plan.measure());
     Duration rawPoint = raw.plus(raw.dividedBy(4));
     Duration total = plan.loadTime()
-        .plus(servedPoint.multipliedBy(echoPoints + 4L * rounds))
-        .plus(rawPoint.multipliedBy((long) SweepOptions.MODELS.size() * RAW_BATCHES.size() + 3L * rounds));
-    err.printf(Locale.ROOT, "bench: %d served, %d echo and %d raw points, %d paired and %d echo rounds, about %d s%n",
-        plan.pointCount(), echoPoints, SweepOptions.MODELS.size() * RAW_BATCHES.size(), rounds, rounds,
-        total.toSeconds());
+        .plus(servedPoint.multipliedBy(echoPoints + 4L * rounds + 2L * fillRoundCount))
+        .plus(rawPoint.multipliedBy((long) SweepOptions.MODELS.size() * RAW_BATCHES.size() + 3L * rounds
+            + 3L * fillRoundCount));
+    err.printf(Locale.ROOT, "bench: %d served, %d echo and %d raw points, %d paired, %d echo and %d fill rounds,"
+            + " about %d s%n", plan.pointCount(), echoPoints, SweepOptions.MODELS.size() * RAW_BATCHES.size(),
+        rounds, rounds, fillRoundCount, total.toSeconds());
 
     List<RawPoint> rawPoints = new ArrayList<>();
     List<SweepPoint> serving;
     List<SweepPoint> echo;
     List<PairedRound> pairedRounds;
     List<EchoRound> echoRounds;
+    List<PairedRound> fillPairedRounds;
     try (ServingSweep sweep = ServingSweep.start(outputDir.resolve("repository"), options, err)) {
       // the servers are idle meanwhile: raw runs see the same quiet machine as served runs
       for (String model : SweepOptions.MODELS) {
@@ -124,6 +140,8 @@ public final class BenchCommand implements Callable<Integer> {
       pairedRounds = sweep.pairedRounds(DemoModels.WIDE_MLP, top, DemoModels.MAX_BATCH_SIZE, rounds,
           plan, raw.dividedBy(4), raw);
       echoRounds = sweep.echoRounds(DemoModels.HIGGS_MLP_V1, top, rounds, plan);
+      fillPairedRounds = sweep.pairedRounds(DemoModels.WIDE_MLP, fill, DemoModels.MAX_BATCH_SIZE, fillRoundCount,
+          plan, raw.dividedBy(4), raw);
     }
     List<TargetCheck> checks = ServingTargets.check(serving, echo, rawPoints, pairedRounds, echoRounds);
 
@@ -142,6 +160,13 @@ public final class BenchCommand implements Callable<Integer> {
           DemoModels.WIDE_MLP, top);
       out.print(SweepTables.rounds(pairedRounds));
       ServingTargets.roundsSummary(pairedRounds).ifPresent(out::print);
+      out.println();
+    }
+    if (!fillPairedRounds.isEmpty()) {
+      out.printf(Locale.ROOT, "%s paired rounds at c=%d, a load that fills %d-row batches (informational, no"
+          + " target):%n", DemoModels.WIDE_MLP, fill, DemoModels.MAX_BATCH_SIZE);
+      out.print(SweepTables.rounds(fillPairedRounds));
+      ServingTargets.roundsSummary(fillPairedRounds).ifPresent(out::print);
       out.println();
     }
     if (!echoRounds.isEmpty()) {
@@ -166,7 +191,7 @@ public final class BenchCommand implements Callable<Integer> {
         new BenchReport.Settings(plan.warmUp().toMillis() / 1e3, plan.measure().toMillis() / 1e3,
             raw.dividedBy(4).toMillis() / 1e3, raw.toMillis() / 1e3,
             options.intraOpThreads(), options.interOpThreads()),
-        serving, echo, rawPoints, pairedRounds, echoRounds, checks);
+        serving, echo, rawPoints, pairedRounds, echoRounds, fillPairedRounds, checks);
     Path json = ReportFiles.write(outputDir, "serving", report, now);
     err.println("bench: wrote " + json + " and serving-latest.json");
     return strict && met < checks.size() ? Main.EXIT_FAILURE : Main.EXIT_OK;

@@ -16,7 +16,7 @@ class BenchCommandTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void quickBenchWritesEverySection(@TempDir Path output) throws Exception {
-    CliRun run = CliRun.of("bench", "--quick", "--concurrency", "1,16", "--rounds", "2",
+    CliRun run = CliRun.of("bench", "--quick", "--concurrency", "1,16", "--rounds", "2", "--fill-rounds", "1",
         "--output-dir", output.toString());
 
     assertThat(run.exit()).as("exit code; stderr:%n%s", run.err()).isEqualTo(Main.EXIT_OK);
@@ -28,7 +28,8 @@ class BenchCommandTest {
 
     JsonNode report = ReportFiles.read(output.resolve("serving-latest.json"));
     assertThat(report.fieldNames()).toIterable()
-        .contains("createdAt", "machine", "settings", "serving", "echo", "raw", "rounds", "echoRounds", "checks");
+        .contains("createdAt", "machine", "settings", "serving", "echo", "raw", "rounds", "echoRounds", "fillRounds",
+            "checks");
     assertThat(report.get("serving")).hasSize(8);
     assertThat(report.get("echo")).hasSize(2);
     assertThat(report.get("raw")).hasSize(4);
@@ -44,6 +45,12 @@ class BenchCommandTest {
       // the real server's batch_stats give the time per execution the factors divide
       assertThat(round.get("servedOn").get("server").get("execution_ms").asDouble()).isPositive();
     }
+    assertThat(report.get("fillRounds")).singleElement().satisfies(round -> {
+      assertThat(round.get("servedOn").get("concurrency").asInt()).isEqualTo(128);
+      assertThat(round.get("rawBatchMax").get("batch").asInt()).isEqualTo(64);
+    });
+    assertThat(run.out()).contains("wide_mlp paired rounds at c=128, a load that fills 64-row batches");
+    assertThat(run.out()).doesNotContain("c=128, median");
     assertThat(report.get("echoRounds")).hasSize(2);
     for (JsonNode round : report.get("echoRounds")) {
       assertThat(round.get("served").get("model").asText()).isEqualTo("higgs_mlp_v1");
@@ -80,6 +87,9 @@ class BenchCommandTest {
 
     assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);
     assertThat(run.err()).contains("--rounds: -1 (expected: >= 0)");
+    CliRun fill = CliRun.of("bench", "--quick", "--fill-rounds", "-2");
+    assertThat(fill.exit()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(fill.err()).contains("--fill-rounds: -2 (expected: >= 0)");
   }
 
   @Test
