@@ -15,11 +15,13 @@ import org.jspecify.annotations.Nullable;
  * others of their level. A batch never exceeds {@code max_batch_size}, never splits a request and
  * stops at the first request whose batch key (non-batch input shapes) differs. It is sent
  * <ul>
- *   <li>at once when it reaches the largest preferred size (or max batch size when none are
- *       preferred), or when the next request cannot join it;
- *   <li>at once, cut to the largest preferred size reached, while the oldest member has waited
- *       less than {@code max_queue_delay};
- *   <li>otherwise when the oldest member has waited {@code max_queue_delay} (at once when it is 0).
+ *   <li>at once, cut to the largest preferred size reached (or to the rows before the request that
+ *       would pass the largest preferred size), while the oldest member has waited less than
+ *       {@code max_queue_delay}, and always when {@code max_queue_delay} is 0: current Triton
+ *       treats a zero delay as never exceeded, so preferred sizes still cut batches;
+ *   <li>whole, at once, when it reaches the largest preferred size (or max batch size when none
+ *       are preferred), when the next request cannot join it, or when {@code max_queue_delay} is 0;
+ *   <li>otherwise, whole, when the oldest member has waited {@code max_queue_delay}.
  * </ul>
  *
  * @param <T> what the caller queues (its pending request)
@@ -261,11 +263,12 @@ public final class BatchFormer<T> {
     }
     long delay = policy.maxQueueDelayNanos();
     long delayDue = saturatedAdd(oldest, delay);
-    boolean delayExceeded = delay == 0 || flush || delayDue <= nowNanos;
+    // Triton: a zero delay is never exceeded (preferred sizes cut), yet nothing waits for it.
+    boolean delayExceeded = flush || (delay != 0 && delayDue <= nowNanos);
     if (bestCount > 0 && !delayExceeded) {
       return new Plan(bestCount, bestRows, nowNanos);
     }
-    if (sendNow || rows >= maxPreferred || delayExceeded) {
+    if (sendNow || rows >= maxPreferred || delayExceeded || delay == 0) {
       return new Plan(count, rows, nowNanos);
     }
     return new Plan(count, rows, delayDue);

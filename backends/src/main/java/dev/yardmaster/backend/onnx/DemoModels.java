@@ -133,10 +133,9 @@ public final class DemoModels {
     if (dynamicBatching) {
       ModelDynamicBatching.Builder batching =
           ModelDynamicBatching.newBuilder().setMaxQueueDelayMicroseconds(MAX_QUEUE_DELAY_MICROS);
-      // wide_mlp is compute bound: only full batches amortize its weight reads; the small models
-      // are overhead bound, so any sizeable batch is worth dispatching at once.
-      batching.addAllPreferredBatchSize(
-          name.equals(WIDE_MLP) ? List.of(MAX_BATCH_SIZE) : List.of(16, 32, 64));
+      // With no queue delay a batch takes whatever is queued; a preferred size below the max would
+      // cut it there (Triton's rule when max_queue_delay is 0), so only the max is preferred.
+      batching.addPreferredBatchSize(MAX_BATCH_SIZE);
       config.setDynamicBatching(batching);
       if (!name.equals(WIDE_MLP)) {
         // a small model's execution costs about what a thread hop costs: run it on the caller

@@ -88,6 +88,41 @@ class BatchFormerTest {
   }
 
   @Test
+  void cutsAtTheLargestPreferredSizeReachedWithoutQueueDelay() {
+    BatchFormer<String> former = new BatchFormer<>(policy(8, List.of(2, 4), 0));
+    for (String item : List.of("a", "b", "c", "d", "e", "f")) {
+      offer(former, item, 1, 0);
+    }
+
+    // As in Triton since max_queue_delay 0 stopped counting as exceeded: 4 is preferred, so the
+    // batch stops there; the 2 rows left go next, at once, though 2 < 4.
+    assertThat(former.nextBatch(0)).isEqualTo(new Batch<>(List.of("a", "b", "c", "d"), 4));
+    assertThat(former.nextBatch(0)).isEqualTo(new Batch<>(List.of("e", "f"), 2));
+  }
+
+  @Test
+  void withoutQueueDelayABatchStopsBeforeTheRequestThatPassesTheLargestPreferredSize() {
+    BatchFormer<String> former = new BatchFormer<>(policy(8, List.of(4), 0));
+    offer(former, "a", 3, 0);
+    offer(former, "b", 3, 0);
+
+    assertThat(former.nextBatch(0)).isEqualTo(new Batch<>(List.of("a"), 3));
+    assertThat(former.nextBatch(0)).isEqualTo(new Batch<>(List.of("b"), 3));
+  }
+
+  @Test
+  void delayExceededSendsEverythingUpToMaxBatchSize() {
+    BatchFormer<String> former = new BatchFormer<>(policy(8, List.of(2), DELAY));
+    offer(former, "a", 1, 0);
+    assertThat(former.nextBatch(DELAY - 1)).isNull();
+    offer(former, "b", 1, DELAY - 1);
+    offer(former, "c", 1, DELAY - 1);
+
+    // Before the delay passes the preferred 2 would go at once; after it, the whole queue does.
+    assertThat(former.nextBatch(DELAY)).isEqualTo(new Batch<>(List.of("a", "b", "c"), 3));
+  }
+
+  @Test
   void neverExceedsMaxBatchSize() {
     BatchFormer<String> former = new BatchFormer<>(policy(4, List.of(), DELAY));
     offer(former, "a", 3, 0);

@@ -66,7 +66,7 @@ public class SchedulerRoundTripBenchmark {
         .setMaxBatchSize(MAX_BATCH_SIZE)
         .addInstanceGroup(ModelInstanceGroup.newBuilder().setCount(1).setKind(ModelInstanceGroup.Kind.KIND_CPU));
     if (scheduler.equals("dynamic")) {
-      config.setDynamicBatching(ModelDynamicBatching.newBuilder().addAllPreferredBatchSize(List.of(16, 32, 64)));
+      config.setDynamicBatching(ModelDynamicBatching.newBuilder().addPreferredBatchSize(MAX_BATCH_SIZE));
     }
     ModelSpec spec = new ModelSpec("copy", "1", "bench", MAX_BATCH_SIZE,
         List.of(new TensorSpec("x", DataType.FP32, new long[] {FEATURES})),
