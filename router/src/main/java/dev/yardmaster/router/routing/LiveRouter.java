@@ -80,7 +80,7 @@ public final class LiveRouter {
   private void register(RouterConfig config, RoutingTable next) {
     for (String pool : next.poolNames) {
       PoolFeedback pf = feedback(pool);
-      Gauge.builder("yardmaster.prediction.error.seconds", pf, f -> f.residualNanos() / 1e9)
+      Gauge.builder("yardmaster.prediction.error.seconds", pf, f -> f.residualNanos(System.nanoTime()) / 1e9)
           .description("Observed minus predicted latency per pool (EWMA), the online correction of the profile")
           .tag("pool", pool).register(registry);
       for (Tier tier : next.tiers) {
@@ -139,10 +139,10 @@ public final class LiveRouter {
     return current.serves(model) ? null : Status.NOT_FOUND.withDescription(current.unknownModelMessage(model));
   }
 
-  /** The learned correction of the pool's predictions, in nanoseconds (0 before any answer). */
+  /** The learned correction of the pool's predictions now, in nanoseconds (0 before any answer). */
   public long residualNanos(String pool) {
     PoolFeedback pf = feedback.get(pool);
-    return pf == null ? 0 : pf.residualNanos();
+    return pf == null ? 0 : pf.residualNanos(System.nanoTime());
   }
 
   /** How late the tier's recent answers from the pool came at their tail, in nanoseconds, now. */
@@ -267,7 +267,7 @@ public final class LiveRouter {
       int healthy = pool.healthyEndpoints();
       PoolFeedback learned = current.feedback[p];
       reusable.set(p, pool.name(), config.accelerator(), config.pricePerHour(), healthy, healthy > 0,
-          pool.queuedRows(), pool.inFlight(), 0, learned.residualNanos(),
+          pool.queuedRows(), pool.inFlight(), 0, learned.residualNanos(nowNanos),
           learned.tailLatenessNanos(tier.index(), nowNanos), current.curve(p, model));
     }
     // model 0: the snapshot holds only this request's model
@@ -371,7 +371,7 @@ public final class LiveRouter {
       long otherAnswers = feedback.answered(answersAtRoute);
       feedback.requestAnswered(tier.index());
       if (predictedNanos != RouteDecision.UNKNOWN_LATENCY) {
-        feedback.observe(observed, uncorrectedNanos, queuedAhead, otherAnswers, inFlightAtRoute);
+        feedback.observe(end, observed, uncorrectedNanos, queuedAhead, otherAnswers, inFlightAtRoute);
         feedback.observeLateness(tier.index(), end, observed - predictedNanos);
       }
       feedback.attribute(pool.config().pricePerHour(), observed, sharers);

@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.DoubleAdder;
 
 /**
  * What the router learned about one pool from its answers: the EWMA of observed minus predicted
- * latency (the online correction added to every prediction for the pool), how late each tier is
+ * latency (the online correction added to every prediction for the pool, fading once the pool's
+ * answers stop coming), how late each tier is
  * there (its recent answers at their tail, {@link TailLateness}, or its oldest request still
  * waiting, {@link InFlightLateness}; added to that tier's predictions, best effort's queue wait)
  * and the attributed cost.
@@ -15,8 +16,14 @@ final class PoolFeedback {
 
   /** Weight of the newest residual sample. */
   static final double ALPHA = 0.2;
+  /** How long the residual holds without a new sample, as {@link TailLateness} holds a tail. */
+  static final long RESIDUAL_HOLD_NANOS = TailLateness.WINDOW_NANOS;
+  /** After the hold, the residual halves every this long until a sample comes. */
+  static final long RESIDUAL_HALF_LIFE_NANOS = 500_000_000L;
 
   private final AtomicLong residualNanos = new AtomicLong();
+  /** When the residual last moved; it fades from {@link #RESIDUAL_HOLD_NANOS} after. */
+  private volatile long residualMovedAtNanos;
   private final AtomicLong answers = new AtomicLong();
   private final DoubleAdder costDollars = new DoubleAdder();
   /** By tier index; grown (copied) when a tier with a higher index is first seen, never shrunk. */
@@ -25,8 +32,24 @@ final class PoolFeedback {
   /** One tier's lateness at the pool: of its answers, and of its requests still waiting. */
   private record TierLateness(TailLateness answers, InFlightLateness waiting) {}
 
-  long residualNanos() {
-    return residualNanos.get();
+  /**
+   * The residual at {@code nowNanos}: as learned while samples come, then fading (halving every
+   * {@link #RESIDUAL_HALF_LIFE_NANOS} once {@link #RESIDUAL_HOLD_NANOS} passed without one). A pool
+   * whose residual priced it out of every tier gets no answers to correct it; without the fade it
+   * would stay out after it recovered. Fading, it is tried again, sooner the smaller its residual
+   * was, and an answer on time or a late one sets the residual again.
+   */
+  long residualNanos(long nowNanos) {
+    return faded(residualNanos.get(), nowNanos - residualMovedAtNanos);
+  }
+
+  private static long faded(long residual, long sinceMovedNanos) {
+    long idle = sinceMovedNanos - RESIDUAL_HOLD_NANOS;
+    if (idle < 0 || residual == 0) {
+      return residual;
+    }
+    long halvings = idle / RESIDUAL_HALF_LIFE_NANOS + 1;
+    return halvings >= Long.SIZE - 1 ? 0 : residual / (1L << halvings);
   }
 
   /** Answers (of any outcome) the pool gave so far; read when a request is routed. */
@@ -51,13 +74,18 @@ final class PoolFeedback {
    * bias. Uncorrected (without the residual the prediction included), so the residual converges to
    * the bias of service time plus overhead.
    */
-  void observe(long observedNanos, long uncorrectedPredictionNanos, long queuedAhead, long otherAnswers,
-      int inFlightAtRoute) {
+  void observe(long nowNanos, long observedNanos, long uncorrectedPredictionNanos, long queuedAhead,
+      long otherAnswers, int inFlightAtRoute) {
     if (queuedAhead > 0 || otherAnswers > inFlightAtRoute) {
       return;
     }
     double error = observedNanos - uncorrectedPredictionNanos;
-    residualNanos.getAndUpdate(old -> Math.round(old + ALPHA * (error - old)));
+    long sinceMoved = nowNanos - residualMovedAtNanos;
+    residualNanos.getAndUpdate(old -> {
+      long start = faded(old, sinceMoved);
+      return Math.round(start + ALPHA * (error - start));
+    });
+    residualMovedAtNanos = nowNanos;
   }
 
   /**

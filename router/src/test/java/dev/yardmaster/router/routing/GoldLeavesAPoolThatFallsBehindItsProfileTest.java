@@ -107,7 +107,8 @@ class GoldLeavesAPoolThatFallsBehindItsProfileTest {
         }
         assertThat(answered.await(20, TimeUnit.SECONDS)).as("every request answered").isTrue();
 
-        String timeline = timeline(sentNanos, pools, start);
+        String timeline = timeline(sentNanos, pools, start)
+            + String.format("%n  cheap pool's residual at the end: %.1f ms", router.router().router().residualNanos("cheap") / 1e6);
         System.out.println("gold by pool (c: cheap, f: fast), a line a second; slow from 1 s to 3 s:" + timeline);
         assertThat(share("cheap", sentNanos, pools, start + SECOND / 2, slowAt))
             .as("gold on the cheap pool while it keeps its profile%n%s", timeline).isGreaterThanOrEqualTo(0.9);
