@@ -5,17 +5,18 @@ import dev.yardmaster.protocol.v2.ModelInferResponse;
 import dev.yardmaster.protocol.v2.ModelStreamInferResponse;
 import dev.yardmaster.router.pool.Forwarder;
 import dev.yardmaster.router.pool.Pool;
+import dev.yardmaster.router.server.grpc.StreamAnswers;
 import io.grpc.Deadline;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * ModelStreamInfer at the router: each request on the stream is routed and forwarded as a ModelInfer
- * (with retries) and answered on the stream; failures are answered in-band as {@code error_message}, as
- * Triton does, and the stream completes once the client half-closed and every answer is written.
+ * (with retries) and answered on the stream in request order, each answer final ({@link
+ * StreamAnswers}); failures are answered in-band as {@code error_message}, as Triton does, and the
+ * stream completes once the client half-closed and every answer is written.
  */
 final class StreamForwarder implements StreamObserver<ModelInferRequest> {
 
@@ -27,6 +28,8 @@ final class StreamForwarder implements StreamObserver<ModelInferRequest> {
 
   private final Dispatch dispatch;
   private final StreamObserver<ModelStreamInferResponse> out;
+  // all guarded by this
+  private final StreamAnswers answers = new StreamAnswers();
   private int pending;
   private boolean halfClosed;
   private boolean done;
@@ -38,20 +41,21 @@ final class StreamForwarder implements StreamObserver<ModelInferRequest> {
 
   @Override
   public void onNext(ModelInferRequest request) {
+    StreamAnswers.Slot slot;
     synchronized (this) {
       pending++;
+      slot = answers.reserve();
     }
     dispatch.dispatch(request, new StreamObserver<>() {
       @Override
       public void onNext(ModelInferResponse response) {
-        answer(ModelStreamInferResponse.newBuilder().setInferResponse(response).build(), true);
+        answer(slot, StreamAnswers.answer(response));
       }
 
       @Override
       public void onError(Throwable error) {
         Status status = Status.fromThrowable(error);
-        answer(ModelStreamInferResponse.newBuilder()
-            .setErrorMessage(status.getCode() + ": " + status.getDescription()).build(), true);
+        answer(slot, StreamAnswers.failure(request, status.getCode() + ": " + status.getDescription()));
       }
 
       @Override
@@ -59,14 +63,11 @@ final class StreamForwarder implements StreamObserver<ModelInferRequest> {
     });
   }
 
-  private synchronized void answer(ModelStreamInferResponse response, boolean wasPending) {
+  private synchronized void answer(StreamAnswers.Slot slot, ModelStreamInferResponse response) {
     if (done) {
       return;
     }
-    out.onNext(response);
-    if (wasPending) {
-      pending--;
-    }
+    pending -= answers.complete(slot, response, out::onNext);
     if (halfClosed && pending == 0) {
       done = true;
       out.onCompleted();

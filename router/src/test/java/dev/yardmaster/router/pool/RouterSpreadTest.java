@@ -159,12 +159,20 @@ class RouterSpreadTest {
             done.countDown();
           }
         });
-    for (int i = 0; i < 3; i++) {
-      requests.onNext(PoolTestSupport.higgsRequest(i));
+    for (int i = 0; i < 4; i++) {
+      requests.onNext(PoolTestSupport.higgsRequest(i).toBuilder().setId("r" + i).build());
     }
+    requests.onNext(PoolTestSupport.higgsRequest(4).toBuilder().setId("bad").setModelName("nope").build());
+    requests.onNext(PoolTestSupport.higgsRequest(5).toBuilder().setId("r5").build());
     requests.onCompleted();
     assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(answers).hasSize(3).allSatisfy(a -> {
+    // in request order, each final, as Triton answers a stream
+    assertThat(answers).extracting(a -> a.getInferResponse().getId())
+        .containsExactly("r0", "r1", "r2", "r3", "bad", "r5");
+    assertThat(answers).allSatisfy(a -> assertThat(
+        a.getInferResponse().getParametersMap().get("triton_final_response").getBoolParam()).isTrue());
+    assertThat(answers.get(4).getErrorMessage()).startsWith("NOT_FOUND");
+    assertThat(answers).filteredOn(a -> !a.getInferResponse().getId().equals("bad")).allSatisfy(a -> {
       assertThat(a.getErrorMessage()).isEmpty();
       assertThat(a.getInferResponse().getRawOutputContentsCount()).isEqualTo(1);
     });

@@ -294,6 +294,51 @@ class GrpcInferenceServiceTest {
   }
 
   @Test
+  void streamAnswersComeInRequestOrderEachMarkedFinal() throws Exception {
+    CompletableFuture<Void> gate = manager.model("slow", "1").closeGate();
+    try {
+      List<ModelStreamInferResponse> answers = new CopyOnWriteArrayList<>();
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      StreamObserver<ModelInferRequest> requests = GRPCInferenceServiceGrpc.newStub(channel)
+          .modelStreamInfer(new StreamObserver<>() {
+            @Override
+            public void onNext(ModelStreamInferResponse value) {
+              answers.add(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+              done.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+              done.complete(null);
+            }
+          });
+      requests.onNext(ModelInferRequest.newBuilder().setModelName("slow").setId("held")
+          .addInputs(InferInputTensor.newBuilder().setName("X").setDatatype("UINT8").addShape(1))
+          .addRawInputContents(ByteString.copyFrom(new byte[] {7}))
+          .build());
+      requests.onNext(addSub("quick", 1, 1));
+      requests.onNext(ModelInferRequest.newBuilder().setModelName("missing").setId("failed").build());
+      requests.onCompleted();
+      Thread.sleep(300); // time enough for the quick answers to overtake the held one, if they could
+      assertThat(answers).as("answers behind a held request wait for it").isEmpty();
+
+      gate.complete(null);
+      done.get(10, TimeUnit.SECONDS);
+      assertThat(answers).extracting(a -> a.getInferResponse().getId()).containsExactly("held", "quick", "failed");
+      assertThat(answers).allSatisfy(a -> assertThat(a.getInferResponse().getParametersMap()
+          .get("triton_final_response").getBoolParam()).isTrue());
+      assertThat(answers.get(2).getErrorMessage()).contains("model 'missing'");
+      assertThat(answers.get(2).getInferResponse().getModelName()).isEqualTo("missing");
+    } finally {
+      gate.complete(null);
+    }
+  }
+
+  @Test
   void statisticsCountSuccessesWithTritonMeanings() {
     stub.modelInfer(addSub("stat", 1, 1));
     ModelStatistics stats = stub.modelStatistics(ModelStatisticsRequest.newBuilder().setName("add_sub").build())

@@ -13,9 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * One {@code ModelStreamInfer} call, as Triton answers it: every request gets one response in
- * completion order; a failed request is answered with {@code error_message} (and its id) and the
- * stream goes on. The stream completes once the client half-closed and every answer was sent; a
+ * One {@code ModelStreamInfer} call, as Triton answers it: every request gets one final response,
+ * in request order ({@link StreamAnswers}); a failed request is answered with {@code
+ * error_message} (and its id) and the stream goes on. The stream completes once the client half-closed and every answer was sent; a
  * server stop ends it with UNAVAILABLE after the accepted requests were answered.
  */
 final class StreamInferObserver implements StreamObserver<ModelInferRequest> {
@@ -28,6 +28,8 @@ final class StreamInferObserver implements StreamObserver<ModelInferRequest> {
   private final Runnable stopListener = this::endForStop;
   /** Requests not yet answered, plus one for the open request side. */
   private final AtomicInteger pending = new AtomicInteger(1);
+  /** Guarded by this. */
+  private final StreamAnswers answers = new StreamAnswers();
   /** Guarded by this: the response side was completed, failed or cancelled. */
   private boolean ended;
 
@@ -51,23 +53,23 @@ final class StreamInferObserver implements StreamObserver<ModelInferRequest> {
   @Override
   public void onNext(ModelInferRequest request) {
     pending.incrementAndGet();
+    StreamAnswers.Slot slot;
+    synchronized (this) {
+      slot = answers.reserve();
+    }
     // Armeria hands a message sent off the event loop to it, while the half-close runs on it: a
     // completion sent from there could overtake answers still queued, so all go from there
     infer.apply(request).whenCompleteAsync((response, error) -> {
-      ModelStreamInferResponse answer;
-      if (error != null) {
-        answer = ModelStreamInferResponse.newBuilder()
-            .setErrorMessage(InferenceException.from(error).getMessage())
-            .setInferResponse(ModelInferResponse.newBuilder()
-                .setId(request.getId())
-                .setModelName(request.getModelName())
-                .setModelVersion(request.getModelVersion()))
-            .build();
-      } else {
-        answer = ModelStreamInferResponse.newBuilder().setInferResponse(response).build();
+      ModelStreamInferResponse answer = error != null
+          ? StreamAnswers.failure(request, InferenceException.from(error).getMessage())
+          : StreamAnswers.answer(response);
+      int written;
+      synchronized (this) {
+        written = answers.complete(slot, answer, this::send);
       }
-      send(answer);
-      finishOne();
+      for (int i = 0; i < written; i++) {
+        finishOne();
+      }
     }, eventLoop);
   }
 
