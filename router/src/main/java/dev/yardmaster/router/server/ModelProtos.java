@@ -31,11 +31,12 @@ public final class ModelProtos {
   /** The server version in metadata responses. */
   public static final String SERVER_VERSION = "0.1.0";
   /**
-   * The KServe/Triton protocol extensions this server really implements. Not listed: shared
-   * memory, sequence batching, classification, trace, logging.
+   * The KServe/Triton protocol extensions this server really implements ({@code schedule_policy}:
+   * the dynamic batcher's priority levels and queue policies). Not listed: shared memory, sequence
+   * batching, classification, trace, logging.
    */
   public static final List<String> EXTENSIONS = List.of("model_repository", "model_configuration",
-      "statistics", "parameters", "binary_tensor_data");
+      "schedule_policy", "statistics", "parameters", "binary_tensor_data");
 
   private ModelProtos() {}
 

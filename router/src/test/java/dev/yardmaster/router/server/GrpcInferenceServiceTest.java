@@ -96,7 +96,7 @@ class GrpcInferenceServiceTest {
     ServerMetadataResponse metadata = stub.serverMetadata(ServerMetadataRequest.getDefaultInstance());
     assertThat(metadata.getName()).isEqualTo("yardmaster");
     assertThat(metadata.getVersion()).isNotEmpty();
-    assertThat(metadata.getExtensionsList()).contains("model_repository", "statistics");
+    assertThat(metadata.getExtensionsList()).contains("model_repository", "statistics", "schedule_policy");
   }
 
   @Test
