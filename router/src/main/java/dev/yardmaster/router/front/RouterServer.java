@@ -10,6 +10,7 @@ import dev.yardmaster.router.config.ConfigWatcher;
 import dev.yardmaster.router.config.RouterConfig;
 import dev.yardmaster.router.config.RouterConfigLoader;
 import dev.yardmaster.router.pool.Pools;
+import dev.yardmaster.router.server.grpc.MessageCompression;
 import dev.yardmaster.router.routing.LiveRouter;
 import dev.yardmaster.router.server.QuickStopBossGroup;
 import io.grpc.ServerInterceptors;
@@ -91,6 +92,8 @@ public final class RouterServer implements AutoCloseable {
             new CallContextInterceptor())) // the last runs first: its Context is the others' parent
         .maxRequestMessageLength(MAX_MESSAGE_BYTES)
         .maxResponseMessageLength(MAX_MESSAGE_BYTES)
+        .decompressorRegistry(MessageCompression.decompressors())
+        .compressorRegistry(MessageCompression.compressors())
         .useBlockingTaskExecutor(false) // forwarding runs on the event loop: no thread hop per call
         .build();
     ServerBuilder grpcBuilder = base(config.grpcPort(), MAX_MESSAGE_BYTES, registry);

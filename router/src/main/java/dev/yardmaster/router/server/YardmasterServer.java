@@ -8,6 +8,7 @@ import dev.yardmaster.router.admission.Admission;
 import dev.yardmaster.router.admission.AdmissionConfig;
 import dev.yardmaster.router.server.grpc.BenchEchoService;
 import dev.yardmaster.router.server.grpc.InferenceGrpcService;
+import dev.yardmaster.router.server.grpc.MessageCompression;
 import dev.yardmaster.router.server.grpc.UnaryPassThrough;
 import dev.yardmaster.router.server.http.KServeHttpService;
 import dev.yardmaster.router.server.metrics.MetricsService;
@@ -67,6 +68,8 @@ public final class YardmasterServer implements AutoCloseable {
         .addService(new BenchEchoService())
         .maxRequestMessageLength(builder.maxMessageBytes)
         .maxResponseMessageLength(builder.maxMessageBytes)
+        .decompressorRegistry(MessageCompression.decompressors())
+        .compressorRegistry(MessageCompression.compressors())
         .build();
     if (builder.passThrough) { // in front of the service: unary ModelInfer and Echo skip grpc-java
       UnaryPassThrough passThrough = new UnaryPassThrough(inferenceService);

@@ -14,9 +14,11 @@ import dev.yardmaster.protocol.v2.ModelStreamInferResponse;
 import dev.yardmaster.protocol.v2.ServerReadyRequest;
 import dev.yardmaster.router.front.RouterServer;
 import dev.yardmaster.router.server.YardmasterServer;
+import dev.yardmaster.router.server.grpc.MessageCompression;
 import dev.yardmaster.router.testsupport.MetricsScrape;
 import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -136,6 +138,24 @@ class RouterSpreadTest {
     assertThatThrownBy(() -> stub.modelInfer(PoolTestSupport.higgsRequest(1).toBuilder().setModelName("nope").build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+  }
+
+  @Test
+  void deflateCompressedRequestsAreRoutedAndAnswered() throws Exception {
+    ManagedChannel compressing = ManagedChannelBuilder.forAddress("127.0.0.1", router.grpcPort())
+        .usePlaintext()
+        .compressorRegistry(MessageCompression.compressors())
+        .decompressorRegistry(MessageCompression.decompressors())
+        .build();
+    try {
+      ModelInferResponse response = GRPCInferenceServiceGrpc.newBlockingStub(compressing)
+          .withDeadlineAfter(10, TimeUnit.SECONDS).withCompression("deflate")
+          .modelInfer(PoolTestSupport.higgsRequest(1).toBuilder().setId("z").build());
+      assertThat(response.getId()).isEqualTo("z");
+      assertThat(response.getRawOutputContentsCount()).isEqualTo(1);
+    } finally {
+      compressing.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
   }
 
   @Test

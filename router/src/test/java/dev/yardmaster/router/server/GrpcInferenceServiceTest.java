@@ -28,6 +28,7 @@ import dev.yardmaster.protocol.v2.ServerLiveRequest;
 import dev.yardmaster.protocol.v2.ServerMetadataRequest;
 import dev.yardmaster.protocol.v2.ServerMetadataResponse;
 import dev.yardmaster.protocol.v2.ServerReadyRequest;
+import dev.yardmaster.router.server.grpc.MessageCompression;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -254,6 +255,25 @@ class GrpcInferenceServiceTest {
         .addRawInputContents(ByteString.copyFrom(big))
         .build();
     assertThat(stub.modelInfer(request).getRawOutputContents(0).size()).isEqualTo(big.length);
+  }
+
+  @Test
+  void deflateAndGzipCompressedMessagesAreAccepted() throws Exception {
+    ManagedChannel compressing = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext()
+        .compressorRegistry(MessageCompression.compressors())
+        .decompressorRegistry(MessageCompression.decompressors())
+        .build();
+    try {
+      for (String encoding : List.of("deflate", "gzip")) {
+        ModelInferResponse response = GRPCInferenceServiceGrpc.newBlockingStub(compressing)
+            .withDeadlineAfter(30, TimeUnit.SECONDS).withCompression(encoding)
+            .modelInfer(addSub(encoding, 2, 3));
+        assertThat(response.getId()).isEqualTo(encoding);
+        assertThat(firstFloat(response.getRawOutputContents(0))).isEqualTo(5f);
+      }
+    } finally {
+      compressing.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
   }
 
   @Test
