@@ -71,8 +71,8 @@ public final class ProtoTensorCodec {
       requestedOutputs.add(message.getOutputs(i).getName());
     }
     Map<String, Object> parameters = fromProto(message.getParametersMap());
-    int priority = (int) longParameter(message, PRIORITY_PARAMETER);
-    long timeoutMicros = longParameter(message, TIMEOUT_PARAMETER);
+    int priority = priorityLevel(longParameter(message, PRIORITY_PARAMETER));
+    long timeoutMicros = timeoutMicros(longParameter(message, TIMEOUT_PARAMETER));
     return new InferRequest(message.getModelName(), message.getModelVersion(), message.getId(),
         inputs, requestedOutputs, parameters, priority, timeoutMicros, arrivalNanos);
   }
@@ -203,10 +203,38 @@ public final class ProtoTensorCodec {
     }
     return switch (parameter.getParameterChoiceCase()) {
       case INT64_PARAM -> parameter.getInt64Param();
-      case UINT64_PARAM -> parameter.getUint64Param();
+      // a uint64 past 2^63 reads as negative: it is as large as a long goes
+      case UINT64_PARAM -> parameter.getUint64Param() < 0 ? Long.MAX_VALUE : parameter.getUint64Param();
       default -> throw InferenceException.invalidArgument(
           "parameter '%s': %s (expected: an int64 value)", key, parameter.getParameterChoiceCase());
     };
+  }
+
+  /**
+   * A request's {@code priority} parameter as the priority it asks for. Triton's is a uint64 where
+   * 0 and every value past the model's last level mean its default level, so a value past the int
+   * range asks for the default too (it must not wrap around to a high priority).
+   *
+   * @throws InferenceException INVALID_ARGUMENT for a negative value
+   */
+  public static int priorityLevel(long priority) {
+    if (priority < 0) {
+      throw InferenceException.invalidArgument("parameter '%s': %d (expected: >= 0)", PRIORITY_PARAMETER, priority);
+    }
+    return (int) Math.min(priority, Integer.MAX_VALUE);
+  }
+
+  /**
+   * A request's {@code timeout} parameter: its queue timeout in microseconds, 0 for the model's.
+   *
+   * @throws InferenceException INVALID_ARGUMENT for a negative value
+   */
+  public static long timeoutMicros(long timeout) {
+    if (timeout < 0) {
+      throw InferenceException.invalidArgument(
+          "parameter '%s': %d (expected: >= 0 microseconds)", TIMEOUT_PARAMETER, timeout);
+    }
+    return timeout;
   }
 
   /** A little-endian buffer of the given size. */

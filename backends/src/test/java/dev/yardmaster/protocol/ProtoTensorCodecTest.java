@@ -239,6 +239,30 @@ class ProtoTensorCodecTest {
   }
 
   @Test
+  void aPriorityPastTheIntRangeAsksForTheDefaultLevelInsteadOfWrappingAround() {
+    for (InferParameter huge : List.of(InferParameter.newBuilder().setInt64Param((1L << 32) + 1).build(),
+        InferParameter.newBuilder().setUint64Param(-1L).build())) { // uint64 2^64 - 1
+      ModelInferRequest message = ModelInferRequest.newBuilder().setModelName("m")
+          .putParameters("priority", huge).putParameters("timeout", huge).build();
+      InferRequest request = ProtoTensorCodec.toInferRequest(message, 0);
+      assertThat(request.priority()).as("%s", huge).isEqualTo(Integer.MAX_VALUE);
+      assertThat(request.timeoutMicros()).as("%s", huge).isPositive();
+    }
+  }
+
+  @Test
+  void aNegativePriorityOrTimeoutIsInvalid() {
+    for (String name : List.of("priority", "timeout")) {
+      ModelInferRequest message = ModelInferRequest.newBuilder().setModelName("m")
+          .putParameters(name, InferParameter.newBuilder().setInt64Param(-1).build()).build();
+      assertThatThrownBy(() -> ProtoTensorCodec.toInferRequest(message, 0))
+          .isInstanceOfSatisfying(InferenceException.class,
+              e -> assertThat(e.status()).isEqualTo(InferenceException.Status.INVALID_ARGUMENT))
+          .hasMessageStartingWith("parameter '" + name + "': -1 (expected: >= 0");
+    }
+  }
+
+  @Test
   void responseParametersKeepTheirTypes() {
     Map<String, InferParameter> proto = ProtoTensorCodec.toProto(Map.of("b", true, "l", 3L, "d", 1.5, "s", "x"));
     assertThat(proto.get("b").getBoolParam()).isTrue();

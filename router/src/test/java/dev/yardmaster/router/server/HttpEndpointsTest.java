@@ -189,7 +189,9 @@ class HttpEndpointsTest {
       "{\"inputs\":[{\"name\":\"X\",\"shape\":[1],\"datatype\":\"FP32\"}]}|input 'X' data: missing",
       "{\"inputs\":[{\"name\":\"X\",\"shape\":[4611686018427387904,4],\"datatype\":\"INT8\",\"data\":[]}]}|input 'X' shape: [4611686018427387904, 4] (expected: fewer than 2^63 elements)",
       "{\"inputs\":[{\"name\":\"X\",\"shape\":[2],\"datatype\":\"FP16\",\"data\":[1,2]}]}|input 'X' datatype: FP16 in JSON data (expected: a datatype other than FP16/BF16; send those as binary tensor data",
-      "{\"inputs\":[]}|inputs: none"})
+      "{\"inputs\":[]}|inputs: none",
+      "{\"parameters\":{\"priority\":-1},\"inputs\":[{\"name\":\"X\",\"shape\":[1],\"datatype\":\"FP32\",\"data\":[1]}]}|parameter 'priority': -1 (expected: >= 0)",
+      "{\"parameters\":{\"timeout\":-5},\"inputs\":[{\"name\":\"X\",\"shape\":[1],\"datatype\":\"FP32\",\"data\":[1]}]}|parameter 'timeout': -5 (expected: >= 0 microseconds)"})
   void badRequestsAre400NamingTheProblem(String body, String message) throws Exception {
     HttpResponse<String> response = post("/v2/models/echo/infer", body);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(400);

@@ -88,8 +88,8 @@ final class JsonRequestDecoder {
       parameters = new HashMap<>(parameters);
       binaryByDefault = bool(parameters.remove(BINARY_DATA_OUTPUT), "parameters." + BINARY_DATA_OUTPUT);
     }
-    int priority = (int) longParameter(parameters, ProtoTensorCodec.PRIORITY_PARAMETER);
-    long timeoutMicros = longParameter(parameters, ProtoTensorCodec.TIMEOUT_PARAMETER);
+    int priority = ProtoTensorCodec.priorityLevel(longParameter(parameters, ProtoTensorCodec.PRIORITY_PARAMETER));
+    long timeoutMicros = ProtoTensorCodec.timeoutMicros(longParameter(parameters, ProtoTensorCodec.TIMEOUT_PARAMETER));
     InferRequest request = new InferRequest(model, version, id, tensors, outputs, parameters, priority,
         timeoutMicros, arrivalNanos);
     return new DecodedInfer(request, new OutputFormat(binaryByDefault, binaryByOutput));
