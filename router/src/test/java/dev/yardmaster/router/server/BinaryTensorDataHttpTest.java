@@ -354,6 +354,36 @@ class BinaryTensorDataHttpTest {
   }
 
   @Test
+  void longErrorsComeBackUncompressedWhileLargeAnswersAreCompressed() throws Exception {
+    // tritonclient reads error bodies without decompressing them: Triton compresses only answers
+    String datatype = "X".repeat(2000);
+    BinaryInferBody bad = new BinaryInferBody().jsonInput("X", datatype, new long[] {1}, "[1]");
+    for (String encoding : new String[] {"gzip", "deflate", "gzip;q=0.5, deflate"}) {
+      HttpResponse<byte[]> error = post("echo", bad.body(), "Accept-Encoding", encoding);
+
+      assertThat(error.statusCode()).isEqualTo(400);
+      assertThat(error.headers().firstValue("content-encoding")).isEmpty();
+      assertThat(error.body().length).isGreaterThan(2000);
+      assertThat(error(error)).startsWith("input 'X' datatype: XXX");
+    }
+    float[] values = new float[1000];
+    BinaryInferBody large = new BinaryInferBody().jsonInput("X", "FP32", new long[] {values.length},
+        JSON.writeValueAsString(values));
+    HttpResponse<byte[]> unknownModel = post("m".repeat(1500), large.body(), "Accept-Encoding", "gzip");
+    assertThat(unknownModel.statusCode()).isEqualTo(404);
+    assertThat(unknownModel.headers().firstValue("content-encoding")).isEmpty();
+    assertThat(error(unknownModel)).startsWith("model 'mmm");
+
+    HttpResponse<byte[]> answer = post("echo", large.body(), "Accept-Encoding", "gzip");
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(answer.headers().firstValue("content-encoding")).hasValue("gzip");
+    assertThat(JSON.readTree(decompress("gzip", answer.body())).get("outputs").get(0).get("data")).hasSize(1000);
+    HttpResponse<byte[]> refused = post("echo", large.body(), "Accept-Encoding", "gzip;q=0");
+    assertThat(refused.headers().firstValue("content-encoding")).isEmpty();
+    assertThat(JSON.readTree(refused.body()).get("outputs").get(0).get("data")).hasSize(1000);
+  }
+
+  @Test
   void unknownContentEncodingIs400() throws Exception {
     BinaryInferBody body = new BinaryInferBody().jsonInput("X", "INT8", new long[] {1}, "[1]");
     HttpResponse<byte[]> response = post("echo", body.body(), "Content-Encoding", "br");

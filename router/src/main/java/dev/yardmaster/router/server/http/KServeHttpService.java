@@ -10,13 +10,12 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.common.ResponseHeadersBuilder;
 import com.linecorp.armeria.common.encoding.StreamDecoderFactory;
-import com.linecorp.armeria.common.encoding.StreamEncoderFactories;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.encoding.DecodingService;
-import com.linecorp.armeria.server.encoding.EncodingService;
 import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.backend.ModelManager;
 import dev.yardmaster.router.admission.AdmittedRequest;
@@ -99,6 +98,8 @@ public final class KServeHttpService {
     }
     String headerLength = req.headers().get(BinaryTensorData.HEADER_LENGTH_HEADER);
     String contentEncoding = req.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+    ResponseCompression.Encoding responseEncoding =
+        ResponseCompression.negotiate(req.headers().get(HttpHeaderNames.ACCEPT_ENCODING));
     CompletableFuture<HttpResponse> response = req.aggregate().thenCompose(body -> {
       Supplier<DecodedInfer> decode = () -> {
         checkDecoded(ctx, contentEncoding);
@@ -117,7 +118,8 @@ public final class KServeHttpService {
       }
       return request.handle((decoded, undecodable) -> undecodable == null
               ? inference.infer(ctx, admitted, decoded.request())
-                  .thenApply(result -> inferResponse(InferResponseWriter.write(result, decoded.outputFormat())))
+                  .thenApply(result -> inferResponse(InferResponseWriter.write(result, decoded.outputFormat()),
+                      responseEncoding))
               : inference.<HttpResponse>refuse(admitted, model, undecodable))
           .thenCompose(result -> result);
     }).exceptionally(KServeHttpService::error);
@@ -142,30 +144,35 @@ public final class KServeHttpService {
     }
   }
 
-  private static HttpResponse inferResponse(InferResponseWriter.Body body) {
-    if (!body.binary()) {
-      return ok(body.bytes());
+  /**
+   * A successful answer, compressed as the client's {@code Accept-Encoding} asks when it is at least
+   * {@value ResponseCompression#MIN_BYTES} bytes. Errors never are: tritonclient reads error bodies
+   * without decompressing them, and Triton compresses only inference responses.
+   */
+  private static HttpResponse inferResponse(InferResponseWriter.Body body, ResponseCompression.Encoding encoding) {
+    ResponseHeadersBuilder headers = ResponseHeaders.builder(HttpStatus.OK);
+    if (body.binary()) {
+      headers.contentType(MediaType.OCTET_STREAM)
+          .add(BinaryTensorData.HEADER_LENGTH_HEADER, Integer.toString(body.jsonLength()));
+    } else {
+      headers.contentType(MediaType.JSON_UTF_8);
     }
-    ResponseHeaders headers = ResponseHeaders.builder(HttpStatus.OK)
-        .contentType(MediaType.OCTET_STREAM)
-        .add(BinaryTensorData.HEADER_LENGTH_HEADER, Integer.toString(body.jsonLength()))
-        .build();
-    return HttpResponse.of(headers, HttpData.wrap(body.bytes()));
+    byte[] bytes = body.bytes();
+    String contentEncoding = encoding.headerValue();
+    if (contentEncoding != null && bytes.length >= ResponseCompression.MIN_BYTES) {
+      bytes = ResponseCompression.compress(encoding, bytes);
+      headers.add(HttpHeaderNames.CONTENT_ENCODING, contentEncoding);
+    }
+    return HttpResponse.of(headers.build(), HttpData.wrap(bytes));
   }
 
   /**
-   * The infer endpoint with gzip/deflate bodies both ways, as Triton: a request's
-   * {@code Content-Encoding} is undone before decoding (up to the server's request size limit), and
-   * responses are compressed as the client's {@code Accept-Encoding} asks.
+   * The infer endpoint with gzip/deflate request bodies, as Triton: a request's
+   * {@code Content-Encoding} is undone before decoding (up to the server's request size limit).
    */
   private HttpService inferService() {
     HttpService infer = this::infer;
-    return infer
-        .decorate(DecodingService.newDecorator(StreamDecoderFactory.gzip(), StreamDecoderFactory.deflate()))
-        .decorate(EncodingService.builder()
-            .encoderFactories(StreamEncoderFactories.GZIP, StreamEncoderFactories.DEFLATE)
-            .encodableContentTypes(type -> type.is(MediaType.JSON) || type.is(MediaType.OCTET_STREAM))
-            .newDecorator());
+    return infer.decorate(DecodingService.newDecorator(StreamDecoderFactory.gzip(), StreamDecoderFactory.deflate()));
   }
 
   private byte[] config(String model, String version) {
