@@ -91,12 +91,30 @@ class HttpEndpointsTest {
   }
 
   @Test
+  void configOfANonBatchingModelPrintsDefaultsAsTriton() throws Exception {
+    // Triton prints configs with always_print_primitive_fields; clients read config["max_batch_size"]
+    HttpResponse<String> response = get("/v2/models/echo/config");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("\"max_batch_size\":0");
+    JsonNode config = JSON.readTree(response.body());
+    assertThat(config.get("max_batch_size").isInt()).isTrue();
+    assertThat(config.get("backend").asText()).isEmpty();
+    assertThat(config.get("output").get(0).toString()).isEqualTo("{\"name\":\"INPUT0\",\"data_type\":\"TYPE_STRING\","
+        + "\"dims\":[-1],\"label_filename\":\"\",\"is_shape_tensor\":false}");
+    assertThat(config.get("instance_group").isArray()).isTrue();
+    assertThat(config.get("parameters").isObject()).isTrue();
+    assertThat(config.has("version_policy")).as("an unset message stays absent").isFalse();
+    assertThat(config.has("dynamic_batching")).as("an unset oneof member stays absent").isFalse();
+  }
+
+  @Test
   void modelConfigAndStats() throws Exception {
     JsonNode config = json(get("/v2/models/add_sub/config"));
     assertThat(config.get("name").asText()).isEqualTo("add_sub");
     assertThat(config.get("max_batch_size").asInt()).isEqualTo(8);
     assertThat(config.get("input").get(0).toString())
-        .isEqualTo("{\"name\":\"INPUT0\",\"data_type\":\"TYPE_FP32\",\"dims\":[16]}");
+        .isEqualTo("{\"name\":\"INPUT0\",\"data_type\":\"TYPE_FP32\",\"format\":\"FORMAT_NONE\",\"dims\":[16],"
+            + "\"is_shape_tensor\":false,\"allow_ragged_batch\":false,\"optional\":false}");
     assertThat(get("/v2/models/add_sub/versions/1/config").statusCode()).isEqualTo(200);
 
     post("/v2/models/add_sub/infer", addSubBody("for-stats", ""));
