@@ -32,10 +32,10 @@ public final class ModelProtos {
   public static final String SERVER_VERSION = "0.1.0";
   /**
    * The KServe/Triton protocol extensions this server really implements. Not listed: shared
-   * memory, sequence batching, classification, trace, logging.
+   * memory, sequence batching, trace, logging.
    */
-  public static final List<String> EXTENSIONS = List.of("model_repository", "model_configuration",
-      "statistics", "parameters", "binary_tensor_data");
+  public static final List<String> EXTENSIONS = List.of("classification", "model_repository",
+      "model_configuration", "statistics", "parameters", "binary_tensor_data");
 
   private ModelProtos() {}
 

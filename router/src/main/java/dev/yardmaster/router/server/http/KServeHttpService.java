@@ -118,8 +118,8 @@ public final class KServeHttpService {
       }
       return request.handle((decoded, undecodable) -> undecodable == null
               ? inference.infer(ctx, admitted, decoded.request())
-                  .thenApply(result -> inferResponse(InferResponseWriter.write(result, decoded.outputFormat()),
-                      responseEncoding))
+                  .thenApply(result -> inferResponse(InferResponseWriter.write(
+                      core.classify(result, decoded.classification()), decoded.outputFormat()), responseEncoding))
               : inference.<HttpResponse>refuse(admitted, model, undecodable))
           .thenCompose(result -> result);
     }).exceptionally(KServeHttpService::error);
