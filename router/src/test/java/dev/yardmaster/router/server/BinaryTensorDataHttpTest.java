@@ -164,12 +164,38 @@ class BinaryTensorDataHttpTest {
         .binaryInput("INPUT0", "FP32", ROW_OF_16, floats(COUNTING))
         .binaryInput("INPUT1", "FP32", ROW_OF_16, floats(ONES))
         .parameter("binary_data_output", true)
-        .output("OUTPUT0", null)
+        .output("OUTPUT0", true)
         .output("OUTPUT1", false);
     Response parsed = parse(postBinary("add_sub", body));
 
     assertThat(parsed.binaryOutputs()).containsOnlyKeys("OUTPUT0");
     assertThat(parsed.output("OUTPUT1").get("data").get(15).asDouble()).isEqualTo(15.0);
+  }
+
+  @Test
+  void aListedOutputWithoutBinaryDataIsJsonEvenWithBinaryDataOutput() throws Exception {
+    // Triton's rule (http_server.cc): binary_data_output decides only for outputs the request does
+    // not list; a listed output without its own binary_data is JSON
+    BinaryInferBody body = new BinaryInferBody()
+        .jsonInput("INPUT0", "FP32", ROW_OF_16, JSON.writeValueAsString(COUNTING))
+        .jsonInput("INPUT1", "FP32", ROW_OF_16, JSON.writeValueAsString(ONES))
+        .parameter("binary_data_output", true)
+        .output("OUTPUT0", null)
+        .output("OUTPUT1", true);
+    HttpResponse<byte[]> response = post("add_sub", body.body(), "Content-Type", "application/json");
+    Response parsed = parse(response);
+
+    assertThat(parsed.binaryOutputs()).containsOnlyKeys("OUTPUT1");
+    assertThat(parsed.output("OUTPUT0").get("data")).isEqualTo(jsonPathOutputs().get(0).get("data"));
+
+    BinaryInferBody onlyListed = new BinaryInferBody()
+        .jsonInput("INPUT0", "FP32", ROW_OF_16, JSON.writeValueAsString(COUNTING))
+        .jsonInput("INPUT1", "FP32", ROW_OF_16, JSON.writeValueAsString(ONES))
+        .parameter("binary_data_output", true)
+        .output("OUTPUT1", null);
+    HttpResponse<byte[]> jsonOnly = post("add_sub", onlyListed.body(), "Content-Type", "application/json");
+    assertThat(jsonOnly.headers().firstValue(HEADER_LENGTH)).isEmpty();
+    assertThat(parse(jsonOnly).output("OUTPUT1").get("data")).isEqualTo(jsonPathOutputs().get(1).get("data"));
   }
 
   static Stream<Arguments> datatypes() {

@@ -28,11 +28,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class JsonRequestDecoder {
 
-  /** Request parameter: return every output not saying otherwise as binary data. */
+  /** Request parameter: return the outputs as binary data when the request lists none. */
   static final String BINARY_DATA_OUTPUT = "binary_data_output";
   /** Input parameter: the input's byte count in the binary data after the JSON. */
   static final String BINARY_DATA_SIZE = "binary_data_size";
-  /** Requested-output parameter: return this output as binary data. */
+  /** Requested-output parameter: return this output as binary data (JSON when absent). */
   static final String BINARY_DATA = "binary_data";
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -209,10 +209,9 @@ final class JsonRequestDecoder {
       if (name == null) {
         throw InferenceException.invalidArgument("%s name: missing (expected: a string)", where);
       }
+      // as Triton: a listed output is binary only when it says so itself, whatever binary_data_output says
       Object binary = parameters.get(BINARY_DATA);
-      if (binary != null) {
-        binaryByOutput.put(name, bool(binary, "output '" + name + "' parameters." + BINARY_DATA));
-      }
+      binaryByOutput.put(name, binary != null && bool(binary, "output '" + name + "' parameters." + BINARY_DATA));
       Object classes = parameters.get(OutputClassification.PARAMETER);
       if (classes != null) {
         if (!(classes instanceof Long count)) {
