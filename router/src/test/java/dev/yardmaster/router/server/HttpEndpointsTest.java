@@ -91,6 +91,36 @@ class HttpEndpointsTest {
   }
 
   @Test
+  void aModelThatIsNotReadyIs400WithAnErrorBodyAsTriton() throws Exception {
+    HttpResponse<String> unknownVersion = get("/v2/models/echo/versions/5/ready");
+    assertThat(unknownVersion.statusCode()).isEqualTo(400);
+    assertThat(json(unknownVersion).get("error").asText())
+        .isEqualTo("model 'echo' version 5: not ready (expected: a loaded model version)");
+    HttpResponse<String> unknownModel = get("/v2/models/nope/ready");
+    assertThat(unknownModel.statusCode()).isEqualTo(400);
+    assertThat(json(unknownModel).get("error").asText())
+        .isEqualTo("model 'nope': not ready (expected: a loaded model with a ready version)");
+    HttpResponse<String> ready = get("/v2/models/echo/ready");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.body()).isEmpty();
+  }
+
+  @Test
+  void aVersionThatIsNotDigitsIsNoEndpoint() throws Exception {
+    // Triton's path pattern takes only [0-9]+ as a version
+    for (String suffix : new String[] {"", "/ready", "/config", "/stats"}) {
+      HttpResponse<String> response = get("/v2/models/echo/versions/abc" + suffix);
+      assertThat(response.statusCode()).as(suffix).isEqualTo(404);
+      assertThat(json(response).get("error").asText()).isEqualTo("GET /v2/models/echo/versions/abc" + suffix
+          + ": no such endpoint (expected: a version of digits, e.g. /v2/models/{model}/versions/1)");
+    }
+    HttpResponse<String> infer = post("/v2/models/add_sub/versions/-1/infer", addSubBody("v", ""));
+    assertThat(infer.statusCode()).isEqualTo(404);
+    assertThat(json(infer).get("error").asText()).startsWith("POST /v2/models/add_sub/versions/-1/infer: no such");
+    assertThat(get("/v2/models/echo/versions/2/config").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void configOfANonBatchingModelPrintsDefaultsAsTriton() throws Exception {
     // Triton prints configs with always_print_primitive_fields; clients read config["max_batch_size"]
     HttpResponse<String> response = get("/v2/models/echo/config");

@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -67,14 +68,17 @@ public final class KServeHttpService {
         JsonWriter.statistics(ModelProtos.statistics(manager, "", ""))));
     HttpService infer = inferService();
     for (String base : new String[] {"/v2/models/{model}", "/v2/models/{model}/versions/{version}"}) {
-      server.route().get(base).build((ctx, req) -> json(() ->
-          JsonWriter.modelMetadata(ModelProtos.modelMetadata(manager, model(ctx), version(ctx)))));
-      server.route().get(base + "/ready").build((ctx, req) ->
-          status(() -> manager.isReady(model(ctx), version(ctx))).serve(ctx, req));
-      server.route().get(base + "/config").build((ctx, req) -> json(() -> config(model(ctx), version(ctx))));
-      server.route().get(base + "/stats").build((ctx, req) -> json(() ->
-          JsonWriter.statistics(ModelProtos.statistics(manager, model(ctx), version(ctx)))));
-      server.route().post(base + "/infer").build(infer);
+      // as Triton's path pattern, only a version of digits names a version
+      Function<HttpService, HttpService> versioned = base.contains("{version}")
+          ? KServeHttpService::numericVersion : Function.identity();
+      server.route().get(base).build(versioned.apply((ctx, req) -> json(() ->
+          JsonWriter.modelMetadata(ModelProtos.modelMetadata(manager, model(ctx), version(ctx))))));
+      server.route().get(base + "/ready").build(versioned.apply((ctx, req) -> modelReady(ctx)));
+      server.route().get(base + "/config").build(versioned.apply((ctx, req) ->
+          json(() -> config(model(ctx), version(ctx)))));
+      server.route().get(base + "/stats").build(versioned.apply((ctx, req) -> json(() ->
+          JsonWriter.statistics(ModelProtos.statistics(manager, model(ctx), version(ctx))))));
+      server.route().post(base + "/infer").build(versioned.apply(infer));
     }
 
     server.route().post("/v2/repository/index").build((ctx, req) -> HttpResponse.of(
@@ -190,6 +194,35 @@ public final class KServeHttpService {
       throw InferenceException.invalidArgument("request body: malformed JSON (expected: {\"ready\": true|false})");
     }
     return node != null && node.path("ready").asBoolean(false);
+  }
+
+  /**
+   * 200 with no body when the model (version) is ready; otherwise 400 with the error body, as
+   * Triton's {@code HandleModelReady} (unknown models and versions are not ready either).
+   */
+  private HttpResponse modelReady(ServiceRequestContext ctx) {
+    String model = model(ctx);
+    String version = version(ctx);
+    if (manager.isReady(model, version)) {
+      return HttpResponse.of(HttpStatus.OK, MediaType.PLAIN_TEXT_UTF_8, "");
+    }
+    String message = version.isEmpty()
+        ? String.format("model '%s': not ready (expected: a loaded model with a ready version)", model)
+        : String.format("model '%s' version %s: not ready (expected: a loaded model version)", model, version);
+    return HttpResponse.of(HttpStatus.BAD_REQUEST, MediaType.JSON_UTF_8, JsonWriter.error(message));
+  }
+
+  /** The service for paths whose version is digits; any other version is no endpoint (404). */
+  private static HttpService numericVersion(HttpService service) {
+    return (ctx, req) -> {
+      String version = version(ctx);
+      if (!version.isEmpty() && version.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        return service.serve(ctx, req);
+      }
+      return HttpResponse.of(HttpStatus.NOT_FOUND, MediaType.JSON_UTF_8, JsonWriter.error(String.format(
+          "%s %s: no such endpoint (expected: a version of digits, e.g. /v2/models/{model}/versions/1)",
+          req.method(), req.path())));
+    };
   }
 
   private static HttpService status(BooleanSupplier check) {
