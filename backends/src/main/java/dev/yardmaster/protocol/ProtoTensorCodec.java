@@ -7,6 +7,7 @@ import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.protocol.v2.InferParameter;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferRequest.InferInputTensor;
+import dev.yardmaster.protocol.v2.ModelInferRequest.InferRequestedOutputTensor;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
 import dev.yardmaster.protocol.v2.ModelInferResponse.InferOutputTensor;
 import java.nio.ByteBuffer;
@@ -75,6 +76,34 @@ public final class ProtoTensorCodec {
     long timeoutMicros = timeoutMicros(longParameter(message, TIMEOUT_PARAMETER));
     return new InferRequest(message.getModelName(), message.getModelVersion(), message.getId(),
         inputs, requestedOutputs, parameters, priority, timeoutMicros, arrivalNanos);
+  }
+
+  /**
+   * The classification the request's outputs ask for with the {@code classification} parameter
+   * (Triton's classification extension).
+   *
+   * @throws InferenceException INVALID_ARGUMENT naming the output when the parameter is not an
+   *     int64_param > 0
+   */
+  public static OutputClassification classification(ModelInferRequest message) {
+    Map<String, Integer> countByOutput = null;
+    for (int i = 0; i < message.getOutputsCount(); i++) {
+      InferRequestedOutputTensor output = message.getOutputs(i);
+      InferParameter parameter = output.getParametersMap().get(OutputClassification.PARAMETER);
+      if (parameter == null) {
+        continue;
+      }
+      if (parameter.getParameterChoiceCase() != InferParameter.ParameterChoiceCase.INT64_PARAM) {
+        throw InferenceException.invalidArgument("output '%s' parameters.%s: %s (expected: an int64_param > 0, "
+            + "the number of top classes)", output.getName(), OutputClassification.PARAMETER,
+            parameter.getParameterChoiceCase());
+      }
+      if (countByOutput == null) {
+        countByOutput = new HashMap<>();
+      }
+      countByOutput.put(output.getName(), OutputClassification.count(output.getName(), parameter.getInt64Param()));
+    }
+    return countByOutput == null ? OutputClassification.NONE : OutputClassification.of(countByOutput);
   }
 
   /**

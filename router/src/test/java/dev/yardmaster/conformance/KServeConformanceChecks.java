@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
+import dev.yardmaster.protocol.v2.InferParameter;
 import dev.yardmaster.protocol.v2.InferTensorContents;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
@@ -243,6 +244,41 @@ abstract class KServeConformanceChecks {
     assertThat(answer).contains("\"binary_data_size\":64").contains("[0.0,0.5,1.0,1.5");
     assertThat(infer.body()).hasSize(headerLength + 64);
     assertThat(floats(ByteString.copyFrom(infer.body(), headerLength, 64))).containsExactly(ramp(1.5f));
+  }
+
+  @Test
+  void classificationAnswersTheTopClassesAsValueColonIndex() {
+    // Triton's classification extension: OUTPUT0 = 1.5 * i, so the top two are elements 15 and 14
+    ModelInferRequest request = rawRequest("c1", ramp(1f), ramp(0.5f))
+        .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder().setName("OUTPUT0")
+            .putParameters("classification", InferParameter.newBuilder().setInt64Param(2).build()))
+        .build();
+
+    ModelInferResponse response = stub.modelInfer(request);
+
+    assertThat(response.getOutputs(0).getDatatype()).isEqualTo("BYTES");
+    assertThat(response.getOutputs(0).getShapeList()).containsExactly(1L, 2L);
+    ByteBuffer classes = response.getRawOutputContents(0).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    List<String> strings = new ArrayList<>();
+    while (classes.hasRemaining()) {
+      byte[] element = new byte[classes.getInt()];
+      classes.get(element);
+      strings.add(new String(element, StandardCharsets.UTF_8));
+    }
+    assertThat(strings).containsExactly("22.500000:15", "21.000000:14");
+  }
+
+  @Test
+  void httpClassificationAnswersJsonStrings() throws Exception {
+    String body = "{\"inputs\":["
+        + "{\"name\":\"INPUT0\",\"shape\":[1,16],\"datatype\":\"FP32\",\"data\":" + json(ramp(1f)) + "},"
+        + "{\"name\":\"INPUT1\",\"shape\":[1,16],\"datatype\":\"FP32\",\"data\":" + json(ramp(0.5f)) + "}],"
+        + "\"outputs\":[{\"name\":\"OUTPUT0\",\"parameters\":{\"classification\":3}}]}";
+    HttpResponse<String> infer = post("/v2/models/" + MODEL + "/infer", body);
+
+    assertThat(infer.statusCode()).isEqualTo(200);
+    assertThat(infer.body().replace(" ", "")).contains("\"datatype\":\"BYTES\"").contains("\"shape\":[1,3]")
+        .contains("\"data\":[\"22.500000:15\",\"21.000000:14\",\"19.500000:13\"]");
   }
 
   // --- helpers

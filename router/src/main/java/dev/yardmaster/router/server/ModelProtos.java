@@ -33,10 +33,10 @@ public final class ModelProtos {
   /**
    * The KServe/Triton protocol extensions this server really implements ({@code schedule_policy}:
    * the dynamic batcher's priority levels and queue policies). Not listed: shared memory, sequence
-   * batching, classification, trace, logging.
+   * batching, trace, logging.
    */
-  public static final List<String> EXTENSIONS = List.of("model_repository", "model_configuration",
-      "schedule_policy", "statistics", "parameters", "binary_tensor_data");
+  public static final List<String> EXTENSIONS = List.of("classification", "model_repository",
+      "model_configuration", "schedule_policy", "statistics", "parameters", "binary_tensor_data");
 
   private ModelProtos() {}
 

@@ -6,6 +6,7 @@ import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.backend.ModelIndexEntry;
 import dev.yardmaster.backend.ModelManager;
 import dev.yardmaster.backend.ServedModel;
+import dev.yardmaster.protocol.OutputClassification;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -15,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the gRPC and HTTP front ends share: the model manager, server readiness, and the count of
- * in-flight inferences that a graceful stop waits for. Once stopping, new inferences are refused
+ * What the gRPC and HTTP front ends share: the model manager, server readiness, the classification
+ * of outputs, and the count of in-flight inferences that a graceful stop waits for. Once stopping, new inferences are refused
  * with UNAVAILABLE while those already accepted finish.
  */
 public final class ServingCore {
@@ -115,6 +116,20 @@ public final class ServingCore {
     if (inFlight.decrementAndGet() == 0 && !accepting) {
       drained.complete(null);
     }
+  }
+
+  /**
+   * The response with the outputs its request asked to classify replaced by their top classes
+   * ({@link OutputClassification}), batch rows as the answering model version batches.
+   *
+   * @throws InferenceException INVALID_ARGUMENT for an output whose datatype has no classes
+   */
+  public InferResponse classify(InferResponse response, OutputClassification classification) {
+    if (classification.isEmpty()) {
+      return response;
+    }
+    boolean batched = manager.resolve(response.modelName(), response.modelVersion()).spec().batched();
+    return classification.apply(response, batched);
   }
 
   /** Refuses new inferences; the future completes when the accepted ones have finished. */

@@ -164,12 +164,38 @@ class BinaryTensorDataHttpTest {
         .binaryInput("INPUT0", "FP32", ROW_OF_16, floats(COUNTING))
         .binaryInput("INPUT1", "FP32", ROW_OF_16, floats(ONES))
         .parameter("binary_data_output", true)
-        .output("OUTPUT0", null)
+        .output("OUTPUT0", true)
         .output("OUTPUT1", false);
     Response parsed = parse(postBinary("add_sub", body));
 
     assertThat(parsed.binaryOutputs()).containsOnlyKeys("OUTPUT0");
     assertThat(parsed.output("OUTPUT1").get("data").get(15).asDouble()).isEqualTo(15.0);
+  }
+
+  @Test
+  void aListedOutputWithoutBinaryDataIsJsonEvenWithBinaryDataOutput() throws Exception {
+    // Triton's rule (http_server.cc): binary_data_output decides only for outputs the request does
+    // not list; a listed output without its own binary_data is JSON
+    BinaryInferBody body = new BinaryInferBody()
+        .jsonInput("INPUT0", "FP32", ROW_OF_16, JSON.writeValueAsString(COUNTING))
+        .jsonInput("INPUT1", "FP32", ROW_OF_16, JSON.writeValueAsString(ONES))
+        .parameter("binary_data_output", true)
+        .output("OUTPUT0", null)
+        .output("OUTPUT1", true);
+    HttpResponse<byte[]> response = post("add_sub", body.body(), "Content-Type", "application/json");
+    Response parsed = parse(response);
+
+    assertThat(parsed.binaryOutputs()).containsOnlyKeys("OUTPUT1");
+    assertThat(parsed.output("OUTPUT0").get("data")).isEqualTo(jsonPathOutputs().get(0).get("data"));
+
+    BinaryInferBody onlyListed = new BinaryInferBody()
+        .jsonInput("INPUT0", "FP32", ROW_OF_16, JSON.writeValueAsString(COUNTING))
+        .jsonInput("INPUT1", "FP32", ROW_OF_16, JSON.writeValueAsString(ONES))
+        .parameter("binary_data_output", true)
+        .output("OUTPUT1", null);
+    HttpResponse<byte[]> jsonOnly = post("add_sub", onlyListed.body(), "Content-Type", "application/json");
+    assertThat(jsonOnly.headers().firstValue(HEADER_LENGTH)).isEmpty();
+    assertThat(parse(jsonOnly).output("OUTPUT1").get("data")).isEqualTo(jsonPathOutputs().get(1).get("data"));
   }
 
   static Stream<Arguments> datatypes() {
@@ -351,6 +377,36 @@ class BinaryTensorDataHttpTest {
           response.headers().firstValue(HEADER_LENGTH).orElseThrow());
       assertThat(toFloats(parsed.binaryOutputs().get("X"))).containsExactly(values);
     }
+  }
+
+  @Test
+  void longErrorsComeBackUncompressedWhileLargeAnswersAreCompressed() throws Exception {
+    // tritonclient reads error bodies without decompressing them: Triton compresses only answers
+    String datatype = "X".repeat(2000);
+    BinaryInferBody bad = new BinaryInferBody().jsonInput("X", datatype, new long[] {1}, "[1]");
+    for (String encoding : new String[] {"gzip", "deflate", "gzip;q=0.5, deflate"}) {
+      HttpResponse<byte[]> error = post("echo", bad.body(), "Accept-Encoding", encoding);
+
+      assertThat(error.statusCode()).isEqualTo(400);
+      assertThat(error.headers().firstValue("content-encoding")).isEmpty();
+      assertThat(error.body().length).isGreaterThan(2000);
+      assertThat(error(error)).startsWith("input 'X' datatype: XXX");
+    }
+    float[] values = new float[1000];
+    BinaryInferBody large = new BinaryInferBody().jsonInput("X", "FP32", new long[] {values.length},
+        JSON.writeValueAsString(values));
+    HttpResponse<byte[]> unknownModel = post("m".repeat(1500), large.body(), "Accept-Encoding", "gzip");
+    assertThat(unknownModel.statusCode()).isEqualTo(404);
+    assertThat(unknownModel.headers().firstValue("content-encoding")).isEmpty();
+    assertThat(error(unknownModel)).startsWith("model 'mmm");
+
+    HttpResponse<byte[]> answer = post("echo", large.body(), "Accept-Encoding", "gzip");
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(answer.headers().firstValue("content-encoding")).hasValue("gzip");
+    assertThat(JSON.readTree(decompress("gzip", answer.body())).get("outputs").get(0).get("data")).hasSize(1000);
+    HttpResponse<byte[]> refused = post("echo", large.body(), "Accept-Encoding", "gzip;q=0");
+    assertThat(refused.headers().firstValue("content-encoding")).isEmpty();
+    assertThat(JSON.readTree(refused.body()).get("outputs").get(0).get("data")).hasSize(1000);
   }
 
   @Test

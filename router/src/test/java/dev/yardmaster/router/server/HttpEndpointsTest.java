@@ -91,12 +91,60 @@ class HttpEndpointsTest {
   }
 
   @Test
+  void aModelThatIsNotReadyIs400WithAnErrorBodyAsTriton() throws Exception {
+    HttpResponse<String> unknownVersion = get("/v2/models/echo/versions/5/ready");
+    assertThat(unknownVersion.statusCode()).isEqualTo(400);
+    assertThat(json(unknownVersion).get("error").asText())
+        .isEqualTo("model 'echo' version 5: not ready (expected: a loaded model version)");
+    HttpResponse<String> unknownModel = get("/v2/models/nope/ready");
+    assertThat(unknownModel.statusCode()).isEqualTo(400);
+    assertThat(json(unknownModel).get("error").asText())
+        .isEqualTo("model 'nope': not ready (expected: a loaded model with a ready version)");
+    HttpResponse<String> ready = get("/v2/models/echo/ready");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.body()).isEmpty();
+  }
+
+  @Test
+  void aVersionThatIsNotDigitsIsNoEndpoint() throws Exception {
+    // Triton's path pattern takes only [0-9]+ as a version
+    for (String suffix : new String[] {"", "/ready", "/config", "/stats"}) {
+      HttpResponse<String> response = get("/v2/models/echo/versions/abc" + suffix);
+      assertThat(response.statusCode()).as(suffix).isEqualTo(404);
+      assertThat(json(response).get("error").asText()).isEqualTo("GET /v2/models/echo/versions/abc" + suffix
+          + ": no such endpoint (expected: a version of digits, e.g. /v2/models/{model}/versions/1)");
+    }
+    HttpResponse<String> infer = post("/v2/models/add_sub/versions/-1/infer", addSubBody("v", ""));
+    assertThat(infer.statusCode()).isEqualTo(404);
+    assertThat(json(infer).get("error").asText()).startsWith("POST /v2/models/add_sub/versions/-1/infer: no such");
+    assertThat(get("/v2/models/echo/versions/2/config").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void configOfANonBatchingModelPrintsDefaultsAsTriton() throws Exception {
+    // Triton prints configs with always_print_primitive_fields; clients read config["max_batch_size"]
+    HttpResponse<String> response = get("/v2/models/echo/config");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("\"max_batch_size\":0");
+    JsonNode config = JSON.readTree(response.body());
+    assertThat(config.get("max_batch_size").isInt()).isTrue();
+    assertThat(config.get("backend").asText()).isEmpty();
+    assertThat(config.get("output").get(0).toString()).isEqualTo("{\"name\":\"INPUT0\",\"data_type\":\"TYPE_STRING\","
+        + "\"dims\":[-1],\"label_filename\":\"\",\"is_shape_tensor\":false}");
+    assertThat(config.get("instance_group").isArray()).isTrue();
+    assertThat(config.get("parameters").isObject()).isTrue();
+    assertThat(config.has("version_policy")).as("an unset message stays absent").isFalse();
+    assertThat(config.has("dynamic_batching")).as("an unset oneof member stays absent").isFalse();
+  }
+
+  @Test
   void modelConfigAndStats() throws Exception {
     JsonNode config = json(get("/v2/models/add_sub/config"));
     assertThat(config.get("name").asText()).isEqualTo("add_sub");
     assertThat(config.get("max_batch_size").asInt()).isEqualTo(8);
     assertThat(config.get("input").get(0).toString())
-        .isEqualTo("{\"name\":\"INPUT0\",\"data_type\":\"TYPE_FP32\",\"dims\":[16]}");
+        .isEqualTo("{\"name\":\"INPUT0\",\"data_type\":\"TYPE_FP32\",\"format\":\"FORMAT_NONE\",\"dims\":[16],"
+            + "\"is_shape_tensor\":false,\"allow_ragged_batch\":false,\"optional\":false}");
     assertThat(get("/v2/models/add_sub/versions/1/config").statusCode()).isEqualTo(200);
 
     post("/v2/models/add_sub/infer", addSubBody("for-stats", ""));

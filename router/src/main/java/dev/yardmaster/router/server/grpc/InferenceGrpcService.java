@@ -6,6 +6,7 @@ import dev.yardmaster.backend.InferRequest;
 import dev.yardmaster.backend.InferResponse;
 import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.backend.ModelManager;
+import dev.yardmaster.protocol.OutputClassification;
 import dev.yardmaster.protocol.ProtoTensorCodec;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.ModelConfigRequest;
@@ -138,8 +139,10 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
       return;
     }
     InferRequest decoded;
+    OutputClassification classification;
     try {
       decoded = ProtoTensorCodec.toInferRequest(request, arrivalNanos);
+      classification = ProtoTensorCodec.classification(request);
     } catch (RuntimeException error) {
       inference.refuse(admitted, request.getModelName(), error);
       answer.fail(GrpcStatuses.toException(error));
@@ -153,7 +156,7 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
       }
       ModelInferResponse encoded;
       try {
-        encoded = ProtoTensorCodec.toModelInferResponse(response, rawOutputs);
+        encoded = ProtoTensorCodec.toModelInferResponse(core.classify(response, classification), rawOutputs);
       } catch (RuntimeException unencodable) {
         answer.fail(GrpcStatuses.toException(unencodable));
         return;
@@ -219,14 +222,17 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
       ModelInferRequest request) {
     long arrivalNanos = System.nanoTime();
     InferRequest decoded;
+    OutputClassification classification;
     try {
       decoded = ProtoTensorCodec.toInferRequest(request, arrivalNanos);
+      classification = ProtoTensorCodec.classification(request);
     } catch (RuntimeException error) {
       return inference.refuse(admitted, request.getModelName(), error);
     }
     boolean rawOutputs = ProtoTensorCodec.wantsRawOutputs(request);
     return inference.infer(ctx, admitted, decoded)
-        .thenApply(response -> ProtoTensorCodec.toModelInferResponse(response, rawOutputs));
+        .thenApply(response -> ProtoTensorCodec.toModelInferResponse(core.classify(response, classification),
+            rawOutputs));
   }
 
   private static <T> void answer(StreamObserver<T> observer, Supplier<T> body) {

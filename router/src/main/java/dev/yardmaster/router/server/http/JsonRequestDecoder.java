@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.yardmaster.backend.InferRequest;
 import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.protocol.DataType;
+import dev.yardmaster.protocol.OutputClassification;
 import dev.yardmaster.protocol.ProtoTensorCodec;
 import dev.yardmaster.protocol.Tensor;
 import java.io.IOException;
@@ -27,11 +28,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class JsonRequestDecoder {
 
-  /** Request parameter: return every output not saying otherwise as binary data. */
+  /** Request parameter: return the outputs as binary data when the request lists none. */
   static final String BINARY_DATA_OUTPUT = "binary_data_output";
   /** Input parameter: the input's byte count in the binary data after the JSON. */
   static final String BINARY_DATA_SIZE = "binary_data_size";
-  /** Requested-output parameter: return this output as binary data. */
+  /** Requested-output parameter: return this output as binary data (JSON when absent). */
   static final String BINARY_DATA = "binary_data";
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -51,6 +52,7 @@ final class JsonRequestDecoder {
     List<RequestInput> inputs = List.of();
     List<String> outputs = List.of();
     Map<String, Boolean> binaryByOutput = new HashMap<>();
+    Map<String, Integer> classificationByOutput = new HashMap<>();
     try (JsonParser parser = MAPPER.createParser(body, 0, jsonLength)) {
       JsonToken first = parser.nextToken();
       if (first == null) {
@@ -65,7 +67,7 @@ final class JsonRequestDecoder {
           case "id" -> id = string(parser, value, "id");
           case "parameters" -> parameters = parameters(parser, value, "parameters");
           case "inputs" -> inputs = inputs(parser, value);
-          case "outputs" -> outputs = outputs(parser, value, binaryByOutput);
+          case "outputs" -> outputs = outputs(parser, value, binaryByOutput, classificationByOutput);
           default -> parser.skipChildren();
         }
       }
@@ -92,7 +94,8 @@ final class JsonRequestDecoder {
     long timeoutMicros = ProtoTensorCodec.timeoutMicros(longParameter(parameters, ProtoTensorCodec.TIMEOUT_PARAMETER));
     InferRequest request = new InferRequest(model, version, id, tensors, outputs, parameters, priority,
         timeoutMicros, arrivalNanos);
-    return new DecodedInfer(request, new OutputFormat(binaryByDefault, binaryByOutput));
+    return new DecodedInfer(request, new OutputFormat(binaryByDefault, binaryByOutput),
+        OutputClassification.of(classificationByOutput));
   }
 
   private static List<RequestInput> inputs(JsonParser parser, JsonToken token) throws IOException {
@@ -185,29 +188,37 @@ final class JsonRequestDecoder {
     return Arrays.copyOf(dims, rank);
   }
 
-  private static List<String> outputs(JsonParser parser, JsonToken token, Map<String, Boolean> binaryByOutput)
-      throws IOException {
+  private static List<String> outputs(JsonParser parser, JsonToken token, Map<String, Boolean> binaryByOutput,
+      Map<String, Integer> classificationByOutput) throws IOException {
     expect(parser, token, JsonToken.START_ARRAY, "outputs");
     List<String> names = new ArrayList<>();
     while (parser.nextToken() != JsonToken.END_ARRAY) {
       String where = "outputs[" + names.size() + "]";
       expect(parser, parser.currentToken(), JsonToken.START_OBJECT, where);
       String name = null;
-      Object binary = null;
+      Map<String, Object> parameters = Map.of();
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String field = parser.currentName();
         JsonToken value = parser.nextToken();
         switch (field) {
           case "name" -> name = string(parser, value, where + " name");
-          case "parameters" -> binary = parameters(parser, value, where + " parameters").get(BINARY_DATA);
+          case "parameters" -> parameters = parameters(parser, value, where + " parameters");
           default -> parser.skipChildren();
         }
       }
       if (name == null) {
         throw InferenceException.invalidArgument("%s name: missing (expected: a string)", where);
       }
-      if (binary != null) {
-        binaryByOutput.put(name, bool(binary, "output '" + name + "' parameters." + BINARY_DATA));
+      // as Triton: a listed output is binary only when it says so itself, whatever binary_data_output says
+      Object binary = parameters.get(BINARY_DATA);
+      binaryByOutput.put(name, binary != null && bool(binary, "output '" + name + "' parameters." + BINARY_DATA));
+      Object classes = parameters.get(OutputClassification.PARAMETER);
+      if (classes != null) {
+        if (!(classes instanceof Long count)) {
+          throw InferenceException.invalidArgument("output '%s' parameters.%s: %s (expected: an integer > 0, the "
+              + "number of top classes)", name, OutputClassification.PARAMETER, classes);
+        }
+        classificationByOutput.put(name, OutputClassification.count(name, count));
       }
       names.add(name);
     }

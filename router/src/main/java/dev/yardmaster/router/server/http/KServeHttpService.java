@@ -10,13 +10,12 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.common.ResponseHeadersBuilder;
 import com.linecorp.armeria.common.encoding.StreamDecoderFactory;
-import com.linecorp.armeria.common.encoding.StreamEncoderFactories;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.encoding.DecodingService;
-import com.linecorp.armeria.server.encoding.EncodingService;
 import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.backend.ModelManager;
 import dev.yardmaster.router.admission.AdmittedRequest;
@@ -27,6 +26,7 @@ import java.io.IOException;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -68,14 +68,17 @@ public final class KServeHttpService {
         JsonWriter.statistics(ModelProtos.statistics(manager, "", ""))));
     HttpService infer = inferService();
     for (String base : new String[] {"/v2/models/{model}", "/v2/models/{model}/versions/{version}"}) {
-      server.route().get(base).build((ctx, req) -> json(() ->
-          JsonWriter.modelMetadata(ModelProtos.modelMetadata(manager, model(ctx), version(ctx)))));
-      server.route().get(base + "/ready").build((ctx, req) ->
-          status(() -> manager.isReady(model(ctx), version(ctx))).serve(ctx, req));
-      server.route().get(base + "/config").build((ctx, req) -> json(() -> config(model(ctx), version(ctx))));
-      server.route().get(base + "/stats").build((ctx, req) -> json(() ->
-          JsonWriter.statistics(ModelProtos.statistics(manager, model(ctx), version(ctx)))));
-      server.route().post(base + "/infer").build(infer);
+      // as Triton's path pattern, only a version of digits names a version
+      Function<HttpService, HttpService> versioned = base.contains("{version}")
+          ? KServeHttpService::numericVersion : Function.identity();
+      server.route().get(base).build(versioned.apply((ctx, req) -> json(() ->
+          JsonWriter.modelMetadata(ModelProtos.modelMetadata(manager, model(ctx), version(ctx))))));
+      server.route().get(base + "/ready").build(versioned.apply((ctx, req) -> modelReady(ctx)));
+      server.route().get(base + "/config").build(versioned.apply((ctx, req) ->
+          json(() -> config(model(ctx), version(ctx)))));
+      server.route().get(base + "/stats").build(versioned.apply((ctx, req) -> json(() ->
+          JsonWriter.statistics(ModelProtos.statistics(manager, model(ctx), version(ctx))))));
+      server.route().post(base + "/infer").build(versioned.apply(infer));
     }
 
     server.route().post("/v2/repository/index").build((ctx, req) -> HttpResponse.of(
@@ -99,6 +102,8 @@ public final class KServeHttpService {
     }
     String headerLength = req.headers().get(BinaryTensorData.HEADER_LENGTH_HEADER);
     String contentEncoding = req.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+    ResponseCompression.Encoding responseEncoding =
+        ResponseCompression.negotiate(req.headers().get(HttpHeaderNames.ACCEPT_ENCODING));
     CompletableFuture<HttpResponse> response = req.aggregate().thenCompose(body -> {
       Supplier<DecodedInfer> decode = () -> {
         checkDecoded(ctx, contentEncoding);
@@ -117,7 +122,8 @@ public final class KServeHttpService {
       }
       return request.handle((decoded, undecodable) -> undecodable == null
               ? inference.infer(ctx, admitted, decoded.request())
-                  .thenApply(result -> inferResponse(InferResponseWriter.write(result, decoded.outputFormat())))
+                  .thenApply(result -> inferResponse(InferResponseWriter.write(
+                      core.classify(result, decoded.classification()), decoded.outputFormat()), responseEncoding))
               : inference.<HttpResponse>refuse(admitted, model, undecodable))
           .thenCompose(result -> result);
     }).exceptionally(KServeHttpService::error);
@@ -142,30 +148,35 @@ public final class KServeHttpService {
     }
   }
 
-  private static HttpResponse inferResponse(InferResponseWriter.Body body) {
-    if (!body.binary()) {
-      return ok(body.bytes());
+  /**
+   * A successful answer, compressed as the client's {@code Accept-Encoding} asks when it is at least
+   * {@value ResponseCompression#MIN_BYTES} bytes. Errors never are: tritonclient reads error bodies
+   * without decompressing them, and Triton compresses only inference responses.
+   */
+  private static HttpResponse inferResponse(InferResponseWriter.Body body, ResponseCompression.Encoding encoding) {
+    ResponseHeadersBuilder headers = ResponseHeaders.builder(HttpStatus.OK);
+    if (body.binary()) {
+      headers.contentType(MediaType.OCTET_STREAM)
+          .add(BinaryTensorData.HEADER_LENGTH_HEADER, Integer.toString(body.jsonLength()));
+    } else {
+      headers.contentType(MediaType.JSON_UTF_8);
     }
-    ResponseHeaders headers = ResponseHeaders.builder(HttpStatus.OK)
-        .contentType(MediaType.OCTET_STREAM)
-        .add(BinaryTensorData.HEADER_LENGTH_HEADER, Integer.toString(body.jsonLength()))
-        .build();
-    return HttpResponse.of(headers, HttpData.wrap(body.bytes()));
+    byte[] bytes = body.bytes();
+    String contentEncoding = encoding.headerValue();
+    if (contentEncoding != null && bytes.length >= ResponseCompression.MIN_BYTES) {
+      bytes = ResponseCompression.compress(encoding, bytes);
+      headers.add(HttpHeaderNames.CONTENT_ENCODING, contentEncoding);
+    }
+    return HttpResponse.of(headers.build(), HttpData.wrap(bytes));
   }
 
   /**
-   * The infer endpoint with gzip/deflate bodies both ways, as Triton: a request's
-   * {@code Content-Encoding} is undone before decoding (up to the server's request size limit), and
-   * responses are compressed as the client's {@code Accept-Encoding} asks.
+   * The infer endpoint with gzip/deflate request bodies, as Triton: a request's
+   * {@code Content-Encoding} is undone before decoding (up to the server's request size limit).
    */
   private HttpService inferService() {
     HttpService infer = this::infer;
-    return infer
-        .decorate(DecodingService.newDecorator(StreamDecoderFactory.gzip(), StreamDecoderFactory.deflate()))
-        .decorate(EncodingService.builder()
-            .encoderFactories(StreamEncoderFactories.GZIP, StreamEncoderFactories.DEFLATE)
-            .encodableContentTypes(type -> type.is(MediaType.JSON) || type.is(MediaType.OCTET_STREAM))
-            .newDecorator());
+    return infer.decorate(DecodingService.newDecorator(StreamDecoderFactory.gzip(), StreamDecoderFactory.deflate()));
   }
 
   private byte[] config(String model, String version) {
@@ -183,6 +194,35 @@ public final class KServeHttpService {
       throw InferenceException.invalidArgument("request body: malformed JSON (expected: {\"ready\": true|false})");
     }
     return node != null && node.path("ready").asBoolean(false);
+  }
+
+  /**
+   * 200 with no body when the model (version) is ready; otherwise 400 with the error body, as
+   * Triton's {@code HandleModelReady} (unknown models and versions are not ready either).
+   */
+  private HttpResponse modelReady(ServiceRequestContext ctx) {
+    String model = model(ctx);
+    String version = version(ctx);
+    if (manager.isReady(model, version)) {
+      return HttpResponse.of(HttpStatus.OK, MediaType.PLAIN_TEXT_UTF_8, "");
+    }
+    String message = version.isEmpty()
+        ? String.format("model '%s': not ready (expected: a loaded model with a ready version)", model)
+        : String.format("model '%s' version %s: not ready (expected: a loaded model version)", model, version);
+    return HttpResponse.of(HttpStatus.BAD_REQUEST, MediaType.JSON_UTF_8, JsonWriter.error(message));
+  }
+
+  /** The service for paths whose version is digits; any other version is no endpoint (404). */
+  private static HttpService numericVersion(HttpService service) {
+    return (ctx, req) -> {
+      String version = version(ctx);
+      if (!version.isEmpty() && version.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        return service.serve(ctx, req);
+      }
+      return HttpResponse.of(HttpStatus.NOT_FOUND, MediaType.JSON_UTF_8, JsonWriter.error(String.format(
+          "%s %s: no such endpoint (expected: a version of digits, e.g. /v2/models/{model}/versions/1)",
+          req.method(), req.path())));
+    };
   }
 
   private static HttpService status(BooleanSupplier check) {

@@ -8,12 +8,15 @@ import com.google.protobuf.Message;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Writes a protobuf message as JSON the way Triton's HTTP API shows model configs: proto field
- * names, enums by name, default values left out, and 64-bit integers as JSON numbers (proto3's
- * canonical JSON would quote them, which Triton does not).
+ * Writes a protobuf message as JSON the way Triton's HTTP API shows model configs (protobuf's
+ * printer with {@code always_print_primitive_fields}, then 64-bit integers as JSON numbers): proto
+ * field names in declaration order, enums by name, fields without presence always printed, at
+ * their defaults too ({@code "max_batch_size":0}, {@code "is_shape_tensor":false}, empty repeated
+ * fields as {@code []} and maps as {@code {}}), while fields with presence (singular messages, oneof
+ * members) only when set. 64-bit integers are JSON numbers, where proto3's canonical JSON would
+ * quote them.
  */
 final class ProtoJson {
 
@@ -25,19 +28,22 @@ final class ProtoJson {
 
   static void write(Message message, JsonGenerator json) throws IOException {
     json.writeStartObject();
-    for (Map.Entry<FieldDescriptor, Object> entry : message.getAllFields().entrySet()) {
-      FieldDescriptor field = entry.getKey();
+    for (FieldDescriptor field : message.getDescriptorForType().getFields()) {
+      if (!field.isRepeated() && field.hasPresence() && !message.hasField(field)) {
+        continue; // an unset message or oneof member: protobuf's printer leaves it out too
+      }
+      Object value = message.getField(field);
       json.writeFieldName(field.getName());
       if (field.isMapField()) {
-        writeMap(field, (List<?>) entry.getValue(), json);
+        writeMap(field, (List<?>) value, json);
       } else if (field.isRepeated()) {
         json.writeStartArray();
-        for (Object element : (List<?>) entry.getValue()) {
+        for (Object element : (List<?>) value) {
           writeValue(field, element, json);
         }
         json.writeEndArray();
       } else {
-        writeValue(field, entry.getValue(), json);
+        writeValue(field, value, json);
       }
     }
     json.writeEndObject();
