@@ -17,8 +17,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the gRPC and HTTP front ends share: the model manager, server readiness, the classification
- * of outputs, and the count of in-flight inferences that a graceful stop waits for. Once stopping, new inferences are refused
- * with UNAVAILABLE while those already accepted finish.
+ * of outputs, and the count of in-flight inferences that a graceful stop waits for. Once stopping,
+ * new inferences are refused with UNAVAILABLE while those already accepted finish.
  */
 public final class ServingCore {
 
