@@ -239,6 +239,19 @@ class BinaryTensorDataHttpTest {
   }
 
   @Test
+  void bytesThatAreNotUtf8AreRefusedAsJsonAndComeBackIntactAsBinary() throws Exception {
+    byte[] latin1 = {4, 0, 0, 0, 'c', 'a', 'f', (byte) 0xE9}; // one element, "café" in ISO-8859-1
+    BinaryInferBody asJson = new BinaryInferBody().binaryInput("X", "BYTES", new long[] {1}, latin1).output("X", false);
+    HttpResponse<byte[]> refused = postBinary("echo", asJson);
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(error(refused)).isEqualTo("output 'X' BYTES element 0: not valid UTF-8, which JSON cannot carry "
+        + "(expected: ask for the output with \"binary_data\": true)");
+
+    BinaryInferBody asBinary = new BinaryInferBody().binaryInput("X", "BYTES", new long[] {1}, latin1).output("X", true);
+    assertThat(parse(postBinary("echo", asBinary)).binaryOutputs().get("X")).isEqualTo(latin1);
+  }
+
+  @Test
   void fp16BinaryInputComesBackAsJsonFloats() throws Exception {
     ByteBuffer fp16 = ByteBuffer.allocate(6).order(ByteOrder.LITTLE_ENDIAN)
         .putShort((short) 0x3C00).putShort((short) 0xC000).putShort((short) 0x3800);

@@ -6,6 +6,8 @@ import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.protocol.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -186,19 +188,32 @@ final class InferResponseWriter {
         }
       }
       case BYTES -> {
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder(); // reports malformed input
         int offset = 0;
-        while (offset + 4 <= size) {
+        for (int index = 0; offset + 4 <= size; index++) {
           int length = data.getInt(offset);
           if (length < 0 || offset + 4L + length > size) {
             throw InferenceException.internal("output '%s' BYTES element at byte %d: length %d "
                 + "(expected: <= %d remaining)", tensor.name(), offset, length, size - offset - 4);
           }
-          byte[] element = new byte[length];
-          data.get(offset + 4, element);
-          json.writeString(new String(element, StandardCharsets.UTF_8));
+          json.writeString(utf8(utf8, tensor.name(), index, data.slice(offset + 4, length)));
           offset += 4 + length;
         }
       }
     }
     json.writeEndArray();
-  }}
+  }
+
+  /**
+   * A BYTES element as JSON text. Bytes that are not UTF-8 cannot be JSON text: rather than
+   * replace them (silently changing the data), the request is refused with the way to get them.
+   */
+  private static String utf8(CharsetDecoder decoder, String output, int index, ByteBuffer element) {
+    try {
+      return decoder.decode(element).toString();
+    } catch (CharacterCodingException notUtf8) {
+      throw InferenceException.invalidArgument("output '%s' BYTES element %d: not valid UTF-8, which JSON "
+          + "cannot carry (expected: ask for the output with \"binary_data\": true)", output, index);
+    }
+  }
+}
