@@ -2,6 +2,7 @@ package dev.yardmaster.backend.repository;
 
 import com.google.protobuf.TextFormat;
 import dev.yardmaster.backend.InferenceException;
+import dev.yardmaster.backend.LoadParameters;
 import dev.yardmaster.protocol.v2.ModelConfig;
 import dev.yardmaster.protocol.v2.ModelInput;
 import dev.yardmaster.protocol.v2.ModelInstanceGroup;
@@ -46,12 +47,17 @@ public final class ModelConfigLoader {
    * @param config the parsed config; the default instance when the file is absent
    * @param present whether {@code config.pbtxt} exists
    * @param notes unknown fields that were ignored
+   * @param source where the config came from, for messages: {@code config.pbtxt} or
+   *     {@value #OVERRIDE_SOURCE}
    */
-  public record Parsed(ModelConfig config, boolean present, List<String> notes) {
+  public record Parsed(ModelConfig config, boolean present, List<String> notes, String source) {
     public Parsed {
       notes = List.copyOf(notes);
     }
   }
+
+  /** How messages name a config given with the load request instead of {@code config.pbtxt}. */
+  public static final String OVERRIDE_SOURCE = "load config override";
 
   private ModelConfigLoader() {}
 
@@ -61,8 +67,21 @@ public final class ModelConfigLoader {
    * @throws InferenceException INVALID_ARGUMENT listing every problem, one per line
    */
   public static ModelDefinition load(Path modelDirectory) {
+    return load(modelDirectory, LoadParameters.none());
+  }
+
+  /**
+   * Runs every phase for one model directory, with the config of {@code parameters} instead of
+   * {@code config.pbtxt} when it has one (Triton's load {@code config} parameter); the versions
+   * and model files still come from the directory.
+   *
+   * @throws InferenceException INVALID_ARGUMENT listing every problem, one per line
+   */
+  public static ModelDefinition load(Path modelDirectory, LoadParameters parameters) {
     String modelName = modelDirectory.getFileName().toString();
-    Parsed parsed = parse(modelName, modelDirectory.resolve(CONFIG_FILE));
+    String overrideJson = parameters.configJson();
+    Parsed parsed = overrideJson == null ? parse(modelName, modelDirectory.resolve(CONFIG_FILE))
+        : ConfigOverride.parse(modelName, overrideJson);
     List<String> notes = new ArrayList<>(parsed.notes());
     ModelConfig config = parsed.config();
     String modelFilename = config.getDefaultModelFilename().isEmpty()
@@ -92,7 +111,7 @@ public final class ModelConfigLoader {
     problems.addAll(ModelConfigValidator.validateVersions(normalized, available, versions, modelFilename));
     if (!problems.isEmpty()) {
       throw InferenceException.invalidArgument("%s", String.join("\n", problems.stream()
-          .map(problem -> where(modelName) + ": " + problem).toList()));
+          .map(problem -> where(modelName, parsed.source()) + ": " + problem).toList()));
     }
     return new ModelDefinition(modelName, modelDirectory, normalized, versions, notes);
   }
@@ -105,7 +124,7 @@ public final class ModelConfigLoader {
    */
   public static Parsed parse(String modelName, Path configFile) {
     if (!Files.exists(configFile)) {
-      return new Parsed(ModelConfig.getDefaultInstance(), false, List.of());
+      return new Parsed(ModelConfig.getDefaultInstance(), false, List.of(), CONFIG_FILE);
     }
     String text;
     try {
@@ -129,7 +148,7 @@ public final class ModelConfigLoader {
     for (String unknown : UnknownFieldScanner.scan(text, ModelConfig.getDescriptor())) {
       notes.add(CONFIG_FILE + ": " + unknown + " is not supported by Yardmaster and was ignored");
     }
-    return new Parsed(builder.build(), true, notes);
+    return new Parsed(builder.build(), true, notes, CONFIG_FILE);
   }
 
   /** Auto-complete phase: name, platform and what the config lacks that the ONNX model says. */
@@ -218,7 +237,11 @@ public final class ModelConfigLoader {
   }
 
   static String where(String modelName) {
-    return "model '" + modelName + "' " + CONFIG_FILE;
+    return where(modelName, CONFIG_FILE);
+  }
+
+  static String where(String modelName, String source) {
+    return "model '" + modelName + "' " + source;
   }
 
   private static dev.yardmaster.protocol.v2.DataType configType(OnnxSignature.OnnxTensor tensor) {

@@ -1,6 +1,7 @@
 package dev.yardmaster.backend.repository;
 
 import dev.yardmaster.backend.InferenceException;
+import dev.yardmaster.backend.LoadParameters;
 import dev.yardmaster.backend.ModelIndexEntry;
 import dev.yardmaster.backend.ModelManager;
 import dev.yardmaster.backend.ModelRunner;
@@ -158,6 +159,17 @@ public final class RepositoryModelManager implements ModelManager {
    */
   @Override
   public void load(String name) {
+    load(name, LoadParameters.none());
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>As Triton, a config override counts as a change: the next load without one reads
+   * {@code config.pbtxt} again and reopens the versions.
+   */
+  @Override
+  public void load(String name, LoadParameters parameters) {
     synchronized (writeLock) {
       if (closed) {
         throw InferenceException.unavailable("model '%s' load: manager closed (expected: an open model manager)", name);
@@ -172,7 +184,7 @@ public final class RepositoryModelManager implements ModelManager {
       List<LocalServedModel> opened = new ArrayList<>();
       ModelDefinition definition;
       try {
-        definition = ModelConfigLoader.load(modelDirectory);
+        definition = ModelConfigLoader.load(modelDirectory, parameters);
         definition.notes().forEach(note -> log.info("model '{}': {}", name, note));
         boolean sameConfig = previous != null && previous.isReady()
             && !ModelConfigLoader.requiresReload(previous.config(), definition.config());
