@@ -220,12 +220,19 @@ public final class RepositoryModelManager implements ModelManager {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A model of the repository that is not loaded is left as it is and the call succeeds, as in
+   * Triton; a name the repository does not have is NOT_FOUND.
+   */
   @Override
   public void unload(String name) {
     synchronized (writeLock) {
       ModelEntry previous = snapshot.get().models().get(name);
       if (previous == null) {
-        throw InferenceException.notFound("model '%s' is not found", name);
+        modelDirectory(name); // NOT_FOUND unless the repository has it
+        return;
       }
       snapshot.set(snapshot.get().with(name, ModelEntry.notReady(ModelIndexEntry.UNLOADING, "unloading")));
       previous.versions().values().forEach(RepositoryModelManager::closeQuietly);

@@ -132,6 +132,19 @@ class GrpcLoadParametersTest {
     assertThat(config().getMaxBatchSize()).isEqualTo(DemoModels.MAX_BATCH_SIZE);
   }
 
+  @Test
+  void unloadingARepositoryModelThatIsNotLoadedSucceedsAndAnUnknownOneIsNotFound() {
+    assertThat(ready(AddSubRepository.SPARE)).isFalse();
+
+    stub.repositoryModelUnload(RepositoryModelUnloadRequest.newBuilder().setModelName(AddSubRepository.SPARE).build());
+
+    assertThat(ready(AddSubRepository.SPARE)).isFalse();
+    assertError(() -> stub.repositoryModelUnload(RepositoryModelUnloadRequest.newBuilder().setModelName("nope")
+        .build()), Status.Code.NOT_FOUND, "model 'nope' is not found in repository");
+    stub.repositoryModelLoad(RepositoryModelLoadRequest.newBuilder().setModelName(AddSubRepository.SPARE).build());
+    assertThat(ready(AddSubRepository.SPARE)).isTrue();
+  }
+
   private RepositoryModelLoadRequest load(String configJson) {
     return RepositoryModelLoadRequest.newBuilder().setModelName(AddSubRepository.MODEL)
         .putParameters("config", ModelRepositoryParameter.newBuilder().setStringParam(configJson).build()).build();
