@@ -4,6 +4,7 @@ import com.google.protobuf.TextFormat;
 import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.backend.LoadParameters;
 import dev.yardmaster.protocol.v2.ModelConfig;
+import dev.yardmaster.protocol.v2.ModelDynamicBatching;
 import dev.yardmaster.protocol.v2.ModelInput;
 import dev.yardmaster.protocol.v2.ModelInstanceGroup;
 import dev.yardmaster.protocol.v2.ModelOutput;
@@ -23,12 +24,13 @@ import org.jspecify.annotations.Nullable;
  * is missing from the ONNX file, {@linkplain #normalize normalize} defaults, and
  * {@linkplain ModelConfigValidator#validate validate} reporting every problem at once.
  *
- * <p>Auto-complete follows Triton's ONNX Runtime backend: when the config declares neither inputs
- * nor outputs and {@code max_batch_size} is 0, a model whose every input and output has a
- * variable first dimension is taken to batch, with {@code max_batch_size} {@value
- * #DEFAULT_MAX_BATCH_SIZE} (Triton's {@code --backend-config=default-max-batch-size}); the batch
- * dimension is then left out of {@code dims}. A config that declares tensors with
- * {@code max_batch_size: 0} is taken at its word (no batching).
+ * <p>Auto-complete follows Triton's ONNX Runtime backend ({@code AutoCompleteConfig}): a config
+ * that declares both inputs and outputs is taken at its word. Otherwise a model whose every input
+ * and output has a variable first dimension is taken to batch: {@code max_batch_size} 0 becomes
+ * {@value #DEFAULT_MAX_BATCH_SIZE} (Triton's {@code --backend-config=default-max-batch-size}), and
+ * when it is then above 1 and no scheduler is configured, {@code dynamic_batching {}} is added. The
+ * side that is not declared (inputs, outputs or both) is filled from the ONNX model, leaving the
+ * batch dimension out of {@code dims} when {@code max_batch_size} is above 0.
  */
 public final class ModelConfigLoader {
 
@@ -104,7 +106,10 @@ public final class ModelConfigLoader {
     ModelConfig completed = autoComplete(modelName, config, onnx);
     if (!parsed.present() || completed.getMaxBatchSize() != config.getMaxBatchSize()) {
       notes.add("auto-completed from " + (onnxWhere.isEmpty() ? "defaults" : onnxWhere)
-          + ": max_batch_size " + completed.getMaxBatchSize());
+          + ": max_batch_size " + completed.getMaxBatchSize()
+          + (completed.hasDynamicBatching() && !config.hasDynamicBatching() ? ", dynamic_batching {}" : ""));
+    } else if (completed.hasDynamicBatching() && !config.hasDynamicBatching()) {
+      notes.add("auto-completed from " + onnxWhere + ": dynamic_batching {}");
     }
     ModelConfig normalized = normalize(completed);
     problems.addAll(ModelConfigValidator.validate(modelName, normalized, onnx, onnxWhere));
@@ -166,9 +171,16 @@ public final class ModelConfigLoader {
     if (onnx == null) {
       return builder.build();
     }
-    boolean declaresTensors = config.getInputCount() > 0 || config.getOutputCount() > 0;
-    if (!declaresTensors && config.getMaxBatchSize() == 0 && onnx.supportsBatching()) {
-      builder.setMaxBatchSize(DEFAULT_MAX_BATCH_SIZE);
+    if (config.getInputCount() > 0 && config.getOutputCount() > 0) {
+      return builder.build();
+    }
+    if (onnx.supportsBatching()) {
+      if (builder.getMaxBatchSize() == 0) {
+        builder.setMaxBatchSize(DEFAULT_MAX_BATCH_SIZE);
+      }
+      if (builder.getMaxBatchSize() > 1 && !builder.hasDynamicBatching()) {
+        builder.setDynamicBatching(ModelDynamicBatching.getDefaultInstance());
+      }
     }
     boolean batched = builder.getMaxBatchSize() > 0;
     if (config.getInputCount() == 0) {

@@ -132,7 +132,56 @@ class ModelConfigLoaderTest {
     assertThat(config.getInstanceGroupList()).containsExactly(ModelInstanceGroup.newBuilder()
         .setName("auto_0").setCount(1).setKind(ModelInstanceGroup.Kind.KIND_CPU).build());
     assertThat(config.getDefaultModelFilename()).isEqualTo("model.onnx");
-    assertThat(definition.notes()).containsExactly("auto-completed from 1/model.onnx: max_batch_size 4");
+    assertThat(config.getDynamicBatching()).isEqualTo(dev.yardmaster.protocol.v2.ModelDynamicBatching.getDefaultInstance());
+    assertThat(config.hasDynamicBatching()).isTrue();
+    assertThat(definition.notes()).containsExactly(
+        "auto-completed from 1/model.onnx: max_batch_size 4, dynamic_batching {}");
+  }
+
+  @Test
+  void partialConfigWithOnlyInputsGetsOutputsMaxBatchSizeAndDynamicBatchingFromOnnx() {
+    Path directory = TestModels.writeModel(repository, "inputs_only", """
+        input [ { name: "input" data_type: TYPE_FP32 dims: [ 4 ] } ]
+        """, 1);
+
+    ModelConfig config = ModelConfigLoader.load(directory).config();
+
+    assertThat(config.getMaxBatchSize()).isEqualTo(ModelConfigLoader.DEFAULT_MAX_BATCH_SIZE);
+    assertThat(config.hasDynamicBatching()).isTrue();
+    assertThat(config.getInputCount()).isEqualTo(1);
+    assertThat(config.getOutput(0).getName()).isEqualTo("output");
+    assertThat(config.getOutput(0).getDimsList()).containsExactly(4L);
+  }
+
+  @Test
+  void partialConfigKeepsItsSchedulerAndMaxBatchSizeOneGetsNoDynamicBatching() {
+    Path one = TestModels.writeModel(repository, "one", """
+        max_batch_size: 1
+        output [ { name: "output" data_type: TYPE_FP32 dims: [ 4 ] } ]
+        """, 1);
+    Path own = TestModels.writeModel(repository, "own", """
+        max_batch_size: 8
+        dynamic_batching { max_queue_delay_microseconds: 50 }
+        """, 1);
+
+    ModelConfig single = ModelConfigLoader.load(one).config();
+    ModelConfig ownScheduler = ModelConfigLoader.load(own).config();
+
+    assertThat(single.getMaxBatchSize()).isEqualTo(1);
+    assertThat(single.hasDynamicBatching()).isFalse();
+    assertThat(single.getInput(0).getDimsList()).containsExactly(4L);
+    assertThat(ownScheduler.getDynamicBatching().getMaxQueueDelayMicroseconds()).isEqualTo(50);
+    assertThat(ownScheduler.getInput(0).getDimsList()).containsExactly(4L);
+  }
+
+  @Test
+  void configDeclaringInputsAndOutputsIsNotAutoCompleted() {
+    Path directory = TestModels.writeModel(repository, "declared", TestModels.identityConfig("declared", 8), 1);
+
+    ModelDefinition definition = ModelConfigLoader.load(directory);
+
+    assertThat(definition.config().hasDynamicBatching()).isFalse();
+    assertThat(definition.notes()).isEmpty();
   }
 
   @Test

@@ -77,6 +77,7 @@ class GrpcLoadParametersTest {
 
     ModelConfig config = config();
     assertThat(config.getMaxBatchSize()).isEqualTo(4);
+    assertThat(config.hasDynamicBatching()).isTrue();
     assertThat(config.getInputList()).extracting(input -> input.getName()).containsExactly("INPUT0", "INPUT1");
     assertThat(config.getInput(0).getDimsList()).containsExactly(16L);
   }
