@@ -286,6 +286,49 @@ class ModelConfigLoaderTest {
   }
 
   @Test
+  void batchingConfigNeedsAVariableFirstDimensionInTheModel() {
+    Path directory = repository.resolve("fixed_batch");
+    TestModels.writeOnnx(directory.resolve("1/model.onnx"), TestModels.onnx(
+        List.of(valueInfo("x", TensorProto.DataType.FLOAT_VALUE, 2L, 4L)),
+        List.of(valueInfo("y", TensorProto.DataType.FLOAT_VALUE, "batch", 4L))));
+    writeConfig(directory, """
+        max_batch_size: 8
+        input [ { name: "x" data_type: TYPE_FP32 dims: [ 4 ] } ]
+        output [ { name: "y" data_type: TYPE_FP32 dims: [ 4 ] } ]
+        """);
+
+    assertThatThrownBy(() -> ModelConfigLoader.load(directory)).hasMessage(
+        "model 'fixed_batch' config.pbtxt: input 'x' dims: [4] with max_batch_size > 0 (expected: 1/model.onnx "
+            + "shape [2, 4] to start with a variable-size batch dimension -1, or max_batch_size 0)");
+  }
+
+  @Test
+  void configMinusOneAgainstAFixedModelDimIsRejectedAndAVariableModelDimTakesAnyConfigDim() {
+    Path directory = repository.resolve("dims");
+    TestModels.writeOnnx(directory.resolve("1/model.onnx"), TestModels.onnx(
+        List.of(valueInfo("x", TensorProto.DataType.FLOAT_VALUE, "batch", 4L, "n")),
+        List.of(valueInfo("y", TensorProto.DataType.FLOAT_VALUE, "batch", 4L, "n"))));
+    writeConfig(directory, """
+        max_batch_size: 8
+        input [ { name: "x" data_type: TYPE_FP32 dims: [ -1, 7 ] } ]
+        output [ { name: "y" data_type: TYPE_FP32 dims: [ 4, 7, 1 ] } ]
+        """);
+
+    assertThatThrownBy(() -> ModelConfigLoader.load(directory)).hasMessage(String.join("\n",
+        "model 'dims' config.pbtxt: input 'x' dims: [-1, 7] (expected: [4, -1] as in 1/model.onnx, less its batch "
+            + "dimension)",
+        "model 'dims' config.pbtxt: output 'y' dims: [4, 7, 1] (expected: [4, -1] as in 1/model.onnx, less its batch "
+            + "dimension)"));
+
+    writeConfig(directory, """
+        max_batch_size: 8
+        input [ { name: "x" data_type: TYPE_FP32 dims: [ 4, 7 ] } ]
+        output [ { name: "y" data_type: TYPE_FP32 dims: [ 4, -1 ] } ]
+        """);
+    assertThat(ModelConfigLoader.load(directory).config().getInput(0).getDimsList()).containsExactly(4L, 7L);
+  }
+
+  @Test
   void modelWithoutVersionsIsReported() throws Exception {
     Path directory = Files.createDirectories(repository.resolve("empty"));
     writeConfig(directory, TestModels.identityConfig("empty", 4));
