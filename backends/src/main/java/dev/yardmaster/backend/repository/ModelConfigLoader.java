@@ -39,6 +39,8 @@ public final class ModelConfigLoader {
   public static final String ONNX_PLATFORM = "onnxruntime_onnx";
   public static final String ONNX_BACKEND = "onnxruntime";
   public static final int DEFAULT_MAX_BATCH_SIZE = 4;
+  /** Triton's default instance count of an onnxruntime {@code KIND_CPU} group ({@code SetDefaultInstanceCount}). */
+  public static final int DEFAULT_CPU_INSTANCE_COUNT = 2;
 
   private static final TextFormat.Parser LENIENT_PARSER =
       TextFormat.Parser.newBuilder().setAllowUnknownFields(true).setAllowUnknownExtensions(true).build();
@@ -80,6 +82,16 @@ public final class ModelConfigLoader {
    * @throws InferenceException INVALID_ARGUMENT listing every problem, one per line
    */
   public static ModelDefinition load(Path modelDirectory, LoadParameters parameters) {
+    return load(modelDirectory, parameters, false);
+  }
+
+  /**
+   * As {@link #load(Path, LoadParameters)} on a host where {@code gpuAvailable} says whether
+   * {@code KIND_GPU} instances can run ({@code KIND_AUTO} then means the GPU).
+   *
+   * @throws InferenceException INVALID_ARGUMENT listing every problem, one per line
+   */
+  public static ModelDefinition load(Path modelDirectory, LoadParameters parameters, boolean gpuAvailable) {
     String modelName = modelDirectory.getFileName().toString();
     String overrideJson = parameters.configJson();
     Parsed parsed = overrideJson == null ? parse(modelName, modelDirectory.resolve(CONFIG_FILE))
@@ -111,8 +123,8 @@ public final class ModelConfigLoader {
     } else if (completed.hasDynamicBatching() && !config.hasDynamicBatching()) {
       notes.add("auto-completed from " + onnxWhere + ": dynamic_batching {}");
     }
-    ModelConfig normalized = normalize(completed);
-    problems.addAll(ModelConfigValidator.validate(modelName, normalized, onnx, onnxWhere));
+    ModelConfig normalized = normalize(completed, gpuAvailable);
+    problems.addAll(ModelConfigValidator.validate(modelName, normalized, onnx, onnxWhere, gpuAvailable));
     problems.addAll(ModelConfigValidator.validateVersions(normalized, available, versions, modelFilename));
     if (!problems.isEmpty()) {
       throw InferenceException.invalidArgument("%s", String.join("\n", problems.stream()
@@ -198,8 +210,17 @@ public final class ModelConfigLoader {
     return builder.build();
   }
 
-  /** Normalize phase: Triton's defaults for what the config leaves out. */
+  /** Normalize phase on a host without GPUs. */
   public static ModelConfig normalize(ModelConfig config) {
+    return normalize(config, false);
+  }
+
+  /**
+   * Normalize phase: Triton's defaults for what the config leaves out. No instance group means one
+   * {@code KIND_AUTO} group; {@code KIND_AUTO} is the GPU when {@code gpuAvailable}, else the CPU;
+   * a count of 0 is Triton's default, {@value #DEFAULT_CPU_INSTANCE_COUNT} on the CPU and 1 on the GPU.
+   */
+  public static ModelConfig normalize(ModelConfig config, boolean gpuAvailable) {
     ModelConfig.Builder builder = config.toBuilder();
     if (!builder.hasVersionPolicy()
         || builder.getVersionPolicy().getPolicyChoiceCase() == ModelVersionPolicy.PolicyChoiceCase.POLICYCHOICE_NOT_SET) {
@@ -207,18 +228,18 @@ public final class ModelConfigLoader {
           .setLatest(ModelVersionPolicy.Latest.newBuilder().setNumVersions(1)));
     }
     if (builder.getInstanceGroupCount() == 0) {
-      builder.addInstanceGroup(ModelInstanceGroup.newBuilder().setCount(1).setKind(ModelInstanceGroup.Kind.KIND_CPU));
+      builder.addInstanceGroup(ModelInstanceGroup.newBuilder().setKind(ModelInstanceGroup.Kind.KIND_AUTO));
     }
     for (int i = 0; i < builder.getInstanceGroupCount(); i++) {
       ModelInstanceGroup.Builder group = builder.getInstanceGroupBuilder(i);
       if (group.getName().isEmpty()) {
         group.setName(config.getName() + "_" + i);
       }
-      if (group.getCount() == 0) {
-        group.setCount(1);
-      }
       if (group.getKind() == ModelInstanceGroup.Kind.KIND_AUTO) {
-        group.setKind(ModelInstanceGroup.Kind.KIND_CPU);
+        group.setKind(gpuAvailable ? ModelInstanceGroup.Kind.KIND_GPU : ModelInstanceGroup.Kind.KIND_CPU);
+      }
+      if (group.getCount() == 0) {
+        group.setCount(group.getKind() == ModelInstanceGroup.Kind.KIND_CPU ? DEFAULT_CPU_INSTANCE_COUNT : 1);
       }
     }
     if (builder.getDefaultModelFilename().isEmpty()) {

@@ -23,7 +23,8 @@ final class ModelConfigValidator {
 
   private ModelConfigValidator() {}
 
-  static List<String> validate(String directoryName, ModelConfig config, @Nullable OnnxSignature onnx, String onnxWhere) {
+  static List<String> validate(String directoryName, ModelConfig config, @Nullable OnnxSignature onnx, String onnxWhere,
+      boolean gpuAvailable) {
     List<String> problems = new ArrayList<>();
     if (!config.getName().equals(directoryName)) {
       problems.add("name: '" + config.getName() + "' (expected: '" + directoryName + "', the directory name)");
@@ -61,6 +62,13 @@ final class ModelConfigValidator {
       ModelInstanceGroup group = config.getInstanceGroup(i);
       if (group.getCount() < 0) {
         problems.add("instance_group[" + i + "].count: " + group.getCount() + " (expected: >= 1)");
+      }
+      if (group.getKind() == ModelInstanceGroup.Kind.KIND_GPU && !gpuAvailable) {
+        problems.add("instance_group[" + i + "].kind: KIND_GPU (expected: KIND_CPU or KIND_AUTO, no GPUs are "
+            + "available to this server)");
+      } else if (group.getKind() == ModelInstanceGroup.Kind.KIND_MODEL) {
+        problems.add("instance_group[" + i + "].kind: KIND_MODEL (expected: KIND_CPU, KIND_GPU or KIND_AUTO for "
+            + "the onnxruntime backend)");
       }
     }
     checkVersionPolicy(problems, config.getVersionPolicy());

@@ -184,7 +184,7 @@ public final class RepositoryModelManager implements ModelManager {
       List<LocalServedModel> opened = new ArrayList<>();
       ModelDefinition definition;
       try {
-        definition = ModelConfigLoader.load(modelDirectory, parameters);
+        definition = ModelConfigLoader.load(modelDirectory, parameters, runnerFactory.gpuAvailable());
         definition.notes().forEach(note -> log.info("model '{}': {}", name, note));
         boolean sameConfig = previous != null && previous.isReady()
             && !ModelConfigLoader.requiresReload(previous.config(), definition.config());

@@ -130,7 +130,8 @@ class ModelConfigLoaderTest {
     assertThat(config.getInput(0).getDimsList()).containsExactly(4L);
     assertThat(config.getOutput(0).getDimsList()).containsExactly(4L);
     assertThat(config.getInstanceGroupList()).containsExactly(ModelInstanceGroup.newBuilder()
-        .setName("auto_0").setCount(1).setKind(ModelInstanceGroup.Kind.KIND_CPU).build());
+        .setName("auto_0").setCount(ModelConfigLoader.DEFAULT_CPU_INSTANCE_COUNT)
+        .setKind(ModelInstanceGroup.Kind.KIND_CPU).build());
     assertThat(config.getDefaultModelFilename()).isEqualTo("model.onnx");
     assertThat(config.getDynamicBatching()).isEqualTo(dev.yardmaster.protocol.v2.ModelDynamicBatching.getDefaultInstance());
     assertThat(config.hasDynamicBatching()).isTrue();
@@ -326,6 +327,35 @@ class ModelConfigLoaderTest {
         output [ { name: "y" data_type: TYPE_FP32 dims: [ 4, -1 ] } ]
         """);
     assertThat(ModelConfigLoader.load(directory).config().getInput(0).getDimsList()).containsExactly(4L, 7L);
+  }
+
+  @Test
+  void kindGpuFailsToLoadWithoutGpusAndKindModelIsNotSupported() {
+    Path directory = TestModels.writeModel(repository, "gpu", TestModels.identityConfig("gpu", 4)
+        + "instance_group [ { kind: KIND_GPU }, { kind: KIND_CPU count: 3 }, { kind: KIND_MODEL } ]\n", 1);
+
+    assertThatThrownBy(() -> ModelConfigLoader.load(directory)).hasMessage(String.join("\n",
+        "model 'gpu' config.pbtxt: instance_group[0].kind: KIND_GPU (expected: KIND_CPU or KIND_AUTO, no GPUs are "
+            + "available to this server)",
+        "model 'gpu' config.pbtxt: instance_group[2].kind: KIND_MODEL (expected: KIND_CPU, KIND_GPU or KIND_AUTO "
+            + "for the onnxruntime backend)"));
+  }
+
+  @Test
+  void kindAutoIsTheGpuWhenAvailableAndCountsDefaultAsTriton() {
+    ModelConfig config = ModelConfig.newBuilder().setName("m")
+        .addInstanceGroup(ModelInstanceGroup.newBuilder().setKind(ModelInstanceGroup.Kind.KIND_AUTO))
+        .addInstanceGroup(ModelInstanceGroup.newBuilder().setKind(ModelInstanceGroup.Kind.KIND_CPU).setCount(3))
+        .build();
+
+    assertThat(ModelConfigLoader.normalize(config, true).getInstanceGroupList())
+        .extracting(ModelInstanceGroup::getKind, ModelInstanceGroup::getCount)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(ModelInstanceGroup.Kind.KIND_GPU, 1),
+            org.assertj.core.groups.Tuple.tuple(ModelInstanceGroup.Kind.KIND_CPU, 3));
+    assertThat(ModelConfigLoader.normalize(ModelConfig.newBuilder().setName("m").build(), false)
+        .getInstanceGroupList())
+        .extracting(ModelInstanceGroup::getKind, ModelInstanceGroup::getCount)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(ModelInstanceGroup.Kind.KIND_CPU, 2));
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import dev.yardmaster.protocol.v2.ModelConfig;
 import dev.yardmaster.protocol.v2.ModelConfigRequest;
+import dev.yardmaster.protocol.v2.ModelInstanceGroup;
 import dev.yardmaster.protocol.v2.ModelReadyRequest;
 import dev.yardmaster.protocol.v2.ModelRepositoryParameter;
 import dev.yardmaster.protocol.v2.RepositoryModelLoadRequest;
@@ -80,6 +81,20 @@ class GrpcLoadParametersTest {
     assertThat(config.hasDynamicBatching()).isTrue();
     assertThat(config.getInputList()).extracting(input -> input.getName()).containsExactly("INPUT0", "INPUT1");
     assertThat(config.getInput(0).getDimsList()).containsExactly(16L);
+    assertThat(config.getInstanceGroupList()).singleElement().satisfies(group -> {
+      assertThat(group.getKind()).isEqualTo(ModelInstanceGroup.Kind.KIND_CPU);
+      assertThat(group.getCount()).isEqualTo(2); // Triton's default for onnxruntime on the CPU
+    });
+  }
+
+  @Test
+  void kindGpuFailsToLoadOnThisHostWithItsReasonAndTheLoadedConfigKeepsServing() {
+    assertError(() -> stub.repositoryModelLoad(load("{\"instance_group\": [{\"kind\": \"KIND_GPU\"}]}")),
+        Status.Code.INVALID_ARGUMENT, "model 'add_sub' load config override: instance_group[0].kind: KIND_GPU "
+            + "(expected: KIND_CPU or KIND_AUTO, no GPUs are available to this server)");
+
+    assertThat(config().getMaxBatchSize()).isEqualTo(DemoModels.MAX_BATCH_SIZE);
+    assertThat(stub.modelInfer(AddSubRepository.request(1)).getOutputsCount()).isEqualTo(2);
   }
 
   @Test
