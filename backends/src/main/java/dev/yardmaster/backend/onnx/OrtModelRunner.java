@@ -59,6 +59,14 @@ public final class OrtModelRunner implements ModelRunner {
     try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
       sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
       sessionOptions.setInterOpNumThreads(options.interOpThreads());
+      sessionOptions.setExecutionMode(options.parallelExecution()
+          ? OrtSession.SessionOptions.ExecutionMode.PARALLEL : OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+      if (options.memArena() != null) {
+        sessionOptions.setCPUArenaAllocator(options.memArena());
+      }
+      if (options.memPattern() != null) {
+        sessionOptions.setMemoryPatternOptimization(options.memPattern());
+      }
       boolean cuda = options.preferCuda() && addCudaIfAvailable(sessionOptions);
       OrtSession session = env.createSession(modelFile.toString(), sessionOptions);
       return new OrtModelRunner(

@@ -14,7 +14,8 @@ import java.util.List;
  * Opens {@link OrtModelRunner}s with one set of session options, and checks that every tensor the
  * config declares exists in the model, so a config typo fails at load rather than on a request.
  *
- * <p>The instance groups of the normalized config choose the execution provider, as Triton's
+ * <p>The model's config {@code parameters} override the factory's session options for that model
+ * ({@link OrtModelParameters}). The instance groups of the normalized config choose the execution provider, as Triton's
  * {@code kind}: a version with a {@code KIND_GPU} group runs on CUDA and fails to open without it;
  * otherwise ({@code KIND_CPU}) it never uses CUDA. One session serves every instance of a version,
  * so a config that mixes CPU and GPU groups runs all of them on the GPU.
@@ -46,7 +47,8 @@ public final class OrtRunnerFactory implements RunnerFactory {
     String modelName = spec.name() + "/" + spec.version();
     boolean gpu = spec.config().getInstanceGroupList().stream()
         .anyMatch(group -> group.getKind() == ModelInstanceGroup.Kind.KIND_GPU);
-    OrtRunnerOptions sessionOptions = gpu ? options : options.cpuOnly();
+    OrtRunnerOptions sessionOptions = OrtModelParameters.apply(modelName, gpu ? options : options.cpuOnly(),
+        spec.config().getParametersMap());
     if (gpu && !gpuAvailable()) {
       throw InferenceException.invalidArgument("model '%s' instance_group kind: KIND_GPU (expected: KIND_CPU or "
           + "KIND_AUTO, no GPUs are available: %s)", modelName, noGpuReason());

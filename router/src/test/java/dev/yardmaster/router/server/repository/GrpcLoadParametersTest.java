@@ -88,6 +88,20 @@ class GrpcLoadParametersTest {
   }
 
   @Test
+  void onnxRuntimeParametersApplyToTheSessionAndABadValueFailsNamingTheParameter() {
+    stub.repositoryModelLoad(load("{\"max_batch_size\": 4, \"parameters\": {"
+        + "\"intra_op_thread_count\": {\"string_value\": \"2\"}, \"execution_mode\": {\"string_value\": \"1\"}, "
+        + "\"enable_mem_arena\": {\"string_value\": \"false\"}}}"));
+    assertThat(config().getParametersMap().get("intra_op_thread_count").getStringValue()).isEqualTo("2");
+    assertThat(stub.modelInfer(AddSubRepository.request(3)).getOutputs(0).getShapeList()).containsExactly(3L, 16L);
+
+    assertError(() -> stub.repositoryModelLoad(load("{\"parameters\": {\"intra_op_thread_count\": "
+            + "{\"string_value\": \"two\"}}}")), Status.Code.INVALID_ARGUMENT,
+        "parameters.intra_op_thread_count: 'two' (expected: an integer >= 0, 0 lets ONNX Runtime pick)");
+    assertThat(config().getParametersMap().get("intra_op_thread_count").getStringValue()).isEqualTo("2");
+  }
+
+  @Test
   void kindGpuFailsToLoadOnThisHostWithItsReasonAndTheLoadedConfigKeepsServing() {
     assertError(() -> stub.repositoryModelLoad(load("{\"instance_group\": [{\"kind\": \"KIND_GPU\"}]}")),
         Status.Code.INVALID_ARGUMENT, "model 'add_sub' load config override: instance_group[0].kind: KIND_GPU "
