@@ -50,10 +50,16 @@ final class ModelConfigValidator {
     for (int i = 0; i < config.getInputCount(); i++) {
       ModelInput input = config.getInput(i);
       checkTensor(problems, "input", i, input.getName(), input.getDataType(), input.getDimsList(), names);
+      if (input.hasReshape()) {
+        checkReshape(problems, "input", i, input.getName(), input.getDimsList(), input.getReshape().getShapeList());
+      }
     }
     for (int i = 0; i < config.getOutputCount(); i++) {
       ModelOutput output = config.getOutput(i);
       checkTensor(problems, "output", i, output.getName(), output.getDataType(), output.getDimsList(), names);
+      if (output.hasReshape()) {
+        checkReshape(problems, "output", i, output.getName(), output.getDimsList(), output.getReshape().getShapeList());
+      }
     }
     if (config.hasDynamicBatching()) {
       checkDynamicBatching(problems, config.getDynamicBatching(), maxBatchSize);
@@ -116,6 +122,14 @@ final class ModelConfigValidator {
       if (dim < -1 || dim == 0) {
         problems.add(label + " dims[" + d + "]: " + dim + " (expected: -1 or >= 1)");
       }
+    }
+  }
+
+  private static void checkReshape(List<String> problems, String kind, int index, String name, List<Long> dims,
+      List<Long> shape) {
+    String problem = new TensorReshape(dims, shape).problem();
+    if (!problem.isEmpty()) {
+      problems.add((name.isEmpty() ? kind + "[" + index + "]" : kind + " '" + name + "'") + " " + problem);
     }
   }
 

@@ -279,7 +279,7 @@ public final class RepositoryModelManager implements ModelManager {
     ModelSpec spec = definition.spec(version);
     ModelRunner runner;
     try {
-      runner = runnerFactory.open(spec, definition.modelFile(version));
+      runner = definition.withReshapes(runnerFactory.open(spec, definition.modelFile(version)));
     } catch (RuntimeException e) {
       InferenceException cause = InferenceException.from(e);
       throw new InferenceException(cause.status(),
