@@ -224,7 +224,8 @@ public final class RepositoryModelManager implements ModelManager {
    * {@inheritDoc}
    *
    * <p>A model of the repository that is not loaded is left as it is and the call succeeds, as in
-   * Triton; a name the repository does not have is NOT_FOUND.
+   * Triton; a name the repository does not have is NOT_FOUND (Triton answers OK there too; a typo
+   * is worth an error).
    */
   @Override
   public void unload(String name) {

@@ -7,7 +7,6 @@ import dev.yardmaster.backend.LoadParameters;
 import dev.yardmaster.protocol.v2.ModelRepositoryParameter;
 import dev.yardmaster.protocol.v2.RepositoryModelLoadRequest;
 import java.io.IOException;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -83,8 +82,7 @@ public final class LoadParameterReader {
           parameters.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
     }
     String config = null;
-    for (Iterator<Map.Entry<String, JsonNode>> fields = parameters.fields(); fields.hasNext(); ) {
-      Map.Entry<String, JsonNode> parameter = fields.next();
+    for (Map.Entry<String, JsonNode> parameter : parameters.properties()) {
       check(parameter.getKey());
       if (!parameter.getValue().isTextual()) {
         throw notAString(parameter.getValue().getNodeType().name().toLowerCase(java.util.Locale.ROOT));
