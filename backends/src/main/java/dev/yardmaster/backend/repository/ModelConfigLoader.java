@@ -4,10 +4,7 @@ import com.google.protobuf.TextFormat;
 import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.backend.LoadParameters;
 import dev.yardmaster.protocol.v2.ModelConfig;
-import dev.yardmaster.protocol.v2.ModelDynamicBatching;
-import dev.yardmaster.protocol.v2.ModelInput;
 import dev.yardmaster.protocol.v2.ModelInstanceGroup;
-import dev.yardmaster.protocol.v2.ModelOutput;
 import dev.yardmaster.protocol.v2.ModelVersionPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,13 +21,10 @@ import org.jspecify.annotations.Nullable;
  * is missing from the ONNX file, {@linkplain #normalize normalize} defaults, and
  * {@linkplain ModelConfigValidator#validate validate} reporting every problem at once.
  *
- * <p>Auto-complete follows Triton's ONNX Runtime backend ({@code AutoCompleteConfig}): a config
- * that declares both inputs and outputs is taken at its word. Otherwise a model whose every input
- * and output has a variable first dimension is taken to batch: {@code max_batch_size} 0 becomes
- * {@value #DEFAULT_MAX_BATCH_SIZE} (Triton's {@code --backend-config=default-max-batch-size}), and
- * when it is then above 1 and no scheduler is configured, {@code dynamic_batching {}} is added. The
- * side that is not declared (inputs, outputs or both) is filled from the ONNX model, leaving the
- * batch dimension out of {@code dims} when {@code max_batch_size} is above 0.
+ * <p>Auto-complete follows Triton's ONNX Runtime backend ({@link OnnxAutoComplete}): a config
+ * declaring both inputs and outputs is taken at its word; otherwise a batchable model gets Triton's
+ * default {@code max_batch_size} and {@code dynamic_batching {}}, and the undeclared side is read
+ * from the model.
  */
 public final class ModelConfigLoader {
 
@@ -168,7 +162,10 @@ public final class ModelConfigLoader {
     return new Parsed(builder.build(), true, notes, CONFIG_FILE);
   }
 
-  /** Auto-complete phase: name, platform and what the config lacks that the ONNX model says. */
+  /**
+   * Auto-complete phase: name, platform and what the config lacks that the ONNX model says
+   * ({@link OnnxAutoComplete}).
+   */
   public static ModelConfig autoComplete(String modelName, ModelConfig config, @Nullable OnnxSignature onnx) {
     ModelConfig.Builder builder = config.toBuilder();
     if (builder.getName().isEmpty()) {
@@ -180,34 +177,7 @@ public final class ModelConfigLoader {
     if (builder.getBackend().isEmpty() && builder.getPlatform().equals(ONNX_PLATFORM)) {
       builder.setBackend(ONNX_BACKEND);
     }
-    if (onnx == null) {
-      return builder.build();
-    }
-    if (config.getInputCount() > 0 && config.getOutputCount() > 0) {
-      return builder.build();
-    }
-    if (onnx.supportsBatching()) {
-      if (builder.getMaxBatchSize() == 0) {
-        builder.setMaxBatchSize(DEFAULT_MAX_BATCH_SIZE);
-      }
-      if (builder.getMaxBatchSize() > 1 && !builder.hasDynamicBatching()) {
-        builder.setDynamicBatching(ModelDynamicBatching.getDefaultInstance());
-      }
-    }
-    boolean batched = builder.getMaxBatchSize() > 0;
-    if (config.getInputCount() == 0) {
-      for (OnnxSignature.OnnxTensor tensor : onnx.inputs()) {
-        builder.addInput(ModelInput.newBuilder().setName(tensor.name()).setDataType(configType(tensor))
-            .addAllDims(configDims(tensor, batched)));
-      }
-    }
-    if (config.getOutputCount() == 0) {
-      for (OnnxSignature.OnnxTensor tensor : onnx.outputs()) {
-        builder.addOutput(ModelOutput.newBuilder().setName(tensor.name()).setDataType(configType(tensor))
-            .addAllDims(configDims(tensor, batched)));
-      }
-    }
-    return builder.build();
+    return onnx == null ? builder.build() : OnnxAutoComplete.complete(builder.build(), onnx);
   }
 
   /** Normalize phase on a host without GPUs. */
@@ -275,14 +245,5 @@ public final class ModelConfigLoader {
 
   static String where(String modelName, String source) {
     return "model '" + modelName + "' " + source;
-  }
-
-  private static dev.yardmaster.protocol.v2.DataType configType(OnnxSignature.OnnxTensor tensor) {
-    return tensor.dataType() == null ? dev.yardmaster.protocol.v2.DataType.TYPE_INVALID : tensor.dataType().configType();
-  }
-
-  private static List<Long> configDims(OnnxSignature.OnnxTensor tensor, boolean batched) {
-    List<Long> dims = tensor.dims() == null ? List.of() : tensor.dims();
-    return batched && !dims.isEmpty() ? dims.subList(1, dims.size()) : dims;
   }
 }

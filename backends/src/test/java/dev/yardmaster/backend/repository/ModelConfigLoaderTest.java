@@ -176,6 +176,23 @@ class ModelConfigLoaderTest {
   }
 
   @Test
+  void batchedTensorOfTheBatchDimensionAloneGetsDimsOneAndAnEmptyReshape() {
+    Path directory = repository.resolve("per_row");
+    TestModels.writeOnnx(directory.resolve("1/model.onnx"), TestModels.onnx(
+        List.of(valueInfo("x", TensorProto.DataType.FLOAT_VALUE, "batch")),
+        List.of(valueInfo("y", TensorProto.DataType.FLOAT_VALUE, "batch"))));
+
+    ModelConfig config = ModelConfigLoader.load(directory).config();
+
+    assertThat(config.getMaxBatchSize()).isEqualTo(ModelConfigLoader.DEFAULT_MAX_BATCH_SIZE);
+    assertThat(config.getInput(0).getDimsList()).containsExactly(1L);
+    assertThat(config.getInput(0).hasReshape()).isTrue();
+    assertThat(config.getInput(0).getReshape().getShapeList()).isEmpty();
+    assertThat(config.getOutput(0).getDimsList()).containsExactly(1L);
+    assertThat(config.getOutput(0).hasReshape()).isTrue();
+  }
+
+  @Test
   void configDeclaringInputsAndOutputsIsNotAutoCompleted() {
     Path directory = TestModels.writeModel(repository, "declared", TestModels.identityConfig("declared", 8), 1);
 

@@ -37,12 +37,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Over real gRPC and ONNX Runtime: a model of shape [batch, 2, 2] served with {@code dims: [4]} and
- * {@code reshape: {shape: [2, 2]}} takes and answers [batch, 4], as Triton's reshape does.
+ * {@code reshape: {shape: [2, 2]}} takes and answers [batch, 4], as Triton's reshape does; a
+ * config-less model of shape [batch] is served as [batch, 1].
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class GrpcReshapeTest {
 
   private static final String MODEL = "square";
+  /** No config: one value per row, auto-completed as Triton does to dims [1] with an empty reshape. */
+  private static final String PER_ROW = "per_row";
 
   @TempDir Path repository;
   private YardmasterServer server;
@@ -60,6 +63,10 @@ class GrpcReshapeTest {
         input [ { name: "x" data_type: TYPE_FP32 dims: [ 4 ] reshape: { shape: [ 2, 2 ] } } ]
         output [ { name: "y" data_type: TYPE_FP32 dims: [ 4 ] reshape: { shape: [ 2, 2 ] } } ]
         """);
+    OnnxGraphBuilder.write(OnnxGraphBuilder.graph(PER_ROW)
+        .input("x", TensorProto.DataType.FLOAT, -1)
+        .output("y", TensorProto.DataType.FLOAT, -1)
+        .identity("x", "y").build(), repository.resolve(PER_ROW).resolve("1").resolve("model.onnx"));
     RepositoryModelManager manager = new RepositoryModelManager(repository, OrtRunnerFactory.withDefaults(),
         Schedulers.factory(), RepositoryOptions.loadAllModels());
     server = YardmasterServer.builder(manager).httpPort(0).grpcPort(0).metricsPort(0).drainTimeout(Duration.ZERO)
@@ -83,6 +90,20 @@ class GrpcReshapeTest {
 
     assertThat(response.getOutputs(0).getShapeList()).containsExactly(3L, 4L);
     assertThat(response.getRawOutputContents(0)).isEqualTo(request(3).getRawInputContents(0));
+  }
+
+  @Test
+  void aConfigLessModelOfOneValuePerRowTakesAndAnswersDimsOne() {
+    ByteBuffer raw = ByteBuffer.allocate(3 * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN).putFloat(1).putFloat(2)
+        .putFloat(3);
+    ModelInferRequest request = ModelInferRequest.newBuilder().setModelName(PER_ROW)
+        .addInputs(InferInputTensor.newBuilder().setName("x").setDatatype("FP32").addShape(3).addShape(1))
+        .addRawInputContents(ByteString.copyFrom(raw.array())).build();
+
+    ModelInferResponse response = stub.modelInfer(request);
+
+    assertThat(response.getOutputs(0).getShapeList()).containsExactly(3L, 1L);
+    assertThat(response.getRawOutputContents(0)).isEqualTo(request.getRawInputContents(0));
   }
 
   @Test
