@@ -72,6 +72,11 @@ public final class InferenceException extends RuntimeException {
   }
 
   @FormatMethod
+  public static InferenceException unimplemented(String format, Object... args) {
+    return new InferenceException(Status.UNIMPLEMENTED, String.format(format, args));
+  }
+
+  @FormatMethod
   public static InferenceException internal(String format, Object... args) {
     return new InferenceException(Status.INTERNAL, String.format(format, args));
   }

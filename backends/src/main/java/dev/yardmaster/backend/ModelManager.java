@@ -38,6 +38,22 @@ public interface ModelManager extends AutoCloseable {
    */
   void load(String name);
 
+  /**
+   * Loads or reloads a model with Triton's load parameters; a config override replaces the
+   * repository's {@code config.pbtxt} for this load only. Managers without a repository config
+   * refuse an override.
+   *
+   * @throws InferenceException UNIMPLEMENTED for an override this manager cannot apply, else as
+   *     {@link #load(String)}
+   */
+  default void load(String name, LoadParameters parameters) {
+    if (parameters.configJson() != null) {
+      throw InferenceException.unimplemented("model '%s' load parameter 'config': not supported by this model "
+          + "manager (expected: a model repository)", name);
+    }
+    load(name);
+  }
+
   /** Unloads every version of a model; in-flight requests finish first. */
   void unload(String name);
 

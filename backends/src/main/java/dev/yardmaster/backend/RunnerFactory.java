@@ -12,4 +12,12 @@ public interface RunnerFactory {
    * @throws InferenceException with the reason when the model cannot be opened
    */
   ModelRunner open(ModelSpec spec, Path modelFile);
+
+  /**
+   * Whether runners this factory opens can run on a GPU, so that an instance group of
+   * {@code KIND_GPU} can load and {@code KIND_AUTO} means the GPU. False unless a factory says so.
+   */
+  default boolean gpuAvailable() {
+    return false;
+  }
 }

@@ -30,6 +30,11 @@ public final class CpuShareRunnerFactory implements RunnerFactory {
   }
 
   @Override
+  public boolean gpuAvailable() {
+    return delegate.gpuAvailable();
+  }
+
+  @Override
   public ModelRunner open(ModelSpec spec, Path modelFile) {
     return new CpuShareRunner(delegate.open(spec, modelFile), share, clock, threadCpuNanos);
   }

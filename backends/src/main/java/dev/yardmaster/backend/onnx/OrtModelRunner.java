@@ -28,6 +28,8 @@ import java.util.Set;
  * otherwise the session runs on the CPU. {@link #kind()} says which.
  */
 public final class OrtModelRunner implements ModelRunner {
+  /** {@link #kind()} of a session on the CUDA execution provider. */
+  public static final String CUDA_KIND = "onnxruntime-cuda";
   private final String modelName;
   private final OrtEnvironment env;
   private final OrtSession session;
@@ -57,10 +59,18 @@ public final class OrtModelRunner implements ModelRunner {
     try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
       sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
       sessionOptions.setInterOpNumThreads(options.interOpThreads());
+      sessionOptions.setExecutionMode(options.parallelExecution()
+          ? OrtSession.SessionOptions.ExecutionMode.PARALLEL : OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+      if (options.memArena() != null) {
+        sessionOptions.setCPUArenaAllocator(options.memArena());
+      }
+      if (options.memPattern() != null) {
+        sessionOptions.setMemoryPatternOptimization(options.memPattern());
+      }
       boolean cuda = options.preferCuda() && addCudaIfAvailable(sessionOptions);
       OrtSession session = env.createSession(modelFile.toString(), sessionOptions);
       return new OrtModelRunner(
-          modelName, env, session, cuda ? "onnxruntime-cuda" : "onnxruntime-cpu");
+          modelName, env, session, cuda ? CUDA_KIND : "onnxruntime-cpu");
     } catch (OrtException e) {
       throw new InferenceException(
           InferenceException.Status.INTERNAL,
@@ -71,9 +81,14 @@ public final class OrtModelRunner implements ModelRunner {
     }
   }
 
+  /** Whether this ORT build lists the CUDA execution provider. */
+  static boolean cudaListed() {
+    return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
+  }
+
   /** Whether CUDA was added; a build that lists CUDA but cannot load it falls back to the CPU. */
   private static boolean addCudaIfAvailable(OrtSession.SessionOptions sessionOptions) {
-    if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+    if (!cudaListed()) {
       return false;
     }
     try {

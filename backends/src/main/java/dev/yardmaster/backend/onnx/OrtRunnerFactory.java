@@ -5,6 +5,7 @@ import dev.yardmaster.backend.ModelRunner;
 import dev.yardmaster.backend.ModelSpec;
 import dev.yardmaster.backend.RunnerFactory;
 import dev.yardmaster.backend.TensorSpec;
+import dev.yardmaster.protocol.v2.ModelInstanceGroup;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -12,6 +13,12 @@ import java.util.List;
 /**
  * Opens {@link OrtModelRunner}s with one set of session options, and checks that every tensor the
  * config declares exists in the model, so a config typo fails at load rather than on a request.
+ *
+ * <p>The model's config {@code parameters} override the factory's session options for that model
+ * ({@link OrtModelParameters}). The instance groups of the normalized config choose the execution provider, as Triton's
+ * {@code kind}: a version with a {@code KIND_GPU} group runs on CUDA and fails to open without it;
+ * otherwise ({@code KIND_CPU}) it never uses CUDA. One session serves every instance of a version,
+ * so a config that mixes CPU and GPU groups runs all of them on the GPU.
  */
 public final class OrtRunnerFactory implements RunnerFactory {
   private final OrtRunnerOptions options;
@@ -29,11 +36,29 @@ public final class OrtRunnerFactory implements RunnerFactory {
     return options;
   }
 
+  /** CUDA is allowed by the options and listed by this ORT build. */
+  @Override
+  public boolean gpuAvailable() {
+    return options.preferCuda() && OrtModelRunner.cudaListed();
+  }
+
   @Override
   public ModelRunner open(ModelSpec spec, Path modelFile) {
     String modelName = spec.name() + "/" + spec.version();
-    OrtModelRunner runner = OrtModelRunner.open(modelName, modelFile, options);
+    boolean gpu = spec.config().getInstanceGroupList().stream()
+        .anyMatch(group -> group.getKind() == ModelInstanceGroup.Kind.KIND_GPU);
+    OrtRunnerOptions sessionOptions = OrtModelParameters.apply(modelName, gpu ? options : options.cpuOnly(),
+        spec.config().getParametersMap());
+    if (gpu && !gpuAvailable()) {
+      throw InferenceException.invalidArgument("model '%s' instance_group kind: KIND_GPU (expected: KIND_CPU or "
+          + "KIND_AUTO, no GPUs are available: %s)", modelName, noGpuReason());
+    }
+    OrtModelRunner runner = OrtModelRunner.open(modelName, modelFile, sessionOptions);
     try {
+      if (gpu && !runner.kind().equals(OrtModelRunner.CUDA_KIND)) {
+        throw InferenceException.invalidArgument("model '%s' instance_group kind: KIND_GPU (expected: KIND_CPU or "
+            + "KIND_AUTO, the CUDA execution provider failed to start on this host)", modelName);
+      }
       requireDeclared(modelName, "input", spec.inputs(), runner.inputNames());
       requireDeclared(modelName, "output", spec.outputs(), runner.outputNames());
     } catch (InferenceException e) {
@@ -41,6 +66,11 @@ public final class OrtRunnerFactory implements RunnerFactory {
       throw e;
     }
     return runner;
+  }
+
+  private String noGpuReason() {
+    return options.preferCuda() ? "this ONNX Runtime build has no CUDA execution provider"
+        : "CUDA is turned off for this server";
   }
 
   private static void requireDeclared(

@@ -2,10 +2,9 @@ package dev.yardmaster.backend.repository;
 
 import com.google.protobuf.TextFormat;
 import dev.yardmaster.backend.InferenceException;
+import dev.yardmaster.backend.LoadParameters;
 import dev.yardmaster.protocol.v2.ModelConfig;
-import dev.yardmaster.protocol.v2.ModelInput;
 import dev.yardmaster.protocol.v2.ModelInstanceGroup;
-import dev.yardmaster.protocol.v2.ModelOutput;
 import dev.yardmaster.protocol.v2.ModelVersionPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,12 +21,10 @@ import org.jspecify.annotations.Nullable;
  * is missing from the ONNX file, {@linkplain #normalize normalize} defaults, and
  * {@linkplain ModelConfigValidator#validate validate} reporting every problem at once.
  *
- * <p>Auto-complete follows Triton's ONNX Runtime backend: when the config declares neither inputs
- * nor outputs and {@code max_batch_size} is 0, a model whose every input and output has a
- * variable first dimension is taken to batch, with {@code max_batch_size} {@value
- * #DEFAULT_MAX_BATCH_SIZE} (Triton's {@code --backend-config=default-max-batch-size}); the batch
- * dimension is then left out of {@code dims}. A config that declares tensors with
- * {@code max_batch_size: 0} is taken at its word (no batching).
+ * <p>Auto-complete follows Triton's ONNX Runtime backend ({@link OnnxAutoComplete}): a config
+ * declaring both inputs and outputs is taken at its word; otherwise a batchable model gets Triton's
+ * default {@code max_batch_size} and {@code dynamic_batching {}}, and the undeclared side is read
+ * from the model.
  */
 public final class ModelConfigLoader {
 
@@ -36,6 +33,8 @@ public final class ModelConfigLoader {
   public static final String ONNX_PLATFORM = "onnxruntime_onnx";
   public static final String ONNX_BACKEND = "onnxruntime";
   public static final int DEFAULT_MAX_BATCH_SIZE = 4;
+  /** Triton's default instance count of an onnxruntime {@code KIND_CPU} group ({@code SetDefaultInstanceCount}). */
+  public static final int DEFAULT_CPU_INSTANCE_COUNT = 2;
 
   private static final TextFormat.Parser LENIENT_PARSER =
       TextFormat.Parser.newBuilder().setAllowUnknownFields(true).setAllowUnknownExtensions(true).build();
@@ -46,12 +45,17 @@ public final class ModelConfigLoader {
    * @param config the parsed config; the default instance when the file is absent
    * @param present whether {@code config.pbtxt} exists
    * @param notes unknown fields that were ignored
+   * @param source where the config came from, for messages: {@code config.pbtxt} or
+   *     {@value #OVERRIDE_SOURCE}
    */
-  public record Parsed(ModelConfig config, boolean present, List<String> notes) {
+  public record Parsed(ModelConfig config, boolean present, List<String> notes, String source) {
     public Parsed {
       notes = List.copyOf(notes);
     }
   }
+
+  /** How messages name a config given with the load request instead of {@code config.pbtxt}. */
+  public static final String OVERRIDE_SOURCE = "load config override";
 
   private ModelConfigLoader() {}
 
@@ -61,8 +65,31 @@ public final class ModelConfigLoader {
    * @throws InferenceException INVALID_ARGUMENT listing every problem, one per line
    */
   public static ModelDefinition load(Path modelDirectory) {
+    return load(modelDirectory, LoadParameters.none());
+  }
+
+  /**
+   * Runs every phase for one model directory, with the config of {@code parameters} instead of
+   * {@code config.pbtxt} when it has one (Triton's load {@code config} parameter); the versions
+   * and model files still come from the directory.
+   *
+   * @throws InferenceException INVALID_ARGUMENT listing every problem, one per line
+   */
+  public static ModelDefinition load(Path modelDirectory, LoadParameters parameters) {
+    return load(modelDirectory, parameters, false);
+  }
+
+  /**
+   * As {@link #load(Path, LoadParameters)} on a host where {@code gpuAvailable} says whether
+   * {@code KIND_GPU} instances can run ({@code KIND_AUTO} then means the GPU).
+   *
+   * @throws InferenceException INVALID_ARGUMENT listing every problem, one per line
+   */
+  public static ModelDefinition load(Path modelDirectory, LoadParameters parameters, boolean gpuAvailable) {
     String modelName = modelDirectory.getFileName().toString();
-    Parsed parsed = parse(modelName, modelDirectory.resolve(CONFIG_FILE));
+    String overrideJson = parameters.configJson();
+    Parsed parsed = overrideJson == null ? parse(modelName, modelDirectory.resolve(CONFIG_FILE))
+        : ConfigOverride.parse(modelName, overrideJson);
     List<String> notes = new ArrayList<>(parsed.notes());
     ModelConfig config = parsed.config();
     String modelFilename = config.getDefaultModelFilename().isEmpty()
@@ -85,14 +112,17 @@ public final class ModelConfigLoader {
     ModelConfig completed = autoComplete(modelName, config, onnx);
     if (!parsed.present() || completed.getMaxBatchSize() != config.getMaxBatchSize()) {
       notes.add("auto-completed from " + (onnxWhere.isEmpty() ? "defaults" : onnxWhere)
-          + ": max_batch_size " + completed.getMaxBatchSize());
+          + ": max_batch_size " + completed.getMaxBatchSize()
+          + (completed.hasDynamicBatching() && !config.hasDynamicBatching() ? ", dynamic_batching {}" : ""));
+    } else if (completed.hasDynamicBatching() && !config.hasDynamicBatching()) {
+      notes.add("auto-completed from " + onnxWhere + ": dynamic_batching {}");
     }
-    ModelConfig normalized = normalize(completed);
-    problems.addAll(ModelConfigValidator.validate(modelName, normalized, onnx, onnxWhere));
+    ModelConfig normalized = normalize(completed, gpuAvailable);
+    problems.addAll(ModelConfigValidator.validate(modelName, normalized, onnx, onnxWhere, gpuAvailable));
     problems.addAll(ModelConfigValidator.validateVersions(normalized, available, versions, modelFilename));
     if (!problems.isEmpty()) {
       throw InferenceException.invalidArgument("%s", String.join("\n", problems.stream()
-          .map(problem -> where(modelName) + ": " + problem).toList()));
+          .map(problem -> where(modelName, parsed.source()) + ": " + problem).toList()));
     }
     return new ModelDefinition(modelName, modelDirectory, normalized, versions, notes);
   }
@@ -105,7 +135,7 @@ public final class ModelConfigLoader {
    */
   public static Parsed parse(String modelName, Path configFile) {
     if (!Files.exists(configFile)) {
-      return new Parsed(ModelConfig.getDefaultInstance(), false, List.of());
+      return new Parsed(ModelConfig.getDefaultInstance(), false, List.of(), CONFIG_FILE);
     }
     String text;
     try {
@@ -129,10 +159,13 @@ public final class ModelConfigLoader {
     for (String unknown : UnknownFieldScanner.scan(text, ModelConfig.getDescriptor())) {
       notes.add(CONFIG_FILE + ": " + unknown + " is not supported by Yardmaster and was ignored");
     }
-    return new Parsed(builder.build(), true, notes);
+    return new Parsed(builder.build(), true, notes, CONFIG_FILE);
   }
 
-  /** Auto-complete phase: name, platform and what the config lacks that the ONNX model says. */
+  /**
+   * Auto-complete phase: name, platform and what the config lacks that the ONNX model says
+   * ({@link OnnxAutoComplete}).
+   */
   public static ModelConfig autoComplete(String modelName, ModelConfig config, @Nullable OnnxSignature onnx) {
     ModelConfig.Builder builder = config.toBuilder();
     if (builder.getName().isEmpty()) {
@@ -144,31 +177,20 @@ public final class ModelConfigLoader {
     if (builder.getBackend().isEmpty() && builder.getPlatform().equals(ONNX_PLATFORM)) {
       builder.setBackend(ONNX_BACKEND);
     }
-    if (onnx == null) {
-      return builder.build();
-    }
-    boolean declaresTensors = config.getInputCount() > 0 || config.getOutputCount() > 0;
-    if (!declaresTensors && config.getMaxBatchSize() == 0 && onnx.supportsBatching()) {
-      builder.setMaxBatchSize(DEFAULT_MAX_BATCH_SIZE);
-    }
-    boolean batched = builder.getMaxBatchSize() > 0;
-    if (config.getInputCount() == 0) {
-      for (OnnxSignature.OnnxTensor tensor : onnx.inputs()) {
-        builder.addInput(ModelInput.newBuilder().setName(tensor.name()).setDataType(configType(tensor))
-            .addAllDims(configDims(tensor, batched)));
-      }
-    }
-    if (config.getOutputCount() == 0) {
-      for (OnnxSignature.OnnxTensor tensor : onnx.outputs()) {
-        builder.addOutput(ModelOutput.newBuilder().setName(tensor.name()).setDataType(configType(tensor))
-            .addAllDims(configDims(tensor, batched)));
-      }
-    }
-    return builder.build();
+    return onnx == null ? builder.build() : OnnxAutoComplete.complete(builder.build(), onnx);
   }
 
-  /** Normalize phase: Triton's defaults for what the config leaves out. */
+  /** Normalize phase on a host without GPUs. */
   public static ModelConfig normalize(ModelConfig config) {
+    return normalize(config, false);
+  }
+
+  /**
+   * Normalize phase: Triton's defaults for what the config leaves out. No instance group means one
+   * {@code KIND_AUTO} group; {@code KIND_AUTO} is the GPU when {@code gpuAvailable}, else the CPU;
+   * a count of 0 is Triton's default, {@value #DEFAULT_CPU_INSTANCE_COUNT} on the CPU and 1 on the GPU.
+   */
+  public static ModelConfig normalize(ModelConfig config, boolean gpuAvailable) {
     ModelConfig.Builder builder = config.toBuilder();
     if (!builder.hasVersionPolicy()
         || builder.getVersionPolicy().getPolicyChoiceCase() == ModelVersionPolicy.PolicyChoiceCase.POLICYCHOICE_NOT_SET) {
@@ -176,18 +198,18 @@ public final class ModelConfigLoader {
           .setLatest(ModelVersionPolicy.Latest.newBuilder().setNumVersions(1)));
     }
     if (builder.getInstanceGroupCount() == 0) {
-      builder.addInstanceGroup(ModelInstanceGroup.newBuilder().setCount(1).setKind(ModelInstanceGroup.Kind.KIND_CPU));
+      builder.addInstanceGroup(ModelInstanceGroup.newBuilder().setKind(ModelInstanceGroup.Kind.KIND_AUTO));
     }
     for (int i = 0; i < builder.getInstanceGroupCount(); i++) {
       ModelInstanceGroup.Builder group = builder.getInstanceGroupBuilder(i);
       if (group.getName().isEmpty()) {
         group.setName(config.getName() + "_" + i);
       }
-      if (group.getCount() == 0) {
-        group.setCount(1);
-      }
       if (group.getKind() == ModelInstanceGroup.Kind.KIND_AUTO) {
-        group.setKind(ModelInstanceGroup.Kind.KIND_CPU);
+        group.setKind(gpuAvailable ? ModelInstanceGroup.Kind.KIND_GPU : ModelInstanceGroup.Kind.KIND_CPU);
+      }
+      if (group.getCount() == 0) {
+        group.setCount(group.getKind() == ModelInstanceGroup.Kind.KIND_CPU ? DEFAULT_CPU_INSTANCE_COUNT : 1);
       }
     }
     if (builder.getDefaultModelFilename().isEmpty()) {
@@ -218,15 +240,10 @@ public final class ModelConfigLoader {
   }
 
   static String where(String modelName) {
-    return "model '" + modelName + "' " + CONFIG_FILE;
+    return where(modelName, CONFIG_FILE);
   }
 
-  private static dev.yardmaster.protocol.v2.DataType configType(OnnxSignature.OnnxTensor tensor) {
-    return tensor.dataType() == null ? dev.yardmaster.protocol.v2.DataType.TYPE_INVALID : tensor.dataType().configType();
-  }
-
-  private static List<Long> configDims(OnnxSignature.OnnxTensor tensor, boolean batched) {
-    List<Long> dims = tensor.dims() == null ? List.of() : tensor.dims();
-    return batched && !dims.isEmpty() ? dims.subList(1, dims.size()) : dims;
+  static String where(String modelName, String source) {
+    return "model '" + modelName + "' " + source;
   }
 }

@@ -23,7 +23,8 @@ final class ModelConfigValidator {
 
   private ModelConfigValidator() {}
 
-  static List<String> validate(String directoryName, ModelConfig config, @Nullable OnnxSignature onnx, String onnxWhere) {
+  static List<String> validate(String directoryName, ModelConfig config, @Nullable OnnxSignature onnx, String onnxWhere,
+      boolean gpuAvailable) {
     List<String> problems = new ArrayList<>();
     if (!config.getName().equals(directoryName)) {
       problems.add("name: '" + config.getName() + "' (expected: '" + directoryName + "', the directory name)");
@@ -49,10 +50,16 @@ final class ModelConfigValidator {
     for (int i = 0; i < config.getInputCount(); i++) {
       ModelInput input = config.getInput(i);
       checkTensor(problems, "input", i, input.getName(), input.getDataType(), input.getDimsList(), names);
+      if (input.hasReshape()) {
+        checkReshape(problems, "input", i, input.getName(), input.getDimsList(), input.getReshape().getShapeList());
+      }
     }
     for (int i = 0; i < config.getOutputCount(); i++) {
       ModelOutput output = config.getOutput(i);
       checkTensor(problems, "output", i, output.getName(), output.getDataType(), output.getDimsList(), names);
+      if (output.hasReshape()) {
+        checkReshape(problems, "output", i, output.getName(), output.getDimsList(), output.getReshape().getShapeList());
+      }
     }
     if (config.hasDynamicBatching()) {
       checkDynamicBatching(problems, config.getDynamicBatching(), maxBatchSize);
@@ -61,6 +68,13 @@ final class ModelConfigValidator {
       ModelInstanceGroup group = config.getInstanceGroup(i);
       if (group.getCount() < 0) {
         problems.add("instance_group[" + i + "].count: " + group.getCount() + " (expected: >= 1)");
+      }
+      if (group.getKind() == ModelInstanceGroup.Kind.KIND_GPU && !gpuAvailable) {
+        problems.add("instance_group[" + i + "].kind: KIND_GPU (expected: KIND_CPU or KIND_AUTO, no GPUs are "
+            + "available to this server)");
+      } else if (group.getKind() == ModelInstanceGroup.Kind.KIND_MODEL) {
+        problems.add("instance_group[" + i + "].kind: KIND_MODEL (expected: KIND_CPU, KIND_GPU or KIND_AUTO for "
+            + "the onnxruntime backend)");
       }
     }
     checkVersionPolicy(problems, config.getVersionPolicy());
@@ -108,6 +122,14 @@ final class ModelConfigValidator {
       if (dim < -1 || dim == 0) {
         problems.add(label + " dims[" + d + "]: " + dim + " (expected: -1 or >= 1)");
       }
+    }
+  }
+
+  private static void checkReshape(List<String> problems, String kind, int index, String name, List<Long> dims,
+      List<Long> shape) {
+    String problem = new TensorReshape(dims, shape).problem();
+    if (!problem.isEmpty()) {
+      problems.add((name.isEmpty() ? kind + "[" + index + "]" : kind + " '" + name + "'") + " " + problem);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.yardmaster.backend.repository;
 
+import dev.yardmaster.backend.ModelRunner;
 import dev.yardmaster.backend.ModelSpec;
 import dev.yardmaster.backend.TensorSpec;
 import dev.yardmaster.protocol.DataType;
@@ -8,7 +9,9 @@ import dev.yardmaster.protocol.v2.ModelInput;
 import dev.yardmaster.protocol.v2.ModelOutput;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A model of the repository after its config passed every phase: the normalized config, the
@@ -44,6 +47,27 @@ public record ModelDefinition(String name, Path directory, ModelConfig config, L
     }
     return new ModelSpec(name, Long.toString(version), config.getPlatform(), config.getMaxBatchSize(),
         inputs, outputs, config);
+  }
+
+  /**
+   * {@code runner} as clients see the model: the same runner when no tensor is reshaped, else one
+   * that moves tensors between {@code dims} and {@code reshape.shape}.
+   */
+  ModelRunner withReshapes(ModelRunner runner) {
+    Map<String, TensorReshape> inputs = new HashMap<>();
+    for (ModelInput input : config.getInputList()) {
+      if (input.hasReshape()) {
+        inputs.put(input.getName(), new TensorReshape(input.getDimsList(), input.getReshape().getShapeList()));
+      }
+    }
+    Map<String, TensorReshape> outputs = new HashMap<>();
+    for (ModelOutput output : config.getOutputList()) {
+      if (output.hasReshape()) {
+        outputs.put(output.getName(), new TensorReshape(output.getDimsList(), output.getReshape().getShapeList()));
+      }
+    }
+    return inputs.isEmpty() && outputs.isEmpty() ? runner
+        : new ReshapingRunner(runner, config.getMaxBatchSize() > 0, inputs, outputs);
   }
 
   private static TensorSpec tensorSpec(String name, dev.yardmaster.protocol.v2.DataType type, List<Long> dims) {

@@ -8,9 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Checks a config against the ONNX model it serves: every declared tensor exists with the same
- * datatype and compatible dims (batch dimension included when the model batches), and every ONNX
- * input is declared, since the runtime cannot run without it.
+ * Checks a config against the ONNX model it serves, as Triton's ONNX Runtime backend does: every
+ * declared tensor exists with the same datatype; with {@code max_batch_size > 0} the model's first
+ * dimension is a variable batch dimension (-1); the remaining dims have the model's rank and match
+ * each fixed model dim exactly (a variable model dim takes any config dim), {@code reshape.shape}
+ * standing for {@code dims} when given; and every ONNX input is
+ * declared, since the runtime cannot run without it.
  */
 final class OnnxConsistency {
 
@@ -28,8 +31,8 @@ final class OnnxConsistency {
         problems.add("input '" + input.getName() + "' name: not an input of " + onnxWhere
             + " (expected: one of " + onnxInputs + ")");
       } else {
-        checkTensor(problems, "input", input.getName(), input.getDataType(), input.getDimsList(), tensor, batched,
-            onnxWhere);
+        checkTensor(problems, "input", input.getName(), input.getDataType(), input.hasReshape(),
+            input.hasReshape() ? input.getReshape().getShapeList() : input.getDimsList(), tensor, batched, onnxWhere);
       }
     }
     for (ModelOutput output : config.getOutputList()) {
@@ -38,7 +41,8 @@ final class OnnxConsistency {
         problems.add("output '" + output.getName() + "' name: not an output of " + onnxWhere
             + " (expected: one of " + onnxOutputs + ")");
       } else {
-        checkTensor(problems, "output", output.getName(), output.getDataType(), output.getDimsList(), tensor, batched,
+        checkTensor(problems, "output", output.getName(), output.getDataType(), output.hasReshape(),
+            output.hasReshape() ? output.getReshape().getShapeList() : output.getDimsList(), tensor, batched,
             onnxWhere);
       }
     }
@@ -51,9 +55,11 @@ final class OnnxConsistency {
     }
   }
 
-  private static void checkTensor(List<String> problems, String kind, String name, DataType dataType, List<Long> dims,
-      OnnxSignature.OnnxTensor tensor, boolean batched, String onnxWhere) {
+  /** {@code dims} are {@code reshape.shape} when the tensor has one: the shape the model sees. */
+  private static void checkTensor(List<String> problems, String kind, String name, DataType dataType,
+      boolean reshaped, List<Long> dims, OnnxSignature.OnnxTensor tensor, boolean batched, String onnxWhere) {
     String label = kind + " '" + name + "'";
+    String field = reshaped ? " reshape.shape: " : " dims: ";
     if (tensor.dataType() != null && dataType != DataType.TYPE_INVALID && tensor.dataType().configType() != dataType) {
       problems.add(label + " data_type: " + dataType + " (expected: " + tensor.dataType().configType() + " as in "
           + onnxWhere + ")");
@@ -62,21 +68,20 @@ final class OnnxConsistency {
     if (onnxDims == null) {
       return;
     }
-    List<Long> full = new ArrayList<>();
-    if (batched) {
-      full.add(-1L);
+    if (batched && (onnxDims.isEmpty() || onnxDims.get(0) != -1L)) {
+      problems.add(label + field + dims + " with max_batch_size > 0 (expected: " + onnxWhere + " shape "
+          + onnxDims + " to start with a variable-size batch dimension -1, or max_batch_size 0)");
+      return;
     }
-    full.addAll(dims);
-    boolean compatible = full.size() == onnxDims.size();
-    for (int d = batched ? 1 : 0; compatible && d < full.size(); d++) {
-      long declared = full.get(d);
-      long actual = onnxDims.get(d);
-      compatible = declared == -1 || actual == -1 || declared == actual;
+    List<Long> modelDims = batched ? onnxDims.subList(1, onnxDims.size()) : onnxDims;
+    boolean compatible = modelDims.size() == dims.size();
+    for (int d = 0; compatible && d < dims.size(); d++) {
+      // as Triton's CompareDimsSupported: a variable model dim takes any config dim, a fixed one
+      // only itself (config -1 would let requests through that the model rejects)
+      compatible = modelDims.get(d) == -1L || modelDims.get(d).equals(dims.get(d));
     }
     if (!compatible) {
-      String expected = batched && !onnxDims.isEmpty() ? onnxDims.subList(1, onnxDims.size()).toString()
-          : onnxDims.toString();
-      problems.add(label + " dims: " + dims + " (expected: " + expected + " as in " + onnxWhere
+      problems.add(label + field + dims + " (expected: " + modelDims + " as in " + onnxWhere
           + (batched ? ", less its batch dimension" : "") + ")");
     }
   }

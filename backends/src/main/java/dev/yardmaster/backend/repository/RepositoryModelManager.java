@@ -1,6 +1,7 @@
 package dev.yardmaster.backend.repository;
 
 import dev.yardmaster.backend.InferenceException;
+import dev.yardmaster.backend.LoadParameters;
 import dev.yardmaster.backend.ModelIndexEntry;
 import dev.yardmaster.backend.ModelManager;
 import dev.yardmaster.backend.ModelRunner;
@@ -158,6 +159,17 @@ public final class RepositoryModelManager implements ModelManager {
    */
   @Override
   public void load(String name) {
+    load(name, LoadParameters.none());
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>As Triton, a config override counts as a change: the next load without one reads
+   * {@code config.pbtxt} again and reopens the versions.
+   */
+  @Override
+  public void load(String name, LoadParameters parameters) {
     synchronized (writeLock) {
       if (closed) {
         throw InferenceException.unavailable("model '%s' load: manager closed (expected: an open model manager)", name);
@@ -172,7 +184,7 @@ public final class RepositoryModelManager implements ModelManager {
       List<LocalServedModel> opened = new ArrayList<>();
       ModelDefinition definition;
       try {
-        definition = ModelConfigLoader.load(modelDirectory);
+        definition = ModelConfigLoader.load(modelDirectory, parameters, runnerFactory.gpuAvailable());
         definition.notes().forEach(note -> log.info("model '{}': {}", name, note));
         boolean sameConfig = previous != null && previous.isReady()
             && !ModelConfigLoader.requiresReload(previous.config(), definition.config());
@@ -208,12 +220,20 @@ public final class RepositoryModelManager implements ModelManager {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A model of the repository that is not loaded is left as it is and the call succeeds, as in
+   * Triton; a name the repository does not have is NOT_FOUND (Triton answers OK there too; a typo
+   * is worth an error).
+   */
   @Override
   public void unload(String name) {
     synchronized (writeLock) {
       ModelEntry previous = snapshot.get().models().get(name);
       if (previous == null) {
-        throw InferenceException.notFound("model '%s' is not found", name);
+        modelDirectory(name); // NOT_FOUND unless the repository has it
+        return;
       }
       snapshot.set(snapshot.get().with(name, ModelEntry.notReady(ModelIndexEntry.UNLOADING, "unloading")));
       previous.versions().values().forEach(RepositoryModelManager::closeQuietly);
@@ -260,7 +280,7 @@ public final class RepositoryModelManager implements ModelManager {
     ModelSpec spec = definition.spec(version);
     ModelRunner runner;
     try {
-      runner = runnerFactory.open(spec, definition.modelFile(version));
+      runner = definition.withReshapes(runnerFactory.open(spec, definition.modelFile(version)));
     } catch (RuntimeException e) {
       InferenceException cause = InferenceException.from(e);
       throw new InferenceException(cause.status(),

@@ -130,9 +130,76 @@ class ModelConfigLoaderTest {
     assertThat(config.getInput(0).getDimsList()).containsExactly(4L);
     assertThat(config.getOutput(0).getDimsList()).containsExactly(4L);
     assertThat(config.getInstanceGroupList()).containsExactly(ModelInstanceGroup.newBuilder()
-        .setName("auto_0").setCount(1).setKind(ModelInstanceGroup.Kind.KIND_CPU).build());
+        .setName("auto_0").setCount(ModelConfigLoader.DEFAULT_CPU_INSTANCE_COUNT)
+        .setKind(ModelInstanceGroup.Kind.KIND_CPU).build());
     assertThat(config.getDefaultModelFilename()).isEqualTo("model.onnx");
-    assertThat(definition.notes()).containsExactly("auto-completed from 1/model.onnx: max_batch_size 4");
+    assertThat(config.getDynamicBatching()).isEqualTo(dev.yardmaster.protocol.v2.ModelDynamicBatching.getDefaultInstance());
+    assertThat(config.hasDynamicBatching()).isTrue();
+    assertThat(definition.notes()).containsExactly(
+        "auto-completed from 1/model.onnx: max_batch_size 4, dynamic_batching {}");
+  }
+
+  @Test
+  void partialConfigWithOnlyInputsGetsOutputsMaxBatchSizeAndDynamicBatchingFromOnnx() {
+    Path directory = TestModels.writeModel(repository, "inputs_only", """
+        input [ { name: "input" data_type: TYPE_FP32 dims: [ 4 ] } ]
+        """, 1);
+
+    ModelConfig config = ModelConfigLoader.load(directory).config();
+
+    assertThat(config.getMaxBatchSize()).isEqualTo(ModelConfigLoader.DEFAULT_MAX_BATCH_SIZE);
+    assertThat(config.hasDynamicBatching()).isTrue();
+    assertThat(config.getInputCount()).isEqualTo(1);
+    assertThat(config.getOutput(0).getName()).isEqualTo("output");
+    assertThat(config.getOutput(0).getDimsList()).containsExactly(4L);
+  }
+
+  @Test
+  void partialConfigKeepsItsSchedulerAndMaxBatchSizeOneGetsNoDynamicBatching() {
+    Path one = TestModels.writeModel(repository, "one", """
+        max_batch_size: 1
+        output [ { name: "output" data_type: TYPE_FP32 dims: [ 4 ] } ]
+        """, 1);
+    Path own = TestModels.writeModel(repository, "own", """
+        max_batch_size: 8
+        dynamic_batching { max_queue_delay_microseconds: 50 }
+        """, 1);
+
+    ModelConfig single = ModelConfigLoader.load(one).config();
+    ModelConfig ownScheduler = ModelConfigLoader.load(own).config();
+
+    assertThat(single.getMaxBatchSize()).isEqualTo(1);
+    assertThat(single.hasDynamicBatching()).isFalse();
+    assertThat(single.getInput(0).getDimsList()).containsExactly(4L);
+    assertThat(ownScheduler.getDynamicBatching().getMaxQueueDelayMicroseconds()).isEqualTo(50);
+    assertThat(ownScheduler.getInput(0).getDimsList()).containsExactly(4L);
+  }
+
+  @Test
+  void batchedTensorOfTheBatchDimensionAloneGetsDimsOneAndAnEmptyReshape() {
+    Path directory = repository.resolve("per_row");
+    TestModels.writeOnnx(directory.resolve("1/model.onnx"), TestModels.onnx(
+        List.of(valueInfo("x", TensorProto.DataType.FLOAT_VALUE, "batch")),
+        List.of(valueInfo("y", TensorProto.DataType.FLOAT_VALUE, "batch"))));
+
+    ModelConfig config = ModelConfigLoader.load(directory).config();
+
+    assertThat(config.getMaxBatchSize()).isEqualTo(ModelConfigLoader.DEFAULT_MAX_BATCH_SIZE);
+    assertThat(config.getInput(0).getDimsList()).containsExactly(1L);
+    assertThat(config.getInput(0).hasReshape()).isTrue();
+    assertThat(config.getInput(0).getReshape().getShapeList()).isEmpty();
+    assertThat(config.getOutput(0).getDimsList()).containsExactly(1L);
+    assertThat(config.getOutput(0).hasReshape()).isTrue();
+  }
+
+  @Test
+  void configDeclaringInputsAndOutputsIsNotAutoCompleted() {
+    Path directory = TestModels.writeModel(repository, "declared", TestModels.identityConfig("declared", 8), 1);
+
+    ModelDefinition definition = ModelConfigLoader.load(directory);
+
+    assertThat(definition.config().hasDynamicBatching()).isFalse();
+    assertThat(definition.notes()).isEmpty();
   }
 
   @Test
@@ -234,6 +301,78 @@ class ModelConfigLoaderTest {
         "model 'two_in' config.pbtxt: dynamic_batching.preferred_batch_size: 16 (expected: <= max_batch_size 4)",
         "model 'two_in' config.pbtxt: input 'a' dims: [5] (expected: [4] as in 1/model.onnx, less its batch dimension)",
         "model 'two_in' config.pbtxt: input: [a] (expected: also 'b', an input of 1/model.onnx)"));
+  }
+
+  @Test
+  void batchingConfigNeedsAVariableFirstDimensionInTheModel() {
+    Path directory = repository.resolve("fixed_batch");
+    TestModels.writeOnnx(directory.resolve("1/model.onnx"), TestModels.onnx(
+        List.of(valueInfo("x", TensorProto.DataType.FLOAT_VALUE, 2L, 4L)),
+        List.of(valueInfo("y", TensorProto.DataType.FLOAT_VALUE, "batch", 4L))));
+    writeConfig(directory, """
+        max_batch_size: 8
+        input [ { name: "x" data_type: TYPE_FP32 dims: [ 4 ] } ]
+        output [ { name: "y" data_type: TYPE_FP32 dims: [ 4 ] } ]
+        """);
+
+    assertThatThrownBy(() -> ModelConfigLoader.load(directory)).hasMessage(
+        "model 'fixed_batch' config.pbtxt: input 'x' dims: [4] with max_batch_size > 0 (expected: 1/model.onnx "
+            + "shape [2, 4] to start with a variable-size batch dimension -1, or max_batch_size 0)");
+  }
+
+  @Test
+  void configMinusOneAgainstAFixedModelDimIsRejectedAndAVariableModelDimTakesAnyConfigDim() {
+    Path directory = repository.resolve("dims");
+    TestModels.writeOnnx(directory.resolve("1/model.onnx"), TestModels.onnx(
+        List.of(valueInfo("x", TensorProto.DataType.FLOAT_VALUE, "batch", 4L, "n")),
+        List.of(valueInfo("y", TensorProto.DataType.FLOAT_VALUE, "batch", 4L, "n"))));
+    writeConfig(directory, """
+        max_batch_size: 8
+        input [ { name: "x" data_type: TYPE_FP32 dims: [ -1, 7 ] } ]
+        output [ { name: "y" data_type: TYPE_FP32 dims: [ 4, 7, 1 ] } ]
+        """);
+
+    assertThatThrownBy(() -> ModelConfigLoader.load(directory)).hasMessage(String.join("\n",
+        "model 'dims' config.pbtxt: input 'x' dims: [-1, 7] (expected: [4, -1] as in 1/model.onnx, less its batch "
+            + "dimension)",
+        "model 'dims' config.pbtxt: output 'y' dims: [4, 7, 1] (expected: [4, -1] as in 1/model.onnx, less its batch "
+            + "dimension)"));
+
+    writeConfig(directory, """
+        max_batch_size: 8
+        input [ { name: "x" data_type: TYPE_FP32 dims: [ 4, 7 ] } ]
+        output [ { name: "y" data_type: TYPE_FP32 dims: [ 4, -1 ] } ]
+        """);
+    assertThat(ModelConfigLoader.load(directory).config().getInput(0).getDimsList()).containsExactly(4L, 7L);
+  }
+
+  @Test
+  void kindGpuFailsToLoadWithoutGpusAndKindModelIsNotSupported() {
+    Path directory = TestModels.writeModel(repository, "gpu", TestModels.identityConfig("gpu", 4)
+        + "instance_group [ { kind: KIND_GPU }, { kind: KIND_CPU count: 3 }, { kind: KIND_MODEL } ]\n", 1);
+
+    assertThatThrownBy(() -> ModelConfigLoader.load(directory)).hasMessage(String.join("\n",
+        "model 'gpu' config.pbtxt: instance_group[0].kind: KIND_GPU (expected: KIND_CPU or KIND_AUTO, no GPUs are "
+            + "available to this server)",
+        "model 'gpu' config.pbtxt: instance_group[2].kind: KIND_MODEL (expected: KIND_CPU, KIND_GPU or KIND_AUTO "
+            + "for the onnxruntime backend)"));
+  }
+
+  @Test
+  void kindAutoIsTheGpuWhenAvailableAndCountsDefaultAsTriton() {
+    ModelConfig config = ModelConfig.newBuilder().setName("m")
+        .addInstanceGroup(ModelInstanceGroup.newBuilder().setKind(ModelInstanceGroup.Kind.KIND_AUTO))
+        .addInstanceGroup(ModelInstanceGroup.newBuilder().setKind(ModelInstanceGroup.Kind.KIND_CPU).setCount(3))
+        .build();
+
+    assertThat(ModelConfigLoader.normalize(config, true).getInstanceGroupList())
+        .extracting(ModelInstanceGroup::getKind, ModelInstanceGroup::getCount)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(ModelInstanceGroup.Kind.KIND_GPU, 1),
+            org.assertj.core.groups.Tuple.tuple(ModelInstanceGroup.Kind.KIND_CPU, 3));
+    assertThat(ModelConfigLoader.normalize(ModelConfig.newBuilder().setName("m").build(), false)
+        .getInstanceGroupList())
+        .extracting(ModelInstanceGroup::getKind, ModelInstanceGroup::getCount)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(ModelInstanceGroup.Kind.KIND_CPU, 2));
   }
 
   @Test

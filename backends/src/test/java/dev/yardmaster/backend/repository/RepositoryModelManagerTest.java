@@ -257,7 +257,9 @@ class RepositoryModelManagerTest {
     assertThat(manager.index(false)).containsExactly(
         new ModelIndexEntry("alpha", "", ModelIndexEntry.UNAVAILABLE, "unloaded"));
     assertThat(manager.index(true)).isEmpty();
-    assertThatThrownBy(() -> manager.unload("never")).hasMessage("model 'never' is not found");
+    assertThatThrownBy(() -> manager.unload("never"))
+        .hasMessageStartingWith("model 'never' is not found in repository")
+        .hasFieldOrPropertyWithValue("status", InferenceException.Status.NOT_FOUND);
 
     manager.load("alpha");
     assertThat(manager.isReady("alpha", "1")).isTrue();

@@ -34,6 +34,7 @@ import dev.yardmaster.protocol.v2.ServerReadyRequest;
 import dev.yardmaster.protocol.v2.ServerReadyResponse;
 import dev.yardmaster.router.admission.AdmittedRequest;
 import dev.yardmaster.router.server.AdmittedInference;
+import dev.yardmaster.router.server.LoadParameterReader;
 import dev.yardmaster.router.server.ModelProtos;
 import dev.yardmaster.router.server.ServingCore;
 import io.grpc.StatusRuntimeException;
@@ -103,7 +104,7 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
   public void repositoryModelLoad(RepositoryModelLoadRequest request,
       StreamObserver<RepositoryModelLoadResponse> observer) {
     answerBlocking(observer, () -> {
-      manager.load(request.getModelName());
+      manager.load(request.getModelName(), LoadParameterReader.fromGrpc(request));
       return RepositoryModelLoadResponse.getDefaultInstance();
     });
   }
@@ -112,6 +113,7 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
   public void repositoryModelUnload(RepositoryModelUnloadRequest request,
       StreamObserver<RepositoryModelUnloadResponse> observer) {
     answerBlocking(observer, () -> {
+      LoadParameterReader.requireNoRepositoryName(request.getRepositoryName());
       manager.unload(request.getModelName());
       return RepositoryModelUnloadResponse.getDefaultInstance();
     });

@@ -20,6 +20,7 @@ import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.backend.ModelManager;
 import dev.yardmaster.router.admission.AdmittedRequest;
 import dev.yardmaster.router.server.AdmittedInference;
+import dev.yardmaster.router.server.LoadParameterReader;
 import dev.yardmaster.router.server.ModelProtos;
 import dev.yardmaster.router.server.ServingCore;
 import java.io.IOException;
@@ -84,8 +85,9 @@ public final class KServeHttpService {
     server.route().post("/v2/repository/index").build((ctx, req) -> HttpResponse.of(
         req.aggregate().thenApply(body -> json(() ->
             JsonWriter.index(ModelProtos.index(manager, readyOnly(body)))))));
-    server.route().post("/v2/repository/models/{model}/load").build((ctx, req) ->
-        blocking(ctx, () -> manager.load(model(ctx))));
+    server.route().post("/v2/repository/models/{model}/load").build((ctx, req) -> HttpResponse.of(
+        req.aggregate().thenApply(body -> blocking(ctx, () ->
+            manager.load(model(ctx), LoadParameterReader.fromHttp(body.content().array()))))));
     server.route().post("/v2/repository/models/{model}/unload").build((ctx, req) ->
         blocking(ctx, () -> manager.unload(model(ctx))));
   }
