@@ -41,7 +41,7 @@ class ModelConfigLoaderTest {
       # Triton fields Yardmaster does not model must not fail the load
       optimization { execution_accelerators { cpu_execution_accelerator : [ { name : "openvino" } ] } }
       model_warmup [ { name: "w" batch_size: 1 } ]
-      instance_group [ { count: 2 kind: KIND_CPU } ]
+      instance_group [ { count: 2 kind: KIND_CPU profile: [ "0", "1" ] } ]
       dynamic_batching {
         preferred_batch_size: [ 4, 8 ]
         max_queue_delay_microseconds: 100
@@ -60,6 +60,7 @@ class ModelConfigLoaderTest {
     assertThat(config.getDynamicBatching().getPreferredBatchSizeList()).containsExactly(4, 8);
     assertThat(config.getDynamicBatching().getMaxQueueDelayMicroseconds()).isEqualTo(100);
     assertThat(config.getInstanceGroup(0).getCount()).isEqualTo(2);
+    assertThat(config.getInstanceGroup(0).getProfileList()).as("repeated, as Triton's").containsExactly("0", "1");
     assertThat(definition.notes()).containsExactly(
         "config.pbtxt: optimization (line 19) is not supported by Yardmaster and was ignored",
         "config.pbtxt: model_warmup (line 20) is not supported by Yardmaster and was ignored",
