@@ -7,6 +7,7 @@ import dev.yardmaster.backend.LoadParameters;
 import dev.yardmaster.protocol.v2.ModelRepositoryParameter;
 import dev.yardmaster.protocol.v2.RepositoryModelLoadRequest;
 import java.io.IOException;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -37,7 +38,7 @@ public final class LoadParameterReader {
       check(name);
       ModelRepositoryParameter value = parameter.getValue();
       if (value.getParameterChoiceCase() != ModelRepositoryParameter.ParameterChoiceCase.STRING_PARAM) {
-        throw notAString(value.getParameterChoiceCase().name().toLowerCase(java.util.Locale.ROOT));
+        throw notAString(value.getParameterChoiceCase().name().toLowerCase(Locale.ROOT));
       }
       config = value.getStringParam();
     }
@@ -79,13 +80,13 @@ public final class LoadParameterReader {
     }
     if (!parameters.isObject()) {
       throw InferenceException.invalidArgument("request body parameters: %s (expected: a JSON object)",
-          parameters.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+          parameters.getNodeType().name().toLowerCase(Locale.ROOT));
     }
     String config = null;
     for (Map.Entry<String, JsonNode> parameter : parameters.properties()) {
       check(parameter.getKey());
       if (!parameter.getValue().isTextual()) {
-        throw notAString(parameter.getValue().getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        throw notAString(parameter.getValue().getNodeType().name().toLowerCase(Locale.ROOT));
       }
       config = parameter.getValue().asText();
     }
