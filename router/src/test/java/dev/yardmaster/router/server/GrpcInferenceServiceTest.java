@@ -276,27 +276,32 @@ class GrpcInferenceServiceTest {
     }
   }
 
+  /** A ModelStreamInfer call whose answers go to {@code answers}; {@code done} ends with the stream. */
+  private static StreamObserver<ModelInferRequest> openStream(List<ModelStreamInferResponse> answers,
+      CompletableFuture<Void> done) {
+    return GRPCInferenceServiceGrpc.newStub(channel).modelStreamInfer(new StreamObserver<>() {
+      @Override
+      public void onNext(ModelStreamInferResponse value) {
+        answers.add(value);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        done.completeExceptionally(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        done.complete(null);
+      }
+    });
+  }
+
   @Test
   void streamAnswersEveryRequestAndSurvivesAnError() throws Exception {
     List<ModelStreamInferResponse> answers = new CopyOnWriteArrayList<>();
     CompletableFuture<Void> done = new CompletableFuture<>();
-    StreamObserver<ModelInferRequest> requests = GRPCInferenceServiceGrpc.newStub(channel)
-        .modelStreamInfer(new StreamObserver<>() {
-          @Override
-          public void onNext(ModelStreamInferResponse value) {
-            answers.add(value);
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            done.completeExceptionally(t);
-          }
-
-          @Override
-          public void onCompleted() {
-            done.complete(null);
-          }
-        });
+    StreamObserver<ModelInferRequest> requests = openStream(answers, done);
     requests.onNext(addSub("s1", 1, 1));
     requests.onNext(ModelInferRequest.newBuilder().setModelName("missing").setId("s2").build());
     requests.onNext(addSub("s3", 5, 2));
@@ -319,23 +324,7 @@ class GrpcInferenceServiceTest {
     try {
       List<ModelStreamInferResponse> answers = new CopyOnWriteArrayList<>();
       CompletableFuture<Void> done = new CompletableFuture<>();
-      StreamObserver<ModelInferRequest> requests = GRPCInferenceServiceGrpc.newStub(channel)
-          .modelStreamInfer(new StreamObserver<>() {
-            @Override
-            public void onNext(ModelStreamInferResponse value) {
-              answers.add(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-              done.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-              done.complete(null);
-            }
-          });
+      StreamObserver<ModelInferRequest> requests = openStream(answers, done);
       requests.onNext(ModelInferRequest.newBuilder().setModelName("slow").setId("held")
           .addInputs(InferInputTensor.newBuilder().setName("X").setDatatype("UINT8").addShape(1))
           .addRawInputContents(ByteString.copyFrom(new byte[] {7}))
