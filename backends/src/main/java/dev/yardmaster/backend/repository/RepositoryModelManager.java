@@ -13,6 +13,7 @@ import dev.yardmaster.backend.SchedulerFactory;
 import dev.yardmaster.backend.ServedModel;
 import dev.yardmaster.backend.repository.RepositorySnapshot.ModelEntry;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -45,6 +46,8 @@ public final class RepositoryModelManager implements ModelManager {
 
   private static final Logger log = LoggerFactory.getLogger(RepositoryModelManager.class);
   private static final String UNLOADED = "unloaded";
+  /** How deep a version directory's files count for its fingerprint (external data may sit in folders). */
+  private static final int MAX_VERSION_DIRECTORY_DEPTH = 8;
 
   private final Path repositoryRoot;
   private final RunnerFactory runnerFactory;
@@ -296,14 +299,24 @@ public final class RepositoryModelManager implements ModelManager {
     }
   }
 
-  /** Size and modification time: enough to tell that a model file was replaced. */
+  /**
+   * Name, size and modification time of the model file and every file beside it in its version
+   * directory (ONNX external data, for one): enough to tell that any of them was replaced, as
+   * Triton's reload looks at the newest time in the version directory.
+   */
   private static String fingerprint(Path modelFile) {
-    try {
-      BasicFileAttributes attributes = Files.readAttributes(modelFile, BasicFileAttributes.class);
-      return attributes.size() + "@" + attributes.lastModifiedTime().toMillis();
-    } catch (IOException e) {
-      throw InferenceException.internal("%s: %s (expected: a readable model file)", modelFile, e);
+    Path versionDirectory = modelFile.getParent();
+    StringBuilder fingerprint = new StringBuilder();
+    try (Stream<Path> files = Files.walk(versionDirectory, MAX_VERSION_DIRECTORY_DEPTH)) {
+      for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        fingerprint.append(versionDirectory.relativize(file)).append(':').append(attributes.size())
+            .append('@').append(attributes.lastModifiedTime().toMillis()).append(';');
+      }
+    } catch (IOException | UncheckedIOException e) {
+      throw InferenceException.internal("%s: %s (expected: a readable version directory)", versionDirectory, e);
     }
+    return fingerprint.toString();
   }
 
   private static void closeQuietly(LocalServedModel model) {

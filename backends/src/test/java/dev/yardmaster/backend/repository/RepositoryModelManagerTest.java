@@ -166,6 +166,14 @@ class RepositoryModelManagerTest {
     assertThat(runners.opened).containsExactly("alpha/1", "alpha/2", "alpha/2");
     assertThat(runners.closed).containsExactly("alpha/2");
 
+    // a file beside the model (ONNX external data, say) changes: that version reopens too
+    Files.writeString(alpha.resolve("2").resolve("weights.bin"), "new weights");
+    manager.load("alpha");
+    assertThat(manager.resolve("alpha", "1")).isSameAs(first);
+    assertThat(runners.opened).containsExactly("alpha/1", "alpha/2", "alpha/2", "alpha/2");
+    manager.load("alpha");
+    assertThat(runners.opened).as("nothing changed since").hasSize(4);
+
     Files.writeString(alpha.resolve("config.pbtxt"), TestModels.identityConfig("alpha", 8)
         + "version_policy { latest { num_versions: 2 } }\n");
     manager.load("alpha");
