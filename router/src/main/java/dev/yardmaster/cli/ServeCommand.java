@@ -65,9 +65,24 @@ public final class ServeCommand implements Callable<Integer> {
           + " request. Default ${DEFAULT-VALUE}: no warm-up.")
   int warmupRequests;
 
+  @Option(names = "--max-message-mb", paramLabel = "MIB",
+      description = "With --model-repository: the largest gRPC message and HTTP body, in MiB (1 to "
+          + MAX_MESSAGE_MIB + "; default " + DEFAULT_MESSAGE_MIB + "). Triton takes up to 2 GiB: raise this for large"
+          + " tensors, within the JVM's heap (YARDMASTER_JAVA_OPTS=-Xmx...).")
+  @Nullable Integer maxMessageMb;
+
+  static final int DEFAULT_MESSAGE_MIB = 64;
+  static final int MAX_MESSAGE_MIB = 2047;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
+    if (maxMessageMb != null && (config != null || maxMessageMb < 1 || maxMessageMb > MAX_MESSAGE_MIB)) {
+      err.println("--max-message-mb: " + maxMessageMb + (config != null
+          ? " (expected: only with --model-repository; the router's limit is " + DEFAULT_MESSAGE_MIB + " MiB)"
+          : " (expected: >= 1 and <= " + MAX_MESSAGE_MIB + ")"));
+      return Main.EXIT_USAGE;
+    }
     if (config != null) {
       if (warmupRequests < 0) {
         err.println("--warmup-requests: " + warmupRequests + " (expected: >= 0)");
@@ -96,6 +111,7 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       server = YardmasterServer.builder(manager)
           .httpPort(httpPort).grpcPort(grpcPort).metricsPort(metricsPort)
+          .maxMessageBytes((maxMessageMb == null ? DEFAULT_MESSAGE_MIB : maxMessageMb) * 1024 * 1024)
           .meterRegistry(BackendManagers.meterRegistry(manager))
           .build()
           .start();

@@ -63,7 +63,23 @@ class ServeCommandTest {
     assertThat(emulated.err()).contains("cpu_share: 0.5 (expected: none with an emulated device inf2;");
   }
 
-  /** The real thing: a separate JVM serving the demo repository, ready over HTTP, stopped by SIGTERM. */
+  @Test
+  void aMaxMessageSizeOutOfRangeOrWithARouterConfigIsAUsageError(@TempDir Path repository) throws Exception {
+    CliRun zero = CliRun.of("serve", "--model-repository", repository.toString(), "--max-message-mb", "0");
+    assertThat(zero.exit()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(zero.err()).contains("--max-message-mb: 0 (expected: >= 1 and <= 2047)");
+
+    Path config = repository.resolve("router.yaml");
+    java.nio.file.Files.writeString(config, "pools: []\n");
+    CliRun routed = CliRun.of("serve", "--config", config.toString(), "--max-message-mb", "128");
+    assertThat(routed.exit()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(routed.err()).contains("--max-message-mb: 128 (expected: only with --model-repository");
+  }
+
+  /**
+   * The real thing: a separate JVM serving the demo repository, ready over HTTP, refusing a body
+   * above its --max-message-mb, stopped by SIGTERM.
+   */
   @Test
   void servesTheDemoRepositoryInItsOwnProcessAndStopsOnSigterm(@TempDir Path repository) throws Exception {
     dev.yardmaster.backend.onnx.DemoModels.writeRepository(repository, true);
@@ -71,7 +87,7 @@ class ServeCommandTest {
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-cp", System.getProperty("java.class.path"), Main.class.getName(),
             "serve", "--model-repository", repository.toString(),
-            "--http-port", "0", "--grpc-port", "0", "--metrics-port", "0")
+            "--http-port", "0", "--grpc-port", "0", "--metrics-port", "0", "--max-message-mb", "1")
         .redirectErrorStream(true)
         .start();
     try (java.io.BufferedReader output = new java.io.BufferedReader(
@@ -91,6 +107,12 @@ class ServeCommandTest {
               java.net.URI.create("http://127.0.0.1:" + ports.group(1) + "/v2/models/wide_mlp/ready")).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString());
       assertThat(ready.statusCode()).isEqualTo(200);
+      java.net.http.HttpResponse<String> tooLarge = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create("http://127.0.0.1:" + ports.group(1) + "/v2/models/wide_mlp/infer"))
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[2 * 1024 * 1024])).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(tooLarge.statusCode()).as("a 2 MiB body against --max-message-mb 1").isEqualTo(413);
       process.destroy();
       assertThat(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("stopped after SIGTERM").isTrue();
     } finally {
