@@ -197,11 +197,8 @@ public final class RepositoryModelManager implements ModelManager {
         throw failure;
       }
       definition.notes().forEach(note -> log.info("model '{}': {}", name, note));
-      ModelEntry before = previous != null ? previous
-          : ModelEntry.notReady(ModelIndexEntry.LOADING, "loading", Collections.emptyNavigableMap());
-      if (!serving) {
-        before = ModelEntry.notReady(ModelIndexEntry.LOADING, "loading", before.otherVersions());
-      }
+      ModelEntry before = serving ? previous : ModelEntry.notReady(ModelIndexEntry.LOADING, "loading",
+          previous == null ? Collections.emptyNavigableMap() : previous.otherVersions());
       publish(name, before.marking(definition.versions(), VersionState.LOADING));
       boolean sameConfig = serving && !ModelConfigLoader.requiresReload(previous.config(), definition.config());
       NavigableMap<Long, LocalServedModel> versions = new TreeMap<>();
