@@ -94,8 +94,19 @@ public final class ModelConfigLoader {
     ModelConfig config = parsed.config();
     String modelFilename = config.getDefaultModelFilename().isEmpty()
         ? DEFAULT_MODEL_FILENAME : config.getDefaultModelFilename();
-    List<Long> available = VersionPolicy.availableVersions(modelDirectory, modelFilename);
-    List<Long> versions = VersionPolicy.of(config.getVersionPolicy()).select(available);
+    VersionPolicy.VersionDirectories directories = VersionPolicy.versionDirectories(modelDirectory, modelFilename);
+    notes.addAll(directories.ignored());
+    List<Long> available = directories.versions();
+    List<Long> versions = VersionPolicy.of(config).select(available);
+    if (config.getVersionPolicy().hasSpecific() && !versions.isEmpty()) {
+      // As Triton: a listed version without a directory is logged and the others load.
+      for (long version : config.getVersionPolicy().getSpecific().getVersionsList()) {
+        if (!available.contains(version)) {
+          notes.add("version_policy.specific.versions: " + version + " not loaded: no version directory holding "
+              + modelFilename + " (expected: one of " + available + ")");
+        }
+      }
+    }
 
     OnnxSignature onnx = null;
     String onnxWhere = "";
@@ -192,8 +203,8 @@ public final class ModelConfigLoader {
    */
   public static ModelConfig normalize(ModelConfig config, boolean gpuAvailable) {
     ModelConfig.Builder builder = config.toBuilder();
-    if (!builder.hasVersionPolicy()
-        || builder.getVersionPolicy().getPolicyChoiceCase() == ModelVersionPolicy.PolicyChoiceCase.POLICYCHOICE_NOT_SET) {
+    // Only a config without version_policy gets Triton's default; an empty one means all versions.
+    if (!builder.hasVersionPolicy()) {
       builder.setVersionPolicy(ModelVersionPolicy.newBuilder()
           .setLatest(ModelVersionPolicy.Latest.newBuilder().setNumVersions(1)));
     }

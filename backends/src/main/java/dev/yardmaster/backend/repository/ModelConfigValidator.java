@@ -91,16 +91,12 @@ final class ModelConfigValidator {
           + modelFilename + ")");
       return problems;
     }
+    // As Triton: listed versions without a directory are left out; the load fails only when none is left.
     ModelVersionPolicy policy = config.getVersionPolicy();
-    if (policy.hasSpecific()) {
-      for (long version : policy.getSpecific().getVersionsList()) {
-        if (!available.contains(version)) {
-          problems.add("version_policy.specific.versions: " + version + " (expected: one of " + available
-              + ", the version directories holding " + modelFilename + ")");
-        }
-      }
-    }
-    if (selected.isEmpty() && problems.isEmpty()) {
+    if (selected.isEmpty() && policy.hasSpecific() && policy.getSpecific().getVersionsCount() > 0) {
+      problems.add("version_policy.specific.versions: " + policy.getSpecific().getVersionsList()
+          + " (expected: at least one of " + available + ", the version directories holding " + modelFilename + ")");
+    } else if (selected.isEmpty()) {
       problems.add("version_policy: selects no version (expected: at least one of " + available + ")");
     }
     return problems;

@@ -12,6 +12,7 @@ import dev.yardmaster.backend.Scheduler;
 import dev.yardmaster.backend.SchedulerFactory;
 import dev.yardmaster.backend.ServedModel;
 import dev.yardmaster.backend.repository.RepositorySnapshot.ModelEntry;
+import dev.yardmaster.backend.repository.RepositorySnapshot.VersionState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -131,23 +133,27 @@ public final class RepositoryModelManager implements ModelManager {
     return ready;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>As Triton's {@code RepositoryIndex}: a model of the repository never asked to load is
+   * listed by name only; a model that was is listed per version with its state and reason (READY,
+   * LOADING, UNLOADING, or UNAVAILABLE with why: its failure, or {@code unloaded}), a model whose
+   * config failed before any version was known as one UNAVAILABLE row without a version.
+   */
   @Override
   public List<ModelIndexEntry> index(boolean readyOnly) {
     Map<String, ModelEntry> models = snapshot.get().models();
     TreeSet<String> names = new TreeSet<>(models.keySet());
-    if (!readyOnly) {
-      names.addAll(repositoryModels());
-    }
+    names.addAll(repositoryModels());
     List<ModelIndexEntry> rows = new ArrayList<>();
     for (String name : names) {
       ModelEntry entry = models.get(name);
-      if (entry != null && entry.isReady()) {
-        for (Long version : entry.versions().keySet()) {
-          rows.add(new ModelIndexEntry(name, version.toString(), ModelIndexEntry.READY, ""));
+      List<ModelIndexEntry> modelRows = entry == null ? List.of(ModelIndexEntry.nameOnly(name)) : entry.indexRows(name);
+      for (ModelIndexEntry row : modelRows) {
+        if (!readyOnly || ModelIndexEntry.READY.equals(row.state())) {
+          rows.add(row);
         }
-      } else if (!readyOnly) {
-        rows.add(entry == null ? new ModelIndexEntry(name, "", ModelIndexEntry.UNAVAILABLE, "not loaded")
-            : new ModelIndexEntry(name, "", entry.state(), entry.reason()));
       }
     }
     return rows;
@@ -179,19 +185,29 @@ public final class RepositoryModelManager implements ModelManager {
       }
       Path modelDirectory = modelDirectory(name);
       ModelEntry previous = snapshot.get().models().get(name);
-      if (previous == null || !previous.isReady()) {
-        snapshot.set(snapshot.get().with(name, ModelEntry.notReady(ModelIndexEntry.LOADING, "loading")));
-      }
-      NavigableMap<Long, LocalServedModel> versions = new TreeMap<>();
-      Map<Long, String> fingerprints = new HashMap<>();
-      List<LocalServedModel> opened = new ArrayList<>();
+      boolean serving = previous != null && previous.isReady();
       ModelDefinition definition;
       try {
         definition = ModelConfigLoader.load(modelDirectory, parameters, runnerFactory.gpuAvailable());
-        definition.notes().forEach(note -> log.info("model '{}': {}", name, note));
-        boolean sameConfig = previous != null && previous.isReady()
-            && !ModelConfigLoader.requiresReload(previous.config(), definition.config());
-        for (long version : definition.versions()) {
+      } catch (RuntimeException e) {
+        InferenceException failure = failure(name, e);
+        if (!serving) {
+          publish(name, ModelEntry.unavailable(failure.getMessage()));
+        }
+        throw failure;
+      }
+      definition.notes().forEach(note -> log.info("model '{}': {}", name, note));
+      ModelEntry before = serving ? previous : ModelEntry.notReady(ModelIndexEntry.LOADING, "loading",
+          previous == null ? Collections.emptyNavigableMap() : previous.otherVersions());
+      publish(name, before.marking(definition.versions(), VersionState.LOADING));
+      boolean sameConfig = serving && !ModelConfigLoader.requiresReload(previous.config(), definition.config());
+      NavigableMap<Long, LocalServedModel> versions = new TreeMap<>();
+      Map<Long, String> fingerprints = new HashMap<>();
+      Map<Long, InferenceException> failures = new TreeMap<>();
+      List<LocalServedModel> opened = new ArrayList<>();
+      // Every version is tried, as Triton loads them side by side: each failed one shows its reason.
+      for (long version : definition.versions()) {
+        try {
           String fingerprint = fingerprint(definition.modelFile(version));
           LocalServedModel current = previous == null ? null : previous.versions().get(version);
           if (sameConfig && current != null && fingerprint.equals(previous.fingerprints().get(version))) {
@@ -202,17 +218,32 @@ public final class RepositoryModelManager implements ModelManager {
             versions.put(version, model);
           }
           fingerprints.put(version, fingerprint);
+        } catch (RuntimeException e) {
+          failures.put(version, failure(name, e));
         }
-      } catch (RuntimeException e) {
+      }
+      if (!failures.isEmpty()) {
         opened.forEach(RepositoryModelManager::closeQuietly);
-        InferenceException failure = e instanceof InferenceException inference ? inference
-            : InferenceException.internal("model '%s' failed to load: %s", name, e);
-        if (previous == null || !previous.isReady()) {
-          snapshot.set(snapshot.get().with(name, ModelEntry.unavailable(failure.getMessage())));
+        InferenceException failure = combined(failures.values());
+        // As Triton: each failed version shows its reason; those that opened were unloaded again.
+        TreeMap<Long, VersionState> states = new TreeMap<>(before.otherVersions());
+        for (long version : definition.versions()) {
+          states.put(version, failures.containsKey(version)
+              ? VersionState.failed(failures.get(version).getMessage()) : VersionState.UNLOADED);
         }
+        publish(name, serving ? new ModelEntry(ModelIndexEntry.READY, "", previous.versions(), states,
+            previous.config(), previous.fingerprints())
+            : ModelEntry.notReady(ModelIndexEntry.UNAVAILABLE, failure.getMessage(), states));
         throw failure;
       }
-      snapshot.set(snapshot.get().with(name, ModelEntry.ready(versions, definition.config(), fingerprints)));
+      // Versions that served and no longer do are unloaded; failed versions keep their reason.
+      TreeMap<Long, VersionState> others = new TreeMap<>(before.otherVersions());
+      if (previous != null) {
+        for (Long version : previous.versions().keySet()) {
+          others.put(version, VersionState.UNLOADED);
+        }
+      }
+      publish(name, ModelEntry.ready(versions, others, definition.config(), fingerprints));
       if (previous != null) {
         for (LocalServedModel old : previous.versions().values()) {
           if (!versions.containsValue(old)) {
@@ -238,9 +269,13 @@ public final class RepositoryModelManager implements ModelManager {
         modelDirectory(name); // NOT_FOUND unless the repository has it
         return;
       }
-      snapshot.set(snapshot.get().with(name, ModelEntry.notReady(ModelIndexEntry.UNLOADING, "unloading")));
+      publish(name, ModelEntry.notReady(ModelIndexEntry.UNLOADING, "unloading", previous.otherVersions())
+          .marking(previous.versions().keySet(), VersionState.UNLOADING));
       previous.versions().values().forEach(RepositoryModelManager::closeQuietly);
-      snapshot.set(snapshot.get().with(name, ModelEntry.unavailable(UNLOADED)));
+      TreeSet<Long> known = new TreeSet<>(previous.versions().keySet());
+      known.addAll(previous.otherVersions().keySet());
+      publish(name, ModelEntry.notReady(ModelIndexEntry.UNAVAILABLE, UNLOADED, Collections.emptyNavigableMap())
+          .marking(known, VersionState.UNLOADED));
     }
   }
 
@@ -266,6 +301,25 @@ public final class RepositoryModelManager implements ModelManager {
     } catch (IOException e) {
       throw InferenceException.internal("model repository %s: %s (expected: a readable directory)", repositoryRoot, e);
     }
+  }
+
+  private void publish(String name, ModelEntry entry) {
+    snapshot.set(snapshot.get().with(name, entry));
+  }
+
+  private static InferenceException failure(String name, RuntimeException e) {
+    return e instanceof InferenceException inference ? inference
+        : InferenceException.internal("model '%s' failed to load: %s", name, e);
+  }
+
+  /** The one failure, or all of them, one per line, with the first one's status. */
+  private static InferenceException combined(Collection<InferenceException> failures) {
+    if (failures.size() == 1) {
+      return failures.iterator().next();
+    }
+    InferenceException first = failures.iterator().next();
+    return new InferenceException(first.status(),
+        String.join("\n", failures.stream().map(Throwable::getMessage).toList()), first);
   }
 
   private Path modelDirectory(String name) {

@@ -1,5 +1,6 @@
 package dev.yardmaster.backend.repository;
 
+import dev.yardmaster.protocol.v2.ModelConfig;
 import dev.yardmaster.protocol.v2.ModelVersionPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,12 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * Which versions of a model to serve, as Triton's {@code version_policy}: the latest N, all, or
- * specific ones. Versions are the numeric subdirectories of the model directory that hold the
- * model file; others are ignored.
+ * specific ones. Versions are the subdirectories of the model directory named by a version number
+ * ({@link #versionDirectories}) that hold the model file; others are ignored.
  */
 public sealed interface VersionPolicy {
 
@@ -34,7 +36,7 @@ public sealed interface VersionPolicy {
     }
   }
 
-  /** The listed versions that are available. */
+  /** The listed versions that are available; as Triton, a listed version without a directory is left out. */
   record Specific(List<Long> versions) implements VersionPolicy {
     public Specific {
       versions = List.copyOf(versions);
@@ -54,23 +56,65 @@ public sealed interface VersionPolicy {
     return new Latest(1);
   }
 
-  /** The policy a config declares; {@link #latest()} when it declares none. */
+  /**
+   * The policy a {@code version_policy} names; an empty {@code version_policy {}} serves every
+   * version, as Triton's {@code VersionsToLoad} reads a policy with no choice. A config without
+   * {@code version_policy} gets {@link #latest()} instead ({@link #of(ModelConfig)}).
+   */
   static VersionPolicy of(ModelVersionPolicy policy) {
     return switch (policy.getPolicyChoiceCase()) {
       case LATEST -> new Latest(policy.getLatest().getNumVersions());
-      case ALL -> new All();
+      case ALL, POLICYCHOICE_NOT_SET -> new All();
       case SPECIFIC -> new Specific(policy.getSpecific().getVersionsList());
-      case POLICYCHOICE_NOT_SET -> latest();
     };
+  }
+
+  /** The policy of a config: {@link #latest()} when it has no {@code version_policy}, as Triton's default. */
+  static VersionPolicy of(ModelConfig config) {
+    return config.hasVersionPolicy() ? of(config.getVersionPolicy()) : latest();
+  }
+
+  /**
+   * The version directories of a model and the subdirectories that are none.
+   *
+   * @param versions the versions whose directory holds the model file, ascending
+   * @param ignored why each other subdirectory is not a version, e.g. {@code version directory '01'
+   *     ignored: leading zeros (expected: ...)}; Triton's own folders and hidden ones are left out
+   */
+  record VersionDirectories(List<Long> versions, List<String> ignored) {
+    public VersionDirectories {
+      versions = List.copyOf(versions);
+      ignored = List.copyOf(ignored);
+    }
   }
 
   /** The numeric subdirectories of {@code modelDirectory} that contain {@code modelFilename}, ascending. */
   static List<Long> availableVersions(Path modelDirectory, String modelFilename) {
+    return versionDirectories(modelDirectory, modelFilename).versions();
+  }
+
+  /**
+   * Reads the subdirectories of {@code modelDirectory} as Triton's {@code VersionsToLoad}: a
+   * version directory is named by a non-negative integer without leading zeros ({@code 0},
+   * {@code 7}, {@code 10}; {@code 01} is ignored); other names are ignored. Names Triton's
+   * {@code std::stoll} would still read ({@code +1}, {@code -1}, {@code 1a}) are ignored too:
+   * Triton then loads the version from the directory {@code 1} (or {@code -1}), never from these,
+   * so their files are never served. A version directory without {@code modelFilename} is
+   * ignored.
+   */
+  static VersionDirectories versionDirectories(Path modelDirectory, String modelFilename) {
     List<Long> versions = new ArrayList<>();
+    List<String> ignored = new ArrayList<>();
     try (Stream<Path> children = Files.list(modelDirectory)) {
-      for (Path child : (Iterable<Path>) children::iterator) {
+      for (Path child : children.filter(Files::isDirectory).sorted().toList()) {
         String name = child.getFileName().toString();
-        if (name.matches("[0-9]{1,18}") && Files.isRegularFile(child.resolve(modelFilename))) {
+        if (name.startsWith(".") || Set.of("warmup", "initial_state", "configs").contains(name)) {
+          continue;
+        }
+        String problem = versionNameProblem(name);
+        if (!problem.isEmpty()) {
+          ignored.add("version directory '" + name + "' ignored" + problem);
+        } else if (Files.isRegularFile(child.resolve(modelFilename))) {
           versions.add(Long.parseLong(name));
         }
       }
@@ -78,6 +122,23 @@ public sealed interface VersionPolicy {
       throw new UncheckedIOException(e);
     }
     versions.sort(null);
-    return versions;
+    return new VersionDirectories(versions, ignored);
+  }
+
+  /** Why {@code name} is not a version directory name, "" when it is one. */
+  private static String versionNameProblem(String name) {
+    if (!name.matches("[0-9]+")) {
+      return " (expected: a version number, digits only, e.g. 1)";
+    }
+    if (name.length() > 1 && name.startsWith("0")) {
+      return ": leading zeros (expected: " + name.replaceFirst("^0+(?=.)", "") + ", as Triton ignores '" + name
+          + "' too)";
+    }
+    try {
+      Long.parseLong(name);
+      return "";
+    } catch (NumberFormatException e) {
+      return " (expected: a version number <= " + Long.MAX_VALUE + ")";
+    }
   }
 }

@@ -91,21 +91,21 @@ class RepositoryModelManagerTest {
     assertThat(manager.index(false)).containsExactly(
         new ModelIndexEntry("bad_config", "", ModelIndexEntry.UNAVAILABLE,
             "model 'bad_config' config.pbtxt: max_batch_size: -1 (expected: >= 0)"),
-        new ModelIndexEntry("bad_runtime", "", ModelIndexEntry.UNAVAILABLE,
+        new ModelIndexEntry("bad_runtime", "1", ModelIndexEntry.UNAVAILABLE,
             "model 'bad_runtime' version 1 failed to open: model.onnx: cannot open (expected: a loadable ONNX file)"),
         new ModelIndexEntry("good", "1", ModelIndexEntry.READY, ""));
     assertThat(manager.index(true)).containsExactly(new ModelIndexEntry("good", "1", ModelIndexEntry.READY, ""));
   }
 
   @Test
-  void loadOnlyStartsTheNamedModelsAndListsTheOthersAsNotLoaded() {
+  void loadOnlyStartsTheNamedModelsAndListsTheOthersByNameOnly() {
     TestModels.writeModel(repository, "alpha", TestModels.identityConfig("alpha", 4), 1);
     TestModels.writeModel(repository, "beta", TestModels.identityConfig("beta", 4), 1);
 
     manager = start(RepositoryOptions.loadOnly("beta"));
 
     assertThat(manager.index(false)).containsExactly(
-        new ModelIndexEntry("alpha", "", ModelIndexEntry.UNAVAILABLE, "not loaded"),
+        ModelIndexEntry.nameOnly("alpha"),
         new ModelIndexEntry("beta", "1", ModelIndexEntry.READY, ""));
     assertThatThrownBy(() -> manager.resolve("alpha", "")).hasMessage("model 'alpha' is not found");
 
@@ -122,8 +122,66 @@ class RepositoryModelManagerTest {
 
     manager.load("alpha");
 
-    assertThat(seen).containsExactly(List.of(new ModelIndexEntry("alpha", "", ModelIndexEntry.LOADING, "loading")));
+    assertThat(seen).containsExactly(List.of(new ModelIndexEntry("alpha", "1", ModelIndexEntry.LOADING, "")));
     assertThat(manager.index(false)).containsExactly(new ModelIndexEntry("alpha", "1", ModelIndexEntry.READY, ""));
+  }
+
+  @Test
+  void failedVersionShowsItsReasonAndTheVersionsThatOpenedAreUnloadedAgain() {
+    TestModels.writeModel(repository, "alpha", TestModels.identityConfig("alpha", 4)
+        + "version_policy { all { } }\n", 1, 2, 3);
+    runners.failingModel = "alpha/2";
+    manager = start(RepositoryOptions.loadNone());
+
+    assertThatThrownBy(() -> manager.load("alpha"))
+        .hasMessage("model 'alpha' version 2 failed to open: model.onnx: cannot open (expected: a loadable ONNX file)");
+
+    assertThat(runners.opened).containsExactly("alpha/1", "alpha/3");
+    assertThat(runners.closed).containsExactly("alpha/1", "alpha/3");
+    assertThat(manager.index(false)).containsExactly(
+        new ModelIndexEntry("alpha", "1", ModelIndexEntry.UNAVAILABLE, "unloaded"),
+        new ModelIndexEntry("alpha", "2", ModelIndexEntry.UNAVAILABLE,
+            "model 'alpha' version 2 failed to open: model.onnx: cannot open (expected: a loadable ONNX file)"),
+        new ModelIndexEntry("alpha", "3", ModelIndexEntry.UNAVAILABLE, "unloaded"));
+    assertThat(manager.index(true)).isEmpty();
+  }
+
+  @Test
+  void failedNewVersionIsListedBesideTheVersionThatKeepsServing() throws Exception {
+    String config = TestModels.identityConfig("alpha", 4) + "version_policy { latest { num_versions: 2 } }\n";
+    TestModels.writeModel(repository, "alpha", config, 1);
+    manager = start(RepositoryOptions.loadAllModels());
+    TestModels.writeModel(repository, "alpha", config, 2);
+    runners.failingModel = "alpha/2";
+
+    assertThatThrownBy(() -> manager.load("alpha")).hasMessageStartingWith("model 'alpha' version 2 failed to open");
+
+    assertThat(manager.isReady("alpha", "1")).isTrue();
+    assertThat(manager.index(false)).extracting(ModelIndexEntry::version, ModelIndexEntry::state).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("1", ModelIndexEntry.READY),
+        org.assertj.core.groups.Tuple.tuple("2", ModelIndexEntry.UNAVAILABLE));
+    assertThat(manager.index(true)).containsExactly(new ModelIndexEntry("alpha", "1", ModelIndexEntry.READY, ""));
+
+    runners.failingModel = "";
+    manager.load("alpha");
+    assertThat(manager.index(false)).containsExactly(
+        new ModelIndexEntry("alpha", "1", ModelIndexEntry.READY, ""),
+        new ModelIndexEntry("alpha", "2", ModelIndexEntry.READY, ""));
+  }
+
+  @Test
+  void versionsNoLongerSelectedStayListedAsUnloaded() throws Exception {
+    Path alpha = TestModels.writeModel(repository, "alpha", TestModels.identityConfig("alpha", 4)
+        + "version_policy { all { } }\n", 1, 2);
+    manager = start(RepositoryOptions.loadAllModels());
+
+    Files.writeString(alpha.resolve("config.pbtxt"), TestModels.identityConfig("alpha", 4));
+    manager.load("alpha");
+
+    assertThat(manager.index(false)).containsExactly(
+        new ModelIndexEntry("alpha", "1", ModelIndexEntry.UNAVAILABLE, "unloaded"),
+        new ModelIndexEntry("alpha", "2", ModelIndexEntry.READY, ""));
+    assertThat(manager.index(true)).containsExactly(new ModelIndexEntry("alpha", "2", ModelIndexEntry.READY, ""));
   }
 
   @Test
@@ -263,7 +321,7 @@ class RepositoryModelManagerTest {
         .hasMessage("model 'alpha' is not ready: unloaded")
         .hasFieldOrPropertyWithValue("status", InferenceException.Status.UNAVAILABLE);
     assertThat(manager.index(false)).containsExactly(
-        new ModelIndexEntry("alpha", "", ModelIndexEntry.UNAVAILABLE, "unloaded"));
+        new ModelIndexEntry("alpha", "1", ModelIndexEntry.UNAVAILABLE, "unloaded"));
     assertThat(manager.index(true)).isEmpty();
     assertThatThrownBy(() -> manager.unload("never"))
         .hasMessageStartingWith("model 'never' is not found in repository")

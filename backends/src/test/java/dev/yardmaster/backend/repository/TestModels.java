@@ -102,13 +102,14 @@ final class TestModels {
   static final class IdentityRunnerFactory implements RunnerFactory {
     final List<String> opened = new CopyOnWriteArrayList<>();
     final List<String> closed = new CopyOnWriteArrayList<>();
+    /** A model name, or {@code name/version}, whose opening fails. */
     volatile String failingModel = "";
     volatile Runnable onOpen = () -> { };
 
     @Override
     public ModelRunner open(ModelSpec spec, Path modelFile) {
       String label = spec.name() + "/" + spec.version();
-      if (spec.name().equals(failingModel)) {
+      if (spec.name().equals(failingModel) || label.equals(failingModel)) {
         throw InferenceException.internal("%s: cannot open (expected: a loadable ONNX file)", modelFile.getFileName());
       }
       onOpen.run();

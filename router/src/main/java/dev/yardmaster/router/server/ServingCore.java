@@ -7,7 +7,10 @@ import dev.yardmaster.backend.ModelIndexEntry;
 import dev.yardmaster.backend.ModelManager;
 import dev.yardmaster.backend.ServedModel;
 import dev.yardmaster.protocol.OutputClassification;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,21 +48,23 @@ public final class ServingCore {
   }
 
   /**
-   * Ready while accepting and every model that should be ready is: no model is loading, and no
-   * model is unavailable for a reason other than having been unloaded on purpose.
+   * Ready while accepting and every model that should be ready is: no model without a ready version
+   * is loading, or unavailable for a reason other than having been unloaded on purpose. Models
+   * never asked to load (name-only index rows) do not count.
    */
   public boolean ready() {
     if (!accepting) {
       return false;
     }
-    List<ModelIndexEntry> index = manager.index(false);
-    for (ModelIndexEntry entry : index) {
-      if (ModelIndexEntry.READY.equals(entry.state())) {
-        continue;
-      }
-      boolean unloadedOnPurpose = ModelIndexEntry.UNAVAILABLE.equals(entry.state())
-          && ON_PURPOSE_REASONS.contains(entry.reason());
-      if (!unloadedOnPurpose) {
+    Map<String, List<ModelIndexEntry>> byModel = new LinkedHashMap<>();
+    for (ModelIndexEntry entry : manager.index(false)) {
+      byModel.computeIfAbsent(entry.name(), name -> new ArrayList<>()).add(entry);
+    }
+    for (List<ModelIndexEntry> rows : byModel.values()) {
+      boolean serving = rows.stream().anyMatch(row -> ModelIndexEntry.READY.equals(row.state()));
+      boolean onPurpose = rows.stream().allMatch(row -> row.isNameOnly()
+          || (ModelIndexEntry.UNAVAILABLE.equals(row.state()) && ON_PURPOSE_REASONS.contains(row.reason())));
+      if (!serving && !onPurpose) {
         return false;
       }
     }

@@ -140,6 +140,10 @@ final class JsonWriter {
     json.writeEndObject();
   }
 
+  /**
+   * The index as Triton's {@code TRITONSERVER_ServerModelIndex} writes it: the name always; the
+   * version, state and reason only when set (a name-only row is {@code {"name": ...}} alone).
+   */
   static byte[] index(RepositoryIndexResponse index) {
     return write(json -> {
       json.writeStartArray();
@@ -149,7 +153,9 @@ final class JsonWriter {
         if (!model.getVersion().isEmpty()) {
           json.writeStringField("version", model.getVersion());
         }
-        json.writeStringField("state", model.getState());
+        if (!model.getState().isEmpty()) { // empty on a name-only row: Triton writes the name alone
+          json.writeStringField("state", model.getState());
+        }
         if (!model.getReason().isEmpty()) {
           json.writeStringField("reason", model.getReason());
         }
