@@ -15,6 +15,7 @@ import dev.yardmaster.protocol.v2.ModelReadyRequest;
 import dev.yardmaster.protocol.v2.ModelStreamInferResponse;
 import dev.yardmaster.protocol.v2.ServerLiveRequest;
 import dev.yardmaster.protocol.v2.ServerReadyRequest;
+import dev.yardmaster.router.testsupport.Fp32Raw;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -311,15 +312,11 @@ abstract class KServeConformanceChecks {
   }
 
   static ByteString bytes(float[] values) {
-    ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-    buffer.asFloatBuffer().put(values);
-    return ByteString.copyFrom(buffer.array());
+    return Fp32Raw.bytes(values);
   }
 
   static float[] floats(ByteString raw) {
-    float[] values = new float[raw.size() / 4];
-    raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-    return values;
+    return Fp32Raw.floats(raw);
   }
 
   static float[] toArray(List<Float> list) {

@@ -21,6 +21,7 @@ import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferRequest.InferInputTensor;
 import dev.yardmaster.protocol.v2.ModelInferRequest.InferRequestedOutputTensor;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
+import dev.yardmaster.router.testsupport.Fp32Raw;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -112,7 +113,7 @@ class ClassificationTest {
     return ModelInferRequest.newBuilder().setModelName(DemoModels.ADD_SUB)
         .addInputs(InferInputTensor.newBuilder().setName("INPUT0").setDatatype("FP32").addShape(ROWS).addShape(WIDTH))
         .addInputs(InferInputTensor.newBuilder().setName("INPUT1").setDatatype("FP32").addShape(ROWS).addShape(WIDTH))
-        .addRawInputContents(raw(a)).addRawInputContents(raw(new float[a.length]));
+        .addRawInputContents(Fp32Raw.bytes(a)).addRawInputContents(Fp32Raw.bytes(new float[a.length]));
   }
 
   static InferRequestedOutputTensor classified(String name, InferParameter count) {
@@ -123,17 +124,6 @@ class ClassificationTest {
     return InferParameter.newBuilder().setInt64Param(value).build();
   }
 
-  static ByteString raw(float[] values) {
-    ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-    buffer.asFloatBuffer().put(values);
-    return ByteString.copyFrom(buffer.array());
-  }
-
-  static float[] floats(ByteString raw) {
-    float[] values = new float[raw.size() / 4];
-    raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-    return values;
-  }
 
   static List<String> strings(byte[] raw) {
     ByteBuffer data = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
@@ -151,7 +141,7 @@ class ClassificationTest {
     float[] scores = scores();
     ModelInferResponse plain = stub.modelInfer(addSub(scores)
         .addOutputs(InferRequestedOutputTensor.newBuilder().setName("OUTPUT0")).build());
-    float[] computed = floats(plain.getRawOutputContents(0));
+    float[] computed = Fp32Raw.floats(plain.getRawOutputContents(0));
     assertThat(computed).containsExactly(scores);
 
     ModelInferResponse answer = stub.modelInfer(addSub(scores)
@@ -164,7 +154,7 @@ class ClassificationTest {
     assertThat(strings(answer.getRawOutputContents(0).toByteArray())).containsExactlyElementsOf(
         expectedTopK(computed, ROWS, 4));
     assertThat(answer.getOutputs(1).getDatatype()).as("an output without the parameter").isEqualTo("FP32");
-    assertThat(floats(answer.getRawOutputContents(1))).containsExactly(scores);
+    assertThat(Fp32Raw.floats(answer.getRawOutputContents(1))).containsExactly(scores);
   }
 
   @Test
