@@ -2,11 +2,9 @@ package dev.yardmaster.protocol;
 
 import dev.yardmaster.backend.InferResponse;
 import dev.yardmaster.backend.InferenceException;
-import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -101,7 +99,7 @@ public final class OutputClassification {
         : Tensor.elementCount(output.shape()));
     int classes = Math.min(count, rowElements);
     ByteBuffer data = output.data();
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    List<byte[]> elements = new ArrayList<>((int) Math.min(Integer.MAX_VALUE, rows * classes));
     for (long row = 0; row < rows; row++) {
       int first = (int) (row * rowElements);
       Integer[] order = new Integer[rowElements];
@@ -113,17 +111,11 @@ public final class OutputClassification {
       Arrays.sort(order, Comparator.comparingLong((Integer i) -> keys[i]).reversed()); // stable: ties keep index order
       for (int k = 0; k < classes; k++) {
         int index = order[k];
-        byte[] element = (text(data, type, first + index) + ":" + index).getBytes(StandardCharsets.UTF_8);
-        bytes.write(element.length);
-        bytes.write(element.length >>> 8);
-        bytes.write(element.length >>> 16);
-        bytes.write(element.length >>> 24);
-        bytes.writeBytes(element);
+        elements.add((text(data, type, first + index) + ":" + index).getBytes(StandardCharsets.UTF_8));
       }
     }
     long[] shape = hasBatch ? new long[] {rows, classes} : new long[] {classes};
-    return Tensor.of(output.name(), DataType.BYTES, shape, ByteBuffer.wrap(bytes.toByteArray())
-        .order(ByteOrder.LITTLE_ENDIAN));
+    return Tensor.of(output.name(), DataType.BYTES, shape, Tensor.bytesData(elements));
   }
 
   /** A long that orders elements as their values order (NaN lowest, -0.0 equal to 0.0). */

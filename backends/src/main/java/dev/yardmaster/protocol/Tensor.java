@@ -3,6 +3,7 @@ package dev.yardmaster.protocol;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A named tensor: datatype, shape and its elements as flattened, row-major, little-endian bytes
@@ -31,6 +32,19 @@ public final class Tensor {
 
   public static Tensor of(String name, DataType dataType, long[] shape, byte[] data) {
     return of(name, dataType, shape, ByteBuffer.wrap(data));
+  }
+
+  /** {@link DataType#BYTES} data of these elements: each its 4-byte little-endian length, then its bytes. */
+  public static ByteBuffer bytesData(List<byte[]> elements) {
+    int size = 0;
+    for (byte[] element : elements) {
+      size = Math.addExact(size, Integer.BYTES + element.length);
+    }
+    ByteBuffer data = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+    for (byte[] element : elements) {
+      data.putInt(element.length).put(element);
+    }
+    return data.flip();
   }
 
   /** A float tensor (for tests, demos and tools). */

@@ -11,6 +11,7 @@ import dev.yardmaster.protocol.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -148,15 +149,7 @@ final class OrtTensors {
     if (filled != utf8.length) {
       throw new IllegalStateException("string elements: " + filled + " (expected: " + count + ")");
     }
-    int size = 0;
-    for (byte[] element : utf8) {
-      size += Integer.BYTES + element.length;
-    }
-    ByteBuffer out = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-    for (byte[] element : utf8) {
-      out.putInt(element.length).put(element);
-    }
-    return out.flip();
+    return Tensor.bytesData(Arrays.asList(utf8));
   }
 
   private static int flatten(Object value, byte[][] into, int index) {

@@ -47,8 +47,13 @@ final class AddSubRepository {
 
   /** A server that loads only {@code add_sub} at start ({@code spare} stays unloaded). */
   static YardmasterServer serve(Path repository) {
+    return serve(repository, RepositoryOptions.loadOnly(MODEL));
+  }
+
+  /** A server of the repository on ONNX Runtime, ports picked, no drain on stop. */
+  static YardmasterServer serve(Path repository, RepositoryOptions options) {
     RepositoryModelManager manager = new RepositoryModelManager(repository, OrtRunnerFactory.withDefaults(),
-        Schedulers.factory(), RepositoryOptions.loadOnly(MODEL));
+        Schedulers.factory(), options);
     return YardmasterServer.builder(manager).httpPort(0).grpcPort(0).metricsPort(0)
         .drainTimeout(Duration.ZERO).build().start();
   }

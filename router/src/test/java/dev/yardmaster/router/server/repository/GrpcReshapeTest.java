@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import dev.yardmaster.backend.batching.Schedulers;
 import dev.yardmaster.backend.onnx.OnnxGraphBuilder;
-import dev.yardmaster.backend.onnx.OrtRunnerFactory;
-import dev.yardmaster.backend.repository.RepositoryModelManager;
 import dev.yardmaster.backend.repository.RepositoryOptions;
 import dev.yardmaster.onnx.proto.TensorProto;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
@@ -27,7 +24,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,10 +63,7 @@ class GrpcReshapeTest {
         .input("x", TensorProto.DataType.FLOAT, -1)
         .output("y", TensorProto.DataType.FLOAT, -1)
         .identity("x", "y").build(), repository.resolve(PER_ROW).resolve("1").resolve("model.onnx"));
-    RepositoryModelManager manager = new RepositoryModelManager(repository, OrtRunnerFactory.withDefaults(),
-        Schedulers.factory(), RepositoryOptions.loadAllModels());
-    server = YardmasterServer.builder(manager).httpPort(0).grpcPort(0).metricsPort(0).drainTimeout(Duration.ZERO)
-        .build().start();
+    server = AddSubRepository.serve(repository, RepositoryOptions.loadAllModels());
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
     stub = GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
   }
