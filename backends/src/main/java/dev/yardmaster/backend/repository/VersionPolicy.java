@@ -88,11 +88,6 @@ public sealed interface VersionPolicy {
     }
   }
 
-  /** The numeric subdirectories of {@code modelDirectory} that contain {@code modelFilename}, ascending. */
-  static List<Long> availableVersions(Path modelDirectory, String modelFilename) {
-    return versionDirectories(modelDirectory, modelFilename).versions();
-  }
-
   /**
    * Reads the subdirectories of {@code modelDirectory} as Triton's {@code VersionsToLoad}: a
    * version directory is named by a non-negative integer without leading zeros ({@code 0},

@@ -52,8 +52,8 @@ class VersionPolicyTest {
     }
     Files.writeString(model.resolve("3").resolve("other.onnx"), "x");
 
-    assertThat(VersionPolicy.availableVersions(model, "model.onnx")).containsExactly(1L, 10L);
-    assertThat(VersionPolicy.availableVersions(model, "other.onnx")).containsExactly(3L);
+    assertThat(VersionPolicy.versionDirectories(model, "model.onnx").versions()).containsExactly(1L, 10L);
+    assertThat(VersionPolicy.versionDirectories(model, "other.onnx").versions()).containsExactly(3L);
   }
 
   @Test
