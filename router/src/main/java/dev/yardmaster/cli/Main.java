@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "yardmaster 0.1.0",
     description = "Multi-accelerator, cost-aware inference router (KServe v2 / Triton compatible).",
-    subcommands = {ServeCommand.class, ModelsCommand.class, DemoCommand.class, BenchCommand.class,
+    subcommands = {ServeCommand.class, ModelsCommand.class, DemoCommand.class, BenchCommand.class, SoakCommand.class,
         ProfileCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 

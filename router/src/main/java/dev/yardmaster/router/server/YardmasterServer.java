@@ -11,6 +11,7 @@ import dev.yardmaster.router.server.grpc.InferenceGrpcService;
 import dev.yardmaster.router.server.grpc.MessageCompression;
 import dev.yardmaster.router.server.grpc.UnaryPassThrough;
 import dev.yardmaster.router.server.http.KServeHttpService;
+import dev.yardmaster.router.server.metrics.JvmMeters;
 import dev.yardmaster.router.server.metrics.MetricsService;
 import dev.yardmaster.router.server.metrics.RequestMetrics;
 import dev.yardmaster.router.server.metrics.TritonMetrics;
@@ -44,6 +45,7 @@ public final class YardmasterServer implements AutoCloseable {
   private final Server grpc;
   private final Server metrics;
   private final Duration drainTimeout;
+  private final JvmMeters jvmMeters;
   private final Object lifecycle = new Object();
   private boolean started;
   private boolean stopped;
@@ -53,6 +55,7 @@ public final class YardmasterServer implements AutoCloseable {
     this.drainTimeout = builder.drainTimeout;
     MeterRegistry registry = builder.meterRegistry != null
         ? builder.meterRegistry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.jvmMeters = JvmMeters.bind(registry);
     AdmittedInference inference = new AdmittedInference(core, Admission.create(builder.admission),
         new RequestMetrics(registry, builder.poolName, builder.admission.tiers()));
 
@@ -169,6 +172,7 @@ public final class YardmasterServer implements AutoCloseable {
     CompletableFuture.allOf(http.stop(), grpc.stop(), metrics.stop()).join();
     long closedNanos = System.nanoTime();
     core.manager().close();
+    jvmMeters.close();
     log.info("yardmaster stopped: drained in {} ms, listeners closed in {} ms",
         (drainedNanos - startNanos) / 1_000_000, (closedNanos - drainedNanos) / 1_000_000);
   }
@@ -228,7 +232,11 @@ public final class YardmasterServer implements AutoCloseable {
       return this;
     }
 
-    /** Where Armeria's meters go; a {@link PrometheusMeterRegistry} is also scraped on /metrics. */
+    /**
+     * Where Armeria's meters and the JVM's ({@link JvmMeters}) go; a {@link PrometheusMeterRegistry}
+     * is also scraped on /metrics. One registry per server: the JVM's collections would count twice
+     * on a shared one.
+     */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = registry;
       return this;

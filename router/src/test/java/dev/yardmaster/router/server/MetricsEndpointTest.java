@@ -81,4 +81,14 @@ class MetricsEndpointTest {
     send(server.httpPort(), "GET", "/v2/health/live", "");
     assertThat(scrape()).contains("nv_inference_count").contains("# TYPE armeria_");
   }
+
+  @Test
+  void theJvmsOwnMetersAreScrapedForSizingTheHeap() throws Exception {
+    System.gc(); // a collection, so the collection meters have a sample
+    assertThat(scrape())
+        .containsPattern("jvm_memory_used_bytes\\{area=\"heap\",id=\"[^\"]+\"} \\d")
+        .containsPattern("jvm_memory_max_bytes\\{area=\"heap\",id=\"[^\"]+\"} ")
+        .containsPattern("jvm_buffer_memory_used_bytes\\{id=\"direct\"} \\d")
+        .contains("# TYPE jvm_gc_live_data_size_bytes gauge", "jvm_threads_live_threads ");
+  }
 }
