@@ -6,6 +6,7 @@ import dev.yardmaster.backend.emulated.AcceleratorProfile;
 import dev.yardmaster.router.emulated.AcceleratorProfileSources;
 import dev.yardmaster.router.front.RouterWarmup;
 import dev.yardmaster.router.local.BackendManagers;
+import dev.yardmaster.router.server.ServerPreinit;
 import dev.yardmaster.router.server.YardmasterServer;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -83,6 +84,7 @@ public final class ServeCommand implements Callable<Integer> {
           : " (expected: >= 1 and <= " + MAX_MESSAGE_MIB + ")"));
       return Main.EXIT_USAGE;
     }
+    ServerPreinit.start(); // the server stack initializes while the config and models load
     if (config != null) {
       if (warmupRequests < 0) {
         err.println("--warmup-requests: " + warmupRequests + " (expected: >= 0)");

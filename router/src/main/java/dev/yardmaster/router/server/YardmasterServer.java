@@ -7,6 +7,7 @@ import dev.yardmaster.backend.ModelManager;
 import dev.yardmaster.router.admission.Admission;
 import dev.yardmaster.router.admission.AdmissionConfig;
 import dev.yardmaster.router.server.grpc.BenchEchoService;
+import dev.yardmaster.router.server.grpc.GrpcFormats;
 import dev.yardmaster.router.server.grpc.InferenceGrpcService;
 import dev.yardmaster.router.server.grpc.MessageCompression;
 import dev.yardmaster.router.server.grpc.UnaryPassThrough;
@@ -69,6 +70,7 @@ public final class YardmasterServer implements AutoCloseable {
     GrpcService grpcService = GrpcService.builder()
         .addService(inferenceService)
         .addService(new BenchEchoService())
+        .supportedSerializationFormats(GrpcFormats.PROTOBUF)
         .maxRequestMessageLength(builder.maxMessageBytes)
         .maxResponseMessageLength(builder.maxMessageBytes)
         .decompressorRegistry(MessageCompression.decompressors())
