@@ -45,7 +45,6 @@ import org.slf4j.LoggerFactory;
 public final class RouterServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RouterServer.class);
-  private static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
   /**
    * Callers' connections idle this long close. Armeria's default of 15 s made a caller that paused
    * for 15 s reconnect (TCP and HTTP/2 set-up on its next request, which then lands on another event
@@ -81,7 +80,8 @@ public final class RouterServer implements AutoCloseable {
    */
   public static RouterServer start(RouterConfig config, @Nullable Path configFile, MeterRegistry registry,
       long reloadPollMillis, RouterWarmup warmup) {
-    Pools pools = new Pools(registry, System::nanoTime);
+    int maxMessageBytes = config.maxMessageBytes();
+    Pools pools = new Pools(registry, System::nanoTime, maxMessageBytes);
     pools.apply(config);
     LiveRouter router = new LiveRouter(registry, config, pools);
     AtomicBoolean warm = new AtomicBoolean(!warmup.enabled());
@@ -90,13 +90,13 @@ public final class RouterServer implements AutoCloseable {
             new RouterGrpcService(pools, router, config.defaultTimeoutMillis(), warm::get),
             new PoolSelectionInterceptor(pools, router),
             new CallContextInterceptor())) // the last runs first: its Context is the others' parent
-        .maxRequestMessageLength(MAX_MESSAGE_BYTES)
-        .maxResponseMessageLength(MAX_MESSAGE_BYTES)
+        .maxRequestMessageLength(maxMessageBytes)
+        .maxResponseMessageLength(maxMessageBytes)
         .decompressorRegistry(MessageCompression.decompressors())
         .compressorRegistry(MessageCompression.compressors())
         .useBlockingTaskExecutor(false) // forwarding runs on the event loop: no thread hop per call
         .build();
-    ServerBuilder grpcBuilder = base(config.grpcPort(), MAX_MESSAGE_BYTES, registry);
+    ServerBuilder grpcBuilder = base(config.grpcPort(), maxMessageBytes, registry);
     if (ModelInferPassThrough.enabled()) { // in front of the service: unary ModelInfer skips grpc-java
       ModelInferPassThrough passThrough = new ModelInferPassThrough(pools, router, config.defaultTimeoutMillis());
       grpcBuilder.service(service, delegate -> delegate.decorate(passThrough));
@@ -124,8 +124,8 @@ public final class RouterServer implements AutoCloseable {
           pools.apply(next);
           router.apply(next, pools);
         }, reloadPollMillis, registry);
-    log.info("yardmaster router listening: grpc {}, metrics {}; pools {}", grpc.activeLocalPort(),
-        metrics.activeLocalPort(), pools.names());
+    log.info("yardmaster router listening: grpc {} (messages up to {} MiB), metrics {}; pools {}",
+        grpc.activeLocalPort(), config.maxMessageMib(), metrics.activeLocalPort(), pools.names());
     if (!warm.get()) {
       Thread warming = new Thread(() -> {
         try {
