@@ -9,6 +9,7 @@ import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.yardmaster.router.config.ConfigWatcher;
 import dev.yardmaster.router.config.RouterConfig;
 import dev.yardmaster.router.config.RouterConfigLoader;
+import dev.yardmaster.router.grpcwire.OversizedRequests;
 import dev.yardmaster.router.pool.Pools;
 import dev.yardmaster.router.server.grpc.MessageCompression;
 import dev.yardmaster.router.routing.LiveRouter;
@@ -96,7 +97,9 @@ public final class RouterServer implements AutoCloseable {
         .compressorRegistry(MessageCompression.compressors())
         .useBlockingTaskExecutor(false) // forwarding runs on the event loop: no thread hop per call
         .build();
-    ServerBuilder grpcBuilder = base(config.grpcPort(), maxMessageBytes, registry);
+    ServerBuilder grpcBuilder = base(config.grpcPort(), maxMessageBytes, registry)
+        .errorHandler(OversizedRequests.naming(maxMessageBytes,
+            config.maxMessageMib() + " MiB, the router's server.max_message_mb"));
     if (ModelInferPassThrough.enabled()) { // in front of the service: unary ModelInfer skips grpc-java
       ModelInferPassThrough passThrough = new ModelInferPassThrough(pools, router, config.defaultTimeoutMillis());
       grpcBuilder.service(service, delegate -> delegate.decorate(passThrough));
