@@ -9,16 +9,19 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /** {@code yardmaster serve --config FILE}: runs the router over the file's pools until shutdown. */
 final class RouterLauncher {
 
   private RouterLauncher() {}
 
-  static int run(Path configFile, PrintWriter err, RouterWarmup warmup) throws InterruptedException {
+  /** {@code maxMessageMib}, when not null, replaces the file's {@code server.max_message_mb}. */
+  static int run(Path configFile, @Nullable Integer maxMessageMib, PrintWriter err, RouterWarmup warmup)
+      throws InterruptedException {
     RouterConfig config;
     try {
-      config = RouterConfigLoader.withOfflinePrices().load(configFile);
+      config = load(configFile, maxMessageMib);
     } catch (ConfigException bad) {
       err.println(bad.getMessage());
       return Main.EXIT_USAGE;
@@ -34,5 +37,11 @@ final class RouterLauncher {
         server.pools().names(), server.grpcPort(), server.metricsPort());
     UntilShutdown.await("yardmaster-router-shutdown", server::stop);
     return Main.EXIT_OK;
+  }
+
+  /** The file's config, with {@code maxMessageMib} in place of its {@code server.max_message_mb} when not null. */
+  static RouterConfig load(Path configFile, @Nullable Integer maxMessageMib) throws ConfigException {
+    RouterConfig loaded = RouterConfigLoader.withOfflinePrices().load(configFile);
+    return maxMessageMib == null ? loaded : loaded.withMaxMessageMib(maxMessageMib);
   }
 }

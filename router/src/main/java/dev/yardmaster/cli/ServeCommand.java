@@ -3,6 +3,7 @@ package dev.yardmaster.cli;
 import dev.yardmaster.backend.ModelManager;
 import dev.yardmaster.backend.cpushare.CpuShare;
 import dev.yardmaster.backend.emulated.AcceleratorProfile;
+import dev.yardmaster.router.config.RouterConfig;
 import dev.yardmaster.router.emulated.AcceleratorProfileSources;
 import dev.yardmaster.router.front.RouterWarmup;
 import dev.yardmaster.router.local.BackendManagers;
@@ -67,21 +68,18 @@ public final class ServeCommand implements Callable<Integer> {
   int warmupRequests;
 
   @Option(names = "--max-message-mb", paramLabel = "MIB",
-      description = "With --model-repository: the largest gRPC message and HTTP body, in MiB (1 to "
-          + MAX_MESSAGE_MIB + "; default " + DEFAULT_MESSAGE_MIB + "). Triton takes up to 2 GiB: raise this for large"
+      description = "The largest gRPC message and HTTP body, in MiB (1 to " + RouterConfig.MAX_MESSAGE_MIB
+          + "; default " + RouterConfig.DEFAULT_MAX_MESSAGE_MIB + "). With --config it replaces the file's"
+          + " server.max_message_mb, for callers and endpoints alike. Triton takes up to 2 GiB: raise this for large"
           + " tensors, within the JVM's heap (YARDMASTER_JAVA_OPTS=-Xmx...).")
   @Nullable Integer maxMessageMb;
-
-  static final int DEFAULT_MESSAGE_MIB = 64;
-  static final int MAX_MESSAGE_MIB = 2047;
 
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
-    if (maxMessageMb != null && (config != null || maxMessageMb < 1 || maxMessageMb > MAX_MESSAGE_MIB)) {
-      err.println("--max-message-mb: " + maxMessageMb + (config != null
-          ? " (expected: only with --model-repository; the router's limit is " + DEFAULT_MESSAGE_MIB + " MiB)"
-          : " (expected: >= 1 and <= " + MAX_MESSAGE_MIB + ")"));
+    if (maxMessageMb != null && (maxMessageMb < 1 || maxMessageMb > RouterConfig.MAX_MESSAGE_MIB)) {
+      err.println("--max-message-mb: " + maxMessageMb + " (expected: >= 1 and <= " + RouterConfig.MAX_MESSAGE_MIB
+          + ")");
       return Main.EXIT_USAGE;
     }
     ServerPreinit.start(); // the server stack initializes while the config and models load
@@ -90,7 +88,8 @@ public final class ServeCommand implements Callable<Integer> {
         err.println("--warmup-requests: " + warmupRequests + " (expected: >= 0)");
       return Main.EXIT_USAGE;
       }
-      return RouterLauncher.run(config, err, warmupRequests == 0 ? RouterWarmup.none() : RouterWarmup.upTo(warmupRequests));
+      return RouterLauncher.run(config, maxMessageMb, err,
+          warmupRequests == 0 ? RouterWarmup.none() : RouterWarmup.upTo(warmupRequests));
     }
     if (modelRepository == null) {
       err.println("serve: --model-repository or --config missing (expected: one of them)");
@@ -109,11 +108,12 @@ public final class ServeCommand implements Callable<Integer> {
       err.println(e.getMessage());
       return Main.EXIT_USAGE;
     }
+    int backendMessageMib = maxMessageMb == null ? RouterConfig.DEFAULT_MAX_MESSAGE_MIB : maxMessageMb;
     YardmasterServer server;
     try {
       server = YardmasterServer.builder(manager)
           .httpPort(httpPort).grpcPort(grpcPort).metricsPort(metricsPort)
-          .maxMessageBytes((maxMessageMb == null ? DEFAULT_MESSAGE_MIB : maxMessageMb) * 1024 * 1024)
+          .maxMessageBytes(RouterConfig.mibInBytes(backendMessageMib))
           .meterRegistry(BackendManagers.meterRegistry(manager))
           .build()
           .start();

@@ -13,7 +13,8 @@ class ServeCommandTest {
     CliRun run = CliRun.of("serve", "--help");
     assertThat(run.exit()).isEqualTo(Main.EXIT_OK);
     assertThat(run.out()).contains("--model-repository", "--http-port", "default: 8000",
-        "--grpc-port", "default: 8001", "--metrics-port", "default: 8002", "--warmup-requests", "--cpu-share");
+        "--grpc-port", "default: 8001", "--metrics-port", "default: 8002", "--warmup-requests", "--cpu-share",
+        "--max-message-mb", "server.max_message_mb");
   }
 
   @Test
@@ -64,16 +65,29 @@ class ServeCommandTest {
   }
 
   @Test
-  void aMaxMessageSizeOutOfRangeOrWithARouterConfigIsAUsageError(@TempDir Path repository) throws Exception {
+  void aMaxMessageSizeOutOfRangeIsAUsageErrorWithARepositoryOrARouterConfig(@TempDir Path repository)
+      throws Exception {
     CliRun zero = CliRun.of("serve", "--model-repository", repository.toString(), "--max-message-mb", "0");
     assertThat(zero.exit()).isEqualTo(Main.EXIT_USAGE);
     assertThat(zero.err()).contains("--max-message-mb: 0 (expected: >= 1 and <= 2047)");
 
     Path config = repository.resolve("router.yaml");
     java.nio.file.Files.writeString(config, "pools: []\n");
-    CliRun routed = CliRun.of("serve", "--config", config.toString(), "--max-message-mb", "128");
+    CliRun routed = CliRun.of("serve", "--config", config.toString(), "--max-message-mb", "2048");
     assertThat(routed.exit()).isEqualTo(Main.EXIT_USAGE);
-    assertThat(routed.err()).contains("--max-message-mb: 128 (expected: only with --model-repository");
+    assertThat(routed.err()).contains("--max-message-mb: 2048 (expected: >= 1 and <= 2047)");
+  }
+
+  @Test
+  void aMaxMessageSizeOnTheCommandLineWinsOverTheRouterConfigs(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("router.yaml");
+    java.nio.file.Files.writeString(config, """
+        server: {max_message_mb: 8}
+        pools: [{name: cpu, accelerator: cpu, price_per_hour: 0.17, endpoints: ["127.0.0.1:9001"]}]
+        """);
+
+    assertThat(RouterLauncher.load(config, null).maxMessageMib()).as("the file's").isEqualTo(8);
+    assertThat(RouterLauncher.load(config, 512).maxMessageMib()).as("--max-message-mb 512").isEqualTo(512);
   }
 
   /**

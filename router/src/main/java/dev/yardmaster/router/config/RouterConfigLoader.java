@@ -90,6 +90,8 @@ public final class RouterConfigLoader {
     int grpcPort = server.integer("grpc_port", 8001, 0, 65535);
     int metricsPort = server.integer("metrics_port", 8002, 0, 65535);
     long defaultTimeout = server.longValue("default_timeout_ms", 30_000, 1, 3_600_000);
+    int maxMessageMib = server.integer("max_message_mb", RouterConfig.DEFAULT_MAX_MESSAGE_MIB, 1,
+        RouterConfig.MAX_MESSAGE_MIB);
 
     List<PoolConfig> pools = new ArrayList<>();
     JsonNode poolNodes = root.get("pools");
@@ -115,7 +117,8 @@ public final class RouterConfigLoader {
     if (!problems.isEmpty()) {
       throw new ConfigException(where, problems);
     }
-    return new RouterConfig(grpcPort, metricsPort, defaultTimeout, pools, admission, models, routing, auth);
+    return new RouterConfig(grpcPort, metricsPort, defaultTimeout, maxMessageMib, pools, admission, models, routing,
+        auth);
   }
 
   private @Nullable PoolConfig pool(JsonNode node, String at, Path baseDir, List<String> problems) {

@@ -9,6 +9,7 @@ import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.yardmaster.router.config.ConfigWatcher;
 import dev.yardmaster.router.config.RouterConfig;
 import dev.yardmaster.router.config.RouterConfigLoader;
+import dev.yardmaster.router.grpcwire.OversizedRequests;
 import dev.yardmaster.router.pool.Pools;
 import dev.yardmaster.router.server.grpc.MessageCompression;
 import dev.yardmaster.router.routing.LiveRouter;
@@ -45,7 +46,6 @@ import org.slf4j.LoggerFactory;
 public final class RouterServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RouterServer.class);
-  private static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
   /**
    * Callers' connections idle this long close. Armeria's default of 15 s made a caller that paused
    * for 15 s reconnect (TCP and HTTP/2 set-up on its next request, which then lands on another event
@@ -81,7 +81,8 @@ public final class RouterServer implements AutoCloseable {
    */
   public static RouterServer start(RouterConfig config, @Nullable Path configFile, MeterRegistry registry,
       long reloadPollMillis, RouterWarmup warmup) {
-    Pools pools = new Pools(registry, System::nanoTime);
+    int maxMessageBytes = config.maxMessageBytes();
+    Pools pools = new Pools(registry, System::nanoTime, maxMessageBytes);
     pools.apply(config);
     LiveRouter router = new LiveRouter(registry, config, pools);
     AtomicBoolean warm = new AtomicBoolean(!warmup.enabled());
@@ -90,13 +91,15 @@ public final class RouterServer implements AutoCloseable {
             new RouterGrpcService(pools, router, config.defaultTimeoutMillis(), warm::get),
             new PoolSelectionInterceptor(pools, router),
             new CallContextInterceptor())) // the last runs first: its Context is the others' parent
-        .maxRequestMessageLength(MAX_MESSAGE_BYTES)
-        .maxResponseMessageLength(MAX_MESSAGE_BYTES)
+        .maxRequestMessageLength(maxMessageBytes)
+        .maxResponseMessageLength(maxMessageBytes)
         .decompressorRegistry(MessageCompression.decompressors())
         .compressorRegistry(MessageCompression.compressors())
         .useBlockingTaskExecutor(false) // forwarding runs on the event loop: no thread hop per call
         .build();
-    ServerBuilder grpcBuilder = base(config.grpcPort(), MAX_MESSAGE_BYTES, registry);
+    ServerBuilder grpcBuilder = base(config.grpcPort(), maxMessageBytes, registry)
+        .errorHandler(OversizedRequests.naming(maxMessageBytes,
+            config.maxMessageMib() + " MiB, the router's server.max_message_mb"));
     if (ModelInferPassThrough.enabled()) { // in front of the service: unary ModelInfer skips grpc-java
       ModelInferPassThrough passThrough = new ModelInferPassThrough(pools, router, config.defaultTimeoutMillis());
       grpcBuilder.service(service, delegate -> delegate.decorate(passThrough));
@@ -124,8 +127,8 @@ public final class RouterServer implements AutoCloseable {
           pools.apply(next);
           router.apply(next, pools);
         }, reloadPollMillis, registry);
-    log.info("yardmaster router listening: grpc {}, metrics {}; pools {}", grpc.activeLocalPort(),
-        metrics.activeLocalPort(), pools.names());
+    log.info("yardmaster router listening: grpc {} (messages up to {} MiB), metrics {}; pools {}",
+        grpc.activeLocalPort(), config.maxMessageMib(), metrics.activeLocalPort(), pools.names());
     if (!warm.get()) {
       Thread warming = new Thread(() -> {
         try {

@@ -3,8 +3,11 @@ package dev.yardmaster.router.grpcwire;
 import com.linecorp.armeria.client.ResponseTimeoutException;
 import com.linecorp.armeria.client.UnprocessedRequestException;
 import com.linecorp.armeria.common.ClosedSessionException;
+import com.linecorp.armeria.common.ContentTooLargeException;
+import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpHeaders;
 import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.common.stream.AbortedStreamException;
 import com.linecorp.armeria.common.stream.CancelledSubscriptionException;
 import com.linecorp.armeria.common.stream.ClosedStreamException;
@@ -27,6 +30,12 @@ public final class GrpcWire {
   public static final String CONTENT_TYPE = "application/grpc";
 
   private GrpcWire() {}
+
+  /** Whether {@code headers} open a call in gRPC's protobuf framing (not grpc-web, not JSON). */
+  public static boolean isGrpcProto(RequestHeaders headers) {
+    String type = headers.get(HttpHeaderNames.CONTENT_TYPE);
+    return CONTENT_TYPE.equals(type) || "application/grpc+proto".equals(type);
+  }
 
   /**
    * The status an endpoint answered with: from the trailers, or from the headers of a
@@ -56,6 +65,9 @@ public final class GrpcWire {
   public static Status status(Throwable failure) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
         ? failure.getCause() : failure;
+    if (cause instanceof ContentTooLargeException) { // an answer above the router's message limit
+      return Status.RESOURCE_EXHAUSTED.withDescription(cause.toString()).withCause(cause);
+    }
     if (cause instanceof ResponseTimeoutException) {
       return Status.DEADLINE_EXCEEDED.withDescription("endpoint answered not in time").withCause(cause);
     }

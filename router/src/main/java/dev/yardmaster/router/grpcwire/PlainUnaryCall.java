@@ -1,7 +1,6 @@
 package dev.yardmaster.router.grpcwire;
 
 import com.linecorp.armeria.common.AggregatedHttpRequest;
-import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
@@ -36,10 +35,8 @@ public final class PlainUnaryCall {
     if (headers.method() != HttpMethod.POST) {
       return NOT_PLAIN;
     }
-    String type = headers.get(HttpHeaderNames.CONTENT_TYPE);
     String encoding = headers.get(GrpcWire.GRPC_ENCODING);
-    if (!(GrpcWire.CONTENT_TYPE.equals(type) || "application/grpc+proto".equals(type))
-        || !(encoding == null || "identity".equals(encoding))) {
+    if (!GrpcWire.isGrpcProto(headers) || !(encoding == null || "identity".equals(encoding))) {
       return NOT_PLAIN;
     }
     @Nullable String timeout = headers.get(GrpcWire.GRPC_TIMEOUT);

@@ -49,10 +49,11 @@ public final class InProcessBackend implements AutoCloseable {
    *
    * @param emulated the device to emulate, or null for plain ONNX Runtime on CPU
    * @param cpuShare the share of a core each ONNX Runtime instance computes on (not emulated only)
+   * @param maxMessageBytes the largest message it takes and answers: the router's own limit
    * @throws IllegalStateException naming the pool when the server cannot start
    */
   public static InProcessBackend start(String poolName, Path repository, @Nullable AcceleratorProfile emulated,
-      CpuShare cpuShare) {
+      CpuShare cpuShare, int maxMessageBytes) {
     ModelManager manager;
     try {
       manager = BackendManagers.of(repository, emulated, cpuShare);
@@ -65,6 +66,7 @@ public final class InProcessBackend implements AutoCloseable {
     try {
       YardmasterServer server = YardmasterServer.builder(manager)
           .httpPort(0).grpcPort(0).metricsPort(0)
+          .maxMessageBytes(maxMessageBytes)
           .meterRegistry(registry)
           .poolName(poolName)
           .drainTimeout(DRAIN)

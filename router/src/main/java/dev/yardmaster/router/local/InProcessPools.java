@@ -22,8 +22,14 @@ public final class InProcessPools implements AutoCloseable {
 
   private final Map<String, Running> running = new HashMap<>();
   private final List<InProcessBackend> retired = new ArrayList<>();
+  private final int maxMessageBytes;
 
   private record Running(PoolConfig config, InProcessBackend backend) {}
+
+  /** Backends that take and answer messages up to {@code maxMessageBytes}, as the router does. */
+  public InProcessPools(int maxMessageBytes) {
+    this.maxMessageBytes = maxMessageBytes;
+  }
 
   /**
    * The pool's config with its endpoints filled in: unchanged for {@code kind: kserve}; the loopback
@@ -44,7 +50,7 @@ public final class InProcessPools implements AutoCloseable {
     }
     InProcessBackend started = InProcessBackend.start(pool.name(),
         java.util.Objects.requireNonNull(pool.modelRepository(), "modelRepository"), pool.emulated(),
-        pool.cpuShare());
+        pool.cpuShare(), maxMessageBytes);
     log.info("pool '{}': started {}", pool.name(), started);
     if (current != null) {
       retire(pool.name());

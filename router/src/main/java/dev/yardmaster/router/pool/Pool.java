@@ -26,20 +26,22 @@ import org.slf4j.LoggerFactory;
 public final class Pool implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Pool.class);
-  private static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
   private final String name;
   private final LongSupplier nanoClock;
+  private final int maxMessageBytes;
   private final PoolMetrics metrics;
   private volatile PoolConfig config;
   private volatile OutlierDetector outliers;
   private volatile RetryBudget retryBudget;
   private volatile Endpoint[] endpoints = new Endpoint[0];
 
-  public Pool(PoolConfig config, MeterRegistry registry, LongSupplier nanoClock) {
+  /** {@code maxMessageBytes}: the largest request its endpoint clients send and answer they take. */
+  public Pool(PoolConfig config, MeterRegistry registry, LongSupplier nanoClock, int maxMessageBytes) {
     this.name = config.name();
     this.config = config;
     this.nanoClock = nanoClock;
+    this.maxMessageBytes = maxMessageBytes;
     this.outliers = new OutlierDetector(config.outlierDetection());
     this.retryBudget = new RetryBudget(config.retry().budgetPercent(), config.retry().minRetryConcurrency());
     this.metrics = new PoolMetrics(registry, this);
@@ -263,7 +265,7 @@ public final class Pool implements AutoCloseable {
       }
       HostPort address = HostPort.parse(entry.getKey());
       CallerLoopClients.Clients clients = CallerLoopClients.connect(address.host(), address.port(),
-          config.channelsPerEndpoint(), MAX_MESSAGE_BYTES);
+          config.channelsPerEndpoint(), maxMessageBytes);
       Endpoint added = new Endpoint(entry.getKey(), entry.getValue(), clients.grpc(), clients.frames(),
           metrics.latencyTimer(entry.getKey()), metrics.ejections(entry.getKey()));
       metrics.bind(added);

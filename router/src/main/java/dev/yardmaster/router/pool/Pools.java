@@ -35,15 +35,27 @@ public final class Pools implements AutoCloseable {
 
   private final MeterRegistry registry;
   private final LongSupplier nanoClock;
+  private final int maxMessageBytes;
   private final ScheduledExecutorService scheduler;
   private final Map<String, Pool> pools = new ConcurrentHashMap<>();
   private final Map<String, List<ScheduledFuture<?>>> tasks = new ConcurrentHashMap<>();
-  private final InProcessPools inProcess = new InProcessPools();
+  private final InProcessPools inProcess;
   private volatile List<String> names = List.of();
 
+  /** Pools whose endpoint clients take messages up to the default limit (64 MiB). */
   public Pools(MeterRegistry registry, LongSupplier nanoClock) {
+    this(registry, nanoClock, RouterConfig.mibInBytes(RouterConfig.DEFAULT_MAX_MESSAGE_MIB));
+  }
+
+  /**
+   * Pools whose endpoint clients (and in-process backends) send and take messages up to {@code
+   * maxMessageBytes}: the router's {@code server.max_message_mb}, fixed for their life like the ports.
+   */
+  public Pools(MeterRegistry registry, LongSupplier nanoClock, int maxMessageBytes) {
     this.registry = registry;
     this.nanoClock = nanoClock;
+    this.maxMessageBytes = maxMessageBytes;
+    this.inProcess = new InProcessPools(maxMessageBytes);
     this.scheduler = Executors.newScheduledThreadPool(1, runnable -> {
       Thread thread = new Thread(runnable, "yardmaster-pools");
       thread.setDaemon(true);
@@ -95,7 +107,7 @@ public final class Pools implements AutoCloseable {
     for (PoolConfig poolConfig : served) {
       Pool pool = pools.get(poolConfig.name());
       if (pool == null) {
-        pool = new Pool(poolConfig, registry, nanoClock);
+        pool = new Pool(poolConfig, registry, nanoClock, maxMessageBytes);
         pools.put(pool.name(), pool);
         log.info("pool '{}': added ({} endpoints configured)", pool.name(), poolConfig.endpoints().size());
       } else {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.linecorp.armeria.client.ResponseTimeoutException;
 import com.linecorp.armeria.client.UnprocessedRequestException;
+import com.linecorp.armeria.common.ContentTooLargeException;
 import com.linecorp.armeria.common.HttpHeaders;
 import com.linecorp.armeria.common.stream.AbortedStreamException;
 import dev.yardmaster.router.admission.GrpcTimeout;
@@ -44,6 +45,8 @@ class GrpcWireTest {
     assertThat(GrpcWire.status(UnprocessedRequestException.of(new ConnectException("refused"))).getCode())
         .isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(GrpcWire.status(AbortedStreamException.get()).getCode()).isEqualTo(Status.Code.CANCELLED);
+    assertThat(GrpcWire.status(ContentTooLargeException.builder().maxContentLength(1024).build()).getCode())
+        .as("an answer above the message limit").isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
   }
 
   @Test
