@@ -5,6 +5,7 @@ import dev.yardmaster.router.config.RouterConfig;
 import dev.yardmaster.router.config.RouterConfigLoader;
 import dev.yardmaster.router.front.RouterServer;
 import dev.yardmaster.router.front.RouterWarmup;
+import dev.yardmaster.router.server.metrics.JvmMeters;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
@@ -26,17 +27,20 @@ final class RouterLauncher {
       err.println(bad.getMessage());
       return Main.EXIT_USAGE;
     }
-    RouterServer server;
-    try {
-      server = RouterServer.start(config, configFile, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 1000, warmup);
-    } catch (RuntimeException failure) {
-      err.println("serve: " + failure.getMessage());
-      return Main.EXIT_FAILURE;
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (JvmMeters jvm = JvmMeters.bind(registry)) {
+      RouterServer server;
+      try {
+        server = RouterServer.start(config, configFile, registry, 1000, warmup);
+      } catch (RuntimeException failure) {
+        err.println("serve: " + failure.getMessage());
+        return Main.EXIT_FAILURE;
+      }
+      err.printf("yardmaster router serving pools %s: grpc %d, metrics %d%n",
+          server.pools().names(), server.grpcPort(), server.metricsPort());
+      UntilShutdown.await("yardmaster-router-shutdown", server::stop);
+      return Main.EXIT_OK;
     }
-    err.printf("yardmaster router serving pools %s: grpc %d, metrics %d%n",
-        server.pools().names(), server.grpcPort(), server.metricsPort());
-    UntilShutdown.await("yardmaster-router-shutdown", server::stop);
-    return Main.EXIT_OK;
   }
 
   /** The file's config, with {@code maxMessageMib} in place of its {@code server.max_message_mb} when not null. */

@@ -10,6 +10,7 @@ import dev.yardmaster.router.config.ConfigWatcher;
 import dev.yardmaster.router.config.RouterConfig;
 import dev.yardmaster.router.config.RouterConfigLoader;
 import dev.yardmaster.router.grpcwire.OversizedRequests;
+import dev.yardmaster.router.server.grpc.GrpcFormats;
 import dev.yardmaster.router.pool.Pools;
 import dev.yardmaster.router.server.grpc.MessageCompression;
 import dev.yardmaster.router.routing.LiveRouter;
@@ -96,6 +97,7 @@ public final class RouterServer implements AutoCloseable {
         .decompressorRegistry(MessageCompression.decompressors())
         .compressorRegistry(MessageCompression.compressors())
         .useBlockingTaskExecutor(false) // forwarding runs on the event loop: no thread hop per call
+        .supportedSerializationFormats(GrpcFormats.PROTOBUF)
         .build();
     ServerBuilder grpcBuilder = base(config.grpcPort(), maxMessageBytes, registry)
         .errorHandler(OversizedRequests.naming(maxMessageBytes,

@@ -6,6 +6,7 @@ import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.yardmaster.backend.ModelManager;
 import dev.yardmaster.router.admission.Admission;
 import dev.yardmaster.router.admission.AdmissionConfig;
+import dev.yardmaster.router.grpcwire.OversizedRequests;
 import dev.yardmaster.router.server.grpc.BenchEchoService;
 import dev.yardmaster.router.server.grpc.GrpcFormats;
 import dev.yardmaster.router.server.grpc.InferenceGrpcService;
@@ -65,7 +66,9 @@ public final class YardmasterServer implements AutoCloseable {
     this.http = httpBuilder.build();
 
     // Armeria's own server meters (event loops, blocking executor) once: the three servers share them
-    ServerBuilder grpcBuilder = base(builder.grpcPort, builder.maxMessageBytes).meterRegistry(registry);
+    ServerBuilder grpcBuilder = base(builder.grpcPort, builder.maxMessageBytes).meterRegistry(registry)
+        .errorHandler(OversizedRequests.naming(builder.maxMessageBytes,
+            (builder.maxMessageBytes >> 20) + " MiB, the server's --max-message-mb"));
     InferenceGrpcService inferenceService = new InferenceGrpcService(core, inference);
     GrpcService grpcService = GrpcService.builder()
         .addService(inferenceService)

@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.google.protobuf.ByteString;
 import dev.yardmaster.protocol.DataType;
 import dev.yardmaster.protocol.Tensor;
+import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
 import dev.yardmaster.router.testsupport.RouterFixture;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.ByteBuffer;
@@ -81,6 +84,34 @@ class RouterMessageLimitTest {
       assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
       assertThat(router.pool("cpu").describeEndpoints()).as("not held against the endpoint")
           .isEqualTo("1 endpoints, 0 ejected, 0 unhealthy");
+    }
+  }
+
+  @Test
+  void aRequestAboveABackendsLimitIsResourceExhaustedThereAndNotHeldAgainstItByTheRouter() throws Exception {
+    startBackend(FakeModelManager.standard(), MIB);
+    ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", backend.grpcPort()).usePlaintext()
+        .maxInboundMessageSize(64 * MIB).build();
+    try {
+      GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub direct = GRPCInferenceServiceGrpc
+          .newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+      StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+          () -> direct.modelInfer(echoRequest(3 * MIB / 2)));
+      assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+      assertThat(refused.getStatus().getDescription()).isEqualTo("request: more than 1048576 bytes (expected: a"
+          + " message of at most 1 MiB, the server's --max-message-mb)");
+      assertThat(direct.modelInfer(echoRequest(MIB / 2)).getRawOutputContents(0).size())
+          .as("a request within the limit, after").isEqualTo(MIB / 2 + Integer.BYTES);
+    } finally {
+      channel.shutdownNow();
+    }
+    try (RouterFixture router = routerWithLimit(2)) {
+      StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+          () -> router.stub().modelInfer(echoRequest(3 * MIB / 2)));
+
+      assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+      assertThat(router.pool("cpu").describeEndpoints()).as("the caller's request was too large, not the endpoint"
+          + " unwell").isEqualTo("1 endpoints, 0 ejected, 0 unhealthy");
     }
   }
 
