@@ -11,6 +11,7 @@ import dev.yardmaster.router.config.RouterConfig;
 import dev.yardmaster.router.config.RouterConfigLoader;
 import dev.yardmaster.router.grpcwire.OversizedRequests;
 import dev.yardmaster.router.server.grpc.GrpcFormats;
+import dev.yardmaster.router.server.grpc.StreamRequestLength;
 import dev.yardmaster.router.pool.Pools;
 import dev.yardmaster.router.server.grpc.MessageCompression;
 import dev.yardmaster.router.routing.LiveRouter;
@@ -101,7 +102,8 @@ public final class RouterServer implements AutoCloseable {
         .build();
     ServerBuilder grpcBuilder = base(config.grpcPort(), maxMessageBytes, registry)
         .errorHandler(OversizedRequests.naming(maxMessageBytes,
-            config.maxMessageMib() + " MiB, the router's server.max_message_mb"));
+            config.maxMessageMib() + " MiB, the router's server.max_message_mb"))
+        .decorator(new StreamRequestLength());
     if (ModelInferPassThrough.enabled()) { // in front of the service: unary ModelInfer skips grpc-java
       ModelInferPassThrough passThrough = new ModelInferPassThrough(pools, router, config.defaultTimeoutMillis());
       grpcBuilder.service(service, delegate -> delegate.decorate(passThrough));

@@ -11,6 +11,7 @@ import dev.yardmaster.router.server.grpc.BenchEchoService;
 import dev.yardmaster.router.server.grpc.GrpcFormats;
 import dev.yardmaster.router.server.grpc.InferenceGrpcService;
 import dev.yardmaster.router.server.grpc.MessageCompression;
+import dev.yardmaster.router.server.grpc.StreamRequestLength;
 import dev.yardmaster.router.server.grpc.UnaryPassThrough;
 import dev.yardmaster.router.server.http.KServeHttpService;
 import dev.yardmaster.router.server.metrics.JvmMeters;
@@ -68,7 +69,8 @@ public final class YardmasterServer implements AutoCloseable {
     // Armeria's own server meters (event loops, blocking executor) once: the three servers share them
     ServerBuilder grpcBuilder = base(builder.grpcPort, builder.maxMessageBytes).meterRegistry(registry)
         .errorHandler(OversizedRequests.naming(builder.maxMessageBytes,
-            (builder.maxMessageBytes >> 20) + " MiB, the server's --max-message-mb"));
+            (builder.maxMessageBytes >> 20) + " MiB, the server's --max-message-mb"))
+        .decorator(new StreamRequestLength());
     InferenceGrpcService inferenceService = new InferenceGrpcService(core, inference);
     GrpcService grpcService = GrpcService.builder()
         .addService(inferenceService)

@@ -9,14 +9,19 @@ import dev.yardmaster.protocol.Tensor;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
+import dev.yardmaster.protocol.v2.ModelStreamInferResponse;
 import dev.yardmaster.router.testsupport.RouterFixture;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -113,6 +118,57 @@ class RouterMessageLimitTest {
       assertThat(router.pool("cpu").describeEndpoints()).as("the caller's request was too large, not the endpoint"
           + " unwell").isEqualTo("1 endpoints, 0 ejected, 0 unhealthy");
     }
+  }
+
+  @Test
+  void aStreamMayCarryMoreThanTheLimitInAllWhenEachMessageIsWithinIt() throws Exception {
+    startBackend(FakeModelManager.standard(), MIB);
+    ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", backend.grpcPort()).usePlaintext()
+        .maxInboundMessageSize(64 * MIB).build();
+    try {
+      assertThat(streamEchoes(GRPCInferenceServiceGrpc.newStub(channel), 4, 6 * MIB / 10))
+          .as("4 messages of 0.6 MiB on one stream to a 1 MiB server").isEqualTo(4);
+      ExecutionException oneTooLarge = catchThrowableOfType(ExecutionException.class,
+          () -> streamEchoes(GRPCInferenceServiceGrpc.newStub(channel), 1, 3 * MIB / 2));
+      assertThat(Status.fromThrowable(oneTooLarge.getCause()).getCode()).as("each message is still bounded")
+          .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    } finally {
+      channel.shutdownNow();
+    }
+    try (RouterFixture router = routerWithLimit(1)) {
+      assertThat(streamEchoes(GRPCInferenceServiceGrpc.newStub(router.channel()), 4, 6 * MIB / 10))
+          .as("the same through a 1 MiB router").isEqualTo(4);
+    }
+  }
+
+  /** Streams {@code count} echo requests of {@code bytes} each, then waits for the answers; returns how many came. */
+  private static int streamEchoes(GRPCInferenceServiceGrpc.GRPCInferenceServiceStub stub, int count, int bytes)
+      throws Exception {
+    List<ModelStreamInferResponse> answers = new CopyOnWriteArrayList<>();
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    StreamObserver<ModelInferRequest> requests = stub.modelStreamInfer(new StreamObserver<>() {
+      @Override
+      public void onNext(ModelStreamInferResponse value) {
+        answers.add(value);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        done.completeExceptionally(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        done.complete(null);
+      }
+    });
+    for (int i = 0; i < count; i++) {
+      requests.onNext(echoRequest(bytes));
+    }
+    requests.onCompleted();
+    done.get(20, TimeUnit.SECONDS);
+    assertThat(answers).allSatisfy(answer -> assertThat(answer.getErrorMessage()).isEmpty());
+    return answers.size();
   }
 
   private void startBackend(FakeModelManager manager, int maxMessageBytes) {
