@@ -16,6 +16,7 @@ import dev.yardmaster.router.front.RouterServer;
 import dev.yardmaster.router.server.YardmasterServer;
 import dev.yardmaster.router.server.grpc.MessageCompression;
 import dev.yardmaster.router.testsupport.MetricsScrape;
+import dev.yardmaster.router.testsupport.StreamCollector;
 import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -23,7 +24,6 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.StreamObserver;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -31,8 +31,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -160,32 +158,17 @@ class RouterSpreadTest {
 
   @Test
   void streamInferAnswersEveryRequestOnTheStream() throws Exception {
-    List<ModelStreamInferResponse> answers = new CopyOnWriteArrayList<>();
-    CountDownLatch done = new CountDownLatch(1);
+    StreamCollector stream = new StreamCollector();
+    List<ModelStreamInferResponse> answers = stream.answers();
     var requests = GRPCInferenceServiceGrpc.newStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-        .modelStreamInfer(new StreamObserver<>() {
-          @Override
-          public void onNext(ModelStreamInferResponse value) {
-            answers.add(value);
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            done.countDown();
-          }
-
-          @Override
-          public void onCompleted() {
-            done.countDown();
-          }
-        });
+        .modelStreamInfer(stream);
     for (int i = 0; i < 4; i++) {
       requests.onNext(PoolTestSupport.higgsRequest(i).toBuilder().setId("r" + i).build());
     }
     requests.onNext(PoolTestSupport.higgsRequest(4).toBuilder().setId("bad").setModelName("nope").build());
     requests.onNext(PoolTestSupport.higgsRequest(5).toBuilder().setId("r5").build());
     requests.onCompleted();
-    assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+    stream.ended().get(10, TimeUnit.SECONDS);
     // in request order, each final, as Triton answers a stream
     assertThat(answers).extracting(a -> a.getInferResponse().getId())
         .containsExactly("r0", "r1", "r2", "r3", "bad", "r5");

@@ -8,16 +8,18 @@ import com.google.protobuf.ByteString;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
+import dev.yardmaster.protocol.v2.ModelStreamInferResponse;
+import dev.yardmaster.router.testsupport.StreamCollector;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
-import dev.yardmaster.protocol.v2.ModelStreamInferResponse;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -81,25 +83,10 @@ class GracefulStopTest {
     YardmasterServer server = YardmasterServer.builder(manager).httpPort(0).grpcPort(0).metricsPort(0).build().start();
     ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
     try {
-      java.util.List<ModelStreamInferResponse> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
-      CompletableFuture<Void> ended = new CompletableFuture<>();
-      StreamObserver<ModelInferRequest> requests = GRPCInferenceServiceGrpc.newStub(channel)
-          .modelStreamInfer(new StreamObserver<>() {
-            @Override
-            public void onNext(ModelStreamInferResponse value) {
-              answers.add(value);
-            }
-
-            @Override
-            public void onError(Throwable error) {
-              ended.completeExceptionally(error);
-            }
-
-            @Override
-            public void onCompleted() {
-              ended.complete(null);
-            }
-          });
+      StreamCollector stream = new StreamCollector();
+      List<ModelStreamInferResponse> answers = stream.answers();
+      CompletableFuture<Void> ended = stream.ended();
+      StreamObserver<ModelInferRequest> requests = GRPCInferenceServiceGrpc.newStub(channel).modelStreamInfer(stream);
       requests.onNext(GrpcInferenceServiceTest.addSub("open", 1, 2));
       awaitTrue(() -> answers.size() == 1);
 

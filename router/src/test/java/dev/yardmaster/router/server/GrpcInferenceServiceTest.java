@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import dev.yardmaster.protocol.DataType;
 import dev.yardmaster.protocol.bench.BenchEchoGrpc;
-import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
+import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.InferParameter;
 import dev.yardmaster.protocol.v2.InferTensorContents;
 import dev.yardmaster.protocol.v2.ModelConfigRequest;
-import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferRequest.InferInputTensor;
+import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
 import dev.yardmaster.protocol.v2.ModelMetadataRequest;
 import dev.yardmaster.protocol.v2.ModelMetadataResponse;
@@ -29,6 +29,7 @@ import dev.yardmaster.protocol.v2.ServerMetadataRequest;
 import dev.yardmaster.protocol.v2.ServerMetadataResponse;
 import dev.yardmaster.protocol.v2.ServerReadyRequest;
 import dev.yardmaster.router.server.grpc.MessageCompression;
+import dev.yardmaster.router.testsupport.StreamCollector;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -279,22 +280,7 @@ class GrpcInferenceServiceTest {
   /** A ModelStreamInfer call whose answers go to {@code answers}; {@code done} ends with the stream. */
   private static StreamObserver<ModelInferRequest> openStream(List<ModelStreamInferResponse> answers,
       CompletableFuture<Void> done) {
-    return GRPCInferenceServiceGrpc.newStub(channel).modelStreamInfer(new StreamObserver<>() {
-      @Override
-      public void onNext(ModelStreamInferResponse value) {
-        answers.add(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        done.completeExceptionally(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        done.complete(null);
-      }
-    });
+    return GRPCInferenceServiceGrpc.newStub(channel).modelStreamInfer(new StreamCollector(answers, done));
   }
 
   @Test

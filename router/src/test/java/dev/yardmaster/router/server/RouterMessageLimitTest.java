@@ -9,8 +9,8 @@ import dev.yardmaster.protocol.Tensor;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
-import dev.yardmaster.protocol.v2.ModelStreamInferResponse;
 import dev.yardmaster.router.testsupport.RouterFixture;
+import dev.yardmaster.router.testsupport.StreamCollector;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -19,8 +19,6 @@ import io.grpc.stub.StreamObserver;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -95,8 +93,7 @@ class RouterMessageLimitTest {
   @Test
   void aRequestAboveABackendsLimitIsResourceExhaustedThereAndNotHeldAgainstItByTheRouter() throws Exception {
     startBackend(FakeModelManager.standard(), MIB);
-    ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", backend.grpcPort()).usePlaintext()
-        .maxInboundMessageSize(64 * MIB).build();
+    ManagedChannel channel = backendChannel();
     try {
       GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub direct = GRPCInferenceServiceGrpc
           .newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
@@ -123,8 +120,7 @@ class RouterMessageLimitTest {
   @Test
   void aStreamMayCarryMoreThanTheLimitInAllWhenEachMessageIsWithinIt() throws Exception {
     startBackend(FakeModelManager.standard(), MIB);
-    ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", backend.grpcPort()).usePlaintext()
-        .maxInboundMessageSize(64 * MIB).build();
+    ManagedChannel channel = backendChannel();
     try {
       assertThat(streamEchoes(GRPCInferenceServiceGrpc.newStub(channel), 4, 6 * MIB / 10))
           .as("4 messages of 0.6 MiB on one stream to a 1 MiB server").isEqualTo(4);
@@ -144,31 +140,20 @@ class RouterMessageLimitTest {
   /** Streams {@code count} echo requests of {@code bytes} each, then waits for the answers; returns how many came. */
   private static int streamEchoes(GRPCInferenceServiceGrpc.GRPCInferenceServiceStub stub, int count, int bytes)
       throws Exception {
-    List<ModelStreamInferResponse> answers = new CopyOnWriteArrayList<>();
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    StreamObserver<ModelInferRequest> requests = stub.modelStreamInfer(new StreamObserver<>() {
-      @Override
-      public void onNext(ModelStreamInferResponse value) {
-        answers.add(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        done.completeExceptionally(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        done.complete(null);
-      }
-    });
+    StreamCollector stream = new StreamCollector();
+    StreamObserver<ModelInferRequest> requests = stub.modelStreamInfer(stream);
     for (int i = 0; i < count; i++) {
       requests.onNext(echoRequest(bytes));
     }
     requests.onCompleted();
-    done.get(20, TimeUnit.SECONDS);
-    assertThat(answers).allSatisfy(answer -> assertThat(answer.getErrorMessage()).isEmpty());
-    return answers.size();
+    stream.ended().get(20, TimeUnit.SECONDS);
+    assertThat(stream.answers()).allSatisfy(answer -> assertThat(answer.getErrorMessage()).isEmpty());
+    return stream.answers().size();
+  }
+
+  private ManagedChannel backendChannel() {
+    return ManagedChannelBuilder.forAddress("127.0.0.1", backend.grpcPort()).usePlaintext()
+        .maxInboundMessageSize(64 * MIB).build();
   }
 
   private void startBackend(FakeModelManager manager, int maxMessageBytes) {
