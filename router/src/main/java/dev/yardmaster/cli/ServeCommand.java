@@ -86,7 +86,7 @@ public final class ServeCommand implements Callable<Integer> {
     if (config != null) {
       if (warmupRequests < 0) {
         err.println("--warmup-requests: " + warmupRequests + " (expected: >= 0)");
-      return Main.EXIT_USAGE;
+        return Main.EXIT_USAGE;
       }
       return RouterLauncher.run(config, maxMessageMb, err,
           warmupRequests == 0 ? RouterWarmup.none() : RouterWarmup.upTo(warmupRequests));
