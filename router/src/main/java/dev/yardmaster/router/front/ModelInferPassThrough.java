@@ -51,7 +51,8 @@ final class ModelInferPassThrough implements DecoratingHttpServiceFunction {
   public HttpResponse serve(HttpService delegate, ServiceRequestContext ctx, HttpRequest req) throws Exception {
     long callerTimeoutNanos = takes(req.headers());
     if (callerTimeoutNanos == PlainUnaryCall.NOT_PLAIN) {
-      return delegate.serve(ctx, req);
+      return InferFrame.MODEL_INFER_PATH.equals(req.headers().path())
+          ? PlainUnaryCall.declined(delegate, ctx, req) : delegate.serve(ctx, req);
     }
     long receivedNanos = System.nanoTime();
     return HttpResponse.of(req.aggregate().thenApply(whole ->

@@ -50,6 +50,17 @@ public final class PlainUnaryCall {
     }
   }
 
+  /**
+   * The general gRPC service answers a unary call the pass-through declined (compressed, grpc-web, a
+   * malformed timeout), aggregated here first within the server's request length. Armeria's gRPC
+   * service would read it as a stream and, past that length, end the call with no status (UNKNOWN
+   * to the client); aggregated here, an oversized call fails as the pass-through's own do, and
+   * {@link OversizedRequests} answers it {@code RESOURCE_EXHAUSTED}.
+   */
+  public static HttpResponse declined(HttpService delegate, ServiceRequestContext ctx, HttpRequest req) {
+    return HttpResponse.of(req.aggregate().thenApply(whole -> generalPath(delegate, ctx, whole)));
+  }
+
   /** The general gRPC service answers the call, from its aggregated request. */
   public static HttpResponse generalPath(HttpService delegate, ServiceRequestContext ctx, AggregatedHttpRequest whole) {
     HttpRequest again = whole.toHttpRequest();

@@ -118,6 +118,34 @@ class RouterMessageLimitTest {
   }
 
   @Test
+  void aCompressedRequestAboveTheLimitIsResourceExhaustedAtTheServerAndTheRouter() throws Exception {
+    startBackend(FakeModelManager.standard(), MIB);
+    ManagedChannel channel = backendChannel();
+    try {
+      assertCompressedTooLarge(GRPCInferenceServiceGrpc.newBlockingStub(channel));
+    } finally {
+      channel.shutdownNow();
+    }
+    try (RouterFixture router = routerWithLimit(1)) {
+      assertCompressedTooLarge(router.stub());
+    }
+  }
+
+  /** gzip of random bytes is not smaller: the pass-through declines it (compressed), the general path takes it. */
+  private static void assertCompressedTooLarge(GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub) {
+    byte[] noise = new byte[3 * MIB / 2];
+    new java.util.SplittableRandom(5).nextBytes(noise);
+    ModelInferRequest request = ModelInferRequest.newBuilder()
+        .setModelName("echo")
+        .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("INPUT0").setDatatype("BYTES").addShape(1))
+        .addRawInputContents(ByteString.copyFrom(Tensor.bytesData(List.of(noise))))
+        .build();
+    StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+        () -> stub.withCompression("gzip").withDeadlineAfter(10, TimeUnit.SECONDS).modelInfer(request));
+    assertThat(refused.getStatus().getCode()).as("%s", refused.getStatus()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+  }
+
+  @Test
   void aStreamMayCarryMoreThanTheLimitInAllWhenEachMessageIsWithinIt() throws Exception {
     startBackend(FakeModelManager.standard(), MIB);
     ManagedChannel channel = backendChannel();

@@ -61,9 +61,11 @@ public final class UnaryPassThrough implements DecoratingHttpServiceFunction {
   public HttpResponse serve(HttpService delegate, ServiceRequestContext ctx, HttpRequest req) throws Exception {
     RequestHeaders headers = req.headers();
     boolean infer = MODEL_INFER_PATH.equals(headers.path());
-    if ((!infer && !ECHO_PATH.equals(headers.path()))
-        || PlainUnaryCall.timeoutNanos(headers) == PlainUnaryCall.NOT_PLAIN) {
+    if (!infer && !ECHO_PATH.equals(headers.path())) {
       return delegate.serve(ctx, req);
+    }
+    if (PlainUnaryCall.timeoutNanos(headers) == PlainUnaryCall.NOT_PLAIN) {
+      return PlainUnaryCall.declined(delegate, ctx, req);
     }
     return HttpResponse.of(req.aggregate().thenCompose(whole -> answer(delegate, ctx, whole, infer)));
   }
