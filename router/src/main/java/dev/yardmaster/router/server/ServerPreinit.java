@@ -15,11 +15,11 @@ import org.slf4j.LoggerFactory;
  * Initializes the server stack's expensive classes on a background thread while the caller loads
  * models: Armeria's flags (native transport and TLS engine probing), its shared event loops, its
  * gRPC service builder (whose defaults generate a JSON marshaller), the inference service's
- * protobuf descriptors and the Prometheus registry. Each is initialized once
- * per JVM whichever thread comes first, so the server built afterwards finds them ready; on a
- * 2-core machine that moves about a second of start-up off the path to ready (as Spring Boot's
- * background pre-initializer does). Best effort: a failure here is logged and the server's own
- * initialization reports it properly.
+ * protobuf descriptors and the Prometheus registry. Each is initialized once per JVM, by whichever
+ * thread comes first, so the server built afterwards finds them ready, as Spring Boot's background
+ * pre-initializer does: on this 2-core machine, {@code serve} with the demo models listened after
+ * 3.2-3.4 s instead of 3.9-4.2 s. Best effort: a failure here is logged (debug) and the server's
+ * own initialization reports it properly.
  */
 public final class ServerPreinit {
 
