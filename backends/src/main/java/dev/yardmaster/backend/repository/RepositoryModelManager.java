@@ -27,7 +27,13 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * {@code repo/<model>/<version>/model.onnx}) in this process.
  *
  * <p>Requests read only an immutable snapshot swapped through an {@link AtomicReference}; loads and
- * unloads are serialized among themselves. A reload keeps unchanged versions, opens changed and new
+ * unloads of one model are serialized, those of different models run side by side (at start, on
+ * {@link RepositoryOptions#loadThreads()} threads, as Triton's {@code --model-load-thread-count}). A reload keeps unchanged versions, opens changed and new
  * ones before swapping them in, then closes the versions it replaced, whose schedulers finish what
  * they had accepted (a request that resolved a replaced version just before the swap fails with
  * UNAVAILABLE {@code ... is not ready: unloaded}; resolving again finds the new one). A model that
@@ -56,8 +63,10 @@ public final class RepositoryModelManager implements ModelManager {
   private final SchedulerFactory schedulerFactory;
   private final AtomicReference<RepositorySnapshot> snapshot =
       new AtomicReference<>(RepositorySnapshot.EMPTY);
-  private final Object writeLock = new Object();
-  private boolean closed; // guarded by writeLock
+  /** Loads and unloads hold it shared, each model's serialized by its own lock; close holds it alone. */
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private final Map<String, Object> modelLocks = new ConcurrentHashMap<>();
+  private volatile boolean closed; // written holding the lifecycle's write lock
 
   /**
    * Scans the repository and loads the models {@code options} name; failures are recorded in the
@@ -74,12 +83,54 @@ public final class RepositoryModelManager implements ModelManager {
     this.runnerFactory = runnerFactory;
     this.schedulerFactory = schedulerFactory;
     Collection<String> startup = options.loadAll() ? repositoryModels() : new TreeSet<>(options.startupModels());
-    for (String name : startup) {
-      try {
-        load(name);
-      } catch (InferenceException e) {
-        log.warn("model '{}' failed to load: {}", name, e.getMessage());
+    loadAtStart(startup, options.loadThreads());
+  }
+
+  /**
+   * Loads the models on up to {@code threads} threads at once, as Triton does, and returns when all
+   * have loaded or failed; a failure is logged and listed in the index, never thrown.
+   */
+  private void loadAtStart(Collection<String> names, int threads) {
+    if (names.isEmpty()) {
+      return;
+    }
+    ExecutorService loaders = Executors.newFixedThreadPool(Math.min(threads, names.size()), task -> {
+      Thread thread = new Thread(task, "yardmaster-model-load");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      List<Future<?>> loads = new ArrayList<>();
+      for (String name : names) {
+        loads.add(loaders.submit(() -> loadLogged(name)));
       }
+      for (Future<?> load : loads) {
+        awaitLoad(load);
+      }
+    } finally {
+      loaders.shutdownNow();
+    }
+  }
+
+  private void loadLogged(String name) {
+    try {
+      load(name);
+    } catch (InferenceException e) {
+      log.warn("model '{}' failed to load: {}", name, e.getMessage());
+    }
+  }
+
+  private static void awaitLoad(Future<?> load) {
+    try {
+      load.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException unexpected) {
+        throw unexpected;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw InferenceException.unavailable("model repository: interrupted while loading (expected: to finish)");
     }
   }
 
@@ -179,76 +230,87 @@ public final class RepositoryModelManager implements ModelManager {
    */
   @Override
   public void load(String name, LoadParameters parameters) {
-    synchronized (writeLock) {
-      if (closed) {
-        throw InferenceException.unavailable("model '%s' load: manager closed (expected: an open model manager)", name);
+    Path modelDirectory = modelDirectory(name);
+    lifecycle.readLock().lock();
+    try {
+      synchronized (modelLock(name)) {
+        if (closed) {
+          throw InferenceException.unavailable("model '%s' load: manager closed (expected: an open model manager)",
+              name);
+        }
+        loadHolding(name, modelDirectory, parameters);
       }
-      Path modelDirectory = modelDirectory(name);
-      ModelEntry previous = snapshot.get().models().get(name);
-      boolean serving = previous != null && previous.isReady();
-      ModelDefinition definition;
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  /** The load itself, holding the model's lock. */
+  private void loadHolding(String name, Path modelDirectory, LoadParameters parameters) {
+    ModelEntry previous = snapshot.get().models().get(name);
+    boolean serving = previous != null && previous.isReady();
+    ModelDefinition definition;
+    try {
+      definition = ModelConfigLoader.load(modelDirectory, parameters, runnerFactory.gpuAvailable());
+    } catch (RuntimeException e) {
+      InferenceException failure = failure(name, e);
+      if (!serving) {
+        publish(name, ModelEntry.unavailable(failure.getMessage()));
+      }
+      throw failure;
+    }
+    definition.notes().forEach(note -> log.info("model '{}': {}", name, note));
+    ModelEntry before = serving ? previous : ModelEntry.notReady(ModelIndexEntry.LOADING, "loading",
+        previous == null ? Collections.emptyNavigableMap() : previous.otherVersions());
+    publish(name, before.marking(definition.versions(), VersionState.LOADING));
+    boolean sameConfig = serving && !ModelConfigLoader.requiresReload(previous.config(), definition.config());
+    NavigableMap<Long, LocalServedModel> versions = new TreeMap<>();
+    Map<Long, String> fingerprints = new HashMap<>();
+    Map<Long, InferenceException> failures = new TreeMap<>();
+    List<LocalServedModel> opened = new ArrayList<>();
+    // Every version is tried, as Triton loads them side by side: each failed one shows its reason.
+    for (long version : definition.versions()) {
       try {
-        definition = ModelConfigLoader.load(modelDirectory, parameters, runnerFactory.gpuAvailable());
+        String fingerprint = fingerprint(definition.modelFile(version));
+        LocalServedModel current = previous == null ? null : previous.versions().get(version);
+        if (sameConfig && current != null && fingerprint.equals(previous.fingerprints().get(version))) {
+          versions.put(version, current);
+        } else {
+          LocalServedModel model = open(definition, version);
+          opened.add(model);
+          versions.put(version, model);
+        }
+        fingerprints.put(version, fingerprint);
       } catch (RuntimeException e) {
-        InferenceException failure = failure(name, e);
-        if (!serving) {
-          publish(name, ModelEntry.unavailable(failure.getMessage()));
-        }
-        throw failure;
+        failures.put(version, failure(name, e));
       }
-      definition.notes().forEach(note -> log.info("model '{}': {}", name, note));
-      ModelEntry before = serving ? previous : ModelEntry.notReady(ModelIndexEntry.LOADING, "loading",
-          previous == null ? Collections.emptyNavigableMap() : previous.otherVersions());
-      publish(name, before.marking(definition.versions(), VersionState.LOADING));
-      boolean sameConfig = serving && !ModelConfigLoader.requiresReload(previous.config(), definition.config());
-      NavigableMap<Long, LocalServedModel> versions = new TreeMap<>();
-      Map<Long, String> fingerprints = new HashMap<>();
-      Map<Long, InferenceException> failures = new TreeMap<>();
-      List<LocalServedModel> opened = new ArrayList<>();
-      // Every version is tried, as Triton loads them side by side: each failed one shows its reason.
+    }
+    if (!failures.isEmpty()) {
+      opened.forEach(RepositoryModelManager::closeQuietly);
+      InferenceException failure = combined(failures.values());
+      // As Triton: each failed version shows its reason; those that opened were unloaded again.
+      TreeMap<Long, VersionState> states = new TreeMap<>(before.otherVersions());
       for (long version : definition.versions()) {
-        try {
-          String fingerprint = fingerprint(definition.modelFile(version));
-          LocalServedModel current = previous == null ? null : previous.versions().get(version);
-          if (sameConfig && current != null && fingerprint.equals(previous.fingerprints().get(version))) {
-            versions.put(version, current);
-          } else {
-            LocalServedModel model = open(definition, version);
-            opened.add(model);
-            versions.put(version, model);
-          }
-          fingerprints.put(version, fingerprint);
-        } catch (RuntimeException e) {
-          failures.put(version, failure(name, e));
-        }
+        states.put(version, failures.containsKey(version)
+            ? VersionState.failed(failures.get(version).getMessage()) : VersionState.UNLOADED);
       }
-      if (!failures.isEmpty()) {
-        opened.forEach(RepositoryModelManager::closeQuietly);
-        InferenceException failure = combined(failures.values());
-        // As Triton: each failed version shows its reason; those that opened were unloaded again.
-        TreeMap<Long, VersionState> states = new TreeMap<>(before.otherVersions());
-        for (long version : definition.versions()) {
-          states.put(version, failures.containsKey(version)
-              ? VersionState.failed(failures.get(version).getMessage()) : VersionState.UNLOADED);
-        }
-        publish(name, serving ? new ModelEntry(ModelIndexEntry.READY, "", previous.versions(), states,
-            previous.config(), previous.fingerprints())
-            : ModelEntry.notReady(ModelIndexEntry.UNAVAILABLE, failure.getMessage(), states));
-        throw failure;
+      publish(name, serving ? new ModelEntry(ModelIndexEntry.READY, "", previous.versions(), states,
+          previous.config(), previous.fingerprints())
+          : ModelEntry.notReady(ModelIndexEntry.UNAVAILABLE, failure.getMessage(), states));
+      throw failure;
+    }
+    // Versions that served and no longer do are unloaded; failed versions keep their reason.
+    TreeMap<Long, VersionState> others = new TreeMap<>(before.otherVersions());
+    if (previous != null) {
+      for (Long version : previous.versions().keySet()) {
+        others.put(version, VersionState.UNLOADED);
       }
-      // Versions that served and no longer do are unloaded; failed versions keep their reason.
-      TreeMap<Long, VersionState> others = new TreeMap<>(before.otherVersions());
-      if (previous != null) {
-        for (Long version : previous.versions().keySet()) {
-          others.put(version, VersionState.UNLOADED);
-        }
-      }
-      publish(name, ModelEntry.ready(versions, others, definition.config(), fingerprints));
-      if (previous != null) {
-        for (LocalServedModel old : previous.versions().values()) {
-          if (!versions.containsValue(old)) {
-            closeQuietly(old);
-          }
+    }
+    publish(name, ModelEntry.ready(versions, others, definition.config(), fingerprints));
+    if (previous != null) {
+      for (LocalServedModel old : previous.versions().values()) {
+        if (!versions.containsValue(old)) {
+          closeQuietly(old);
         }
       }
     }
@@ -263,25 +325,38 @@ public final class RepositoryModelManager implements ModelManager {
    */
   @Override
   public void unload(String name) {
-    synchronized (writeLock) {
-      ModelEntry previous = snapshot.get().models().get(name);
-      if (previous == null) {
-        modelDirectory(name); // NOT_FOUND unless the repository has it
-        return;
-      }
-      publish(name, ModelEntry.notReady(ModelIndexEntry.UNLOADING, "unloading", previous.otherVersions())
-          .marking(previous.versions().keySet(), VersionState.UNLOADING));
-      previous.versions().values().forEach(RepositoryModelManager::closeQuietly);
-      TreeSet<Long> known = new TreeSet<>(previous.versions().keySet());
-      known.addAll(previous.otherVersions().keySet());
-      publish(name, ModelEntry.notReady(ModelIndexEntry.UNAVAILABLE, UNLOADED, Collections.emptyNavigableMap())
-          .marking(known, VersionState.UNLOADED));
+    if (!snapshot.get().models().containsKey(name)) {
+      modelDirectory(name); // NOT_FOUND unless the repository has it
     }
+    lifecycle.readLock().lock();
+    try {
+      synchronized (modelLock(name)) {
+        unloadHolding(name);
+      }
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  /** The unload itself, holding the model's lock. */
+  private void unloadHolding(String name) {
+    ModelEntry previous = snapshot.get().models().get(name);
+    if (previous == null) {
+      return; // in the repository, not loaded: as Triton, nothing to do
+    }
+    publish(name, ModelEntry.notReady(ModelIndexEntry.UNLOADING, "unloading", previous.otherVersions())
+        .marking(previous.versions().keySet(), VersionState.UNLOADING));
+    previous.versions().values().forEach(RepositoryModelManager::closeQuietly);
+    TreeSet<Long> known = new TreeSet<>(previous.versions().keySet());
+    known.addAll(previous.otherVersions().keySet());
+    publish(name, ModelEntry.notReady(ModelIndexEntry.UNAVAILABLE, UNLOADED, Collections.emptyNavigableMap())
+        .marking(known, VersionState.UNLOADED));
   }
 
   @Override
   public void close() {
-    synchronized (writeLock) {
+    lifecycle.writeLock().lock();
+    try {
       if (closed) {
         return;
       }
@@ -290,6 +365,8 @@ public final class RepositoryModelManager implements ModelManager {
       for (ModelEntry entry : last.models().values()) {
         entry.versions().values().forEach(RepositoryModelManager::closeQuietly);
       }
+    } finally {
+      lifecycle.writeLock().unlock();
     }
   }
 
@@ -303,8 +380,14 @@ public final class RepositoryModelManager implements ModelManager {
     }
   }
 
+  /** Swaps in the model's new entry; models loading side by side publish without losing each other's. */
   private void publish(String name, ModelEntry entry) {
-    snapshot.set(snapshot.get().with(name, entry));
+    snapshot.updateAndGet(current -> current.with(name, entry));
+  }
+
+  /** The lock that serializes the loads and unloads of one model (a valid name of the repository). */
+  private Object modelLock(String name) {
+    return modelLocks.computeIfAbsent(name, key -> new Object());
   }
 
   private static InferenceException failure(String name, RuntimeException e) {

@@ -2,6 +2,7 @@ package dev.yardmaster.backend.repository;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.yardmaster.backend.InferRequest;
 import dev.yardmaster.backend.InferenceException;
@@ -11,6 +12,10 @@ import dev.yardmaster.protocol.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +58,70 @@ class RepositoryModelManagerTest {
     var response = served.infer(InferRequest.of("alpha", "", List.of(
         Tensor.ofFloats("input", new long[] {2, 4}, new float[8])))).get();
     assertThat(response.modelVersion()).isEqualTo("10");
+  }
+
+  @Test
+  void modelsLoadSideBySideAtStartAsTritonsLoadThreads() {
+    List<String> names = List.of("m1", "m2", "m3", "m4");
+    for (String name : names) {
+      TestModels.writeModel(repository, name, TestModels.identityConfig(name, 4), 1);
+    }
+    CountDownLatch allOpening = new CountDownLatch(names.size());
+    runners.onOpen = () -> {
+      allOpening.countDown();
+      if (!await(allOpening)) {
+        throw new IllegalStateException("the other models did not open meanwhile (expected: 4 loading at once)");
+      }
+    };
+
+    manager = start(RepositoryOptions.loadAllModels());
+
+    assertThat(manager.index(false)).extracting(ModelIndexEntry::name, ModelIndexEntry::state)
+        .as("each opened while the others did, and none lost another's entry")
+        .containsExactly(names.stream().map(name -> tuple(name, ModelIndexEntry.READY)).toArray(Tuple[]::new));
+  }
+
+  @Test
+  void oneLoadThreadOpensOneModelAtATime() {
+    for (String name : List.of("m1", "m2", "m3")) {
+      TestModels.writeModel(repository, name, TestModels.identityConfig(name, 4), 1);
+    }
+    AtomicInteger opening = new AtomicInteger();
+    AtomicInteger mostAtOnce = new AtomicInteger();
+    runners.onOpen = () -> {
+      mostAtOnce.accumulateAndGet(opening.incrementAndGet(), Math::max);
+      sleep(50);
+      opening.decrementAndGet();
+    };
+
+    manager = start(RepositoryOptions.loadAllModels().withLoadThreads(1));
+
+    assertThat(manager.readyModels()).hasSize(3);
+    assertThat(mostAtOnce).hasValue(1);
+  }
+
+  @Test
+  void loadThreadsAreBetweenOneAndSixtyFour() {
+    assertThatThrownBy(() -> RepositoryOptions.loadAllModels().withLoadThreads(0))
+        .hasMessage("loadThreads: 0 (expected: >= 1 and <= 64)");
+    assertThat(RepositoryOptions.loadAllModels().loadThreads()).isEqualTo(4);
+  }
+
+  private static boolean await(CountDownLatch latch) {
+    try {
+      return latch.await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test
