@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Requests read only an immutable snapshot swapped through an {@link AtomicReference}; loads and
  * unloads of one model are serialized, those of different models run side by side (at start, on
- * {@link RepositoryOptions#loadThreads()} threads, as Triton's {@code --model-load-thread-count}). A reload keeps unchanged versions, opens changed and new
+ * {@link RepositoryOptions#loadThreads()} threads, as Triton's {@code --model-load-thread-count}).
+ * A reload keeps unchanged versions, opens changed and new
  * ones before swapping them in, then closes the versions it replaced, whose schedulers finish what
  * they had accepted (a request that resolved a replaced version just before the swap fails with
  * UNAVAILABLE {@code ... is not ready: unloaded}; resolving again finds the new one). A model that
