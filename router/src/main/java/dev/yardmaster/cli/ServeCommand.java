@@ -3,6 +3,7 @@ package dev.yardmaster.cli;
 import dev.yardmaster.backend.ModelManager;
 import dev.yardmaster.backend.cpushare.CpuShare;
 import dev.yardmaster.backend.emulated.AcceleratorProfile;
+import dev.yardmaster.backend.repository.RepositoryOptions;
 import dev.yardmaster.router.config.RouterConfig;
 import dev.yardmaster.router.emulated.AcceleratorProfileSources;
 import dev.yardmaster.router.front.RouterWarmup;
@@ -67,6 +68,11 @@ public final class ServeCommand implements Callable<Integer> {
           + " request. Default ${DEFAULT-VALUE}: no warm-up.")
   int warmupRequests;
 
+  @Option(names = "--model-load-thread-count", defaultValue = "4", paramLabel = "N",
+      description = "With --model-repository: how many models load at the same time at start, 1 to "
+          + RepositoryOptions.MAX_LOAD_THREADS + " (default: ${DEFAULT-VALUE}, as Triton's).")
+  int modelLoadThreads;
+
   @Option(names = "--max-message-mb", paramLabel = "MIB",
       description = "The largest gRPC message and HTTP body, in MiB (1 to " + RouterConfig.MAX_MESSAGE_MIB
           + "; default " + RouterConfig.DEFAULT_MAX_MESSAGE_MIB + "). With --config it replaces the file's"
@@ -103,7 +109,7 @@ public final class ServeCommand implements Callable<Integer> {
     ModelManager manager;
     try {
       emulated = emulate == null ? null : AcceleratorProfileSources.resolve(emulate);
-      manager = BackendManagers.of(modelRepository, emulated, cpuShare(cpuShare));
+      manager = BackendManagers.of(modelRepository, emulated, cpuShare(cpuShare), loadThreads(modelLoadThreads));
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());
       return Main.EXIT_USAGE;
@@ -127,6 +133,16 @@ public final class ServeCommand implements Callable<Integer> {
         BackendServing.describe(backendOnly, emulated, cpuShare));
     UntilShutdown.await("yardmaster-shutdown", server::stop);
     return Main.EXIT_OK;
+  }
+
+  /** Every model loaded at start on {@code threads} threads, naming the option when it is out of range. */
+  private static RepositoryOptions loadThreads(int threads) {
+    try {
+      return RepositoryOptions.loadAllModels().withLoadThreads(threads);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--model-load-thread-count: " + threads + " (expected: >= 1 and <= "
+          + RepositoryOptions.MAX_LOAD_THREADS + ")", e);
+    }
   }
 
   /** The share, naming the option when it is out of range. */

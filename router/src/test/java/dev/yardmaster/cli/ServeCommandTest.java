@@ -14,7 +14,7 @@ class ServeCommandTest {
     assertThat(run.exit()).isEqualTo(Main.EXIT_OK);
     assertThat(run.out()).contains("--model-repository", "--http-port", "default: 8000",
         "--grpc-port", "default: 8001", "--metrics-port", "default: 8002", "--warmup-requests", "--cpu-share",
-        "--max-message-mb", "server.max_message_mb");
+        "--max-message-mb", "server.max_message_mb", "--model-load-thread-count", "default: 4");
   }
 
   @Test
@@ -49,6 +49,16 @@ class ServeCommandTest {
 
     assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);
     assertThat(run.err()).contains("tpu-v9");
+  }
+
+  @Test
+  void aModelLoadThreadCountOutOfRangeIsAUsageError(@TempDir Path repository) {
+    for (String threads : new String[] {"0", "65"}) {
+      CliRun run = CliRun.of("serve", "--backend-only", "--model-repository", repository.toString(),
+          "--model-load-thread-count", threads);
+      assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);
+      assertThat(run.err()).contains("--model-load-thread-count: " + threads + " (expected: >= 1 and <= 64)");
+    }
   }
 
   @Test

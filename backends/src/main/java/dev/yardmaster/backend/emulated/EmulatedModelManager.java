@@ -50,9 +50,15 @@ public final class EmulatedModelManager implements ModelManager {
    */
   public static EmulatedModelManager forRepository(Path repository, AcceleratorProfile profile,
       RunnerFactory realRunners, PacingClock clock) {
+    return forRepository(repository, profile, realRunners, clock, RepositoryOptions.loadAllModels());
+  }
+
+  /** As {@link #forRepository(Path, AcceleratorProfile, RunnerFactory, PacingClock)}, loading as {@code options} say. */
+  public static EmulatedModelManager forRepository(Path repository, AcceleratorProfile profile,
+      RunnerFactory realRunners, PacingClock clock, RepositoryOptions options) {
     EmulatedRunnerFactory runners = new EmulatedRunnerFactory(realRunners, profile, clock);
     return new EmulatedModelManager(new RepositoryModelManager(repository, runners,
-        runners.schedulerFactory(Schedulers.factory()), RepositoryOptions.loadAllModels()), runners);
+        runners.schedulerFactory(Schedulers.factory()), options), runners);
   }
 
   public AcceleratorProfile profile() {

@@ -32,8 +32,12 @@ public final class BackendManagers {
 
   /** ONNX Runtime behind the dynamic batcher, each instance held to {@code cpuShare} of a core. */
   public static ModelManager onnxRuntime(Path repository, CpuShare cpuShare) {
+    return onnxRuntime(repository, cpuShare, RepositoryOptions.loadAllModels());
+  }
+
+  private static ModelManager onnxRuntime(Path repository, CpuShare cpuShare, RepositoryOptions options) {
     return new RepositoryModelManager(repository, CpuShareRunnerFactory.of(OrtRunnerFactory.withDefaults(), cpuShare),
-        Schedulers.factory(), RepositoryOptions.loadAllModels());
+        Schedulers.factory(), options);
   }
 
   /** ONNX Runtime, or the emulated device when {@code emulated} is set. */
@@ -48,15 +52,21 @@ public final class BackendManagers {
    * @throws IllegalArgumentException when both an emulated device and a CPU share are given
    */
   public static ModelManager of(Path repository, @Nullable AcceleratorProfile emulated, CpuShare cpuShare) {
+    return of(repository, emulated, cpuShare, RepositoryOptions.loadAllModels());
+  }
+
+  /** As {@link #of(Path, AcceleratorProfile, CpuShare)}, loading at start as {@code options} say. */
+  public static ModelManager of(Path repository, @Nullable AcceleratorProfile emulated, CpuShare cpuShare,
+      RepositoryOptions options) {
     if (emulated == null) {
-      return onnxRuntime(repository, cpuShare);
+      return onnxRuntime(repository, cpuShare, options);
     }
     if (cpuShare.limits()) {
       throw new IllegalArgumentException("cpu_share: " + cpuShare.share() + " (expected: none with an emulated device "
           + emulated.name() + "; its profile paces the executions)");
     }
     return EmulatedModelManager.forRepository(repository, emulated, OrtRunnerFactory.withDefaults(),
-        PacingClock.system());
+        PacingClock.system(), options);
   }
 
   /** A Prometheus registry for the manager's server, with {@link EmulationMetrics} when it is emulated. */
