@@ -2,6 +2,7 @@ package dev.yardmaster.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.yardmaster.router.testsupport.Http11;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,12 +127,12 @@ class ServeCommandTest {
         }
       }
       assertThat(ports).as("the serving line with its ports").isNotNull();
-      java.net.http.HttpResponse<String> ready = java.net.http.HttpClient.newHttpClient().send(
+      java.net.http.HttpResponse<String> ready = Http11.client().send(
           java.net.http.HttpRequest.newBuilder(
               java.net.URI.create("http://127.0.0.1:" + ports.group(1) + "/v2/models/wide_mlp/ready")).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString());
       assertThat(ready.statusCode()).isEqualTo(200);
-      java.net.http.HttpResponse<String> tooLarge = java.net.http.HttpClient.newHttpClient().send(
+      java.net.http.HttpResponse<String> tooLarge = Http11.client().send(
           java.net.http.HttpRequest.newBuilder(
               java.net.URI.create("http://127.0.0.1:" + ports.group(1) + "/v2/models/wide_mlp/infer"))
               .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[2 * 1024 * 1024])).build(),

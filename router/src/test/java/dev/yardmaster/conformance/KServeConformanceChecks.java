@@ -16,6 +16,7 @@ import dev.yardmaster.protocol.v2.ModelStreamInferResponse;
 import dev.yardmaster.protocol.v2.ServerLiveRequest;
 import dev.yardmaster.protocol.v2.ServerReadyRequest;
 import dev.yardmaster.router.testsupport.Fp32Raw;
+import dev.yardmaster.router.testsupport.Http11;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -50,7 +51,7 @@ abstract class KServeConformanceChecks {
 
   private ManagedChannel channel;
   private GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http = Http11.client();
 
   /** host:port of the server's gRPC endpoint. */
   abstract String grpcTarget();

@@ -2,6 +2,7 @@ package dev.yardmaster.router.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.yardmaster.router.testsupport.Http11;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,7 +26,7 @@ class AdmissionHttpTest {
     manager = FakeModelManager.standard();
     server = YardmasterServer.builder(manager).httpPort(0).grpcPort(0).metricsPort(0).poolName("cpu-local")
         .build().start();
-    client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    client = Http11.client();
   }
 
   @AfterAll

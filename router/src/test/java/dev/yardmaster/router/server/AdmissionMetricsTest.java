@@ -2,6 +2,7 @@ package dev.yardmaster.router.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.yardmaster.router.testsupport.Http11;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +18,7 @@ class AdmissionMetricsTest {
 
   static FakeModelManager manager;
   static YardmasterServer server;
-  static final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  static final HttpClient client = Http11.client();
 
   @BeforeAll
   static void start() {

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.yardmaster.router.server.BinaryInferBody.Response;
+import dev.yardmaster.router.testsupport.Http11;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -51,8 +52,7 @@ class BinaryTensorDataHttpTest {
   static void start() {
     server = YardmasterServer.builder(FakeModelManager.standard()).httpPort(0).grpcPort(0).metricsPort(0)
         .build().start();
-    client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5)).build();
+    client = Http11.client();
   }
 
   @AfterAll

@@ -22,6 +22,7 @@ import dev.yardmaster.protocol.v2.ModelInferRequest.InferInputTensor;
 import dev.yardmaster.protocol.v2.ModelInferRequest.InferRequestedOutputTensor;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
 import dev.yardmaster.router.testsupport.Fp32Raw;
+import dev.yardmaster.router.testsupport.Http11;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -77,7 +78,7 @@ class ClassificationTest {
     server = YardmasterServer.builder(manager).httpPort(0).grpcPort(0).metricsPort(0).build().start();
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
     stub = GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
-    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    http = Http11.client();
   }
 
   @AfterAll

@@ -2,6 +2,7 @@ package dev.yardmaster.router.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.yardmaster.router.testsupport.Http11;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +16,7 @@ class MetricsEndpointTest {
   // one server for the class: each test reads models the others leave alone
   static FakeModelManager manager;
   static YardmasterServer server;
-  static final HttpClient client = HttpClient.newHttpClient();
+  static final HttpClient client = Http11.client();
 
   @BeforeAll
   static void start() {

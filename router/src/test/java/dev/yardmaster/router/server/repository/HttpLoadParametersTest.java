@@ -7,12 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.yardmaster.backend.onnx.DemoModels;
 import dev.yardmaster.router.server.YardmasterServer;
+import dev.yardmaster.router.testsupport.Http11;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,8 +37,7 @@ class HttpLoadParametersTest {
   @BeforeEach
   void start() throws Exception {
     server = AddSubRepository.serve(AddSubRepository.write(repository));
-    client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
-        .build();
+    client = Http11.client();
   }
 
   @AfterEach
