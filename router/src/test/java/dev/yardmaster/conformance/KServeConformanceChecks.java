@@ -232,13 +232,7 @@ abstract class KServeConformanceChecks {
     body.writeBytes(json);
     body.writeBytes(bytes(ramp(1f)).toByteArray());
     body.writeBytes(bytes(ramp(0.5f)).toByteArray());
-    URI uri = URI.create(httpBase() + "/v2/models/" + MODEL + "/infer");
-    HttpResponse<byte[]> infer = http.send(HttpRequest.newBuilder(uri)
-            .timeout(Duration.ofSeconds(30))
-            .header("Inference-Header-Content-Length", Integer.toString(json.length))
-            .header("Content-Type", "application/octet-stream")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> infer = postBinary(MODEL, body.toByteArray(), json.length);
 
     assertThat(infer.statusCode()).isEqualTo(200);
     int headerLength = Integer.parseInt(infer.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
@@ -246,6 +240,35 @@ abstract class KServeConformanceChecks {
     assertThat(answer).contains("\"binary_data_size\":64").contains("[0.0,0.5,1.0,1.5");
     assertThat(infer.body()).hasSize(headerLength + 64);
     assertThat(floats(ByteString.copyFrom(infer.body(), headerLength, 64))).containsExactly(ramp(1.5f));
+  }
+
+  @Test
+  void httpRawBinaryRequestIsTheDataOfTheModelsOneInput() throws Exception {
+    // Inference-Header-Content-Length: 0: no JSON, the body is the one input's data, shape from the config
+    String oneInput = "higgs_mlp_v1";
+    ByteString row = bytes(new float[28]);
+
+    HttpResponse<byte[]> infer = postBinary(oneInput, row.toByteArray(), 0);
+
+    assertThat(infer.statusCode()).as(new String(infer.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+    int headerLength = Integer.parseInt(infer.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
+    String answer = new String(infer.body(), 0, headerLength, StandardCharsets.UTF_8).replace(" ", "");
+    assertThat(answer).contains("\"shape\":[1,1]").contains("\"binary_data_size\":4");
+    assertThat(infer.body()).hasSize(headerLength + 4);
+    HttpResponse<byte[]> twoInputs = postBinary(MODEL, bytes(ramp(1f)).toByteArray(), 0);
+    assertThat(twoInputs.statusCode()).isEqualTo(400);
+    assertThat(new String(twoInputs.body(), StandardCharsets.UTF_8)).contains("\"error\"");
+  }
+
+  /** Posts {@code body} to a model's infer endpoint with the given Inference-Header-Content-Length. */
+  private HttpResponse<byte[]> postBinary(String model, byte[] body, int headerLength) throws Exception {
+    URI uri = URI.create(httpBase() + "/v2/models/" + model + "/infer");
+    return http.send(HttpRequest.newBuilder(uri)
+            .timeout(Duration.ofSeconds(30))
+            .header("Inference-Header-Content-Length", Integer.toString(headerLength))
+            .header("Content-Type", "application/octet-stream")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
   }
 
   @Test

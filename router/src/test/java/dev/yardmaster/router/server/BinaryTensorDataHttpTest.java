@@ -349,7 +349,6 @@ class BinaryTensorDataHttpTest {
       "abc|Inference-Header-Content-Length: abc (expected: an integer in [1, ",
       "-5|Inference-Header-Content-Length: -5 (expected: an integer in [1, ",
       "99999|Inference-Header-Content-Length: 99999 (expected: an integer in [1, ",
-      "0|a raw binary body without a JSON header is not supported",
       "20|request body: malformed JSON"})
   void badHeaderLengthsAre400(String headerLength, String message) throws Exception {
     BinaryInferBody body = new BinaryInferBody().binaryInput("X", "FP32", new long[] {2}, floats(1, 2));

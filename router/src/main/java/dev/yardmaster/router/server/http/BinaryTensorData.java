@@ -40,11 +40,7 @@ final class BinaryTensorData {
     } catch (NumberFormatException notANumber) {
       length = -1;
     }
-    if (length == 0) {
-      throw InferenceException.invalidArgument("Inference-Header-Content-Length: 0 (expected: the byte length "
-          + "of the JSON header, > 0; a raw binary body without a JSON header is not supported)");
-    }
-    if (length < 0 || length > bodyLength) {
+    if (length <= 0 || length > bodyLength) { // 0 is a raw binary request, decoded before this
       throw InferenceException.invalidArgument("Inference-Header-Content-Length: %s (expected: an integer in "
           + "[1, %d], the byte length of the JSON header within the %d-byte body)", headerValue, bodyLength,
           bodyLength);

@@ -33,7 +33,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The KServe v2 HTTP/JSON protocol: health, server and model metadata, readiness, config,
- * statistics, inference (with Triton's binary tensor data extension and gzip/deflate bodies), and
+ * statistics, inference (with Triton's binary tensor data extension, its raw binary requests and
+ * gzip/deflate bodies), and
  * the repository extension. Errors are {@code {"error": "..."}} with the HTTP code of the failure's
  * status.
  */
@@ -109,7 +110,10 @@ public final class KServeHttpService {
     CompletableFuture<HttpResponse> response = req.aggregate().thenCompose(body -> {
       Supplier<DecodedInfer> decode = () -> {
         checkDecoded(ctx, contentEncoding);
-        return JsonRequestDecoder.decode(model, version, body.content().array(), headerLength, arrivalNanos);
+        byte[] bytes = body.content().array();
+        return RawBinaryRequest.marks(headerLength)
+            ? RawBinaryRequest.decode(manager.resolve(model, version).spec(), version, bytes, arrivalNanos)
+            : JsonRequestDecoder.decode(model, version, bytes, headerLength, arrivalNanos);
       };
       // parsing a large JSON body takes milliseconds: keep it off the event loop
       CompletableFuture<DecodedInfer> request;
