@@ -131,9 +131,9 @@ class VersionPolicyTest {
   }
 
   @Test
-  void emptyNewestVersionIsSelectedAndTheConfigIsCompletedFromAnOlderOne(@TempDir Path repository) {
+  void emptyNewestVersionIsSelectedAndTheConfigIsCompletedFromAnOlderOne(@TempDir Path repository) throws Exception {
     Path directory = TestModels.writeModel(repository, "m", null, 1);
-    directory.resolve("2").toFile().mkdirs();
+    Files.createDirectories(directory.resolve("2"));
 
     ModelDefinition definition = ModelConfigLoader.load(directory);
 
