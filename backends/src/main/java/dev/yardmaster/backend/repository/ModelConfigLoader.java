@@ -24,8 +24,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Auto-complete follows Triton's ONNX Runtime backend ({@link OnnxAutoComplete}): a config
  * declaring both inputs and outputs is taken at its word; otherwise a batchable model gets Triton's
  * default {@code max_batch_size} and {@code dynamic_batching {}}, and the undeclared side is read
- * from the model. It reads the newest selected version that holds its model file; a selected
- * version without one is left in the definition and fails when it is opened
+ * from the model. It reads the newest selected version that holds its model file (else, to
+ * complete the config, the newest version that does); a selected version without one is left in
+ * the definition and fails when it is opened
  * ({@link ModelDefinition#requireModelFile}), as Triton's backend fails that version.
  */
 public final class ModelConfigLoader {

@@ -22,7 +22,8 @@ import java.util.Map;
  * @param name model name (its directory name)
  * @param directory the model directory
  * @param config the normalized, valid config
- * @param versions versions to serve, ascending
+ * @param versions versions to serve, ascending; one without its model file fails as it opens
+ *     ({@link #requireModelFile})
  * @param notes things worth logging: unknown config fields ignored, values auto-completed
  */
 public record ModelDefinition(String name, Path directory, ModelConfig config, List<Long> versions, List<String> notes) {
