@@ -24,7 +24,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Auto-complete follows Triton's ONNX Runtime backend ({@link OnnxAutoComplete}): a config
  * declaring both inputs and outputs is taken at its word; otherwise a batchable model gets Triton's
  * default {@code max_batch_size} and {@code dynamic_batching {}}, and the undeclared side is read
- * from the model.
+ * from the model. It reads the newest selected version that holds its model file (else, to
+ * complete the config, the newest version that does); a selected version without one is left in
+ * the definition and fails when it is opened
+ * ({@link ModelDefinition#requireModelFile}), as Triton's backend fails that version.
  */
 public final class ModelConfigLoader {
 
@@ -94,7 +97,7 @@ public final class ModelConfigLoader {
     ModelConfig config = parsed.config();
     String modelFilename = config.getDefaultModelFilename().isEmpty()
         ? DEFAULT_MODEL_FILENAME : config.getDefaultModelFilename();
-    VersionPolicy.VersionDirectories directories = VersionPolicy.versionDirectories(modelDirectory, modelFilename);
+    VersionPolicy.VersionDirectories directories = VersionPolicy.versionDirectories(modelDirectory);
     notes.addAll(directories.ignored());
     List<Long> available = directories.versions();
     List<Long> versions = VersionPolicy.of(config).select(available);
@@ -102,8 +105,8 @@ public final class ModelConfigLoader {
       // As Triton: a listed version without a directory is logged and the others load.
       for (long version : config.getVersionPolicy().getSpecific().getVersionsList()) {
         if (!available.contains(version)) {
-          notes.add("version_policy.specific.versions: " + version + " not loaded: no version directory holding "
-              + modelFilename + " (expected: one of " + available + ")");
+          notes.add("version_policy.specific.versions: " + version + " not loaded: no version directory '"
+              + version + "' (expected: one of " + available + ")");
         }
       }
     }
@@ -111,14 +114,20 @@ public final class ModelConfigLoader {
     OnnxSignature onnx = null;
     String onnxWhere = "";
     List<String> problems = new ArrayList<>();
-    if (!versions.isEmpty()) {
-      long newest = versions.get(versions.size() - 1);
-      onnxWhere = newest + "/" + modelFilename;
+    boolean completesFromModel = config.getInputCount() == 0 || config.getOutputCount() == 0;
+    Long source = modelSource(modelDirectory, modelFilename, versions, completesFromModel ? available : List.of());
+    if (source != null) {
+      onnxWhere = source + "/" + modelFilename;
       try {
-        onnx = OnnxSignature.read(modelDirectory.resolve(Long.toString(newest)).resolve(modelFilename));
+        onnx = OnnxSignature.read(modelDirectory.resolve(Long.toString(source)).resolve(modelFilename));
       } catch (InferenceException e) {
         problems.add(onnxWhere + ": " + e.getMessage());
       }
+    } else if (!versions.isEmpty() && completesFromModel) {
+      // Nothing to complete the config from: say which file is missing beside "input: none".
+      long newest = versions.get(versions.size() - 1);
+      problems.add("version " + newest + ": " + ModelDefinition.missingModelFile(
+          modelDirectory.resolve(Long.toString(newest)).resolve(modelFilename)));
     }
     ModelConfig completed = autoComplete(modelName, config, onnx);
     if (!parsed.present() || completed.getMaxBatchSize() != config.getMaxBatchSize()) {
@@ -136,6 +145,25 @@ public final class ModelConfigLoader {
           .map(problem -> where(modelName, parsed.source()) + ": " + problem).toList()));
     }
     return new ModelDefinition(modelName, modelDirectory, normalized, versions, notes);
+  }
+
+  /**
+   * The version whose model file auto-complete and the consistency checks read: the newest selected
+   * one holding its model file, else the newest of {@code fallback} holding one (every selected
+   * version then fails for its missing file; the config completed from another version only has to
+   * be valid); null when none holds it.
+   */
+  private static @Nullable Long modelSource(Path modelDirectory, String modelFilename, List<Long> selected,
+      List<Long> fallback) {
+    for (List<Long> candidates : List.of(selected, fallback)) {
+      for (int i = candidates.size() - 1; i >= 0; i--) {
+        long version = candidates.get(i);
+        if (Files.isRegularFile(modelDirectory.resolve(Long.toString(version)).resolve(modelFilename))) {
+          return version;
+        }
+      }
+    }
+    return null;
   }
 
   /**

@@ -87,15 +87,14 @@ final class ModelConfigValidator {
   static List<String> validateVersions(ModelConfig config, List<Long> available, List<Long> selected, String modelFilename) {
     List<String> problems = new ArrayList<>();
     if (available.isEmpty()) {
-      problems.add("versions: none (expected: a numeric version directory holding " + modelFilename + ", e.g. 1/"
-          + modelFilename + ")");
+      problems.add("versions: none (expected: a numeric version directory, e.g. 1/" + modelFilename + ")");
       return problems;
     }
     // As Triton: listed versions without a directory are left out; the load fails only when none is left.
     ModelVersionPolicy policy = config.getVersionPolicy();
     if (selected.isEmpty() && policy.hasSpecific() && policy.getSpecific().getVersionsCount() > 0) {
       problems.add("version_policy.specific.versions: " + policy.getSpecific().getVersionsList()
-          + " (expected: at least one of " + available + ", the version directories holding " + modelFilename + ")");
+          + " (expected: at least one of " + available + ", the version directories)");
     } else if (selected.isEmpty()) {
       problems.add("version_policy: selects no version (expected: at least one of " + available + ")");
     }

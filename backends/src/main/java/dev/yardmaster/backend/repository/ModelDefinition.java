@@ -1,5 +1,6 @@
 package dev.yardmaster.backend.repository;
 
+import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.backend.ModelRunner;
 import dev.yardmaster.backend.ModelSpec;
 import dev.yardmaster.backend.TensorSpec;
@@ -7,6 +8,7 @@ import dev.yardmaster.protocol.DataType;
 import dev.yardmaster.protocol.v2.ModelConfig;
 import dev.yardmaster.protocol.v2.ModelInput;
 import dev.yardmaster.protocol.v2.ModelOutput;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +22,8 @@ import java.util.Map;
  * @param name model name (its directory name)
  * @param directory the model directory
  * @param config the normalized, valid config
- * @param versions versions to serve, ascending
+ * @param versions versions to serve, ascending; one without its model file fails as it opens
+ *     ({@link #requireModelFile})
  * @param notes things worth logging: unknown config fields ignored, values auto-completed
  */
 public record ModelDefinition(String name, Path directory, ModelConfig config, List<Long> versions, List<String> notes) {
@@ -33,6 +36,27 @@ public record ModelDefinition(String name, Path directory, ModelConfig config, L
   /** The model file of a version, e.g. {@code repo/m/1/model.onnx}. */
   public Path modelFile(long version) {
     return directory.resolve(Long.toString(version)).resolve(config.getDefaultModelFilename());
+  }
+
+  /**
+   * The model file of a version, once checked to be a file: as Triton's onnxruntime backend, a
+   * version directory without it fails that version ({@code unable to find '.../3/model.onnx'}).
+   *
+   * @throws InferenceException INVALID_ARGUMENT naming the version and the file that is missing
+   */
+  public Path requireModelFile(long version) {
+    Path file = modelFile(version);
+    if (!Files.isRegularFile(file)) {
+      throw InferenceException.invalidArgument("model '%s' version %d: %s", name, version, missingModelFile(file));
+    }
+    return file;
+  }
+
+  /** Why {@code file}, a version's model file, cannot be read, and what was expected there. */
+  static String missingModelFile(Path file) {
+    return "model file '" + file + "' " + (Files.isDirectory(file) ? "is a directory" : "not found")
+        + " (expected: the version's ONNX model, named by default_model_filename, "
+        + ModelConfigLoader.DEFAULT_MODEL_FILENAME + " when the config sets none)";
   }
 
   /** The spec of a version. */

@@ -272,7 +272,7 @@ public final class RepositoryModelManager implements ModelManager {
     // Every version is tried, as Triton loads them side by side: each failed one shows its reason.
     for (long version : definition.versions()) {
       try {
-        String fingerprint = fingerprint(definition.modelFile(version));
+        String fingerprint = fingerprint(definition.requireModelFile(version));
         LocalServedModel current = previous == null ? null : previous.versions().get(version);
         if (sameConfig && current != null && fingerprint.equals(previous.fingerprints().get(version))) {
           versions.put(version, current);

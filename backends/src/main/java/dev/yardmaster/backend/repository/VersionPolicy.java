@@ -14,7 +14,8 @@ import java.util.stream.Stream;
 /**
  * Which versions of a model to serve, as Triton's {@code version_policy}: the latest N, all, or
  * specific ones. Versions are the subdirectories of the model directory named by a version number
- * ({@link #versionDirectories}) that hold the model file; others are ignored.
+ * ({@link #versionDirectories}), whether or not they hold the model file, as Triton's
+ * {@code VersionsToLoad}: a selected version without it fails to load, saying so.
  */
 public sealed interface VersionPolicy {
 
@@ -77,7 +78,7 @@ public sealed interface VersionPolicy {
   /**
    * The version directories of a model and the subdirectories that are none.
    *
-   * @param versions the versions whose directory holds the model file, ascending
+   * @param versions the versions, one per version directory, ascending; their files are not looked at
    * @param ignored why each other subdirectory is not a version, e.g. {@code version directory '01'
    *     ignored: leading zeros (expected: ...)}; Triton's own folders and hidden ones are left out
    */
@@ -94,10 +95,11 @@ public sealed interface VersionPolicy {
    * {@code 7}, {@code 10}; {@code 01} is ignored); other names are ignored. Names Triton's
    * {@code std::stoll} would still read ({@code +1}, {@code -1}, {@code 1a}) are ignored too:
    * Triton then loads the version from the directory {@code 1} (or {@code -1}), never from these,
-   * so their files are never served. A version directory without {@code modelFilename} is
-   * ignored.
+   * so their files are never served. As Triton, a version directory counts whatever it holds: one
+   * without its model file is a version that fails to load ({@link ModelDefinition#requireModelFile}),
+   * never one skipped in silence while an older version serves instead.
    */
-  static VersionDirectories versionDirectories(Path modelDirectory, String modelFilename) {
+  static VersionDirectories versionDirectories(Path modelDirectory) {
     List<Long> versions = new ArrayList<>();
     List<String> ignored = new ArrayList<>();
     try (Stream<Path> children = Files.list(modelDirectory)) {
@@ -109,7 +111,7 @@ public sealed interface VersionPolicy {
         String problem = versionNameProblem(name);
         if (!problem.isEmpty()) {
           ignored.add("version directory '" + name + "' ignored" + problem);
-        } else if (Files.isRegularFile(child.resolve(modelFilename))) {
+        } else {
           versions.add(Long.parseLong(name));
         }
       }

@@ -383,8 +383,7 @@ class ModelConfigLoaderTest {
     Files.createDirectories(directory.resolve("notaversion"));
 
     assertThatThrownBy(() -> ModelConfigLoader.load(directory)).hasMessage(
-        "model 'empty' config.pbtxt: versions: none (expected: a numeric version directory holding model.onnx, e.g. "
-            + "1/model.onnx)");
+        "model 'empty' config.pbtxt: versions: none (expected: a numeric version directory, e.g. 1/model.onnx)");
   }
 
   @Test

@@ -43,7 +43,7 @@ class VersionPolicyTest {
   }
 
   @Test
-  void availableVersionsAreNumericDirectoriesHoldingTheModelFile(@TempDir Path model) throws Exception {
+  void everyNumericDirectoryIsAVersionWhateverItHoldsAsTritonsVersionsToLoad(@TempDir Path model) throws Exception {
     for (String name : List.of("1", "2", "10", "latest", "3")) {
       Files.createDirectories(model.resolve(name));
     }
@@ -52,8 +52,8 @@ class VersionPolicyTest {
     }
     Files.writeString(model.resolve("3").resolve("other.onnx"), "x");
 
-    assertThat(VersionPolicy.versionDirectories(model, "model.onnx").versions()).containsExactly(1L, 10L);
-    assertThat(VersionPolicy.versionDirectories(model, "other.onnx").versions()).containsExactly(3L);
+    // 2 is empty and 3 holds another file: versions still, which fail to load if selected
+    assertThat(VersionPolicy.versionDirectories(model).versions()).containsExactly(1L, 2L, 3L, 10L);
   }
 
   @Test
@@ -64,7 +64,7 @@ class VersionPolicyTest {
       Files.writeString(model.resolve(name).resolve("model.onnx"), "x");
     }
 
-    VersionPolicy.VersionDirectories directories = VersionPolicy.versionDirectories(model, "model.onnx");
+    VersionPolicy.VersionDirectories directories = VersionPolicy.versionDirectories(model);
 
     assertThat(directories.versions()).containsExactly(0L, 7L);
     assertThat(directories.ignored()).containsExactly(
@@ -90,14 +90,14 @@ class VersionPolicyTest {
     ModelDefinition partial = ModelConfigLoader.load(directory);
     assertThat(partial.versions()).containsExactly(1L);
     assertThat(partial.notes()).contains("version_policy.specific.versions: 5 not loaded: no version directory "
-        + "holding model.onnx (expected: one of [1, 2, 3])");
+        + "'5' (expected: one of [1, 2, 3])");
 
     // ... and the model fails when none is left
     Files.writeString(directory.resolve("config.pbtxt"), TestModels.identityConfig("m", 4)
         + "version_policy { specific { versions: [5, 6] } }\n");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelConfigLoader.load(directory)).hasMessage(
         "model 'm' config.pbtxt: version_policy.specific.versions: [5, 6] (expected: at least one of [1, 2, 3], "
-            + "the version directories holding model.onnx)");
+            + "the version directories)");
   }
 
   @Test
@@ -128,5 +128,32 @@ class VersionPolicyTest {
     assertThat(definition.versions()).containsExactly(2L);
     assertThat(definition.notes()).contains(
         "version directory '03' ignored: leading zeros (expected: 3, as Triton ignores '03' too)");
+  }
+
+  @Test
+  void emptyNewestVersionIsSelectedAndTheConfigIsCompletedFromAnOlderOne(@TempDir Path repository) throws Exception {
+    Path directory = TestModels.writeModel(repository, "m", null, 1);
+    Files.createDirectories(directory.resolve("2"));
+
+    ModelDefinition definition = ModelConfigLoader.load(directory);
+
+    assertThat(definition.versions()).as("2 is picked; opening it fails, naming its file").containsExactly(2L);
+    assertThat(definition.config().getInput(0).getName()).isEqualTo("input");
+    assertThat(definition.notes()).contains("auto-completed from 1/model.onnx: max_batch_size 4, dynamic_batching {}");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> definition.requireModelFile(2)).hasMessage(
+        "model 'm' version 2: model file '" + directory.resolve("2").resolve("model.onnx") + "' not found (expected: "
+            + "the version's ONNX model, named by default_model_filename, model.onnx when the config sets none)");
+  }
+
+  @Test
+  void withoutAnyModelFileToCompleteFromTheConfigErrorNamesTheMissingFile(@TempDir Path repository) throws Exception {
+    Path directory = Files.createDirectories(repository.resolve("m").resolve("1")).getParent();
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelConfigLoader.load(directory)).hasMessage(
+        "model 'm' config.pbtxt: version 1: model file '" + directory.resolve("1").resolve("model.onnx")
+            + "' not found (expected: the version's ONNX model, named by default_model_filename, model.onnx when the "
+            + "config sets none)\n"
+            + "model 'm' config.pbtxt: input: none (expected: at least one input)\n"
+            + "model 'm' config.pbtxt: output: none (expected: at least one output)");
   }
 }

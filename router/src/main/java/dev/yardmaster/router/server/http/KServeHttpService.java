@@ -212,10 +212,25 @@ public final class KServeHttpService {
     if (manager.isReady(model, version)) {
       return HttpResponse.of(HttpStatus.OK, MediaType.PLAIN_TEXT_UTF_8, "");
     }
-    String message = version.isEmpty()
+    return HttpResponse.of(HttpStatus.BAD_REQUEST, MediaType.JSON_UTF_8,
+        JsonWriter.error(notReadyMessage(model, version)));
+  }
+
+  /**
+   * Why a model is not ready: the reason the manager gives for a model it knows but cannot serve
+   * (a version that failed to load, say, naming its missing model file), else what was expected.
+   */
+  private String notReadyMessage(String model, String version) {
+    try {
+      manager.resolve(model, version);
+    } catch (InferenceException e) {
+      if (e.status() == InferenceException.Status.UNAVAILABLE) {
+        return e.getMessage();
+      }
+    }
+    return version.isEmpty()
         ? String.format("model '%s': not ready (expected: a loaded model with a ready version)", model)
         : String.format("model '%s' version %s: not ready (expected: a loaded model version)", model, version);
-    return HttpResponse.of(HttpStatus.BAD_REQUEST, MediaType.JSON_UTF_8, JsonWriter.error(message));
   }
 
   /** The service for paths whose version is digits; any other version is no endpoint (404). */
