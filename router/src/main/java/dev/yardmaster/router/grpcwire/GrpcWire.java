@@ -65,7 +65,7 @@ public final class GrpcWire {
   public static Status status(Throwable failure) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
         ? failure.getCause() : failure;
-    if (cause instanceof ContentTooLargeException) { // an answer above the router's message limit
+    if (cause instanceof ContentTooLargeException) { // an answer above a client's response length (none set one)
       return Status.RESOURCE_EXHAUSTED.withDescription(cause.toString()).withCause(cause);
     }
     if (cause instanceof ResponseTimeoutException) {

@@ -61,12 +61,14 @@ final class CallerLoopClients {
             .responseTimeout(Duration.ZERO) // each call carries the caller's deadline
             .maxRequestMessageLength(maxMessageBytes)
             .maxResponseMessageLength(maxMessageBytes)
-            .maxResponseLength(0) // the message limit above is the one that counts
+            .maxResponseLength(0) // the message limit above counts: above it, only that call's stream is reset
             .build(GRPCInferenceServiceGrpc.GRPCInferenceServiceStub.class);
     WebClient frames = WebClient.builder(SessionProtocol.H2C, Endpoint.of(host, port))
         .factory(factory)
         .responseTimeout(Duration.ZERO) // each call carries the caller's deadline
-        .maxResponseLength(maxMessageBytes + 5L) // one message and its gRPC frame header
+        // no bound here: above Armeria's, the whole connection closes with every call on it;
+        // FrameInfer bounds each answer and resets only its stream
+        .maxResponseLength(0)
         .build();
     String target = host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
     // closed asynchronously: the last call may end on one of the very loops the close runs on

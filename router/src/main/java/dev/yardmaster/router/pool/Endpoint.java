@@ -27,6 +27,7 @@ public final class Endpoint {
   private final String configured;
   private final KServeEndpointClient client;
   private final WebClient frames;
+  private final int maxMessageBytes;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong inFlightRows = new AtomicLong();
   private final AtomicLong ewmaLatencyBits = new AtomicLong(Double.doubleToRawLongBits(Double.NaN));
@@ -42,12 +43,13 @@ public final class Endpoint {
   int failuresInARow;
   final java.util.concurrent.atomic.AtomicBoolean checking = new java.util.concurrent.atomic.AtomicBoolean();
 
-  Endpoint(String id, String configured, KServeEndpointClient client, WebClient frames, Timer latencyTimer,
-      Counter[] ejections) {
+  Endpoint(String id, String configured, KServeEndpointClient client, WebClient frames, int maxMessageBytes,
+      Timer latencyTimer, Counter[] ejections) {
     this.id = id;
     this.configured = configured;
     this.client = client;
     this.frames = frames;
+    this.maxMessageBytes = maxMessageBytes;
     this.latencyTimer = latencyTimer;
     this.ejections = ejections;
   }
@@ -66,9 +68,18 @@ public final class Endpoint {
     return client;
   }
 
-  /** An HTTP/2 client sending gRPC frames unchanged, on the same connections as {@link #client()}. */
+  /**
+   * An HTTP/2 client sending gRPC frames unchanged, on the same connections as {@link #client()}. It
+   * bounds no answer: Armeria's bound closes the whole connection, so its user reads each answer
+   * within {@link #maxMessageBytes()} and resets only that answer's stream when it is longer.
+   */
   public WebClient frames() {
     return frames;
+  }
+
+  /** The largest answer message the endpoint's clients take: the router's {@code server.max_message_mb}. */
+  public int maxMessageBytes() {
+    return maxMessageBytes;
   }
 
   public EndpointState state() {

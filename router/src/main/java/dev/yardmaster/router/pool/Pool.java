@@ -267,7 +267,7 @@ public final class Pool implements AutoCloseable {
       CallerLoopClients.Clients clients = CallerLoopClients.connect(address.host(), address.port(),
           config.channelsPerEndpoint(), maxMessageBytes);
       Endpoint added = new Endpoint(entry.getKey(), entry.getValue(), clients.grpc(), clients.frames(),
-          metrics.latencyTimer(entry.getKey()), metrics.ejections(entry.getKey()));
+          maxMessageBytes, metrics.latencyTimer(entry.getKey()), metrics.ejections(entry.getKey()));
       metrics.bind(added);
       next.add(added);
       log.info("pool '{}': added endpoint {} ({})", name, added.id(), added.configured());

@@ -27,8 +27,9 @@ import org.jspecify.annotations.Nullable;
  * A ModelInfer forwarded as the caller's gRPC frame ({@link InferFrame}) over the endpoint's
  * {@link Endpoint#frames() frame client}: the bytes are sent as they came (with the tier's priority
  * appended when the client set none), with the propagated headers and the try's remaining time as
- * {@code grpc-timeout}; the answer comes back whole as a {@link ResponseFrame}. A caller that resets
- * its stream aborts the try in flight.
+ * {@code grpc-timeout}; the answer comes back whole as a {@link ResponseFrame} ({@link AnswerCollector}),
+ * within the endpoint's {@link Endpoint#maxMessageBytes() message limit}. A caller that resets its
+ * stream aborts the try in flight.
  */
 public final class FrameInfer implements ForwardedInfer<ResponseFrame> {
 
@@ -102,22 +103,7 @@ public final class FrameInfer implements ForwardedInfer<ResponseFrame> {
     HttpResponse answer = endpoint.frames().execute(HttpRequest.of(headers.build(), HttpData.wrap(bytes)),
         RequestOptions.builder().responseTimeout(Duration.ofNanos(remainingNanos)).build());
     cancellation.tryStarted(answer);
-    answer.aggregate().handle((whole, failure) -> {
-      if (failure != null) {
-        observer.onError(GrpcWire.status(failure).asRuntimeException());
-        return null;
-      }
-      Status status = GrpcWire.status(whole.headers(), whole.trailers());
-      if (!status.isOk()) {
-        observer.onError(status.asRuntimeException());
-        return null;
-      }
-      if (!whole.content().isEmpty()) {
-        observer.onNext(ResponseFrame.of(whole.content().array()));
-      }
-      observer.onCompleted();
-      return null;
-    });
+    answer.subscribe(new AnswerCollector(observer, endpoint.maxMessageBytes()));
   }
 
   @Override
