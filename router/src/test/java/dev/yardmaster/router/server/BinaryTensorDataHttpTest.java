@@ -8,17 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.yardmaster.router.server.BinaryInferBody.Response;
-import dev.yardmaster.router.testsupport.Http11;
+import dev.yardmaster.router.testsupport.LocalHttp;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.stream.Stream;
 import java.util.zip.DeflaterOutputStream;
@@ -46,13 +42,11 @@ class BinaryTensorDataHttpTest {
   static final long[] ROW_OF_16 = {1, 16};
 
   static YardmasterServer server;
-  static HttpClient client;
 
   @BeforeAll
   static void start() {
     server = YardmasterServer.builder(FakeModelManager.standard()).httpPort(0).grpcPort(0).metricsPort(0)
         .build().start();
-    client = Http11.client();
   }
 
   @AfterAll
@@ -62,15 +56,9 @@ class BinaryTensorDataHttpTest {
 
   static HttpResponse<byte[]> post(String model, byte[] body, String... headers)
       throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + server.httpPort() + "/v2/models/" + model + "/infer"))
-        .timeout(Duration.ofSeconds(10))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    if (headers.length > 0) {
-      request.headers(headers);
-    }
-    return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    return new LocalHttp(server.httpPort()).post("/v2/models/" + model + "/infer", body, headers);
   }
+
 
   /** Posts as tritonclient.http does when some input is binary. */
   static HttpResponse<byte[]> postBinary(String model, BinaryInferBody body) throws Exception {
@@ -434,9 +422,7 @@ class BinaryTensorDataHttpTest {
 
   @Test
   void serverMetadataListsTheExtension() throws Exception {
-    HttpResponse<byte[]> metadata = client.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + server.httpPort() + "/v2")).build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<String> metadata = new LocalHttp(server.httpPort()).get("/v2");
     assertThat(JSON.readTree(metadata.body()).get("extensions").toString()).contains("\"binary_tensor_data\"");
   }
 

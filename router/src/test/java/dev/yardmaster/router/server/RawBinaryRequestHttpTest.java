@@ -15,11 +15,8 @@ import dev.yardmaster.backend.repository.RepositoryOptions;
 import dev.yardmaster.protocol.DataType;
 import dev.yardmaster.protocol.v2.ModelConfig;
 import dev.yardmaster.router.server.BinaryInferBody.Response;
-import dev.yardmaster.router.testsupport.Http11;
+import dev.yardmaster.router.testsupport.LocalHttp;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -56,7 +53,6 @@ class RawBinaryRequestHttpTest {
 
   @TempDir static Path repository;
   static YardmasterServer server;
-  static final HttpClient client = Http11.client();
 
   @BeforeAll
   static void start() throws IOException {
@@ -162,15 +158,9 @@ class RawBinaryRequestHttpTest {
   }
 
   private static HttpResponse<byte[]> post(String model, byte[] body, String... headers) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + server.httpPort() + "/v2/models/" + model + "/infer"))
-        .timeout(Duration.ofSeconds(10))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    if (headers.length > 0) {
-      request.headers(headers);
-    }
-    return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    return new LocalHttp(server.httpPort()).post("/v2/models/" + model + "/infer", body, headers);
   }
+
 
   private static Response parse(HttpResponse<byte[]> response) throws IOException {
     assertThat(response.statusCode()).as(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo(200);

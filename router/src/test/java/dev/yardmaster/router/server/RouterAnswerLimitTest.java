@@ -90,16 +90,7 @@ class RouterAnswerLimitTest {
     String before = System.getProperty(PASS_THROUGH_PROPERTY);
     System.setProperty(PASS_THROUGH_PROPERTY, Boolean.toString(passThrough)); // read once, at start
     try {
-      return RouterFixture.start(dir, """
-          server: {grpc_port: 0, metrics_port: 0, max_message_mb: %d}
-          pools:
-            - name: cpu
-              accelerator: cpu
-              price_per_hour: 0.17
-              endpoints: ["127.0.0.1:%d"]
-              health_check: {interval_ms: 50}
-              outlier_detection: {consecutive_failures: 1}   # one failure ejects
-          """.formatted(maxMessageMib, backend.grpcPort()));
+      return RouterMessageLimitTest.routerWithLimit(dir, maxMessageMib, backend.grpcPort());
     } finally {
       if (before == null) {
         System.clearProperty(PASS_THROUGH_PROPERTY);

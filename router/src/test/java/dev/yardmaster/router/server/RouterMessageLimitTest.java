@@ -191,6 +191,11 @@ class RouterMessageLimitTest {
 
   /** A router over the backend, {@code server.max_message_mb} set; any endpoint failure ejects. */
   private RouterFixture routerWithLimit(int maxMessageMib) throws Exception {
+    return routerWithLimit(dir, maxMessageMib, backend.grpcPort());
+  }
+
+  /** A router in {@code dir} over the backend at {@code backendPort}, as {@link #routerWithLimit(int)}. */
+  static RouterFixture routerWithLimit(Path dir, int maxMessageMib, int backendPort) throws Exception {
     return RouterFixture.start(dir, """
         server: {grpc_port: 0, metrics_port: 0, max_message_mb: %d}
         pools:
@@ -200,7 +205,7 @@ class RouterMessageLimitTest {
             endpoints: ["127.0.0.1:%d"]
             health_check: {interval_ms: 50}
             outlier_detection: {consecutive_failures: 1}   # one failure ejects
-        """.formatted(maxMessageMib, backend.grpcPort()));
+        """.formatted(maxMessageMib, backendPort));
   }
 
   /** One BYTES element of {@code bytes} bytes for the echo model, which answers it back. */

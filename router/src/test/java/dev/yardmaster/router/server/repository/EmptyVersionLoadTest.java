@@ -11,14 +11,11 @@ import dev.yardmaster.protocol.v2.RepositoryIndexRequest;
 import dev.yardmaster.protocol.v2.RepositoryIndexResponse.ModelIndex;
 import dev.yardmaster.protocol.v2.RepositoryModelLoadRequest;
 import dev.yardmaster.router.server.YardmasterServer;
-import dev.yardmaster.router.testsupport.Http11;
+import dev.yardmaster.router.testsupport.LocalHttp;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,14 +41,14 @@ class EmptyVersionLoadTest {
   private YardmasterServer server;
   private ManagedChannel channel;
   private GRPCInferenceServiceBlockingStub stub;
-  private HttpClient client;
+  private LocalHttp http;
 
   @BeforeEach
   void start() throws Exception {
     server = AddSubRepository.serve(AddSubRepository.write(repository));
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
     stub = GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
-    client = Http11.client();
+    http = new LocalHttp(server.httpPort());
   }
 
   @AfterEach
@@ -65,11 +62,11 @@ class EmptyVersionLoadTest {
     Files.createDirectories(repository.resolve(AddSubRepository.SPARE).resolve("2"));
     String reason = missing(AddSubRepository.SPARE, 2);
 
-    HttpResponse<String> load = post("/v2/repository/models/spare/load", "");
+    HttpResponse<String> load = http.post("/v2/repository/models/spare/load", "");
 
     assertThat(load.statusCode()).as(load.body()).isEqualTo(400);
     assertThat(JSON.readTree(load.body()).path("error").asText()).isEqualTo(reason);
-    HttpResponse<String> ready = get("/v2/models/spare/ready");
+    HttpResponse<String> ready = http.get("/v2/models/spare/ready");
     assertThat(ready.statusCode()).isEqualTo(400);
     assertThat(JSON.readTree(ready.body()).path("error").asText()).isEqualTo("model 'spare' is not ready: " + reason);
     assertThat(stub.modelReady(ModelReadyRequest.newBuilder().setName(AddSubRepository.SPARE).build()).getReady())
@@ -90,7 +87,7 @@ class EmptyVersionLoadTest {
         });
 
     assertThat(stub.modelInfer(AddSubRepository.request(1)).getModelVersion()).isEqualTo("1");
-    assertThat(get("/v2/models/add_sub/ready").statusCode()).isEqualTo(200);
+    assertThat(http.get("/v2/models/add_sub/ready").statusCode()).isEqualTo(200);
     assertThat(index(AddSubRepository.MODEL)).containsExactly(
         ModelIndex.newBuilder().setName(AddSubRepository.MODEL).setVersion("1").setState("READY").build(),
         row(AddSubRepository.MODEL, "2", reason));
@@ -109,18 +106,5 @@ class EmptyVersionLoadTest {
 
   private static ModelIndex row(String name, String version, String reason) {
     return ModelIndex.newBuilder().setName(name).setVersion(version).setState("UNAVAILABLE").setReason(reason).build();
-  }
-
-  private HttpResponse<String> get(String path) throws Exception {
-    return client.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private HttpResponse<String> post(String path, String body) throws Exception {
-    return client.send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body))
-        .header("content-type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private URI uri(String path) {
-    return URI.create("http://127.0.0.1:" + server.httpPort() + path);
   }
 }

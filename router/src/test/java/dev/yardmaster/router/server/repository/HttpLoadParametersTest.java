@@ -7,10 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.yardmaster.backend.onnx.DemoModels;
 import dev.yardmaster.router.server.YardmasterServer;
-import dev.yardmaster.router.testsupport.Http11;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import dev.yardmaster.router.testsupport.LocalHttp;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -32,12 +29,12 @@ class HttpLoadParametersTest {
 
   @TempDir Path repository;
   private YardmasterServer server;
-  private HttpClient client;
+  private LocalHttp http;
 
   @BeforeEach
   void start() throws Exception {
     server = AddSubRepository.serve(AddSubRepository.write(repository));
-    client = Http11.client();
+    http = new LocalHttp(server.httpPort());
   }
 
   @AfterEach
@@ -47,39 +44,40 @@ class HttpLoadParametersTest {
 
   @Test
   void configOverrideChangesMaxBatchSizeAndAPlainLoadRestoresTheRepositoryConfig() throws Exception {
-    ObjectNode override = (ObjectNode) JSON.readTree(get("/v2/models/add_sub/config").body());
+    ObjectNode override = (ObjectNode) JSON.readTree(http.get("/v2/models/add_sub/config").body());
     override.put("max_batch_size", 2);
     override.remove("dynamic_batching");
 
-    HttpResponse<String> loaded = post("/v2/repository/models/add_sub/load", loadBody(override.toString()));
+    HttpResponse<String> loaded = http.post("/v2/repository/models/add_sub/load", loadBody(override.toString()));
 
     assertThat(loaded.statusCode()).as(loaded.body()).isEqualTo(200);
     assertThat(config().path("max_batch_size").asInt()).isEqualTo(2);
-    assertThat(post("/v2/models/add_sub/infer", AddSubRepository.jsonRequest(2)).statusCode()).isEqualTo(200);
-    HttpResponse<String> tooMany = post("/v2/models/add_sub/infer", AddSubRepository.jsonRequest(3));
+    assertThat(http.post("/v2/models/add_sub/infer", AddSubRepository.jsonRequest(2)).statusCode()).isEqualTo(200);
+    HttpResponse<String> tooMany = http.post("/v2/models/add_sub/infer", AddSubRepository.jsonRequest(3));
     assertThat(tooMany.statusCode()).isEqualTo(400);
     assertThat(tooMany.body()).contains("batch size: 3 (expected: <= 2, the max_batch_size)");
 
-    assertThat(post("/v2/repository/models/add_sub/load", "").statusCode()).isEqualTo(200);
+    assertThat(http.post("/v2/repository/models/add_sub/load", "").statusCode()).isEqualTo(200);
     assertThat(config().path("max_batch_size").asInt()).isEqualTo(DemoModels.MAX_BATCH_SIZE);
   }
 
   @Test
   void badOverrideAndUnknownParameterAre400AndFileOverrideIs501() throws Exception {
-    HttpResponse<String> badJson = post("/v2/repository/models/add_sub/load", loadBody("{\"max_batch_size\": [}"));
+    HttpResponse<String> badJson = http.post("/v2/repository/models/add_sub/load", loadBody("{\"max_batch_size\": [}"));
     assertThat(badJson.statusCode()).isEqualTo(400);
     assertThat(JSON.readTree(badJson.body()).path("error").asText()).startsWith("model 'add_sub' load config override: ");
 
-    HttpResponse<String> unknown = post("/v2/repository/models/add_sub/load", "{\"parameters\": {\"conf\": \"{}\"}}");
+    HttpResponse<String> unknown =
+        http.post("/v2/repository/models/add_sub/load", "{\"parameters\": {\"conf\": \"{}\"}}");
     assertThat(unknown.statusCode()).isEqualTo(400);
     assertThat(unknown.body()).contains("unrecognized load parameter 'conf'");
 
-    HttpResponse<String> file = post("/v2/repository/models/add_sub/load",
+    HttpResponse<String> file = http.post("/v2/repository/models/add_sub/load",
         "{\"parameters\": {\"file:1/model.onnx\": \"b25ueA==\"}}");
     assertThat(file.statusCode()).isEqualTo(501);
     assertThat(file.body()).contains("model file overrides are not supported");
 
-    HttpResponse<String> malformed = post("/v2/repository/models/add_sub/load", "{\"parameters\": ");
+    HttpResponse<String> malformed = http.post("/v2/repository/models/add_sub/load", "{\"parameters\": ");
     assertThat(malformed.statusCode()).isEqualTo(400);
     assertThat(config().path("max_batch_size").asInt()).isEqualTo(DemoModels.MAX_BATCH_SIZE);
   }
@@ -91,19 +89,6 @@ class HttpLoadParametersTest {
   }
 
   private JsonNode config() throws Exception {
-    return JSON.readTree(get("/v2/models/add_sub/config").body());
-  }
-
-  private HttpResponse<String> get(String path) throws Exception {
-    return client.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private HttpResponse<String> post(String path, String body) throws Exception {
-    return client.send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body))
-        .header("content-type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private URI uri(String path) {
-    return URI.create("http://127.0.0.1:" + server.httpPort() + path);
+    return JSON.readTree(http.get("/v2/models/add_sub/config").body());
   }
 }

@@ -15,13 +15,10 @@ import dev.yardmaster.protocol.v2.RepositoryModelLoadRequest;
 import dev.yardmaster.protocol.v2.RepositoryModelUnloadRequest;
 import dev.yardmaster.protocol.v2.ServerReadyRequest;
 import dev.yardmaster.router.server.YardmasterServer;
-import dev.yardmaster.router.testsupport.Http11;
+import dev.yardmaster.router.testsupport.LocalHttp;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +46,7 @@ class RepositoryIndexTest {
   private YardmasterServer server;
   private ManagedChannel channel;
   private GRPCInferenceServiceBlockingStub stub;
-  private HttpClient client;
+  private LocalHttp http;
 
   @BeforeEach
   void start() throws Exception {
@@ -64,7 +61,7 @@ class RepositoryIndexTest {
     server = AddSubRepository.serve(repository);
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
     stub = GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
-    client = Http11.client();
+    http = new LocalHttp(server.httpPort());
   }
 
   @AfterEach
@@ -129,10 +126,7 @@ class RepositoryIndexTest {
   }
 
   private JsonNode httpIndex(String body) throws Exception {
-    HttpResponse<String> response = client.send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + server.httpPort() + "/v2/repository/index"))
-        .POST(HttpRequest.BodyPublishers.ofString(body)).header("content-type", "application/json").build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = http.post("/v2/repository/index", body);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return JSON.readTree(response.body());
   }
