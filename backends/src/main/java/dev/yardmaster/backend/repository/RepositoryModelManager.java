@@ -4,20 +4,12 @@ import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.backend.LoadParameters;
 import dev.yardmaster.backend.ModelIndexEntry;
 import dev.yardmaster.backend.ModelManager;
-import dev.yardmaster.backend.ModelRunner;
-import dev.yardmaster.backend.ModelSpec;
-import dev.yardmaster.backend.ModelStats;
 import dev.yardmaster.backend.RunnerFactory;
-import dev.yardmaster.backend.Scheduler;
 import dev.yardmaster.backend.SchedulerFactory;
 import dev.yardmaster.backend.ServedModel;
 import dev.yardmaster.backend.repository.RepositorySnapshot.ModelEntry;
 import dev.yardmaster.backend.repository.RepositorySnapshot.VersionState;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -34,7 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,12 +47,10 @@ public final class RepositoryModelManager implements ModelManager {
 
   private static final Logger log = LoggerFactory.getLogger(RepositoryModelManager.class);
   private static final String UNLOADED = "unloaded";
-  /** How deep a version directory's files count for its fingerprint (external data may sit in folders). */
-  private static final int MAX_VERSION_DIRECTORY_DEPTH = 8;
 
-  private final Path repositoryRoot;
+  private final RepositoryDirectory repository;
   private final RunnerFactory runnerFactory;
-  private final SchedulerFactory schedulerFactory;
+  private final VersionOpener opener;
   private final AtomicReference<RepositorySnapshot> snapshot =
       new AtomicReference<>(RepositorySnapshot.EMPTY);
   /** Loads and unloads hold it shared, each model's serialized by its own lock; close holds it alone. */
@@ -77,12 +66,9 @@ public final class RepositoryModelManager implements ModelManager {
    */
   public RepositoryModelManager(Path repositoryRoot, RunnerFactory runnerFactory, SchedulerFactory schedulerFactory,
       RepositoryOptions options) {
-    if (!Files.isDirectory(repositoryRoot)) {
-      throw InferenceException.invalidArgument("model repository: %s (expected: a directory)", repositoryRoot);
-    }
-    this.repositoryRoot = repositoryRoot;
+    this.repository = new RepositoryDirectory(repositoryRoot);
     this.runnerFactory = runnerFactory;
-    this.schedulerFactory = schedulerFactory;
+    this.opener = new VersionOpener(runnerFactory, schedulerFactory);
     Collection<String> startup = options.loadAll() ? repositoryModels() : new TreeSet<>(options.startupModels());
     loadAtStart(startup, options.loadThreads());
   }
@@ -231,7 +217,7 @@ public final class RepositoryModelManager implements ModelManager {
    */
   @Override
   public void load(String name, LoadParameters parameters) {
-    Path modelDirectory = modelDirectory(name);
+    Path modelDirectory = repository.modelDirectory(name);
     lifecycle.readLock().lock();
     try {
       synchronized (modelLock(name)) {
@@ -272,12 +258,12 @@ public final class RepositoryModelManager implements ModelManager {
     // Every version is tried, as Triton loads them side by side: each failed one shows its reason.
     for (long version : definition.versions()) {
       try {
-        String fingerprint = fingerprint(definition.requireModelFile(version));
+        String fingerprint = VersionFingerprint.of(definition.requireModelFile(version));
         LocalServedModel current = previous == null ? null : previous.versions().get(version);
         if (sameConfig && current != null && fingerprint.equals(previous.fingerprints().get(version))) {
           versions.put(version, current);
         } else {
-          LocalServedModel model = open(definition, version);
+          LocalServedModel model = opener.open(definition, version);
           opened.add(model);
           versions.put(version, model);
         }
@@ -287,7 +273,7 @@ public final class RepositoryModelManager implements ModelManager {
       }
     }
     if (!failures.isEmpty()) {
-      opened.forEach(RepositoryModelManager::closeQuietly);
+      opened.forEach(VersionOpener::closeQuietly);
       InferenceException failure = combined(failures.values());
       // As Triton: each failed version shows its reason; those that opened were unloaded again.
       TreeMap<Long, VersionState> states = new TreeMap<>(before.otherVersions());
@@ -311,7 +297,7 @@ public final class RepositoryModelManager implements ModelManager {
     if (previous != null) {
       for (LocalServedModel old : previous.versions().values()) {
         if (!versions.containsValue(old)) {
-          closeQuietly(old);
+          VersionOpener.closeQuietly(old);
         }
       }
     }
@@ -327,7 +313,7 @@ public final class RepositoryModelManager implements ModelManager {
   @Override
   public void unload(String name) {
     if (!snapshot.get().models().containsKey(name)) {
-      modelDirectory(name); // NOT_FOUND unless the repository has it
+      repository.modelDirectory(name); // NOT_FOUND unless the repository has it
     }
     lifecycle.readLock().lock();
     try {
@@ -347,7 +333,7 @@ public final class RepositoryModelManager implements ModelManager {
     }
     publish(name, ModelEntry.notReady(ModelIndexEntry.UNLOADING, "unloading", previous.otherVersions())
         .marking(previous.versions().keySet(), VersionState.UNLOADING));
-    previous.versions().values().forEach(RepositoryModelManager::closeQuietly);
+    previous.versions().values().forEach(VersionOpener::closeQuietly);
     TreeSet<Long> known = new TreeSet<>(previous.versions().keySet());
     known.addAll(previous.otherVersions().keySet());
     publish(name, ModelEntry.notReady(ModelIndexEntry.UNAVAILABLE, UNLOADED, Collections.emptyNavigableMap())
@@ -364,7 +350,7 @@ public final class RepositoryModelManager implements ModelManager {
       closed = true;
       RepositorySnapshot last = snapshot.getAndSet(RepositorySnapshot.EMPTY);
       for (ModelEntry entry : last.models().values()) {
-        entry.versions().values().forEach(RepositoryModelManager::closeQuietly);
+        entry.versions().values().forEach(VersionOpener::closeQuietly);
       }
     } finally {
       lifecycle.writeLock().unlock();
@@ -373,12 +359,7 @@ public final class RepositoryModelManager implements ModelManager {
 
   /** The repository's model directories (those whose name is a valid model name), sorted. */
   public List<String> repositoryModels() {
-    try (Stream<Path> children = Files.list(repositoryRoot)) {
-      return children.filter(Files::isDirectory).map(path -> path.getFileName().toString())
-          .filter(name -> !name.startsWith(".")).sorted().toList();
-    } catch (IOException e) {
-      throw InferenceException.internal("model repository %s: %s (expected: a readable directory)", repositoryRoot, e);
-    }
+    return repository.modelNames();
   }
 
   /** Swaps in the model's new entry; models loading side by side publish without losing each other's. */
@@ -404,64 +385,5 @@ public final class RepositoryModelManager implements ModelManager {
     InferenceException first = failures.iterator().next();
     return new InferenceException(first.status(),
         String.join("\n", failures.stream().map(Throwable::getMessage).toList()), first);
-  }
-
-  private Path modelDirectory(String name) {
-    if (name.isEmpty() || name.startsWith(".") || name.contains("/") || name.contains("\\")) {
-      throw InferenceException.invalidArgument("model name: '%s' (expected: a directory name of the repository)", name);
-    }
-    Path directory = repositoryRoot.resolve(name);
-    if (!Files.isDirectory(directory)) {
-      throw InferenceException.notFound("model '%s' is not found in repository %s", name, repositoryRoot);
-    }
-    return directory;
-  }
-
-  private LocalServedModel open(ModelDefinition definition, long version) {
-    ModelSpec spec = definition.spec(version);
-    ModelRunner runner;
-    try {
-      runner = definition.withReshapes(runnerFactory.open(spec, definition.modelFile(version)));
-    } catch (RuntimeException e) {
-      InferenceException cause = InferenceException.from(e);
-      throw new InferenceException(cause.status(),
-          "model '" + definition.name() + "' version " + version + " failed to open: " + cause.getMessage(), e);
-    }
-    try {
-      ModelStats stats = new ModelStats();
-      Scheduler scheduler = schedulerFactory.create(spec, runner, stats);
-      return new LocalServedModel(spec, runner, scheduler, stats);
-    } catch (RuntimeException e) {
-      runner.close();
-      throw e;
-    }
-  }
-
-  /**
-   * Name, size and modification time of the model file and every file beside it in its version
-   * directory (ONNX external data, for one): enough to tell that any of them was replaced, as
-   * Triton's reload looks at the newest time in the version directory.
-   */
-  private static String fingerprint(Path modelFile) {
-    Path versionDirectory = modelFile.getParent();
-    StringBuilder fingerprint = new StringBuilder();
-    try (Stream<Path> files = Files.walk(versionDirectory, MAX_VERSION_DIRECTORY_DEPTH)) {
-      for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-        fingerprint.append(versionDirectory.relativize(file)).append(':').append(attributes.size())
-            .append('@').append(attributes.lastModifiedTime().toMillis()).append(';');
-      }
-    } catch (IOException | UncheckedIOException e) {
-      throw InferenceException.internal("%s: %s (expected: a readable version directory)", versionDirectory, e);
-    }
-    return fingerprint.toString();
-  }
-
-  private static void closeQuietly(LocalServedModel model) {
-    try {
-      model.close();
-    } catch (RuntimeException e) {
-      log.warn("model '{}' version {} did not close cleanly", model.spec().name(), model.spec().version(), e);
-    }
   }
 }
