@@ -20,10 +20,6 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
@@ -70,55 +66,7 @@ public final class RepositoryModelManager implements ModelManager {
     this.runnerFactory = runnerFactory;
     this.opener = new VersionOpener(runnerFactory, schedulerFactory);
     Collection<String> startup = options.loadAll() ? repositoryModels() : new TreeSet<>(options.startupModels());
-    loadAtStart(startup, options.loadThreads());
-  }
-
-  /**
-   * Loads the models on up to {@code threads} threads at once, as Triton does, and returns when all
-   * have loaded or failed; a failure is logged and listed in the index, never thrown.
-   */
-  private void loadAtStart(Collection<String> names, int threads) {
-    if (names.isEmpty()) {
-      return;
-    }
-    ExecutorService loaders = Executors.newFixedThreadPool(Math.min(threads, names.size()), task -> {
-      Thread thread = new Thread(task, "yardmaster-model-load");
-      thread.setDaemon(true);
-      return thread;
-    });
-    try {
-      List<Future<?>> loads = new ArrayList<>();
-      for (String name : names) {
-        loads.add(loaders.submit(() -> loadLogged(name)));
-      }
-      for (Future<?> load : loads) {
-        awaitLoad(load);
-      }
-    } finally {
-      loaders.shutdownNow();
-    }
-  }
-
-  private void loadLogged(String name) {
-    try {
-      load(name);
-    } catch (InferenceException e) {
-      log.warn("model '{}' failed to load: {}", name, e.getMessage());
-    }
-  }
-
-  private static void awaitLoad(Future<?> load) {
-    try {
-      load.get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException unexpected) {
-        throw unexpected;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw InferenceException.unavailable("model repository: interrupted while loading (expected: to finish)");
-    }
+    StartupLoader.loadAll(startup, options.loadThreads(), this::load);
   }
 
   @Override
