@@ -13,17 +13,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Serves the models of a Triton-layout repository ({@code repo/<model>/config.pbtxt},
@@ -41,14 +36,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class RepositoryModelManager implements ModelManager {
 
-  private static final Logger log = LoggerFactory.getLogger(RepositoryModelManager.class);
   private static final String UNLOADED = "unloaded";
 
   private final RepositoryDirectory repository;
-  private final RunnerFactory runnerFactory;
-  private final VersionOpener opener;
-  private final AtomicReference<RepositorySnapshot> snapshot =
-      new AtomicReference<>(RepositorySnapshot.EMPTY);
+  private final PublishedSnapshot snapshot = new PublishedSnapshot();
+  private final ModelLoader loader;
   /** Loads and unloads hold it shared, each model's serialized by its own lock; close holds it alone. */
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private final Map<String, Object> modelLocks = new ConcurrentHashMap<>();
@@ -63,15 +55,14 @@ public final class RepositoryModelManager implements ModelManager {
   public RepositoryModelManager(Path repositoryRoot, RunnerFactory runnerFactory, SchedulerFactory schedulerFactory,
       RepositoryOptions options) {
     this.repository = new RepositoryDirectory(repositoryRoot);
-    this.runnerFactory = runnerFactory;
-    this.opener = new VersionOpener(runnerFactory, schedulerFactory);
+    this.loader = new ModelLoader(snapshot, runnerFactory, schedulerFactory);
     Collection<String> startup = options.loadAll() ? repositoryModels() : new TreeSet<>(options.startupModels());
     StartupLoader.loadAll(startup, options.loadThreads(), this::load);
   }
 
   @Override
   public ServedModel resolve(String name, String version) {
-    ModelEntry entry = snapshot.get().models().get(name);
+    ModelEntry entry = snapshot.entry(name);
     if (entry == null) {
       throw InferenceException.notFound("model '%s' is not found", name);
     }
@@ -105,13 +96,13 @@ public final class RepositoryModelManager implements ModelManager {
 
   @Override
   public List<String> readyVersions(String name) {
-    ModelEntry entry = snapshot.get().models().get(name);
+    ModelEntry entry = snapshot.entry(name);
     return entry == null ? List.of() : entry.versions().keySet().stream().map(String::valueOf).toList();
   }
 
   @Override
   public List<ServedModel> readyModels() {
-    Map<String, ModelEntry> models = snapshot.get().models();
+    Map<String, ModelEntry> models = snapshot.models();
     List<ServedModel> ready = new ArrayList<>();
     for (String name : new TreeSet<>(models.keySet())) {
       ready.addAll(models.get(name).versions().values());
@@ -129,7 +120,7 @@ public final class RepositoryModelManager implements ModelManager {
    */
   @Override
   public List<ModelIndexEntry> index(boolean readyOnly) {
-    Map<String, ModelEntry> models = snapshot.get().models();
+    Map<String, ModelEntry> models = snapshot.models();
     TreeSet<String> names = new TreeSet<>(models.keySet());
     names.addAll(repositoryModels());
     List<ModelIndexEntry> rows = new ArrayList<>();
@@ -173,81 +164,10 @@ public final class RepositoryModelManager implements ModelManager {
           throw InferenceException.unavailable("model '%s' load: manager closed (expected: an open model manager)",
               name);
         }
-        loadHolding(name, modelDirectory, parameters);
+        loader.load(name, modelDirectory, parameters);
       }
     } finally {
       lifecycle.readLock().unlock();
-    }
-  }
-
-  /** The load itself, holding the model's lock. */
-  private void loadHolding(String name, Path modelDirectory, LoadParameters parameters) {
-    ModelEntry previous = snapshot.get().models().get(name);
-    boolean serving = previous != null && previous.isReady();
-    ModelDefinition definition;
-    try {
-      definition = ModelConfigLoader.load(modelDirectory, parameters, runnerFactory.gpuAvailable());
-    } catch (RuntimeException e) {
-      InferenceException failure = failure(name, e);
-      if (!serving) {
-        publish(name, ModelEntry.unavailable(failure.getMessage()));
-      }
-      throw failure;
-    }
-    definition.notes().forEach(note -> log.info("model '{}': {}", name, note));
-    ModelEntry before = serving ? previous : ModelEntry.notReady(ModelIndexEntry.LOADING, "loading",
-        previous == null ? Collections.emptyNavigableMap() : previous.otherVersions());
-    publish(name, before.marking(definition.versions(), VersionState.LOADING));
-    boolean sameConfig = serving && !ModelConfigLoader.requiresReload(previous.config(), definition.config());
-    NavigableMap<Long, LocalServedModel> versions = new TreeMap<>();
-    Map<Long, String> fingerprints = new HashMap<>();
-    Map<Long, InferenceException> failures = new TreeMap<>();
-    List<LocalServedModel> opened = new ArrayList<>();
-    // Every version is tried, as Triton loads them side by side: each failed one shows its reason.
-    for (long version : definition.versions()) {
-      try {
-        String fingerprint = VersionFingerprint.of(definition.requireModelFile(version));
-        LocalServedModel current = previous == null ? null : previous.versions().get(version);
-        if (sameConfig && current != null && fingerprint.equals(previous.fingerprints().get(version))) {
-          versions.put(version, current);
-        } else {
-          LocalServedModel model = opener.open(definition, version);
-          opened.add(model);
-          versions.put(version, model);
-        }
-        fingerprints.put(version, fingerprint);
-      } catch (RuntimeException e) {
-        failures.put(version, failure(name, e));
-      }
-    }
-    if (!failures.isEmpty()) {
-      opened.forEach(VersionOpener::closeQuietly);
-      InferenceException failure = combined(failures.values());
-      // As Triton: each failed version shows its reason; those that opened were unloaded again.
-      TreeMap<Long, VersionState> states = new TreeMap<>(before.otherVersions());
-      for (long version : definition.versions()) {
-        states.put(version, failures.containsKey(version)
-            ? VersionState.failed(failures.get(version).getMessage()) : VersionState.UNLOADED);
-      }
-      publish(name, serving ? new ModelEntry(ModelIndexEntry.READY, "", previous.versions(), states,
-          previous.config(), previous.fingerprints())
-          : ModelEntry.notReady(ModelIndexEntry.UNAVAILABLE, failure.getMessage(), states));
-      throw failure;
-    }
-    // Versions that served and no longer do are unloaded; failed versions keep their reason.
-    TreeMap<Long, VersionState> others = new TreeMap<>(before.otherVersions());
-    if (previous != null) {
-      for (Long version : previous.versions().keySet()) {
-        others.put(version, VersionState.UNLOADED);
-      }
-    }
-    publish(name, ModelEntry.ready(versions, others, definition.config(), fingerprints));
-    if (previous != null) {
-      for (LocalServedModel old : previous.versions().values()) {
-        if (!versions.containsValue(old)) {
-          VersionOpener.closeQuietly(old);
-        }
-      }
     }
   }
 
@@ -260,7 +180,7 @@ public final class RepositoryModelManager implements ModelManager {
    */
   @Override
   public void unload(String name) {
-    if (!snapshot.get().models().containsKey(name)) {
+    if (!snapshot.models().containsKey(name)) {
       repository.modelDirectory(name); // NOT_FOUND unless the repository has it
     }
     lifecycle.readLock().lock();
@@ -275,16 +195,16 @@ public final class RepositoryModelManager implements ModelManager {
 
   /** The unload itself, holding the model's lock. */
   private void unloadHolding(String name) {
-    ModelEntry previous = snapshot.get().models().get(name);
+    ModelEntry previous = snapshot.entry(name);
     if (previous == null) {
       return; // in the repository, not loaded: as Triton, nothing to do
     }
-    publish(name, ModelEntry.notReady(ModelIndexEntry.UNLOADING, "unloading", previous.otherVersions())
+    snapshot.publish(name, ModelEntry.notReady(ModelIndexEntry.UNLOADING, "unloading", previous.otherVersions())
         .marking(previous.versions().keySet(), VersionState.UNLOADING));
     previous.versions().values().forEach(VersionOpener::closeQuietly);
     TreeSet<Long> known = new TreeSet<>(previous.versions().keySet());
     known.addAll(previous.otherVersions().keySet());
-    publish(name, ModelEntry.notReady(ModelIndexEntry.UNAVAILABLE, UNLOADED, Collections.emptyNavigableMap())
+    snapshot.publish(name, ModelEntry.notReady(ModelIndexEntry.UNAVAILABLE, UNLOADED, Collections.emptyNavigableMap())
         .marking(known, VersionState.UNLOADED));
   }
 
@@ -296,7 +216,7 @@ public final class RepositoryModelManager implements ModelManager {
         return;
       }
       closed = true;
-      RepositorySnapshot last = snapshot.getAndSet(RepositorySnapshot.EMPTY);
+      RepositorySnapshot last = snapshot.clear();
       for (ModelEntry entry : last.models().values()) {
         entry.versions().values().forEach(VersionOpener::closeQuietly);
       }
@@ -310,28 +230,8 @@ public final class RepositoryModelManager implements ModelManager {
     return repository.modelNames();
   }
 
-  /** Swaps in the model's new entry; models loading side by side publish without losing each other's. */
-  private void publish(String name, ModelEntry entry) {
-    snapshot.updateAndGet(current -> current.with(name, entry));
-  }
-
   /** The lock that serializes the loads and unloads of one model (a valid name of the repository). */
   private Object modelLock(String name) {
     return modelLocks.computeIfAbsent(name, key -> new Object());
-  }
-
-  private static InferenceException failure(String name, RuntimeException e) {
-    return e instanceof InferenceException inference ? inference
-        : InferenceException.internal("model '%s' failed to load: %s", name, e);
-  }
-
-  /** The one failure, or all of them, one per line, with the first one's status. */
-  private static InferenceException combined(Collection<InferenceException> failures) {
-    if (failures.size() == 1) {
-      return failures.iterator().next();
-    }
-    InferenceException first = failures.iterator().next();
-    return new InferenceException(first.status(),
-        String.join("\n", failures.stream().map(Throwable::getMessage).toList()), first);
   }
 }
