@@ -4,39 +4,21 @@ import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.backend.LoadParameters;
 import dev.yardmaster.backend.ModelIndexEntry;
 import dev.yardmaster.backend.ModelManager;
-import dev.yardmaster.backend.ModelRunner;
-import dev.yardmaster.backend.ModelSpec;
-import dev.yardmaster.backend.ModelStats;
 import dev.yardmaster.backend.RunnerFactory;
-import dev.yardmaster.backend.Scheduler;
 import dev.yardmaster.backend.SchedulerFactory;
 import dev.yardmaster.backend.ServedModel;
 import dev.yardmaster.backend.repository.RepositorySnapshot.ModelEntry;
 import dev.yardmaster.backend.repository.RepositorySnapshot.VersionState;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Serves the models of a Triton-layout repository ({@code repo/<model>/config.pbtxt},
@@ -54,16 +36,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class RepositoryModelManager implements ModelManager {
 
-  private static final Logger log = LoggerFactory.getLogger(RepositoryModelManager.class);
   private static final String UNLOADED = "unloaded";
-  /** How deep a version directory's files count for its fingerprint (external data may sit in folders). */
-  private static final int MAX_VERSION_DIRECTORY_DEPTH = 8;
 
-  private final Path repositoryRoot;
-  private final RunnerFactory runnerFactory;
-  private final SchedulerFactory schedulerFactory;
-  private final AtomicReference<RepositorySnapshot> snapshot =
-      new AtomicReference<>(RepositorySnapshot.EMPTY);
+  private final RepositoryDirectory repository;
+  private final PublishedSnapshot snapshot = new PublishedSnapshot();
+  private final ModelLoader loader;
   /** Loads and unloads hold it shared, each model's serialized by its own lock; close holds it alone. */
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private final Map<String, Object> modelLocks = new ConcurrentHashMap<>();
@@ -77,67 +54,15 @@ public final class RepositoryModelManager implements ModelManager {
    */
   public RepositoryModelManager(Path repositoryRoot, RunnerFactory runnerFactory, SchedulerFactory schedulerFactory,
       RepositoryOptions options) {
-    if (!Files.isDirectory(repositoryRoot)) {
-      throw InferenceException.invalidArgument("model repository: %s (expected: a directory)", repositoryRoot);
-    }
-    this.repositoryRoot = repositoryRoot;
-    this.runnerFactory = runnerFactory;
-    this.schedulerFactory = schedulerFactory;
+    this.repository = new RepositoryDirectory(repositoryRoot);
+    this.loader = new ModelLoader(snapshot, runnerFactory, schedulerFactory);
     Collection<String> startup = options.loadAll() ? repositoryModels() : new TreeSet<>(options.startupModels());
-    loadAtStart(startup, options.loadThreads());
-  }
-
-  /**
-   * Loads the models on up to {@code threads} threads at once, as Triton does, and returns when all
-   * have loaded or failed; a failure is logged and listed in the index, never thrown.
-   */
-  private void loadAtStart(Collection<String> names, int threads) {
-    if (names.isEmpty()) {
-      return;
-    }
-    ExecutorService loaders = Executors.newFixedThreadPool(Math.min(threads, names.size()), task -> {
-      Thread thread = new Thread(task, "yardmaster-model-load");
-      thread.setDaemon(true);
-      return thread;
-    });
-    try {
-      List<Future<?>> loads = new ArrayList<>();
-      for (String name : names) {
-        loads.add(loaders.submit(() -> loadLogged(name)));
-      }
-      for (Future<?> load : loads) {
-        awaitLoad(load);
-      }
-    } finally {
-      loaders.shutdownNow();
-    }
-  }
-
-  private void loadLogged(String name) {
-    try {
-      load(name);
-    } catch (InferenceException e) {
-      log.warn("model '{}' failed to load: {}", name, e.getMessage());
-    }
-  }
-
-  private static void awaitLoad(Future<?> load) {
-    try {
-      load.get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException unexpected) {
-        throw unexpected;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw InferenceException.unavailable("model repository: interrupted while loading (expected: to finish)");
-    }
+    StartupLoader.loadAll(startup, options.loadThreads(), this::load);
   }
 
   @Override
   public ServedModel resolve(String name, String version) {
-    ModelEntry entry = snapshot.get().models().get(name);
+    ModelEntry entry = snapshot.entry(name);
     if (entry == null) {
       throw InferenceException.notFound("model '%s' is not found", name);
     }
@@ -171,13 +96,13 @@ public final class RepositoryModelManager implements ModelManager {
 
   @Override
   public List<String> readyVersions(String name) {
-    ModelEntry entry = snapshot.get().models().get(name);
+    ModelEntry entry = snapshot.entry(name);
     return entry == null ? List.of() : entry.versions().keySet().stream().map(String::valueOf).toList();
   }
 
   @Override
   public List<ServedModel> readyModels() {
-    Map<String, ModelEntry> models = snapshot.get().models();
+    Map<String, ModelEntry> models = snapshot.models();
     List<ServedModel> ready = new ArrayList<>();
     for (String name : new TreeSet<>(models.keySet())) {
       ready.addAll(models.get(name).versions().values());
@@ -195,7 +120,7 @@ public final class RepositoryModelManager implements ModelManager {
    */
   @Override
   public List<ModelIndexEntry> index(boolean readyOnly) {
-    Map<String, ModelEntry> models = snapshot.get().models();
+    Map<String, ModelEntry> models = snapshot.models();
     TreeSet<String> names = new TreeSet<>(models.keySet());
     names.addAll(repositoryModels());
     List<ModelIndexEntry> rows = new ArrayList<>();
@@ -231,7 +156,7 @@ public final class RepositoryModelManager implements ModelManager {
    */
   @Override
   public void load(String name, LoadParameters parameters) {
-    Path modelDirectory = modelDirectory(name);
+    Path modelDirectory = repository.modelDirectory(name);
     lifecycle.readLock().lock();
     try {
       synchronized (modelLock(name)) {
@@ -239,81 +164,10 @@ public final class RepositoryModelManager implements ModelManager {
           throw InferenceException.unavailable("model '%s' load: manager closed (expected: an open model manager)",
               name);
         }
-        loadHolding(name, modelDirectory, parameters);
+        loader.load(name, modelDirectory, parameters);
       }
     } finally {
       lifecycle.readLock().unlock();
-    }
-  }
-
-  /** The load itself, holding the model's lock. */
-  private void loadHolding(String name, Path modelDirectory, LoadParameters parameters) {
-    ModelEntry previous = snapshot.get().models().get(name);
-    boolean serving = previous != null && previous.isReady();
-    ModelDefinition definition;
-    try {
-      definition = ModelConfigLoader.load(modelDirectory, parameters, runnerFactory.gpuAvailable());
-    } catch (RuntimeException e) {
-      InferenceException failure = failure(name, e);
-      if (!serving) {
-        publish(name, ModelEntry.unavailable(failure.getMessage()));
-      }
-      throw failure;
-    }
-    definition.notes().forEach(note -> log.info("model '{}': {}", name, note));
-    ModelEntry before = serving ? previous : ModelEntry.notReady(ModelIndexEntry.LOADING, "loading",
-        previous == null ? Collections.emptyNavigableMap() : previous.otherVersions());
-    publish(name, before.marking(definition.versions(), VersionState.LOADING));
-    boolean sameConfig = serving && !ModelConfigLoader.requiresReload(previous.config(), definition.config());
-    NavigableMap<Long, LocalServedModel> versions = new TreeMap<>();
-    Map<Long, String> fingerprints = new HashMap<>();
-    Map<Long, InferenceException> failures = new TreeMap<>();
-    List<LocalServedModel> opened = new ArrayList<>();
-    // Every version is tried, as Triton loads them side by side: each failed one shows its reason.
-    for (long version : definition.versions()) {
-      try {
-        String fingerprint = fingerprint(definition.requireModelFile(version));
-        LocalServedModel current = previous == null ? null : previous.versions().get(version);
-        if (sameConfig && current != null && fingerprint.equals(previous.fingerprints().get(version))) {
-          versions.put(version, current);
-        } else {
-          LocalServedModel model = open(definition, version);
-          opened.add(model);
-          versions.put(version, model);
-        }
-        fingerprints.put(version, fingerprint);
-      } catch (RuntimeException e) {
-        failures.put(version, failure(name, e));
-      }
-    }
-    if (!failures.isEmpty()) {
-      opened.forEach(RepositoryModelManager::closeQuietly);
-      InferenceException failure = combined(failures.values());
-      // As Triton: each failed version shows its reason; those that opened were unloaded again.
-      TreeMap<Long, VersionState> states = new TreeMap<>(before.otherVersions());
-      for (long version : definition.versions()) {
-        states.put(version, failures.containsKey(version)
-            ? VersionState.failed(failures.get(version).getMessage()) : VersionState.UNLOADED);
-      }
-      publish(name, serving ? new ModelEntry(ModelIndexEntry.READY, "", previous.versions(), states,
-          previous.config(), previous.fingerprints())
-          : ModelEntry.notReady(ModelIndexEntry.UNAVAILABLE, failure.getMessage(), states));
-      throw failure;
-    }
-    // Versions that served and no longer do are unloaded; failed versions keep their reason.
-    TreeMap<Long, VersionState> others = new TreeMap<>(before.otherVersions());
-    if (previous != null) {
-      for (Long version : previous.versions().keySet()) {
-        others.put(version, VersionState.UNLOADED);
-      }
-    }
-    publish(name, ModelEntry.ready(versions, others, definition.config(), fingerprints));
-    if (previous != null) {
-      for (LocalServedModel old : previous.versions().values()) {
-        if (!versions.containsValue(old)) {
-          closeQuietly(old);
-        }
-      }
     }
   }
 
@@ -326,8 +180,8 @@ public final class RepositoryModelManager implements ModelManager {
    */
   @Override
   public void unload(String name) {
-    if (!snapshot.get().models().containsKey(name)) {
-      modelDirectory(name); // NOT_FOUND unless the repository has it
+    if (!snapshot.models().containsKey(name)) {
+      repository.modelDirectory(name); // NOT_FOUND unless the repository has it
     }
     lifecycle.readLock().lock();
     try {
@@ -341,16 +195,16 @@ public final class RepositoryModelManager implements ModelManager {
 
   /** The unload itself, holding the model's lock. */
   private void unloadHolding(String name) {
-    ModelEntry previous = snapshot.get().models().get(name);
+    ModelEntry previous = snapshot.entry(name);
     if (previous == null) {
       return; // in the repository, not loaded: as Triton, nothing to do
     }
-    publish(name, ModelEntry.notReady(ModelIndexEntry.UNLOADING, "unloading", previous.otherVersions())
+    snapshot.publish(name, ModelEntry.notReady(ModelIndexEntry.UNLOADING, "unloading", previous.otherVersions())
         .marking(previous.versions().keySet(), VersionState.UNLOADING));
-    previous.versions().values().forEach(RepositoryModelManager::closeQuietly);
+    previous.versions().values().forEach(VersionOpener::closeQuietly);
     TreeSet<Long> known = new TreeSet<>(previous.versions().keySet());
     known.addAll(previous.otherVersions().keySet());
-    publish(name, ModelEntry.notReady(ModelIndexEntry.UNAVAILABLE, UNLOADED, Collections.emptyNavigableMap())
+    snapshot.publish(name, ModelEntry.notReady(ModelIndexEntry.UNAVAILABLE, UNLOADED, Collections.emptyNavigableMap())
         .marking(known, VersionState.UNLOADED));
   }
 
@@ -362,9 +216,9 @@ public final class RepositoryModelManager implements ModelManager {
         return;
       }
       closed = true;
-      RepositorySnapshot last = snapshot.getAndSet(RepositorySnapshot.EMPTY);
+      RepositorySnapshot last = snapshot.clear();
       for (ModelEntry entry : last.models().values()) {
-        entry.versions().values().forEach(RepositoryModelManager::closeQuietly);
+        entry.versions().values().forEach(VersionOpener::closeQuietly);
       }
     } finally {
       lifecycle.writeLock().unlock();
@@ -373,95 +227,11 @@ public final class RepositoryModelManager implements ModelManager {
 
   /** The repository's model directories (those whose name is a valid model name), sorted. */
   public List<String> repositoryModels() {
-    try (Stream<Path> children = Files.list(repositoryRoot)) {
-      return children.filter(Files::isDirectory).map(path -> path.getFileName().toString())
-          .filter(name -> !name.startsWith(".")).sorted().toList();
-    } catch (IOException e) {
-      throw InferenceException.internal("model repository %s: %s (expected: a readable directory)", repositoryRoot, e);
-    }
-  }
-
-  /** Swaps in the model's new entry; models loading side by side publish without losing each other's. */
-  private void publish(String name, ModelEntry entry) {
-    snapshot.updateAndGet(current -> current.with(name, entry));
+    return repository.modelNames();
   }
 
   /** The lock that serializes the loads and unloads of one model (a valid name of the repository). */
   private Object modelLock(String name) {
     return modelLocks.computeIfAbsent(name, key -> new Object());
-  }
-
-  private static InferenceException failure(String name, RuntimeException e) {
-    return e instanceof InferenceException inference ? inference
-        : InferenceException.internal("model '%s' failed to load: %s", name, e);
-  }
-
-  /** The one failure, or all of them, one per line, with the first one's status. */
-  private static InferenceException combined(Collection<InferenceException> failures) {
-    if (failures.size() == 1) {
-      return failures.iterator().next();
-    }
-    InferenceException first = failures.iterator().next();
-    return new InferenceException(first.status(),
-        String.join("\n", failures.stream().map(Throwable::getMessage).toList()), first);
-  }
-
-  private Path modelDirectory(String name) {
-    if (name.isEmpty() || name.startsWith(".") || name.contains("/") || name.contains("\\")) {
-      throw InferenceException.invalidArgument("model name: '%s' (expected: a directory name of the repository)", name);
-    }
-    Path directory = repositoryRoot.resolve(name);
-    if (!Files.isDirectory(directory)) {
-      throw InferenceException.notFound("model '%s' is not found in repository %s", name, repositoryRoot);
-    }
-    return directory;
-  }
-
-  private LocalServedModel open(ModelDefinition definition, long version) {
-    ModelSpec spec = definition.spec(version);
-    ModelRunner runner;
-    try {
-      runner = definition.withReshapes(runnerFactory.open(spec, definition.modelFile(version)));
-    } catch (RuntimeException e) {
-      InferenceException cause = InferenceException.from(e);
-      throw new InferenceException(cause.status(),
-          "model '" + definition.name() + "' version " + version + " failed to open: " + cause.getMessage(), e);
-    }
-    try {
-      ModelStats stats = new ModelStats();
-      Scheduler scheduler = schedulerFactory.create(spec, runner, stats);
-      return new LocalServedModel(spec, runner, scheduler, stats);
-    } catch (RuntimeException e) {
-      runner.close();
-      throw e;
-    }
-  }
-
-  /**
-   * Name, size and modification time of the model file and every file beside it in its version
-   * directory (ONNX external data, for one): enough to tell that any of them was replaced, as
-   * Triton's reload looks at the newest time in the version directory.
-   */
-  private static String fingerprint(Path modelFile) {
-    Path versionDirectory = modelFile.getParent();
-    StringBuilder fingerprint = new StringBuilder();
-    try (Stream<Path> files = Files.walk(versionDirectory, MAX_VERSION_DIRECTORY_DEPTH)) {
-      for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-        fingerprint.append(versionDirectory.relativize(file)).append(':').append(attributes.size())
-            .append('@').append(attributes.lastModifiedTime().toMillis()).append(';');
-      }
-    } catch (IOException | UncheckedIOException e) {
-      throw InferenceException.internal("%s: %s (expected: a readable version directory)", versionDirectory, e);
-    }
-    return fingerprint.toString();
-  }
-
-  private static void closeQuietly(LocalServedModel model) {
-    try {
-      model.close();
-    } catch (RuntimeException e) {
-      log.warn("model '{}' version {} did not close cleanly", model.spec().name(), model.spec().version(), e);
-    }
   }
 }

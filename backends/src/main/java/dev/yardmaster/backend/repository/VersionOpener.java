@@ -1,0 +1,64 @@
+package dev.yardmaster.backend.repository;
+
+import dev.yardmaster.backend.InferenceException;
+import dev.yardmaster.backend.ModelRunner;
+import dev.yardmaster.backend.ModelSpec;
+import dev.yardmaster.backend.ModelStats;
+import dev.yardmaster.backend.RunnerFactory;
+import dev.yardmaster.backend.Scheduler;
+import dev.yardmaster.backend.SchedulerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens a version of a model as a {@link LocalServedModel} (its runner, reshaping as the config
+ * says, then its scheduler), and closes one without letting a failure escape.
+ */
+final class VersionOpener {
+
+  // The repository's log lines keep the manager's name, whichever class writes them.
+  private static final Logger log = LoggerFactory.getLogger(RepositoryModelManager.class);
+
+  private final RunnerFactory runnerFactory;
+  private final SchedulerFactory schedulerFactory;
+
+  VersionOpener(RunnerFactory runnerFactory, SchedulerFactory schedulerFactory) {
+    this.runnerFactory = runnerFactory;
+    this.schedulerFactory = schedulerFactory;
+  }
+
+  /**
+   * Opens {@code version} of {@code definition}; a runner that opened is closed again when its
+   * scheduler fails.
+   *
+   * @throws InferenceException naming the model and version when the runner fails to open
+   */
+  LocalServedModel open(ModelDefinition definition, long version) {
+    ModelSpec spec = definition.spec(version);
+    ModelRunner runner;
+    try {
+      runner = definition.withReshapes(runnerFactory.open(spec, definition.modelFile(version)));
+    } catch (RuntimeException e) {
+      InferenceException cause = InferenceException.from(e);
+      throw new InferenceException(cause.status(),
+          "model '" + definition.name() + "' version " + version + " failed to open: " + cause.getMessage(), e);
+    }
+    try {
+      ModelStats stats = new ModelStats();
+      Scheduler scheduler = schedulerFactory.create(spec, runner, stats);
+      return new LocalServedModel(spec, runner, scheduler, stats);
+    } catch (RuntimeException e) {
+      runner.close();
+      throw e;
+    }
+  }
+
+  /** Closes {@code model}, logging instead of throwing when it does not close cleanly. */
+  static void closeQuietly(LocalServedModel model) {
+    try {
+      model.close();
+    } catch (RuntimeException e) {
+      log.warn("model '{}' version {} did not close cleanly", model.spec().name(), model.spec().version(), e);
+    }
+  }
+}
