@@ -17,18 +17,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Serves the models of a Triton-layout repository ({@code repo/<model>/config.pbtxt},
  * {@code repo/<model>/<version>/model.onnx}) in this process.
  *
- * <p>Requests read only an immutable snapshot swapped through an {@link AtomicReference}; loads and
- * unloads of one model are serialized, those of different models run side by side (at start, on
+ * <p>Requests read only an immutable snapshot ({@link PublishedSnapshot}); loads and unloads of one
+ * model are serialized, those of different models run side by side (at start, on
  * {@link RepositoryOptions#loadThreads()} threads, as Triton's {@code --model-load-thread-count}).
- * A reload keeps unchanged versions, opens changed and new
- * ones before swapping them in, then closes the versions it replaced, whose schedulers finish what
+ * A reload ({@link ModelLoader}) keeps unchanged versions, opens changed and new ones before
+ * swapping them in, then closes the versions it replaced, whose schedulers finish what
  * they had accepted (a request that resolved a replaced version just before the swap fails with
  * UNAVAILABLE {@code ... is not ready: unloaded}; resolving again finds the new one). A model that
  * fails to load is listed as UNAVAILABLE with its reason and never affects the others; a failed
