@@ -1,11 +1,8 @@
 package dev.yardmaster.conformance;
 
-import dev.yardmaster.backend.batching.Schedulers;
 import dev.yardmaster.backend.onnx.DemoModels;
-import dev.yardmaster.backend.onnx.OrtRunnerFactory;
-import dev.yardmaster.backend.repository.RepositoryModelManager;
-import dev.yardmaster.backend.repository.RepositoryOptions;
 import dev.yardmaster.router.server.YardmasterServer;
+import dev.yardmaster.router.testsupport.RepositoryServers;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,9 +16,7 @@ class YardmasterConformanceTest extends KServeConformanceChecks {
   @BeforeAll
   static void start() throws Exception {
     DemoModels.writeRepository(repository, true);
-    RepositoryModelManager manager = new RepositoryModelManager(repository, OrtRunnerFactory.withDefaults(),
-        Schedulers.factory(), RepositoryOptions.loadAllModels());
-    server = YardmasterServer.builder(manager).httpPort(0).grpcPort(0).metricsPort(0).build().start();
+    server = RepositoryServers.serveAll(repository);
   }
 
   @AfterAll

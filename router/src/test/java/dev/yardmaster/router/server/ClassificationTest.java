@@ -8,11 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
-import dev.yardmaster.backend.batching.Schedulers;
 import dev.yardmaster.backend.onnx.DemoModels;
-import dev.yardmaster.backend.onnx.OrtRunnerFactory;
-import dev.yardmaster.backend.repository.RepositoryModelManager;
-import dev.yardmaster.backend.repository.RepositoryOptions;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import dev.yardmaster.protocol.v2.InferParameter;
@@ -23,6 +19,7 @@ import dev.yardmaster.protocol.v2.ModelInferRequest.InferRequestedOutputTensor;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
 import dev.yardmaster.router.testsupport.Fp32Raw;
 import dev.yardmaster.router.testsupport.Http11;
+import dev.yardmaster.router.testsupport.RepositoryServers;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -73,9 +70,7 @@ class ClassificationTest {
   static void start() throws Exception {
     DemoModels.writeRepository(repository, true);
     DemoModels.writeIdentityRepository(repository);
-    RepositoryModelManager manager = new RepositoryModelManager(repository, OrtRunnerFactory.withDefaults(),
-        Schedulers.factory(), RepositoryOptions.loadAllModels());
-    server = YardmasterServer.builder(manager).httpPort(0).grpcPort(0).metricsPort(0).build().start();
+    server = RepositoryServers.serveAll(repository);
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
     stub = GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     http = Http11.client();

@@ -5,17 +5,13 @@ import static dev.yardmaster.router.server.BinaryInferBody.floats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.yardmaster.backend.batching.Schedulers;
 import dev.yardmaster.backend.onnx.DemoModels;
-import dev.yardmaster.backend.onnx.OrtRunnerFactory;
-import dev.yardmaster.backend.repository.RepositoryModelManager;
-import dev.yardmaster.backend.repository.RepositoryOptions;
 import dev.yardmaster.router.testsupport.LocalHttp;
+import dev.yardmaster.router.testsupport.RepositoryServers;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -54,10 +50,7 @@ class MutatedInferBodiesTest {
   static void start() throws Exception {
     DemoModels.writeRepository(repository, true);
     DemoModels.writeIdentityRepository(repository);
-    RepositoryModelManager manager = new RepositoryModelManager(repository, OrtRunnerFactory.withDefaults(),
-        Schedulers.factory(), RepositoryOptions.loadAllModels());
-    server = YardmasterServer.builder(manager).httpPort(0).grpcPort(0).metricsPort(0)
-        .drainTimeout(Duration.ZERO).build().start();
+    server = RepositoryServers.serveAll(repository);
     http = new LocalHttp(server.httpPort());
   }
 

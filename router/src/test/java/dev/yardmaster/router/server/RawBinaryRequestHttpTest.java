@@ -6,16 +6,13 @@ import static dev.yardmaster.router.server.BinaryInferBody.toFloats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.TextFormat;
-import dev.yardmaster.backend.batching.Schedulers;
 import dev.yardmaster.backend.onnx.DemoModels;
 import dev.yardmaster.backend.onnx.OnnxGraphBuilder;
-import dev.yardmaster.backend.onnx.OrtRunnerFactory;
-import dev.yardmaster.backend.repository.RepositoryModelManager;
-import dev.yardmaster.backend.repository.RepositoryOptions;
 import dev.yardmaster.protocol.DataType;
 import dev.yardmaster.protocol.v2.ModelConfig;
 import dev.yardmaster.router.server.BinaryInferBody.Response;
 import dev.yardmaster.router.testsupport.LocalHttp;
+import dev.yardmaster.router.testsupport.RepositoryServers;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -23,7 +20,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,10 +59,7 @@ class RawBinaryRequestHttpTest {
     write(FLOATS, identity(DataType.FP32), batchedIdentity(FLOATS, "TYPE_FP32", "-1"));
     write(ONE_STRING, identity(DataType.BYTES), batchedIdentity(ONE_STRING, "TYPE_STRING", "1"));
     write(TWO_STRINGS, identity(DataType.BYTES), batchedIdentity(TWO_STRINGS, "TYPE_STRING", "2"));
-    RepositoryModelManager manager = new RepositoryModelManager(repository, OrtRunnerFactory.withDefaults(),
-        Schedulers.factory(), RepositoryOptions.loadAllModels());
-    server = YardmasterServer.builder(manager).httpPort(0).grpcPort(0).metricsPort(0)
-        .drainTimeout(Duration.ZERO).build().start();
+    server = RepositoryServers.serveAll(repository);
   }
 
   @AfterAll

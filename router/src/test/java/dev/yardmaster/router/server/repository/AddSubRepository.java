@@ -2,21 +2,18 @@ package dev.yardmaster.router.server.repository;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.TextFormat;
-import dev.yardmaster.backend.batching.Schedulers;
 import dev.yardmaster.backend.onnx.DemoModels;
 import dev.yardmaster.backend.onnx.OnnxGraphBuilder;
-import dev.yardmaster.backend.onnx.OrtRunnerFactory;
-import dev.yardmaster.backend.repository.RepositoryModelManager;
 import dev.yardmaster.backend.repository.RepositoryOptions;
 import dev.yardmaster.protocol.v2.ModelConfig;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferRequest.InferInputTensor;
 import dev.yardmaster.router.server.YardmasterServer;
+import dev.yardmaster.router.testsupport.RepositoryServers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 /**
  * A repository of the demo {@code add_sub} model (under its own name and as {@code spare}) served
@@ -52,10 +49,7 @@ final class AddSubRepository {
 
   /** A server of the repository on ONNX Runtime, ports picked, no drain on stop. */
   static YardmasterServer serve(Path repository, RepositoryOptions options) {
-    RepositoryModelManager manager = new RepositoryModelManager(repository, OrtRunnerFactory.withDefaults(),
-        Schedulers.factory(), options);
-    return YardmasterServer.builder(manager).httpPort(0).grpcPort(0).metricsPort(0)
-        .drainTimeout(Duration.ZERO).build().start();
+    return RepositoryServers.serve(repository, options);
   }
 
   /** {@code rows} rows of both inputs, all ones. */

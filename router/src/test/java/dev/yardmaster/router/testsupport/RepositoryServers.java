@@ -1,0 +1,28 @@
+package dev.yardmaster.router.testsupport;
+
+import dev.yardmaster.backend.batching.Schedulers;
+import dev.yardmaster.backend.onnx.OrtRunnerFactory;
+import dev.yardmaster.backend.repository.RepositoryModelManager;
+import dev.yardmaster.backend.repository.RepositoryOptions;
+import dev.yardmaster.router.server.YardmasterServer;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** Started servers of a model repository on real ONNX Runtime: ports picked, no drain on stop. */
+public final class RepositoryServers {
+
+  private RepositoryServers() {}
+
+  /** Every model of {@code repository}, loaded at start. */
+  public static YardmasterServer serveAll(Path repository) {
+    return serve(repository, RepositoryOptions.loadAllModels());
+  }
+
+  /** The models {@code options} name, loaded at start. */
+  public static YardmasterServer serve(Path repository, RepositoryOptions options) {
+    RepositoryModelManager manager = new RepositoryModelManager(repository, OrtRunnerFactory.withDefaults(),
+        Schedulers.factory(), options);
+    return YardmasterServer.builder(manager).httpPort(0).grpcPort(0).metricsPort(0)
+        .drainTimeout(Duration.ZERO).build().start();
+  }
+}
