@@ -27,13 +27,15 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Reads {@code server}, {@code pools}, {@code tiers}, {@code default_tier}, {@code models} (profile
  * files relative to the config file, read and validated here) and {@code routing}; other top-level
- * sections belong to other components and are ignored. Unknown keys inside a pool or the routing
- * section are errors, since a misspelled {@code outlier_detection} would otherwise silently fall
- * back to defaults.
+ * sections belong to other components and are ignored. Unknown keys inside {@code server}, a pool
+ * or the routing section are errors, since a misspelled {@code outlier_detection} or {@code grpc_port}
+ * would otherwise silently fall back to defaults.
  */
 public final class RouterConfigLoader {
 
   private static final YAMLMapper YAML = new YAMLMapper();
+  private static final Set<String> SERVER_KEYS =
+      Set.of("grpc_port", "metrics_port", "default_timeout_ms", "max_message_mb", "http_port", "admin_port");
   private static final Set<String> POOL_KEYS = Set.of("name", "kind", "accelerator", "instance_type",
       "price_per_hour", "endpoints", "replicas", "channels_per_endpoint", "dns_refresh_ms", "health_check",
       "outlier_detection", "retry", "model_repository", "emulate", "cpu_share");
@@ -87,6 +89,8 @@ public final class RouterConfigLoader {
           + " (expected: a mapping with a 'pools' list)"));
     }
     Fields server = new Fields(root.path("server"), "server", problems);
+    rejectPortsNotServed(root.path("server"), problems);
+    server.rejectUnknown(SERVER_KEYS);
     int grpcPort = server.integer("grpc_port", 8001, 0, 65535);
     int metricsPort = server.integer("metrics_port", 8002, 0, 65535);
     long defaultTimeout = server.longValue("default_timeout_ms", 30_000, 1, 3_600_000);
@@ -228,6 +232,21 @@ public final class RouterConfigLoader {
   }
 
   /** Reads typed keys of one mapping, adding a problem for each bad value and using defaults for missing ones. */
+  /**
+   * DESIGN.md's {@code http_port} and {@code admin_port}: the router has neither yet, so a config that
+   * sets them is refused rather than started without the port it asks for.
+   */
+  private static void rejectPortsNotServed(JsonNode server, List<String> problems) {
+    if (server.has("http_port")) {
+      problems.add("server.http_port: the router has no HTTP port (expected: none; the router takes KServe v2 over "
+          + "gRPC on grpc_port, and serves KServe v2 HTTP/JSON only as a backend: serve --model-repository)");
+    }
+    if (server.has("admin_port")) {
+      problems.add("server.admin_port: the router has no admin port (expected: none; admin calls such as "
+          + "RepositoryModelLoad go to grpc_port with an admin token, metrics are on metrics_port)");
+    }
+  }
+
   private static final class Fields {
     private final JsonNode node;
     private final String at;

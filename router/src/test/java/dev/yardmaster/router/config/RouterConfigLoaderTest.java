@@ -75,6 +75,23 @@ class RouterConfigLoaderTest {
   }
 
   @Test
+  void serverKeysAreCheckedAndPortsTheRouterDoesNotServeAreRefusedNamingWhy() {
+    assertThatThrownBy(() -> LOADER.parse("""
+        server: {http_port: 8000, grpc_prot: 8001, admin_port: 8003}
+        pools:
+          - {name: cpu, accelerator: cpu, price_per_hour: 1, endpoints: ["a:1"]}
+        """, "router.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
+            "server.http_port: the router has no HTTP port (expected: none; the router takes KServe v2 over gRPC on "
+                + "grpc_port, and serves KServe v2 HTTP/JSON only as a backend: serve --model-repository)",
+            "server.admin_port: the router has no admin port (expected: none; admin calls such as "
+                + "RepositoryModelLoad go to grpc_port with an admin token, metrics are on metrics_port)",
+            "server.grpc_prot: unknown key (expected: one of [admin_port, default_timeout_ms, grpc_port, http_port, "
+                + "max_message_mb, metrics_port])"));
+  }
+
+  @Test
   void rejectsDuplicateNamesAndMissingPools() {
     assertThatThrownBy(() -> LOADER.parse("""
         pools:
