@@ -231,7 +231,6 @@ public final class RouterConfigLoader {
     return node.asText();
   }
 
-  /** Reads typed keys of one mapping, adding a problem for each bad value and using defaults for missing ones. */
   /**
    * DESIGN.md's {@code http_port} and {@code admin_port}: the router has neither yet, so a config that
    * sets them is refused rather than started without the port it asks for.
@@ -247,6 +246,7 @@ public final class RouterConfigLoader {
     }
   }
 
+  /** Reads typed keys of one mapping, adding a problem for each bad value and using defaults for missing ones. */
   private static final class Fields {
     private final JsonNode node;
     private final String at;

@@ -34,9 +34,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The KServe v2 HTTP/JSON protocol: health, server and model metadata, readiness, config,
  * statistics, inference (with Triton's binary tensor data extension, its raw binary requests and
- * gzip/deflate bodies), and
- * the repository extension. Errors are {@code {"error": "..."}} with the HTTP code of the failure's
- * status.
+ * gzip/deflate bodies), and the repository extension. Errors are {@code {"error": "..."}} with the
+ * HTTP code of the failure's status.
  */
 public final class KServeHttpService {
 
