@@ -64,9 +64,9 @@ final class VersionOpener {
     }
     long start = System.nanoTime();
     long executions = warmups.run(runner);
-    log.info("model '{}' version {} warmed up in {} ms: {} executions of {} model_warmup settings on {} instances",
-        name, version, (System.nanoTime() - start) / 1_000_000, executions, warmups.settingCount(),
-        warmups.instances());
+    log.info("model '{}' version {} warmed up in {} ms: model_warmup settings {}, instances {}, executions {}",
+        name, version, (System.nanoTime() - start) / 1_000_000, warmups.settingCount(), warmups.instances(),
+        executions);
   }
 
   /** Closes {@code model}, logging instead of throwing when it does not close cleanly. */
