@@ -78,6 +78,7 @@ final class ModelConfigValidator {
       }
     }
     checkVersionPolicy(problems, config.getVersionPolicy());
+    ModelWarmupValidator.check(problems, config);
     if (onnx != null) {
       OnnxConsistency.check(problems, config, onnx, onnxWhere);
     }

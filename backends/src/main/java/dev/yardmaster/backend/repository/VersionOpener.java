@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opens a version of a model as a {@link LocalServedModel} (its runner, reshaping as the config
- * says, then its scheduler), and closes one without letting a failure escape.
+ * says, warmed up as its {@code model_warmup} says, then its scheduler), and closes one without
+ * letting a failure escape.
  */
 final class VersionOpener {
 
@@ -29,12 +30,15 @@ final class VersionOpener {
 
   /**
    * Opens {@code version} of {@code definition}; a runner that opened is closed again when its
-   * scheduler fails.
+   * warmup or its scheduler fails.
    *
-   * @throws InferenceException naming the model and version when the runner fails to open
+   * @throws InferenceException naming the model and version when the runner fails to open, or a
+   *     warmup setting's data or execution fails
    */
   LocalServedModel open(ModelDefinition definition, long version) {
     ModelSpec spec = definition.spec(version);
+    // Data files are read before the runner opens: a missing one fails without loading the model.
+    ModelWarmups warmups = ModelWarmups.of(definition, version);
     ModelRunner runner;
     try {
       runner = definition.withReshapes(runnerFactory.open(spec, definition.modelFile(version)));
@@ -44,6 +48,7 @@ final class VersionOpener {
           "model '" + definition.name() + "' version " + version + " failed to open: " + cause.getMessage(), e);
     }
     try {
+      warmUp(definition.name(), version, warmups, runner);
       ModelStats stats = new ModelStats();
       Scheduler scheduler = schedulerFactory.create(spec, runner, stats);
       return new LocalServedModel(spec, runner, scheduler, stats);
@@ -51,6 +56,17 @@ final class VersionOpener {
       runner.close();
       throw e;
     }
+  }
+
+  private static void warmUp(String name, long version, ModelWarmups warmups, ModelRunner runner) {
+    if (warmups.isEmpty()) {
+      return;
+    }
+    long start = System.nanoTime();
+    long executions = warmups.run(runner);
+    log.info("model '{}' version {} warmed up in {} ms: model_warmup settings {}, instances {}, executions {}",
+        name, version, (System.nanoTime() - start) / 1_000_000, warmups.settingCount(), warmups.instances(),
+        executions);
   }
 
   /** Closes {@code model}, logging instead of throwing when it does not close cleanly. */

@@ -30,7 +30,7 @@ class ProtoJsonTest {
         + "\"input\":[{\"name\":\"X\",\"data_type\":\"TYPE_FP32\",\"format\":\"FORMAT_NONE\",\"dims\":[-1,28],"
         + "\"is_shape_tensor\":false,\"allow_ragged_batch\":false,\"optional\":false}],"
         + "\"output\":[],\"instance_group\":[],\"default_model_filename\":\"\","
-        + "\"parameters\":{\"k\":{\"string_value\":\"v\"}},"
+        + "\"parameters\":{\"k\":{\"string_value\":\"v\"}},\"model_warmup\":[],"
         + "\"dynamic_batching\":{\"preferred_batch_size\":[4],\"max_queue_delay_microseconds\":18446744073709551615,"
         + "\"preserve_ordering\":false,\"priority_levels\":0,\"default_priority_level\":0,"
         + "\"priority_queue_policy\":{}}}");
@@ -44,7 +44,8 @@ class ProtoJsonTest {
     String json = new String(ProtoJson.toJson(config), StandardCharsets.UTF_8);
 
     assertThat(json).isEqualTo("{\"name\":\"plain\",\"platform\":\"\",\"backend\":\"\",\"max_batch_size\":0,"
-        + "\"input\":[],\"output\":[],\"instance_group\":[],\"default_model_filename\":\"\",\"parameters\":{}}");
+        + "\"input\":[],\"output\":[],\"instance_group\":[],\"default_model_filename\":\"\",\"parameters\":{},"
+        + "\"model_warmup\":[]}");
   }
 
   @Test
