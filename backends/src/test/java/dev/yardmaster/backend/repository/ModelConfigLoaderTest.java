@@ -70,6 +70,19 @@ class ModelConfigLoaderTest {
   }
 
   @Test
+  void preserveOrderingIsReadAndNotedAsNotEnforced() throws Exception {
+    Path directory = TestModels.writeModel(repository, "wide_mlp",
+        TRITON_CONFIG.replace("unknown_knob: 3", "preserve_ordering: true"), 1);
+
+    ModelDefinition definition = ModelConfigLoader.load(directory);
+
+    assertThat(definition.config().getDynamicBatching().getPreserveOrdering()).isTrue();
+    assertThat(definition.notes()).contains("config.pbtxt: dynamic_batching.preserve_ordering is not enforced by "
+        + "Yardmaster (a model with several instances may answer its batches out of order; one instance answers "
+        + "in order)");
+  }
+
+  @Test
   void specCarriesTensorsAndNormalizedConfig() {
     Path directory = TestModels.writeModel(repository, "wide_mlp", TRITON_CONFIG, 3);
 
