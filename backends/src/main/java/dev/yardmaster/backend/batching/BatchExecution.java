@@ -97,7 +97,17 @@ final class BatchExecution {
    * @param here the caller executor whose thread runs this execution (inline), or null
    */
   void execute(List<PendingRequest> members, @Nullable Executor here) {
+    execute(members, here, null, 0);
+  }
+
+  /**
+   * As {@link #execute(List, Executor)}; with an {@code order}, the members complete (or fail)
+   * only after every batch numbered before {@code sequence} did.
+   */
+  void execute(List<PendingRequest> members, @Nullable Executor here, @Nullable ResponseOrder order,
+      long sequence) {
     long startNanos = clock.getAsLong();
+    @Nullable Runnable completions = null; // set when there is an order
     try {
       List<String> outputNames = outputUnion(members);
       Map<String, Tensor> inputs = joinInputs(members);
@@ -124,15 +134,49 @@ final class BatchExecution {
         stats.recordSuccess(member.rows, doneNanos - member.arrivalNanos(), startNanos - member.enqueueNanos,
             inputNanos, inferNanos, outputNanos);
       }
-      ResponseDelivery.complete(members, responses, here);
+      if (order == null) {
+        ResponseDelivery.complete(members, responses, here);
+      } else {
+        // Handed over after the try: a throw inside finish must not fail members the order holds.
+        completions = () -> completeInOrder(members, responses);
+      }
     } catch (Throwable error) {
       InferenceException failure = InferenceException.from(error);
       long doneNanos = clock.getAsLong();
       for (PendingRequest member : members) {
         if (!member.future.isDone()) {
           stats.recordFailure(doneNanos - member.arrivalNanos());
-          member.fail(failure);
+          if (order == null) {
+            member.fail(failure);
+          }
         }
+      }
+      if (order != null) {
+        completions = () -> failAll(members, failure);
+      }
+    }
+    if (order != null && completions != null) {
+      order.finish(sequence, completions);
+    }
+  }
+
+  /**
+   * Completes the members of a batch released in order. Every member's completion is posted to
+   * its caller's executor, even the thread releasing, so that each executor runs its callers'
+   * completions in batch order (one completed here at once would pass one still in its queue).
+   */
+  private static void completeInOrder(List<PendingRequest> members, List<InferResponse> responses) {
+    try {
+      ResponseDelivery.complete(members, responses, null);
+    } catch (Throwable error) {
+      failAll(members, InferenceException.from(error));
+    }
+  }
+
+  private static void failAll(List<PendingRequest> members, InferenceException failure) {
+    for (PendingRequest member : members) {
+      if (!member.future.isDone()) {
+        member.fail(failure);
       }
     }
   }

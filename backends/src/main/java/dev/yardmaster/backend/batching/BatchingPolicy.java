@@ -17,6 +17,8 @@ import java.util.TreeSet;
  * @param priorityLevels number of levels, 1 is the highest (a config value of 0 means one level)
  * @param defaultPriorityLevel the level of requests that ask for none
  * @param queuePolicies the queue policy of each level, index 0 holding level 1
+ * @param preserveOrdering whether responses leave in the order requests were handed to batches,
+ *     even when a later batch finishes first on another instance ({@link ResponseOrder})
  */
 public record BatchingPolicy(
     int maxBatchSize,
@@ -24,7 +26,8 @@ public record BatchingPolicy(
     long maxQueueDelayNanos,
     int priorityLevels,
     int defaultPriorityLevel,
-    List<QueuePolicy> queuePolicies) {
+    List<QueuePolicy> queuePolicies,
+    boolean preserveOrdering) {
 
   /** What happens to a request whose queue timeout passes (Triton's {@code timeout_action}). */
   public enum TimeoutAction {
@@ -93,9 +96,12 @@ public record BatchingPolicy(
     }
   }
 
-  /** One level, no preferred sizes, no delay, default queue policy: batches whatever is queued. */
+  /**
+   * One level, no preferred sizes, no delay, default queue policy, any order: batches whatever is
+   * queued.
+   */
   public static BatchingPolicy simple(int maxBatchSize) {
-    return new BatchingPolicy(maxBatchSize, List.of(), 0, 1, 1, List.of(QueuePolicy.DEFAULT));
+    return new BatchingPolicy(maxBatchSize, List.of(), 0, 1, 1, List.of(QueuePolicy.DEFAULT), false);
   }
 
   /** The largest preferred size, or the max batch size when none is preferred. */
@@ -184,7 +190,8 @@ public record BatchingPolicy(
       String where = config.getName().isEmpty() ? "" : "model '" + config.getName() + "': ";
       throw new IllegalArgumentException(where + String.join("; ", problems));
     }
-    return new BatchingPolicy(maxBatchSize, preferred, delayMicros * 1_000, levels, defaultLevel, policies);
+    return new BatchingPolicy(maxBatchSize, preferred, delayMicros * 1_000, levels, defaultLevel, policies,
+        batching.getPreserveOrdering());
   }
 
   private static QueuePolicy queuePolicy(ModelQueuePolicy proto, String field, List<String> problems) {

@@ -48,6 +48,11 @@ import org.jspecify.annotations.Nullable;
  * an instance thread hands each batch's responses to their callers' event loops, one task per
  * loop, and takes the next batch while the loops encode and write the responses.
  *
+ * <p>With {@code dynamic_batching.preserve_ordering} a {@link ResponseOrder} numbers each batch as
+ * it forms (inline ones too) and holds a batch's completions until every earlier batch's were
+ * released; without it (the default) nothing is numbered or held, and a batch that finishes on
+ * one instance before an earlier one on another answers first.
+ *
  * <p>A request whose queue timeout passes under the REJECT action fails with DEADLINE_EXCEEDED and
  * Triton's message "Request timeout expired" (Triton itself answers UNAVAILABLE; the deadline
  * status is what the rest of Yardmaster uses for deadlines, and clients must not retry it blindly
@@ -69,6 +74,8 @@ public final class DynamicBatchScheduler implements Scheduler {
   private final InlineExecution inline;
   private final BatchExecution execution;
   private final BatchFormer<PendingRequest> former;
+  /** Null unless the config asks to preserve ordering: then each batch is numbered and released in turn. */
+  private final @Nullable ResponseOrder order;
   private final int instances;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -95,6 +102,7 @@ public final class DynamicBatchScheduler implements Scheduler {
     this.clock = clock;
     this.execution = new BatchExecution(spec, runner, stats, clock);
     this.former = new BatchFormer<>(BatchingPolicy.from(spec.config()));
+    this.order = former.policy().preserveOrdering() ? new ResponseOrder() : null;
     this.inline = InlineExecution.from(spec.config());
     this.instances = Schedulers.instanceCount(spec.config());
     this.freeInstances = instances;
@@ -174,8 +182,8 @@ public final class DynamicBatchScheduler implements Scheduler {
     }
     failTimedOut(work.timedOut);
     if (work.batch != null) {
-      List<PendingRequest> members = work.batch;
-      workers.execute(() -> runBatches(members));
+      Work batch = work;
+      workers.execute(() -> runBatches(batch));
     } else if (work.reserved && formOn != null) {
       try {
         formOn.execute(() -> runReserved(formOn));
@@ -246,12 +254,13 @@ public final class DynamicBatchScheduler implements Scheduler {
    * Requests whose queue timeout passed, and the batch to run now (null when none is due).
    *
    * @param batchRows the batch's rows (0 without one)
+   * @param sequence the batch's number in its {@link ResponseOrder} (0 without one)
    * @param reserved whether an instance was reserved for a batch to be formed later instead
    */
   private record Work(List<PendingRequest> timedOut, @Nullable List<PendingRequest> batch, int batchRows,
-      boolean reserved) {}
+      long sequence, boolean reserved) {}
 
-  private static final Work NOTHING = new Work(List.of(), null, 0, false);
+  private static final Work NOTHING = new Work(List.of(), null, 0, 0, false);
 
   /**
    * Under the lock: takes the timed-out requests and, when an instance is free and a batch is due,
@@ -261,9 +270,9 @@ public final class DynamicBatchScheduler implements Scheduler {
     List<PendingRequest> timedOut = former.expired(now);
     if (freeInstances > 0 && !former.isEmpty() && former.nextDeadlineNanos(now) - now <= 0) {
       freeInstances--;
-      return new Work(timedOut, null, 0, true);
+      return new Work(timedOut, null, 0, 0, true);
     }
-    return timedOut.isEmpty() ? NOTHING : new Work(timedOut, null, 0, false);
+    return timedOut.isEmpty() ? NOTHING : new Work(timedOut, null, 0, 0, false);
   }
 
   /**
@@ -286,22 +295,22 @@ public final class DynamicBatchScheduler implements Scheduler {
         if (closing || !former.isEmpty()) {
           changed.signal(); // the timer watches what is left
         }
-        work = new Work(timedOut, null, 0, false);
+        work = new Work(timedOut, null, 0, 0, false);
       } else {
-        work = new Work(timedOut, batch.items(), batch.rows(), false);
+        work = new Work(timedOut, batch.items(), batch.rows(), order == null ? 0 : order.nextSequence(), false);
       }
     } finally {
       lock.unlock();
     }
     failTimedOut(work.timedOut);
-    List<PendingRequest> members = work.batch;
-    if (members == null) {
+    if (work.batch == null) {
       return;
     }
     if (here != null && inline.allows(execution.predictNanos(work.batchRows))) {
-      runInline(members, here);
+      runInline(work, here);
     } else {
-      workers.execute(() -> runBatches(members));
+      Work batch = work;
+      workers.execute(() -> runBatches(batch));
     }
   }
 
@@ -314,27 +323,33 @@ public final class DynamicBatchScheduler implements Scheduler {
     List<PendingRequest> timedOut = former.expired(now);
     List<PendingRequest> members = null;
     int rows = 0;
+    long sequence = 0;
     if (freeInstances > 0) {
       BatchFormer.Batch<PendingRequest> batch = closing ? former.drainBatch(now) : former.nextBatch(now);
       if (batch != null) {
         freeInstances--;
         members = batch.items();
         rows = batch.rows();
+        if (order != null) {
+          sequence = order.nextSequence();
+        }
       }
       if (freeInstances > 0 && !former.isEmpty() && timerWakeNanos != TIMER_AWAKE
           && former.nextDeadlineNanos(now) - timerWakeNanos < 0) {
         changed.signal();
       }
     }
-    return timedOut.isEmpty() && members == null ? NOTHING : new Work(timedOut, members, rows, false);
+    return timedOut.isEmpty() && members == null ? NOTHING : new Work(timedOut, members, rows, sequence, false);
   }
 
   /** A worker's loop: runs its batch, then the next due one while there is one, then frees the instance. */
-  private void runBatches(List<PendingRequest> first) {
-    List<PendingRequest> members = first;
+  private void runBatches(Work first) {
+    Work work = first;
+    List<PendingRequest> members = work.batch;
     while (members != null) {
-      execution.execute(members, null);
-      members = freeInstanceAndTakeNext(clock.getAsLong()).batch;
+      execution.execute(members, null, order, work.sequence);
+      work = freeInstanceAndTakeNext(clock.getAsLong());
+      members = work.batch;
     }
   }
 
@@ -342,13 +357,13 @@ public final class DynamicBatchScheduler implements Scheduler {
    * A submitting thread's inline run: its batch, then further due batches while its time inline
    * is expected to stay within the limit; a batch beyond that goes to an instance thread.
    */
-  private void runInline(List<PendingRequest> first, Executor here) {
+  private void runInline(Work first, Executor here) {
     INLINE_RUNNER.set(this);
     try {
       long startNanos = clock.getAsLong();
-      List<PendingRequest> members = first;
+      Work work = first;
       while (true) {
-        execution.execute(members, here);
+        execution.execute(work.batch, here, order, work.sequence);
         long now = clock.getAsLong();
         Work next = freeInstanceAndTakeNext(now);
         if (next.batch == null) {
@@ -356,11 +371,10 @@ public final class DynamicBatchScheduler implements Scheduler {
         }
         long predicted = execution.predictNanos(next.batchRows);
         if (predicted < 0 || !inline.allows(now - startNanos + predicted)) {
-          List<PendingRequest> rest = next.batch;
-          workers.execute(() -> runBatches(rest));
+          workers.execute(() -> runBatches(next));
           return;
         }
-        members = next.batch;
+        work = next;
       }
     } finally {
       INLINE_RUNNER.remove();
@@ -401,7 +415,7 @@ public final class DynamicBatchScheduler implements Scheduler {
         if (work == NOTHING) {
           if (closing && former.isEmpty() && freeInstances == instances) {
             workers.shutdown();
-            return;
+            break;
           }
           // Busy instances: only a queue timeout or a freed instance can change anything.
           long deadline = freeInstances > 0 ? former.nextDeadlineNanos(now) : former.nextTimeoutNanos();
@@ -412,9 +426,13 @@ public final class DynamicBatchScheduler implements Scheduler {
       }
       failTimedOut(work.timedOut);
       if (work.batch != null) {
-        List<PendingRequest> members = work.batch;
-        workers.execute(() -> runBatches(members));
+        Work batch = work;
+        workers.execute(() -> runBatches(batch));
       }
+    }
+    if (order != null) {
+      // Every execution has ended; a batch that ended without handing in its completions must not hold the rest.
+      order.releaseAll();
     }
   }
 

@@ -198,10 +198,6 @@ public final class ModelConfigLoader {
     for (String unknown : UnknownFieldScanner.scan(text, ModelConfig.getDescriptor())) {
       notes.add(CONFIG_FILE + ": " + unknown + " is not supported by Yardmaster and was ignored");
     }
-    if (builder.getDynamicBatching().getPreserveOrdering()) {
-      notes.add(CONFIG_FILE + ": dynamic_batching.preserve_ordering is not enforced by Yardmaster (a model with "
-          + "several instances may answer its batches out of order; one instance answers in order)");
-    }
     return new Parsed(builder.build(), true, notes, CONFIG_FILE);
   }
 

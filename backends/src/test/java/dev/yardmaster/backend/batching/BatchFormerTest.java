@@ -16,11 +16,11 @@ class BatchFormerTest {
   private static final long DELAY = 100_000;
 
   private static BatchingPolicy policy(int maxBatchSize, List<Integer> preferred, long delayNanos) {
-    return new BatchingPolicy(maxBatchSize, preferred, delayNanos, 1, 1, List.of(QueuePolicy.DEFAULT));
+    return new BatchingPolicy(maxBatchSize, preferred, delayNanos, 1, 1, List.of(QueuePolicy.DEFAULT), false);
   }
 
   private static BatchingPolicy levels(int maxBatchSize, int levels, int defaultLevel, QueuePolicy... policies) {
-    return new BatchingPolicy(maxBatchSize, List.of(), 0, levels, defaultLevel, List.of(policies));
+    return new BatchingPolicy(maxBatchSize, List.of(), 0, levels, defaultLevel, List.of(policies), false);
   }
 
   private static void offer(BatchFormer<String> former, String item, int rows, long now) {
@@ -216,7 +216,7 @@ class BatchFormerTest {
   @Test
   void delayedRequestsStayQueuedBehindTheirLevel() {
     BatchFormer<String> former = new BatchFormer<>(new BatchingPolicy(1, List.of(), 0, 1, 1,
-        List.of(new QueuePolicy(TimeoutAction.DELAY, 10, false, 0))));
+        List.of(new QueuePolicy(TimeoutAction.DELAY, 10, false, 0)), false));
     former.offer("a", 1, 0, 0, 10, SAME_SHAPE);
     former.offer("b", 1, 0, 5, 0, SAME_SHAPE);
 

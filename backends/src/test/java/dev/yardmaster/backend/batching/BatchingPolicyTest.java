@@ -22,6 +22,7 @@ class BatchingPolicyTest {
             .addPreferredBatchSize(32)
             .addPreferredBatchSize(16)
             .setMaxQueueDelayMicroseconds(500)
+            .setPreserveOrdering(true)
             .setPriorityLevels(3)
             .setDefaultPriorityLevel(3)
             .setDefaultQueuePolicy(ModelQueuePolicy.newBuilder()
@@ -45,6 +46,7 @@ class BatchingPolicyTest {
     assertThat(policy.queuePolicy(1)).isEqualTo(new QueuePolicy(TimeoutAction.REJECT, 0, true, 10));
     assertThat(policy.queuePolicy(2)).isEqualTo(new QueuePolicy(TimeoutAction.DELAY, 2_000_000, false, 100));
     assertThat(policy.queuePolicy(3)).isEqualTo(policy.queuePolicy(2));
+    assertThat(policy.preserveOrdering()).isTrue();
   }
 
   @Test
@@ -56,12 +58,13 @@ class BatchingPolicyTest {
     assertThat(policy.defaultPriorityLevel()).isEqualTo(1);
     assertThat(policy.queuePolicies()).containsExactly(QueuePolicy.DEFAULT);
     assertThat(policy.maxPreferredBatchSize()).isEqualTo(8);
+    assertThat(policy.preserveOrdering()).as("Triton's default").isFalse();
   }
 
   @Test
   void requestPriorityZeroOrOutOfRangeUsesTheDefaultLevel() {
     BatchingPolicy policy = new BatchingPolicy(8, List.of(), 0, 3, 2,
-        List.of(QueuePolicy.DEFAULT, QueuePolicy.DEFAULT, QueuePolicy.DEFAULT));
+        List.of(QueuePolicy.DEFAULT, QueuePolicy.DEFAULT, QueuePolicy.DEFAULT), false);
 
     assertThat(policy.level(0)).isEqualTo(2);
     assertThat(policy.level(1)).isEqualTo(1);

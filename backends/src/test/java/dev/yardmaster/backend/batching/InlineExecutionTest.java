@@ -62,7 +62,11 @@ class InlineExecutionTest {
   }
 
   private static ModelSpec inlineSpec(String maxMicros) {
-    ModelSpec base = spec(8, 1, ModelDynamicBatching.newBuilder());
+    return inlineSpec(maxMicros, ModelDynamicBatching.newBuilder());
+  }
+
+  private static ModelSpec inlineSpec(String maxMicros, ModelDynamicBatching.Builder batching) {
+    ModelSpec base = spec(8, 1, batching);
     ModelConfig config = base.config().toBuilder()
         .putParameters(DynamicBatchScheduler.INLINE_EXECUTION_PARAMETER,
             ModelParameter.newBuilder().setStringValue(maxMicros).build())
@@ -113,6 +117,29 @@ class InlineExecutionTest {
     for (int i = 0; i < 3; i++) {
       assertThat(get(futures.get(i)).outputs().get(0).toFloats()[0]).isEqualTo(2f * i * 10);
     }
+  }
+
+  @Test
+  void withPreserveOrderingACheapBatchStillRunsOnTheCallersExecutorAndAnswersThere() throws Exception {
+    DynamicBatchScheduler scheduler = new DynamicBatchScheduler(
+        inlineSpec("1000000", ModelDynamicBatching.newBuilder().setPreserveOrdering(true)), runner, stats);
+    schedulers.add(scheduler);
+    measureSizesUpTo(scheduler, 3);
+    CallerLoop loop = new CallerLoop();
+
+    List<CompletableFuture<InferResponse>> futures = new ArrayList<>();
+    Queue<String> completed = new ConcurrentLinkedQueue<>();
+    for (int i = 0; i < 3; i++) {
+      CompletableFuture<InferResponse> future = scheduler.submit(request("r" + i, 1, i * 10, 0, List.of("y")), loop);
+      future.whenComplete((response, error) -> completed.add(response.id()));
+      futures.add(future);
+    }
+    loop.runAll(); // the batch, then the completions it posted back to the loop, in order
+
+    assertThat(futures).allMatch(CompletableFuture::isDone);
+    assertThat(completed).containsExactly("r0", "r1", "r2");
+    assertThat(runner.threads).containsExactly(Thread.currentThread().getName());
+    assertThat(get(futures.get(2)).outputs().get(0).toFloats()[0]).isEqualTo(40f);
   }
 
   @Test
