@@ -165,15 +165,7 @@ class PreserveOrderingTest {
           throw new IllegalStateException("first batch fails");
         }
       }
-      List<Tensor> outputs = new ArrayList<>();
-      for (String name : outputNames) {
-        float[] result = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-          result[i] = name.equals("y") ? values[i] * 2 : values[i] + 1;
-        }
-        outputs.add(Tensor.ofFloats(name, x.shape(), result));
-      }
-      return outputs;
+      return TestModels.outputs(x, outputNames);
     }
 
     @Override

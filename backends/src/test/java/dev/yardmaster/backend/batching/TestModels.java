@@ -78,6 +78,20 @@ final class TestModels {
   }
 
   /** Polls a condition that other threads make true; fails after {@link #WAIT}. */
+  /** The test models' outputs of {@code x}: {@code y} = 2x, any other = x + 1, in {@code outputNames} order. */
+  static List<Tensor> outputs(Tensor x, List<String> outputNames) {
+    float[] values = x.toFloats();
+    List<Tensor> outputs = new ArrayList<>();
+    for (String name : outputNames) {
+      float[] result = new float[values.length];
+      for (int i = 0; i < values.length; i++) {
+        result[i] = name.equals("y") ? values[i] * 2 : values[i] + 1;
+      }
+      outputs.add(Tensor.ofFloats(name, x.shape(), result));
+    }
+    return outputs;
+  }
+
   static void awaitTrue(String what, BooleanSupplier condition) {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (!condition.getAsBoolean()) {
@@ -130,15 +144,7 @@ final class TestModels {
         batchSizes.add((int) x.dim(0));
         threads.add(Thread.currentThread().getName());
         firstValues.add(values[0]);
-        List<Tensor> outputs = new ArrayList<>();
-        for (String name : outputNames) {
-          float[] result = new float[values.length];
-          for (int i = 0; i < values.length; i++) {
-            result[i] = name.equals("y") ? values[i] * 2 : values[i] + 1;
-          }
-          outputs.add(Tensor.ofFloats(name, x.shape(), result));
-        }
-        return outputs;
+        return outputs(x, outputNames);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);

@@ -68,9 +68,7 @@ class ClassificationTest {
 
   @BeforeAll
   static void start() throws Exception {
-    DemoModels.writeRepository(repository, true);
-    DemoModels.writeIdentityRepository(repository);
-    server = RepositoryServers.serveAll(repository);
+    server = RepositoryServers.serveDemoAndIdentityModels(repository);
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
     stub = GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     http = Http11.client();

@@ -48,9 +48,7 @@ class MutatedInferBodiesTest {
 
   @BeforeAll
   static void start() throws Exception {
-    DemoModels.writeRepository(repository, true);
-    DemoModels.writeIdentityRepository(repository);
-    server = RepositoryServers.serveAll(repository);
+    server = RepositoryServers.serveDemoAndIdentityModels(repository);
     http = new LocalHttp(server.httpPort());
   }
 

@@ -57,9 +57,7 @@ class MutatedInferRequestsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    DemoModels.writeRepository(repository, true);
-    DemoModels.writeIdentityRepository(repository);
-    server = RepositoryServers.serveAll(repository);
+    server = RepositoryServers.serveDemoAndIdentityModels(repository);
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
   }
 

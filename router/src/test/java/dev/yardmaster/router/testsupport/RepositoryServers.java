@@ -1,10 +1,12 @@
 package dev.yardmaster.router.testsupport;
 
 import dev.yardmaster.backend.batching.Schedulers;
+import dev.yardmaster.backend.onnx.DemoModels;
 import dev.yardmaster.backend.onnx.OrtRunnerFactory;
 import dev.yardmaster.backend.repository.RepositoryModelManager;
 import dev.yardmaster.backend.repository.RepositoryOptions;
 import dev.yardmaster.router.server.YardmasterServer;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -12,6 +14,13 @@ import java.time.Duration;
 public final class RepositoryServers {
 
   private RepositoryServers() {}
+
+  /** Writes the demo models and the identity model of each datatype to {@code repository} and serves them. */
+  public static YardmasterServer serveDemoAndIdentityModels(Path repository) throws IOException {
+    DemoModels.writeRepository(repository, true);
+    DemoModels.writeIdentityRepository(repository);
+    return serveAll(repository);
+  }
 
   /** Every model of {@code repository}, loaded at start. */
   public static YardmasterServer serveAll(Path repository) {
