@@ -24,11 +24,12 @@ class BenchCommandTest {
         "targets:", "srv batch", "wide_mlp paired rounds at c=16", "raw ORT batch 64 / batch 1 gain median",
         "wide_mlp batching on/off at c=16, median of 2 paired rounds", "targets met",
         "raw ORT at the batch the server executed", "= instance busy", "higgs_mlp_v1 served (batching on) and echo rounds at c=16",
-        "higgs_mlp_v1 served (batching on, c=16) / echo c=16, median of 2 rounds");
+        "higgs_mlp_v1 served (batching on, c=16) / echo c=16, median of 2 rounds", "c=1 rounds, batching off and on",
+        "wide_mlp batching on/off at c=1, median of 2 rounds", "higgs_mlp_v1 batching on/off at c=1, median of 2 rounds");
 
     JsonNode report = ReportFiles.read(output.resolve("serving-latest.json"));
     assertThat(report.fieldNames()).toIterable()
-        .contains("createdAt", "machine", "settings", "serving", "echo", "raw", "rounds", "echoRounds", "fillRounds",
+        .contains("createdAt", "machine", "settings", "serving", "echo", "raw", "rounds", "echoRounds", "loneStreamRounds", "fillRounds",
             "checks");
     assertThat(report.get("serving")).hasSize(8);
     assertThat(report.get("echo")).hasSize(2);
@@ -52,6 +53,14 @@ class BenchCommandTest {
     assertThat(run.out()).contains("wide_mlp paired rounds at c=128, a load that fills 64-row batches");
     assertThat(run.out()).doesNotContain("c=128, median");
     assertThat(report.get("echoRounds")).hasSize(2);
+    assertThat(report.get("loneStreamRounds")).hasSize(4); // 2 rounds x 2 models
+    for (JsonNode round : report.get("loneStreamRounds")) {
+      assertThat(round.get("off").get("concurrency").asInt()).isEqualTo(1);
+      assertThat(round.get("off").get("batching").asBoolean()).isFalse();
+      assertThat(round.get("on").get("batching").asBoolean()).isTrue();
+      assertThat(round.get("on").get("model").asText()).isEqualTo(round.get("off").get("model").asText());
+      assertThat(round.get("on").get("result").get("inferencesPerSecond").asDouble()).isPositive();
+    }
     for (JsonNode round : report.get("echoRounds")) {
       assertThat(round.get("served").get("model").asText()).isEqualTo("higgs_mlp_v1");
       assertThat(round.get("served").get("batching").asBoolean()).isTrue();

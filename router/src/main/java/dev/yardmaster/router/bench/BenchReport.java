@@ -16,6 +16,8 @@ import java.util.List;
  *     and on, back to back), which the wide_mlp checks take their medians from
  * @param echoRounds higgs_mlp_v1 served (batching on) and the echo RPC at the top concurrency, back
  *     to back, which the served / echo check takes its median from
+ * @param loneStreamRounds each model at c=1 with batching off and on, back to back, which the
+ *     c=1 checks take their medians from
  * @param fillRounds wide_mlp's paired rounds at twice the max batch size, a load that fills the
  *     batcher's batches (informational: no check reads them); empty when not run
  * @param checks the DESIGN.md serving budgets
@@ -29,6 +31,7 @@ public record BenchReport(
     List<RawPoint> raw,
     List<PairedRound> rounds,
     List<EchoRound> echoRounds,
+    List<LoneStreamRound> loneStreamRounds,
     List<PairedRound> fillRounds,
     List<TargetCheck> checks) {
 
@@ -38,6 +41,7 @@ public record BenchReport(
     raw = List.copyOf(raw);
     rounds = List.copyOf(rounds);
     echoRounds = List.copyOf(echoRounds);
+    loneStreamRounds = List.copyOf(loneStreamRounds);
     fillRounds = List.copyOf(fillRounds);
     checks = List.copyOf(checks);
   }

@@ -201,13 +201,7 @@ public final class ServingSweep implements AutoCloseable {
       for (int batch : reversed ? new int[] {maxBatch, 1} : new int[] {1, maxBatch}) {
         raw[batch == 1 ? 0 : 1] = raw(prefix + " raw batch " + batch, model, batch, rawWarmUp, rawMeasure);
       }
-      SweepPoint[] served = new SweepPoint[2];
-      for (boolean batching : reversed ? new boolean[] {true, false} : new boolean[] {false, true}) {
-        String label = String.format(Locale.ROOT, "%s c=%d batching %s", prefix, concurrency,
-            batching ? "on" : "off");
-        served[batching ? 1 : 0] = measure(label, plan, server(batching), CallKind.MODEL_INFER,
-            model, requests, concurrency).as(model, batching);
-      }
+      SweepPoint[] served = offAndOn(prefix, model, requests, concurrency, plan, reversed);
       // the raw point at the batch the server ran, right after it: what serving keeps at that batch
       double executed = served[1].serverBatch();
       int servedBatch = Double.isNaN(executed) ? 0 : (int) Math.max(1, Math.min(maxBatch, Math.round(executed)));
@@ -240,6 +234,34 @@ public final class ServingSweep implements AutoCloseable {
       result.add(new EchoRound(round, measured[0], measured[1]));
     }
     return result;
+  }
+
+  /**
+   * {@code rounds} rounds of each model served by one stream (c=1) with batching off and on, back
+   * to back, every other round in reverse order; the models take turns within a round.
+   */
+  public List<LoneStreamRound> loneStreamRounds(List<String> models, int rounds, SweepPlan plan) {
+    List<LoneStreamRound> result = new ArrayList<>(rounds * models.size());
+    for (int round = 1; round <= rounds; round++) {
+      for (String model : models) {
+        String prefix = String.format(Locale.ROOT, "[lone round %d/%d] %s", round, rounds, model);
+        SweepPoint[] measured = offAndOn(prefix, model, batchOne(model), 1, plan, round % 2 == 0);
+        result.add(new LoneStreamRound(round, measured[0], measured[1]));
+      }
+    }
+    return result;
+  }
+
+  /** The model at one concurrency with batching off then on ({@code reversed}: on then off). */
+  private SweepPoint[] offAndOn(String prefix, String model, RequestFactory requests, int concurrency,
+      SweepPlan plan, boolean reversed) {
+    SweepPoint[] measured = new SweepPoint[2];
+    for (boolean batching : reversed ? new boolean[] {true, false} : new boolean[] {false, true}) {
+      String label = String.format(Locale.ROOT, "%s c=%d batching %s", prefix, concurrency, batching ? "on" : "off");
+      measured[batching ? 1 : 0] = measure(label, plan, server(batching), CallKind.MODEL_INFER, model, requests,
+          concurrency).as(model, batching);
+    }
+    return measured;
   }
 
   /**

@@ -25,41 +25,42 @@ public final class ServingTargets {
 
   private ServingTargets() {}
 
-  /** {@link #check(List, List, List, List, List)} without rounds. */
+  /** {@link #check(List, List, List, BenchRounds)} without rounds. */
   public static List<TargetCheck> check(
       List<SweepPoint> serving, List<SweepPoint> echo, List<RawPoint> raw) {
-    return check(serving, echo, raw, List.of(), List.of());
+    return check(serving, echo, raw, BenchRounds.none());
   }
 
   /**
    * The checks whose inputs the run has; a check needing a point the run skipped is left out. With
-   * paired rounds, the two wide_mlp throughput checks take the median of the rounds' ratios, each
-   * measured back to back, instead of the sweep's single points; with echo rounds, so does the
-   * served / echo check.
+   * rounds, a check takes the median of its rounds' ratios, each measured back to back, instead of
+   * the sweep's single points: paired rounds judge the two wide_mlp throughput checks, echo rounds
+   * the served / echo check, and lone-stream rounds a model's batching on/off check at c=1.
    *
    * @param serving the sweep's model points
    * @param echo the echo points
    * @param raw the raw ONNX Runtime points
-   * @param rounds wide_mlp's paired rounds at the top concurrency, or none
-   * @param echoRounds higgs_mlp_v1 served and echo rounds at the top concurrency, or none
+   * @param rounds the run's rounds
    */
   public static List<TargetCheck> check(List<SweepPoint> serving, List<SweepPoint> echo,
-      List<RawPoint> raw, List<PairedRound> rounds, List<EchoRound> echoRounds) {
+      List<RawPoint> raw, BenchRounds rounds) {
+    List<PairedRound> paired = rounds.paired();
+    List<EchoRound> echoRounds = rounds.echo();
     List<TargetCheck> checks = new ArrayList<>();
     int top = serving.stream().mapToInt(SweepPoint::concurrency).max().orElse(1);
     String wide = DemoModels.WIDE_MLP;
     String higgs = DemoModels.HIGGS_MLP_V1;
-    if (!rounds.isEmpty()) {
-      PairedRound first = rounds.get(0);
-      String ofRounds = label(", median of %d paired rounds", rounds.size());
+    if (!paired.isEmpty()) {
+      PairedRound first = paired.get(0);
+      String ofRounds = label(", median of %d paired rounds", paired.size());
       checks.add(medianCheck(
           label("%s batching on/off at c=%d%s", wide, first.servedOn().concurrency(), ofRounds),
-          rounds, PairedRound::batchingSpeedUp, round -> round.servedOn().inferencesPerSecond(),
+          paired, PairedRound::batchingSpeedUp, round -> round.servedOn().inferencesPerSecond(),
           round -> round.servedOff().inferencesPerSecond(), BATCHING_SPEED_UP));
       checks.add(medianCheck(
           label("%s served (batching on, c=%d) / raw ORT batch %d%s", wide,
               first.servedOn().concurrency(), first.rawBatchMax().batch(), ofRounds),
-          rounds, PairedRound::servedOverRaw, round -> round.servedOn().inferencesPerSecond(),
+          paired, PairedRound::servedOverRaw, round -> round.servedOn().inferencesPerSecond(),
           round -> round.rawBatchMax().rowsPerSecond(), SERVED_VS_RAW));
     } else {
       Optional<SweepPoint> wideOn = find(serving, wide, top, true);
@@ -94,9 +95,14 @@ public final class ServingTargets {
           SERVED_VS_ECHO));
     }
     for (String model : List.of(higgs, wide)) {
+      List<LoneStreamRound> lone = rounds.loneStream().stream().filter(round -> round.model().equals(model)).toList();
       Optional<SweepPoint> on = find(serving, model, 1, true);
       Optional<SweepPoint> off = find(serving, model, 1, false);
-      if (on.isPresent() && off.isPresent()) {
+      if (!lone.isEmpty()) {
+        checks.add(medianCheck(label("%s batching on/off at c=1, median of %d rounds", model, lone.size()),
+            lone, LoneStreamRound::batchingOnOverOff, round -> round.on().inferencesPerSecond(),
+            round -> round.off().inferencesPerSecond(), LONE_STREAM_NOT_WORSE));
+      } else if (on.isPresent() && off.isPresent()) {
         checks.add(TargetCheck.of(label("%s batching on/off at c=1", model),
             on.get().inferencesPerSecond(), off.get().inferencesPerSecond(),
             LONE_STREAM_NOT_WORSE));

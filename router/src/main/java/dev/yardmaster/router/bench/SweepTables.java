@@ -103,6 +103,23 @@ public final class SweepTables {
     return align(lines);
   }
 
+  /** Lone-stream rounds, one line each: the model's c=1 throughputs with batching off and on. */
+  public static String loneStreamRounds(List<LoneStreamRound> rounds) {
+    List<String[]> lines = new ArrayList<>();
+    lines.add(new String[] {"round", "model", "off inf/s", "on inf/s", "on p50 ms", "srv batch", "on/off"});
+    for (LoneStreamRound round : rounds) {
+      lines.add(new String[] {
+          Integer.toString(round.round()),
+          round.model(),
+          format("%.0f", round.off().inferencesPerSecond()),
+          format("%.0f", round.on().inferencesPerSecond()),
+          format("%.3f", round.on().result().p50Ms()),
+          serverBatch(round.on()),
+          format("%.2f", round.batchingOnOverOff())});
+    }
+    return align(lines);
+  }
+
   /** A factor to two decimals, or "-" when unknown. */
   private static String factor(double value) {
     return Double.isNaN(value) ? "-" : format("%.2f", value);

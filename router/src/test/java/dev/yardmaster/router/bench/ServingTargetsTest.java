@@ -51,7 +51,7 @@ class ServingTargetsTest {
         new EchoRound(2, point("higgs_mlp_v1", 64, true, 6000), point(ServingSweep.ECHO_LABEL, 64, false, 9000)),
         new EchoRound(3, point("higgs_mlp_v1", 64, true, 4000), point(ServingSweep.ECHO_LABEL, 64, false, 8000)));
 
-    TargetCheck check = ServingTargets.check(SERVING, ECHO, RAW, List.of(), rounds).stream()
+    TargetCheck check = ServingTargets.check(SERVING, ECHO, RAW, new BenchRounds(List.of(), rounds, List.of())).stream()
         .filter(c -> c.name().contains("echo")).findFirst().orElseThrow();
 
     assertThat(check.name()).isEqualTo("higgs_mlp_v1 served (batching on, c=64) / echo c=64, median of 3 rounds");
@@ -60,6 +60,35 @@ class ServingTargetsTest {
     assertThat(check.denominator()).isEqualTo(9000);
     assertThat(check.passed()).isFalse();
     assertThat(SweepTables.echoRounds(rounds)).contains("served/echo").contains("0.67");
+  }
+
+  @Test
+  void loneStreamRoundsJudgeEachModelsC1BudgetByItsMedian() {
+    // the sweep's single wide_mlp points say 240 / 300 = 0.8 (FAIL); rounds taken back to back say 1.0
+    List<LoneStreamRound> rounds = List.of(
+        new LoneStreamRound(1, point("wide_mlp", 1, false, 300), point("wide_mlp", 1, true, 300)),
+        new LoneStreamRound(1, point("higgs_mlp_v1", 1, false, 1000), point("higgs_mlp_v1", 1, true, 800)),
+        new LoneStreamRound(2, point("wide_mlp", 1, false, 250), point("wide_mlp", 1, true, 200)),
+        new LoneStreamRound(2, point("higgs_mlp_v1", 1, false, 1000), point("higgs_mlp_v1", 1, true, 700)),
+        new LoneStreamRound(3, point("wide_mlp", 1, false, 280), point("wide_mlp", 1, true, 308)),
+        new LoneStreamRound(3, point("higgs_mlp_v1", 1, false, 1000), point("higgs_mlp_v1", 1, true, 1200)));
+
+    List<TargetCheck> checks = ServingTargets.check(SERVING, ECHO, RAW, new BenchRounds(List.of(), List.of(), rounds));
+
+    assertThat(checks).extracting(TargetCheck::name).endsWith(
+        "higgs_mlp_v1 batching on/off at c=1, median of 3 rounds",
+        "wide_mlp batching on/off at c=1, median of 3 rounds");
+    TargetCheck higgs = checks.get(3);
+    TargetCheck wide = checks.get(4);
+    assertThat(higgs.ratio()).isEqualTo(0.8); // of 0.8, 0.7, 1.2
+    assertThat(higgs.passed()).isFalse();
+    assertThat(wide.ratio()).isEqualTo(1.0); // of 1.0, 0.8, 1.1
+    assertThat(wide.numerator()).isEqualTo(300);
+    assertThat(wide.denominator()).isEqualTo(280);
+    assertThat(wide.passed()).isTrue();
+    assertThat(SweepTables.loneStreamRounds(rounds).lines().findFirst().orElseThrow())
+        .contains("round", "model", "off inf/s", "on inf/s", "on/off");
+    assertThat(SweepTables.loneStreamRounds(rounds)).contains("0.70").contains("1.10");
   }
 
   private static PairedRound round(int index, double rawBatch1, double rawBatch64, double off, double on) {
@@ -74,7 +103,7 @@ class ServingTargetsTest {
 
   @Test
   void pairedRoundsJudgeTheWideBudgetsByTheirMedian() {
-    List<TargetCheck> checks = ServingTargets.check(SERVING, ECHO, RAW, ROUNDS, List.of());
+    List<TargetCheck> checks = ServingTargets.check(SERVING, ECHO, RAW, new BenchRounds(ROUNDS, List.of(), List.of()));
 
     assertThat(checks).extracting(TargetCheck::name).startsWith(
         "wide_mlp batching on/off at c=64, median of 3 paired rounds",
