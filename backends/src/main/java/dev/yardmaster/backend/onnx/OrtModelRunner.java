@@ -4,7 +4,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.backend.ModelRunner;
@@ -24,8 +23,8 @@ import java.util.Set;
  * {@link OrtEnvironment}; {@link OrtSession#run} is thread safe, so one runner serves all of the
  * version's instances and the scheduler bounds how many executions run at once.
  *
- * <p>The CUDA execution provider is added when this ORT build has it and the options allow it;
- * otherwise the session runs on the CPU. {@link #kind()} says which.
+ * <p>The CUDA execution provider is added when it runs here ({@link CudaProbe}) and the options
+ * allow it; otherwise the session runs on the CPU. {@link #kind()} says which.
  */
 public final class OrtModelRunner implements ModelRunner {
   /** {@link #kind()} of a session on the CUDA execution provider. */
@@ -81,14 +80,9 @@ public final class OrtModelRunner implements ModelRunner {
     }
   }
 
-  /** Whether this ORT build lists the CUDA execution provider. */
-  static boolean cudaListed() {
-    return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
-  }
-
-  /** Whether CUDA was added; a build that lists CUDA but cannot load it falls back to the CPU. */
+  /** Whether CUDA was added: only where {@link CudaProbe} found it running. */
   private static boolean addCudaIfAvailable(OrtSession.SessionOptions sessionOptions) {
-    if (!cudaListed()) {
+    if (!CudaProbe.result().available()) {
       return false;
     }
     try {

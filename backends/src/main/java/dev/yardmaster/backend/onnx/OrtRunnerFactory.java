@@ -36,10 +36,10 @@ public final class OrtRunnerFactory implements RunnerFactory {
     return options;
   }
 
-  /** CUDA is allowed by the options and listed by this ORT build. */
+  /** CUDA is allowed by the options and its execution provider runs here ({@link CudaProbe}). */
   @Override
   public boolean gpuAvailable() {
-    return options.preferCuda() && OrtModelRunner.cudaListed();
+    return options.preferCuda() && CudaProbe.result().available();
   }
 
   @Override
@@ -69,8 +69,7 @@ public final class OrtRunnerFactory implements RunnerFactory {
   }
 
   private String noGpuReason() {
-    return options.preferCuda() ? "this ONNX Runtime build has no CUDA execution provider"
-        : "CUDA is turned off for this server";
+    return options.preferCuda() ? CudaProbe.result().reason() : "CUDA is turned off for this server";
   }
 
   private static void requireDeclared(
