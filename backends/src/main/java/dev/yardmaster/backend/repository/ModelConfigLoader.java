@@ -117,9 +117,11 @@ public final class ModelConfigLoader {
     boolean completesFromModel = config.getInputCount() == 0 || config.getOutputCount() == 0;
     Long source = modelSource(modelDirectory, modelFilename, versions, completesFromModel ? available : List.of());
     if (source != null) {
-      onnxWhere = source + "/" + modelFilename;
+      Path sourceFile = ModelDefinition.modelFileIn(modelDirectory.resolve(Long.toString(source)).resolve(modelFilename));
+      onnxWhere = modelDirectory.relativize(sourceFile).toString();
       try {
-        onnx = OnnxSignature.read(modelDirectory.resolve(Long.toString(source)).resolve(modelFilename));
+        // Reads the graph only: initializers kept as external data are never opened here.
+        onnx = OnnxSignature.read(sourceFile);
       } catch (InferenceException e) {
         problems.add(onnxWhere + ": " + e.getMessage());
       }
@@ -158,7 +160,8 @@ public final class ModelConfigLoader {
     for (List<Long> candidates : List.of(selected, fallback)) {
       for (int i = candidates.size() - 1; i >= 0; i--) {
         long version = candidates.get(i);
-        if (Files.isRegularFile(modelDirectory.resolve(Long.toString(version)).resolve(modelFilename))) {
+        Path named = modelDirectory.resolve(Long.toString(version)).resolve(modelFilename);
+        if (Files.isRegularFile(ModelDefinition.modelFileIn(named))) {
           return version;
         }
       }

@@ -33,9 +33,27 @@ public record ModelDefinition(String name, Path directory, ModelConfig config, L
     notes = List.copyOf(notes);
   }
 
-  /** The model file of a version, e.g. {@code repo/m/1/model.onnx}. */
+  /** The version directory of a version, e.g. {@code repo/m/1}. */
+  public Path versionDirectory(long version) {
+    return directory.resolve(Long.toString(version));
+  }
+
+  /**
+   * The model file of a version, e.g. {@code repo/m/1/model.onnx}; when the path named by {@code
+   * default_model_filename} is a directory, the {@code model.onnx} inside it ({@link #modelFileIn}).
+   */
   public Path modelFile(long version) {
-    return directory.resolve(Long.toString(version)).resolve(config.getDefaultModelFilename());
+    return modelFileIn(versionDirectory(version).resolve(config.getDefaultModelFilename()));
+  }
+
+  /**
+   * The file to load for {@code named}, the path {@code default_model_filename} names in a version
+   * directory: {@code named} itself, or {@code named/model.onnx} when {@code named} is a directory,
+   * as Triton's onnxruntime backend reads it (a model with its external data files kept together in
+   * {@code 1/model.onnx/}).
+   */
+  public static Path modelFileIn(Path named) {
+    return Files.isDirectory(named) ? named.resolve(ModelConfigLoader.DEFAULT_MODEL_FILENAME) : named;
   }
 
   /**
@@ -45,17 +63,26 @@ public record ModelDefinition(String name, Path directory, ModelConfig config, L
    * @throws InferenceException INVALID_ARGUMENT naming the version and the file that is missing
    */
   public Path requireModelFile(long version) {
-    Path file = modelFile(version);
+    Path named = versionDirectory(version).resolve(config.getDefaultModelFilename());
+    Path file = modelFileIn(named);
     if (!Files.isRegularFile(file)) {
-      throw InferenceException.invalidArgument("model '%s' version %d: %s", name, version, missingModelFile(file));
+      throw InferenceException.invalidArgument("model '%s' version %d: %s", name, version, missingModelFile(named));
     }
     return file;
   }
 
-  /** Why {@code file}, a version's model file, cannot be read, and what was expected there. */
-  static String missingModelFile(Path file) {
-    return "model file '" + file + "' " + (Files.isDirectory(file) ? "is a directory" : "not found")
-        + " (expected: the version's ONNX model, named by default_model_filename, "
+  /**
+   * Why the model file of {@code named}, the path {@code default_model_filename} names in a
+   * version directory, cannot be read, and what was expected there.
+   */
+  static String missingModelFile(Path named) {
+    Path file = modelFileIn(named);
+    String problem = "model file '" + file + "' " + (Files.isDirectory(file) ? "is a directory" : "not found");
+    if (!file.equals(named)) {
+      return problem + " (expected: '" + named + "', a directory named by default_model_filename, to hold the "
+          + "version's ONNX model as " + ModelConfigLoader.DEFAULT_MODEL_FILENAME + ", its external data beside it)";
+    }
+    return problem + " (expected: the version's ONNX model, named by default_model_filename, "
         + ModelConfigLoader.DEFAULT_MODEL_FILENAME + " when the config sets none)";
   }
 

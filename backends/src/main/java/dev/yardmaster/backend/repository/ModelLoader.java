@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * Loads (or reloads) one model's versions and publishes each state it passes through: LOADING
  * while versions open, then READY with the new versions, or, when any version fails, each
  * version's reason with the serving versions kept. Unchanged versions are reused by config and
- * {@linkplain VersionFingerprint fingerprint}; versions it replaced are closed after the swap. The
+ * {@linkplain VersionFingerprint fingerprint} (a changed {@code warmup/} file reopens, and so
+ * re-warms, every version); versions it replaced are closed after the swap. The
  * caller holds the model's lock, so one model's loads never overlap.
  */
 final class ModelLoader {
@@ -91,7 +92,10 @@ final class ModelLoader {
     }
   }
 
-  /** Opens each selected version, or keeps the serving one when neither its config nor its files changed. */
+  /**
+   * Opens each selected version, or keeps the serving one when neither its config nor its files
+   * (version directory and {@code warmup/}) changed.
+   */
   private VersionsTried tryVersions(String name, ModelDefinition definition, @Nullable ModelEntry previous,
       boolean sameConfig) {
     NavigableMap<Long, LocalServedModel> versions = new TreeMap<>();
@@ -101,7 +105,9 @@ final class ModelLoader {
     // Every version is tried, as Triton loads them side by side: each failed one shows its reason.
     for (long version : definition.versions()) {
       try {
-        String fingerprint = VersionFingerprint.of(definition.requireModelFile(version));
+        definition.requireModelFile(version);
+        String fingerprint = VersionFingerprint.of(definition.versionDirectory(version),
+            definition.directory().resolve(ModelWarmupValidator.WARMUP_DIRECTORY));
         LocalServedModel current = previous == null ? null : previous.versions().get(version);
         if (sameConfig && current != null && fingerprint.equals(previous.fingerprints().get(version))) {
           versions.put(version, current);
