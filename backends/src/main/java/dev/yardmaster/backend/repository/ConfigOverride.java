@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * The parse phase for Triton's load {@code config} parameter: a model config in protobuf JSON
  * (Triton's field names, e.g. {@code max_batch_size}, or their lowerCamel JSON names) that replaces
  * {@code config.pbtxt} for one load. As with {@code config.pbtxt}, fields Yardmaster does not model
- * are ignored and noted.
+ * are ignored and noted, but for those a model cannot be served without ({@link UnservableFields}).
  */
 final class ConfigOverride {
 
@@ -50,15 +50,18 @@ final class ConfigOverride {
     } catch (InvalidProtocolBufferException | RuntimeException malformed) { // Gson's syntax errors are unchecked
       throw InferenceException.invalidArgument("%s: %s (expected: a model config in JSON)", where, reason(malformed));
     }
-    return parsed(builder.build(), unknownFieldNotes(json));
+    List<String> unknown = unknownFields(json);
+    UnservableFields.refuse(where, unknown);
+    return parsed(builder.build(), unknown.stream().map(field -> ModelConfigLoader.OVERRIDE_SOURCE + ": " + field
+        + " is not supported by Yardmaster and was ignored").toList());
   }
 
   private static ModelConfigLoader.Parsed parsed(ModelConfig config, List<String> notes) {
     return new ModelConfigLoader.Parsed(config, true, notes, ModelConfigLoader.OVERRIDE_SOURCE);
   }
 
-  /** One note per field Yardmaster does not model, as {@code config.pbtxt}'s notes say them. */
-  private static List<String> unknownFieldNotes(String json) {
+  /** The dotted path of each field Yardmaster does not model. */
+  private static List<String> unknownFields(String json) {
     Struct.Builder tree = Struct.newBuilder();
     try {
       STRICT.merge(json, tree);
@@ -67,8 +70,7 @@ final class ConfigOverride {
     }
     List<String> unknown = new ArrayList<>();
     unknownFields(tree.build(), ModelConfig.getDescriptor(), "", unknown);
-    return unknown.stream().map(field -> ModelConfigLoader.OVERRIDE_SOURCE + ": " + field
-        + " is not supported by Yardmaster and was ignored").toList();
+    return unknown;
   }
 
   /** Adds the dotted path of every member of {@code json} that {@code message} has no field for. */

@@ -171,9 +171,10 @@ public final class ModelConfigLoader {
 
   /**
    * Parse phase: reads {@code config.pbtxt} as protobuf text format; unknown fields are ignored and
-   * returned as notes.
+   * returned as notes, but for those a model cannot be served without ({@link UnservableFields}).
    *
-   * @throws InferenceException INVALID_ARGUMENT naming the file, line and column of a syntax error
+   * @throws InferenceException INVALID_ARGUMENT naming the file, line and column of a syntax error,
+   *     or the unservable fields
    */
   public static Parsed parse(String modelName, Path configFile) {
     if (!Files.exists(configFile)) {
@@ -197,8 +198,10 @@ public final class ModelConfigLoader {
       throw InferenceException.invalidArgument("%s:%d:%d: %s", where(modelName), e.getLine(), e.getColumn(),
           describeParseError(text, e.getLine(), e.getColumn(), message));
     }
+    List<String> unknownFields = UnknownFieldScanner.scan(text, ModelConfig.getDescriptor());
+    UnservableFields.refuse(where(modelName), unknownFields);
     List<String> notes = new ArrayList<>();
-    for (String unknown : UnknownFieldScanner.scan(text, ModelConfig.getDescriptor())) {
+    for (String unknown : unknownFields) {
       notes.add(CONFIG_FILE + ": " + unknown + " is not supported by Yardmaster and was ignored");
     }
     return new Parsed(builder.build(), true, notes, CONFIG_FILE);

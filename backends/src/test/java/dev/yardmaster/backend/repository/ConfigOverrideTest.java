@@ -3,6 +3,7 @@ package dev.yardmaster.backend.repository;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.yardmaster.backend.InferenceException;
 import org.junit.jupiter.api.Test;
 
 class ConfigOverrideTest {
@@ -29,6 +30,17 @@ class ConfigOverrideTest {
         "load config override: optimization is not supported by Yardmaster and was ignored",
         "load config override: input.is_non_linear_format_io is not supported by Yardmaster and was ignored",
         "load config override: dynamic_batching.knob is not supported by Yardmaster and was ignored");
+  }
+
+  @Test
+  void fieldsAModelCannotBeServedWithoutAreRefusedInEitherSpelling() {
+    assertThatThrownBy(() -> ConfigOverride.parse("m", "{\"max_batch_size\": 2, \"sequence_batching\": {}, "
+        + "\"batchInput\": [{\"kind\": \"BATCH_ELEMENT_COUNT\"}], \"optimization\": {}}"))
+        .isInstanceOf(InferenceException.class)
+        .hasMessage("model 'm' load config override: sequence_batching: not supported (expected: a stateless model,"
+            + " with dynamic_batching or no scheduler: Yardmaster has no sequence batcher, which gives a stateful model"
+            + " its control inputs and keeps its state); model 'm' load config override: batchInput: not supported"
+            + " (expected: no batch_input: Yardmaster does not make the ragged-batch inputs a model reads it for)");
   }
 
   @Test

@@ -70,6 +70,24 @@ class ModelConfigLoaderTest {
   }
 
   @Test
+  void sequenceBatchingAndEnsembleSchedulingFailTheLoadNamingTheirLines() throws Exception {
+    Path directory = TestModels.writeModel(repository, "wide_mlp", """
+        max_batch_size: 8
+        sequence_batching {
+          control_input [ { name: "START" control [ { kind: CONTROL_SEQUENCE_START fp32_false_true: [ 0, 1 ] } ] } ]
+        }
+        ensemble_scheduling { step [ { model_name: "a" model_version: -1 } ] }
+        """, 1);
+
+    assertThatThrownBy(() -> ModelConfigLoader.load(directory))
+        .isInstanceOf(InferenceException.class)
+        .hasMessageContaining("model 'wide_mlp' config.pbtxt: sequence_batching (line 2): not supported (expected: a"
+            + " stateless model, with dynamic_batching or no scheduler: Yardmaster has no sequence batcher")
+        .hasMessageContaining("model 'wide_mlp' config.pbtxt: ensemble_scheduling (line 5): not supported (expected:"
+            + " one ONNX model: Yardmaster does not run ensembles)");
+  }
+
+  @Test
   void preserveOrderingIsReadWithoutANote() throws Exception {
     Path directory = TestModels.writeModel(repository, "wide_mlp",
         TRITON_CONFIG.replace("unknown_knob: 3", "preserve_ordering: true"), 1);

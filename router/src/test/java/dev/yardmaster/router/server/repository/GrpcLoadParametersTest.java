@@ -112,6 +112,17 @@ class GrpcLoadParametersTest {
   }
 
   @Test
+  void aSequenceBatcherIsRefusedNamingItAndTheLoadedConfigKeepsServing() {
+    assertError(() -> stub.repositoryModelLoad(load("{\"max_batch_size\": 4, \"sequence_batching\": "
+            + "{\"max_sequence_idle_microseconds\": 5000000}}")),
+        Status.Code.INVALID_ARGUMENT, "model 'add_sub' load config override: sequence_batching: not supported"
+            + " (expected: a stateless model, with dynamic_batching or no scheduler: Yardmaster has no sequence batcher");
+
+    assertThat(config().getMaxBatchSize()).isEqualTo(DemoModels.MAX_BATCH_SIZE);
+    assertThat(stub.modelInfer(AddSubRepository.request(2)).getOutputsCount()).isEqualTo(2);
+  }
+
+  @Test
   void malformedOverrideIsInvalidArgumentAndTheLoadedConfigKeepsServing() {
     assertError(() -> stub.repositoryModelLoad(load("{\"max_batch_size\": ")), Status.Code.INVALID_ARGUMENT,
         "model 'add_sub' load config override: ");
