@@ -14,7 +14,7 @@ import dev.yardmaster.backend.batching.Schedulers;
 import dev.yardmaster.backend.onnx.OrtRunnerFactory;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,14 +30,7 @@ class BadModelWarmupTest {
 
   @TempDir Path repository;
   private final RecordingRunnerFactory runners = new RecordingRunnerFactory(OrtRunnerFactory.withDefaults());
-  private RepositoryModelManager manager;
-
-  @AfterEach
-  void close() {
-    if (manager != null) {
-      manager.close();
-    }
-  }
+  @AutoClose private RepositoryModelManager manager;
 
   /** A bad setting: INPUT0's warmup text, the file to write under warmup/, and the reason expected. */
   record Case(String name, String batchSize, String input0, String file, int fileBytes, String reason) {

@@ -17,7 +17,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,14 +35,7 @@ class EmptyVersionDirectoryTest {
       + "model.onnx when the config sets none)";
 
   @TempDir Path repository;
-  private RepositoryModelManager manager;
-
-  @AfterEach
-  void close() {
-    if (manager != null) {
-      manager.close();
-    }
-  }
+  @AutoClose private RepositoryModelManager manager;
 
   @Test
   void latestPolicyPicksTheEmptyVersionAndTheModelIsUnavailableNamingItsFile() throws Exception {

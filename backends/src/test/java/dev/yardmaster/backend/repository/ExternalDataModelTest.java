@@ -15,7 +15,7 @@ import dev.yardmaster.onnx.proto.TensorProto;
 import dev.yardmaster.protocol.v2.ModelConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,14 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ExternalDataModelTest {
 
   @TempDir Path repository;
-  private RepositoryModelManager manager;
-
-  @AfterEach
-  void close() {
-    if (manager != null) {
-      manager.close();
-    }
-  }
+  @AutoClose private RepositoryModelManager manager;
 
   @Test
   void externalDataModelAnswersAsTheSameModelWithEmbeddedWeights() throws Exception {

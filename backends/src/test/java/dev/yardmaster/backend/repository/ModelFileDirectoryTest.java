@@ -13,7 +13,7 @@ import dev.yardmaster.backend.onnx.OnnxGraphBuilder;
 import dev.yardmaster.backend.onnx.OrtRunnerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,14 +34,7 @@ class ModelFileDirectoryTest {
       """;
 
   @TempDir Path repository;
-  private RepositoryModelManager manager;
-
-  @AfterEach
-  void close() {
-    if (manager != null) {
-      manager.close();
-    }
-  }
+  @AutoClose private RepositoryModelManager manager;
 
   @Test
   void modelOnnxDirectoryServesTheModelInsideWithItsExternalData() throws Exception {

@@ -22,7 +22,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,14 +60,7 @@ class ModelWarmupTest {
 
   @TempDir Path repository;
   private final RecordingRunnerFactory runners = new RecordingRunnerFactory(OrtRunnerFactory.withDefaults());
-  private RepositoryModelManager manager;
-
-  @AfterEach
-  void close() {
-    if (manager != null) {
-      manager.close();
-    }
-  }
+  @AutoClose private RepositoryModelManager manager;
 
   @Test
   void zeroRandomAndFileWarmupsRunOnEachInstanceBeforeTheVersionServes() throws Exception {

@@ -7,7 +7,7 @@ import dev.yardmaster.backend.batching.Schedulers;
 import dev.yardmaster.backend.onnx.OrtRunnerFactory;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,14 +28,7 @@ class WarmupFileReloadTest {
 
   @TempDir Path repository;
   private final RecordingRunnerFactory runners = new RecordingRunnerFactory(OrtRunnerFactory.withDefaults());
-  private RepositoryModelManager manager;
-
-  @AfterEach
-  void close() {
-    if (manager != null) {
-      manager.close();
-    }
-  }
+  @AutoClose private RepositoryModelManager manager;
 
   @Test
   void changedWarmupFileRewarmsAnOtherwiseUnchangedModelOnLoad() throws Exception {
