@@ -2,12 +2,17 @@ package dev.yardmaster.backend.repository;
 
 import dev.yardmaster.backend.InferRequest;
 import dev.yardmaster.backend.InferResponse;
+import dev.yardmaster.backend.batching.Schedulers;
 import dev.yardmaster.backend.onnx.OnnxGraphBuilder;
+import dev.yardmaster.backend.onnx.OrtRunnerFactory;
 import dev.yardmaster.onnx.proto.ModelProto;
 import dev.yardmaster.onnx.proto.TensorProto;
 import dev.yardmaster.protocol.Tensor;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -24,6 +29,17 @@ final class AffineModels {
   static final float[] INPUT = {1f, -2f, 0.5f, 3f};
 
   private AffineModels() {}
+
+  /** A manager serving every model of {@code repository} on ONNX Runtime. */
+  static RepositoryModelManager serve(Path repository) {
+    return new RepositoryModelManager(repository, OrtRunnerFactory.withDefaults(), Schedulers.factory(),
+        RepositoryOptions.loadAllModels());
+  }
+
+  /** Creates {@code repository/model/1} and returns it. */
+  static Path versionOne(Path repository, String model) throws IOException {
+    return Files.createDirectories(repository.resolve(model).resolve("1"));
+  }
 
   /** The weights (row-major [4, 4]) then the bias ([4]) of {@code seed}. */
   static float[] parameters(int seed) {

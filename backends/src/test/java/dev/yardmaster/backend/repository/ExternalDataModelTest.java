@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.yardmaster.backend.ModelIndexEntry;
 import dev.yardmaster.backend.ServedModel;
-import dev.yardmaster.backend.batching.Schedulers;
 import dev.yardmaster.backend.onnx.OnnxExternalData;
 import dev.yardmaster.backend.onnx.OnnxGraphBuilder;
-import dev.yardmaster.backend.onnx.OrtRunnerFactory;
 import dev.yardmaster.onnx.proto.ModelProto;
 import dev.yardmaster.onnx.proto.TensorProto;
 import dev.yardmaster.protocol.v2.ModelConfig;
@@ -95,11 +93,10 @@ class ExternalDataModelTest {
   }
 
   private RepositoryModelManager start() {
-    return new RepositoryModelManager(repository, OrtRunnerFactory.withDefaults(), Schedulers.factory(),
-        RepositoryOptions.loadAllModels());
+    return AffineModels.serve(repository);
   }
 
   private Path versionDirectory(String model) throws Exception {
-    return Files.createDirectories(repository.resolve(model).resolve("1"));
+    return AffineModels.versionOne(repository, model);
   }
 }

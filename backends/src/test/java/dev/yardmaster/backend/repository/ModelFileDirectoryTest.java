@@ -7,10 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.backend.ModelIndexEntry;
 import dev.yardmaster.backend.ServedModel;
-import dev.yardmaster.backend.batching.Schedulers;
 import dev.yardmaster.backend.onnx.OnnxExternalData;
 import dev.yardmaster.backend.onnx.OnnxGraphBuilder;
-import dev.yardmaster.backend.onnx.OrtRunnerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AutoClose;
@@ -110,11 +108,10 @@ class ModelFileDirectoryTest {
   }
 
   private RepositoryModelManager start() {
-    return new RepositoryModelManager(repository, OrtRunnerFactory.withDefaults(), Schedulers.factory(),
-        RepositoryOptions.loadAllModels());
+    return AffineModels.serve(repository);
   }
 
   private Path versionDirectory(String model) throws Exception {
-    return Files.createDirectories(repository.resolve(model).resolve("1"));
+    return AffineModels.versionOne(repository, model);
   }
 }
