@@ -92,6 +92,43 @@ class TritonL0ModelQueueTest {
   }
 
   @Test
+  void test_timeout_override() {
+    // Triton: REJECT, default_timeout 1 s, allow_timeout_override. Three rounds of 1 row, then
+    // 2 + 2 rows 200 ms later; in each exactly the first request fails.
+    ModelQueuePolicy.Builder queuePolicy =
+        ModelQueuePolicy.newBuilder().setAllowTimeoutOverride(true).setDefaultTimeoutMicroseconds(1_000_000);
+
+    // A shorter timeout overrides: the first fails at 100 ms, the others then answer at once.
+    TritonBatcherThread shorter = batcher(queuePolicy);
+    shorter.send(0, "a", 1, SHAPE_16, 0, 100);
+    shorter.send(200, "b", 2);
+    shorter.send(200, "c", 2);
+    shorter.advanceTo(20_000);
+    assertThat(shorter.timedOut()).containsExactly(new TimedOut(100, "a"));
+    assertThat(shorter.executed()).containsExactly(new Executed(200, List.of("b", "c"), 4));
+
+    // "timeout larger than 'default_timeout_microseconds' will not override": 10 s is cut to the
+    // default 1 s, so the others answer at 1 s (Triton: 700 ms to 1100 ms after they were sent),
+    // not together with the first after the 10 s queue delay.
+    TritonBatcherThread longer = batcher(queuePolicy);
+    longer.send(0, "a", 1, SHAPE_16, 0, 10_000);
+    longer.send(200, "b", 2);
+    longer.send(200, "c", 2);
+    longer.advanceTo(20_000);
+    assertThat(longer.timedOut()).containsExactly(new TimedOut(1_000, "a"));
+    assertThat(longer.executed()).containsExactly(new Executed(1_000, List.of("b", "c"), 4));
+
+    // Without an override the default applies: the same as the longer one.
+    TritonBatcherThread none = batcher(queuePolicy);
+    none.send(0, "a", 1);
+    none.send(200, "b", 2);
+    none.send(200, "c", 2);
+    none.advanceTo(20_000);
+    assertThat(none.timedOut()).containsExactly(new TimedOut(1_000, "a"));
+    assertThat(none.executed()).containsExactly(new Executed(1_000, List.of("b", "c"), 4));
+  }
+
+  @Test
   void test_priority_levels() {
     // Triton: priority_levels 2, default_priority_level 2. 2 rows and (100 ms later) 1 row at the
     // default level, then 2 rows at priority 1 (200 ms later): that request goes first and makes
