@@ -42,7 +42,7 @@ public record BatchingPolicy(
    *
    * @param timeoutAction what to do when a request's queue timeout passes
    * @param defaultTimeoutNanos queue timeout of requests that ask for none; 0 is no timeout
-   * @param allowTimeoutOverride whether a request's own timeout replaces the default
+   * @param allowTimeoutOverride whether a request's own timeout replaces the default when shorter
    * @param maxQueueSize most requests queued at this level; 0 is unbounded
    */
   public record QueuePolicy(
@@ -60,9 +60,14 @@ public record BatchingPolicy(
       }
     }
 
-    /** The queue timeout of a request asking for {@code requestTimeoutNanos} (0 for the default). */
+    /**
+     * The queue timeout of a request asking for {@code requestTimeoutNanos} (0 for the default).
+     * As in Triton ({@code PriorityQueue::PolicyQueue::Enqueue}) an override may only shorten the
+     * default: a longer one is ignored, and so is any one when the default is 0 (no timeout).
+     */
     public long timeoutNanos(long requestTimeoutNanos) {
-      return allowTimeoutOverride && requestTimeoutNanos > 0 ? requestTimeoutNanos : defaultTimeoutNanos;
+      return allowTimeoutOverride && requestTimeoutNanos > 0 && requestTimeoutNanos < defaultTimeoutNanos
+          ? requestTimeoutNanos : defaultTimeoutNanos;
     }
   }
 

@@ -73,10 +73,13 @@ class BatchingPolicyTest {
   }
 
   @Test
-  void timeoutOverrideOnlyWhenAllowed() {
-    assertThat(new QueuePolicy(TimeoutAction.REJECT, 5, true, 0).timeoutNanos(9)).isEqualTo(9);
+  void timeoutOverrideOnlyWhenAllowedAndShorter() {
+    assertThat(new QueuePolicy(TimeoutAction.REJECT, 5, true, 0).timeoutNanos(3)).isEqualTo(3);
     assertThat(new QueuePolicy(TimeoutAction.REJECT, 5, true, 0).timeoutNanos(0)).isEqualTo(5);
-    assertThat(new QueuePolicy(TimeoutAction.REJECT, 5, false, 0).timeoutNanos(9)).isEqualTo(5);
+    assertThat(new QueuePolicy(TimeoutAction.REJECT, 5, false, 0).timeoutNanos(3)).isEqualTo(5);
+    // Triton's PolicyQueue::Enqueue: "override_timeout_us != 0 && override_timeout_us < timeout_us"
+    assertThat(new QueuePolicy(TimeoutAction.REJECT, 5, true, 0).timeoutNanos(9)).as("longer").isEqualTo(5);
+    assertThat(new QueuePolicy(TimeoutAction.REJECT, 0, true, 0).timeoutNanos(9)).as("no default").isZero();
   }
 
   @Test

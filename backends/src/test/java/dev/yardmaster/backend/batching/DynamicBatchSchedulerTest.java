@@ -190,7 +190,8 @@ class DynamicBatchSchedulerTest {
   @Test
   void queueTimeoutFailsWithDeadlineExceeded() throws Exception {
     DynamicBatchScheduler scheduler = scheduler(8, 1, ModelDynamicBatching.newBuilder()
-        .setDefaultQueuePolicy(ModelQueuePolicy.newBuilder().setAllowTimeoutOverride(true)));
+        .setDefaultQueuePolicy(ModelQueuePolicy.newBuilder()
+            .setAllowTimeoutOverride(true).setDefaultTimeoutMicroseconds(60_000_000)));
     runner.hold();
     CompletableFuture<InferResponse> busy = scheduler.submit(request("busy", 1, 0, 0, List.of()));
     awaitTrue("the instance busy", () -> runner.started.get() == 1);

@@ -54,7 +54,8 @@ public record AdmittedRequest(Tier tier, long callDeadlineNanos, long requestBud
    *
    * <p>Queue timeout: the time left until the deadline, or the client's {@code timeout}
    * parameter when that is shorter. The batcher uses it only where the model's queue policy
-   * has {@code allow_timeout_override}; the front end enforces the deadline for the others.
+   * has {@code allow_timeout_override} and a longer {@code default_timeout_microseconds} (as in
+   * Triton, an override only shortens a default); the front end enforces the deadline for the others.
    *
    * @throws InferenceException DEADLINE_EXCEEDED when the deadline passed before scheduling
    */
