@@ -69,6 +69,16 @@ final class ModelConfigValidator {
       if (group.getCount() < 0) {
         problems.add("instance_group[" + i + "].count: " + group.getCount() + " (expected: >= 1)");
       }
+      // As Triton's ValidateInstanceGroup: only a KIND_GPU group names GPUs (KIND_AUTO was resolved in normalize).
+      if (group.getGpusCount() > 0 && group.getKind() != ModelInstanceGroup.Kind.KIND_GPU) {
+        problems.add("instance_group[" + i + "].gpus: " + group.getGpusList() + " (expected: none for "
+            + group.getKind() + ", only a KIND_GPU group names GPUs)");
+      }
+      String negativeGpus = group.getGpusList().stream().filter(gpu -> gpu < 0).map(String::valueOf)
+          .collect(Collectors.joining(", "));
+      if (!negativeGpus.isEmpty()) {
+        problems.add("instance_group[" + i + "].gpus: " + negativeGpus + " (expected: GPU ids >= 0)");
+      }
       if (group.getKind() == ModelInstanceGroup.Kind.KIND_GPU && !gpuAvailable) {
         problems.add("instance_group[" + i + "].kind: KIND_GPU (expected: KIND_CPU or KIND_AUTO, no GPUs are "
             + "available to this server)");
