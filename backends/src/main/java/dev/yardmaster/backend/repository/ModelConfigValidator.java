@@ -6,12 +6,14 @@ import dev.yardmaster.protocol.v2.ModelDynamicBatching;
 import dev.yardmaster.protocol.v2.ModelInput;
 import dev.yardmaster.protocol.v2.ModelInstanceGroup;
 import dev.yardmaster.protocol.v2.ModelOutput;
+import dev.yardmaster.protocol.v2.ModelQueuePolicy;
 import dev.yardmaster.protocol.v2.ModelVersionPolicy;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -171,6 +173,33 @@ final class ModelConfigValidator {
     }
     checkUnsigned(problems, "dynamic_batching.default_queue_policy.default_timeout_microseconds",
         batching.getDefaultQueuePolicy().getDefaultTimeoutMicroseconds());
+    if (batching.getPreserveOrdering()) {
+      checkPreserveOrdering(problems, batching);
+    }
+  }
+
+  /**
+   * As Triton's ValidateModelConfig: responses in arrival order cannot also let a higher priority
+   * level overtake, nor hold a timed-out request back (DELAY) while later ones are answered.
+   */
+  private static void checkPreserveOrdering(List<String> problems, ModelDynamicBatching batching) {
+    if (Long.compareUnsigned(batching.getPriorityLevels(), 1) > 0) {
+      problems.add("dynamic_batching.priority_levels: " + Long.toUnsignedString(batching.getPriorityLevels())
+          + " (expected: 0 or 1 when preserve_ordering is true)");
+    }
+    checkNoDelay(problems, "dynamic_batching.default_queue_policy", batching.getDefaultQueuePolicy());
+    for (Map.Entry<Long, ModelQueuePolicy> entry : new TreeMap<>(batching.getPriorityQueuePolicyMap()).entrySet()) {
+      checkNoDelay(problems, "dynamic_batching.priority_queue_policy[" + Long.toUnsignedString(entry.getKey()) + "]",
+          entry.getValue());
+    }
+  }
+
+  private static void checkNoDelay(List<String> problems, String field, ModelQueuePolicy policy) {
+    if (policy.getTimeoutAction() == ModelQueuePolicy.TimeoutAction.DELAY
+        && policy.getDefaultTimeoutMicroseconds() != 0) {
+      problems.add(field + ".timeout_action: DELAY (expected: REJECT when preserve_ordering is true and "
+          + "default_timeout_microseconds is set)");
+    }
   }
 
   /** uint64 fields read as Java longs: values past Long.MAX_VALUE come back negative. */
