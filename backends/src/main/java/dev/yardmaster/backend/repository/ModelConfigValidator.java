@@ -53,14 +53,16 @@ final class ModelConfigValidator {
       ModelInput input = config.getInput(i);
       checkTensor(problems, "input", i, input.getName(), input.getDataType(), input.getDimsList(), names);
       if (input.hasReshape()) {
-        checkReshape(problems, "input", i, input.getName(), input.getDimsList(), input.getReshape().getShapeList());
+        checkReshape(problems, "input", i, input.getName(), input.getDimsList(), input.getReshape().getShapeList(),
+            maxBatchSize);
       }
     }
     for (int i = 0; i < config.getOutputCount(); i++) {
       ModelOutput output = config.getOutput(i);
       checkTensor(problems, "output", i, output.getName(), output.getDataType(), output.getDimsList(), names);
       if (output.hasReshape()) {
-        checkReshape(problems, "output", i, output.getName(), output.getDimsList(), output.getReshape().getShapeList());
+        checkReshape(problems, "output", i, output.getName(), output.getDimsList(), output.getReshape().getShapeList(),
+            maxBatchSize);
       }
     }
     if (config.hasDynamicBatching()) {
@@ -134,10 +136,17 @@ final class ModelConfigValidator {
   }
 
   private static void checkReshape(List<String> problems, String kind, int index, String name, List<Long> dims,
-      List<Long> shape) {
+      List<Long> shape, int maxBatchSize) {
+    String label = name.isEmpty() ? kind + "[" + index + "]" : kind + " '" + name + "'";
+    // As Triton's ValidateIOShape: without a batch dimension an empty reshape would be a scalar tensor.
+    if (shape.isEmpty() && maxBatchSize == 0) {
+      problems.add(label + " reshape.shape: [] (expected: at least one dim when max_batch_size is 0, a "
+          + "non-batching model has no scalar tensors)");
+      return;
+    }
     String problem = new TensorReshape(dims, shape).problem();
     if (!problem.isEmpty()) {
-      problems.add((name.isEmpty() ? kind + "[" + index + "]" : kind + " '" + name + "'") + " " + problem);
+      problems.add(label + " " + problem);
     }
   }
 
