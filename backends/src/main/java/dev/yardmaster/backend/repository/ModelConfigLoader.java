@@ -232,7 +232,8 @@ public final class ModelConfigLoader {
 
   /**
    * Normalize phase: Triton's defaults for what the config leaves out. No instance group means one
-   * {@code KIND_AUTO} group; {@code KIND_AUTO} is the GPU when {@code gpuAvailable}, else the CPU;
+   * {@code KIND_AUTO} group named after the model (a listed group without a name is
+   * {@code <model>_<index>}); {@code KIND_AUTO} is the GPU when {@code gpuAvailable}, else the CPU;
    * a count of 0 is Triton's default, {@value #DEFAULT_CPU_INSTANCE_COUNT} on the CPU and 1 on the GPU.
    */
   public static ModelConfig normalize(ModelConfig config, boolean gpuAvailable) {
@@ -243,7 +244,9 @@ public final class ModelConfigLoader {
           .setLatest(ModelVersionPolicy.Latest.newBuilder().setNumVersions(1)));
     }
     if (builder.getInstanceGroupCount() == 0) {
-      builder.addInstanceGroup(ModelInstanceGroup.newBuilder().setKind(ModelInstanceGroup.Kind.KIND_AUTO));
+      // As Triton's NormalizeInstanceGroup: the default group is named after the model, listed ones "<model>_<i>".
+      builder.addInstanceGroup(ModelInstanceGroup.newBuilder().setName(config.getName())
+          .setKind(ModelInstanceGroup.Kind.KIND_AUTO));
     }
     for (int i = 0; i < builder.getInstanceGroupCount(); i++) {
       ModelInstanceGroup.Builder group = builder.getInstanceGroupBuilder(i);

@@ -6,12 +6,14 @@ import dev.yardmaster.protocol.v2.ModelDynamicBatching;
 import dev.yardmaster.protocol.v2.ModelInput;
 import dev.yardmaster.protocol.v2.ModelInstanceGroup;
 import dev.yardmaster.protocol.v2.ModelOutput;
+import dev.yardmaster.protocol.v2.ModelQueuePolicy;
 import dev.yardmaster.protocol.v2.ModelVersionPolicy;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -51,14 +53,16 @@ final class ModelConfigValidator {
       ModelInput input = config.getInput(i);
       checkTensor(problems, "input", i, input.getName(), input.getDataType(), input.getDimsList(), names);
       if (input.hasReshape()) {
-        checkReshape(problems, "input", i, input.getName(), input.getDimsList(), input.getReshape().getShapeList());
+        checkReshape(problems, "input", i, input.getName(), input.getDimsList(), input.getReshape().getShapeList(),
+            maxBatchSize);
       }
     }
     for (int i = 0; i < config.getOutputCount(); i++) {
       ModelOutput output = config.getOutput(i);
       checkTensor(problems, "output", i, output.getName(), output.getDataType(), output.getDimsList(), names);
       if (output.hasReshape()) {
-        checkReshape(problems, "output", i, output.getName(), output.getDimsList(), output.getReshape().getShapeList());
+        checkReshape(problems, "output", i, output.getName(), output.getDimsList(), output.getReshape().getShapeList(),
+            maxBatchSize);
       }
     }
     if (config.hasDynamicBatching()) {
@@ -68,6 +72,16 @@ final class ModelConfigValidator {
       ModelInstanceGroup group = config.getInstanceGroup(i);
       if (group.getCount() < 0) {
         problems.add("instance_group[" + i + "].count: " + group.getCount() + " (expected: >= 1)");
+      }
+      // As Triton's ValidateInstanceGroup: only a KIND_GPU group names GPUs (KIND_AUTO was resolved in normalize).
+      if (group.getGpusCount() > 0 && group.getKind() != ModelInstanceGroup.Kind.KIND_GPU) {
+        problems.add("instance_group[" + i + "].gpus: " + group.getGpusList() + " (expected: none for "
+            + group.getKind() + ", only a KIND_GPU group names GPUs)");
+      }
+      String negativeGpus = group.getGpusList().stream().filter(gpu -> gpu < 0).map(String::valueOf)
+          .collect(Collectors.joining(", "));
+      if (!negativeGpus.isEmpty()) {
+        problems.add("instance_group[" + i + "].gpus: " + negativeGpus + " (expected: GPU ids >= 0)");
       }
       if (group.getKind() == ModelInstanceGroup.Kind.KIND_GPU && !gpuAvailable) {
         problems.add("instance_group[" + i + "].kind: KIND_GPU (expected: KIND_CPU or KIND_AUTO, no GPUs are "
@@ -122,10 +136,17 @@ final class ModelConfigValidator {
   }
 
   private static void checkReshape(List<String> problems, String kind, int index, String name, List<Long> dims,
-      List<Long> shape) {
+      List<Long> shape, int maxBatchSize) {
+    String label = name.isEmpty() ? kind + "[" + index + "]" : kind + " '" + name + "'";
+    // As Triton's ValidateIOShape: without a batch dimension an empty reshape would be a scalar tensor.
+    if (shape.isEmpty() && maxBatchSize == 0) {
+      problems.add(label + " reshape.shape: [] (expected: at least one dim when max_batch_size is 0, a "
+          + "non-batching model has no scalar tensors)");
+      return;
+    }
     String problem = new TensorReshape(dims, shape).problem();
     if (!problem.isEmpty()) {
-      problems.add((name.isEmpty() ? kind + "[" + index + "]" : kind + " '" + name + "'") + " " + problem);
+      problems.add(label + " " + problem);
     }
   }
 
@@ -161,6 +182,33 @@ final class ModelConfigValidator {
     }
     checkUnsigned(problems, "dynamic_batching.default_queue_policy.default_timeout_microseconds",
         batching.getDefaultQueuePolicy().getDefaultTimeoutMicroseconds());
+    if (batching.getPreserveOrdering()) {
+      checkPreserveOrdering(problems, batching);
+    }
+  }
+
+  /**
+   * As Triton's ValidateModelConfig: responses in arrival order cannot also let a higher priority
+   * level overtake, nor hold a timed-out request back (DELAY) while later ones are answered.
+   */
+  private static void checkPreserveOrdering(List<String> problems, ModelDynamicBatching batching) {
+    if (Long.compareUnsigned(batching.getPriorityLevels(), 1) > 0) {
+      problems.add("dynamic_batching.priority_levels: " + Long.toUnsignedString(batching.getPriorityLevels())
+          + " (expected: 0 or 1 when preserve_ordering is true)");
+    }
+    checkNoDelay(problems, "dynamic_batching.default_queue_policy", batching.getDefaultQueuePolicy());
+    for (Map.Entry<Long, ModelQueuePolicy> entry : new TreeMap<>(batching.getPriorityQueuePolicyMap()).entrySet()) {
+      checkNoDelay(problems, "dynamic_batching.priority_queue_policy[" + Long.toUnsignedString(entry.getKey()) + "]",
+          entry.getValue());
+    }
+  }
+
+  private static void checkNoDelay(List<String> problems, String field, ModelQueuePolicy policy) {
+    if (policy.getTimeoutAction() == ModelQueuePolicy.TimeoutAction.DELAY
+        && policy.getDefaultTimeoutMicroseconds() != 0) {
+      problems.add(field + ".timeout_action: DELAY (expected: REJECT when preserve_ordering is true and "
+          + "default_timeout_microseconds is set)");
+    }
   }
 
   /** uint64 fields read as Java longs: values past Long.MAX_VALUE come back negative. */

@@ -5,8 +5,10 @@ import java.util.List;
 
 /**
  * One tensor's Triton {@code reshape}: clients see {@code dims}, the model sees
- * {@code reshape.shape}, both without the batch dimension. The two hold as many elements; their
- * variable (-1) dimensions pair up in order, so a request's sizes for them carry over.
+ * {@code reshape.shape}, both without the batch dimension. As in Triton's {@code ValidateIOShape},
+ * the fixed dims between one variable (-1) dim and the next hold as many elements on both sides,
+ * e.g. {@code [2, 4, -1, 6]} and {@code [8, -1, 1, 6]}; the variable dims pair up in order, so a
+ * request's sizes for them carry over.
  *
  * @param dims the shape clients see
  * @param modelShape the shape the model sees
@@ -25,9 +27,15 @@ record TensorReshape(List<Long> dims, List<Long> modelShape) {
         return "reshape.shape: " + modelShape + " (expected: each dim -1 or >= 1)";
       }
     }
-    if (wildcards(dims) != wildcards(modelShape) || fixedProduct(dims) != fixedProduct(modelShape)) {
+    List<Long> dimsSegments = segmentSizes(dims);
+    List<Long> shapeSegments = segmentSizes(modelShape);
+    if (dimsSegments.size() != shapeSegments.size() || product(dimsSegments) != product(shapeSegments)) {
       return "reshape.shape: " + modelShape + " (expected: as many elements as dims " + dims
           + ", with as many -1 dims)";
+    }
+    if (!dimsSegments.equals(shapeSegments)) {
+      return "reshape.shape: " + modelShape + " (expected: the fixed dims before, between and after the -1 dims "
+          + "to hold as many elements as in dims " + dims + ")";
     }
     return "";
   }
@@ -63,16 +71,26 @@ record TensorReshape(List<Long> dims, List<Long> modelShape) {
     return converted;
   }
 
-  private static long wildcards(List<Long> shape) {
-    return shape.stream().filter(dim -> dim == -1L).count();
-  }
-
-  private static long fixedProduct(List<Long> shape) {
+  /** The element counts of the runs of fixed dims before, between and after the -1 dims. */
+  private static List<Long> segmentSizes(List<Long> shape) {
+    List<Long> sizes = new ArrayList<>();
     long product = 1;
     for (long dim : shape) {
-      if (dim > 0) {
+      if (dim == -1L) {
+        sizes.add(product);
+        product = 1;
+      } else {
         product = Math.multiplyExact(product, dim);
       }
+    }
+    sizes.add(product);
+    return sizes;
+  }
+
+  private static long product(List<Long> sizes) {
+    long product = 1;
+    for (long size : sizes) {
+      product = Math.multiplyExact(product, size);
     }
     return product;
   }

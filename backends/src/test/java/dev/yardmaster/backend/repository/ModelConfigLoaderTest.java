@@ -161,7 +161,7 @@ class ModelConfigLoaderTest {
     assertThat(config.getInput(0).getDimsList()).containsExactly(4L);
     assertThat(config.getOutput(0).getDimsList()).containsExactly(4L);
     assertThat(config.getInstanceGroupList()).containsExactly(ModelInstanceGroup.newBuilder()
-        .setName("auto_0").setCount(ModelConfigLoader.DEFAULT_CPU_INSTANCE_COUNT)
+        .setName("auto").setCount(ModelConfigLoader.DEFAULT_CPU_INSTANCE_COUNT)
         .setKind(ModelInstanceGroup.Kind.KIND_CPU).build());
     assertThat(config.getDefaultModelFilename()).isEqualTo("model.onnx");
     assertThat(config.getDynamicBatching()).isEqualTo(dev.yardmaster.protocol.v2.ModelDynamicBatching.getDefaultInstance());
