@@ -20,4 +20,12 @@ public interface RunnerFactory {
   default boolean gpuAvailable() {
     return false;
   }
+
+  /** Why {@link #gpuAvailable()} is false, for the error of a {@code KIND_GPU} load. */
+  default String noGpuReason() {
+    return NO_GPUS;
+  }
+
+  /** The reason of a factory that never runs on a GPU. */
+  String NO_GPUS = "no GPUs are available to this server";
 }

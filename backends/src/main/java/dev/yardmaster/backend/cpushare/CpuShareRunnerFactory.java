@@ -35,6 +35,11 @@ public final class CpuShareRunnerFactory implements RunnerFactory {
   }
 
   @Override
+  public String noGpuReason() {
+    return delegate.noGpuReason();
+  }
+
+  @Override
   public ModelRunner open(ModelSpec spec, Path modelFile) {
     return new CpuShareRunner(delegate.open(spec, modelFile), share, clock, threadCpuNanos);
   }

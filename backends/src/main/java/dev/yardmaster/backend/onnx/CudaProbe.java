@@ -58,7 +58,7 @@ public final class CudaProbe {
   /** Opens and closes a session on an FP32 identity model with the CUDA execution provider. */
   static Result probe() {
     if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
-      return Result.unavailable("this ONNX Runtime build has no CUDA execution provider (expected: the GPU build,"
+      return Result.unavailable("this ONNX Runtime build has no CUDA execution provider (the GPU build is"
           + " mvn -Pgpu package)");
     }
     byte[] model = DemoModels.model(DemoModels.identityModelName(DataType.FP32)).toByteArray();
@@ -69,7 +69,7 @@ public final class CudaProbe {
         return new Result(true, "");
       }
     } catch (OrtException | RuntimeException | LinkageError e) {
-      return Result.unavailable("the CUDA execution provider did not start (expected: CUDA 12, cuDNN 9 and a GPU): "
+      return Result.unavailable("the CUDA execution provider did not start (it needs CUDA 12, cuDNN 9 and a GPU): "
           + firstLine(e.getMessage()));
     }
   }

@@ -68,7 +68,9 @@ public final class OrtRunnerFactory implements RunnerFactory {
     return runner;
   }
 
-  private String noGpuReason() {
+  /** Why CUDA does not run here: turned off, or what {@link CudaProbe} found. */
+  @Override
+  public String noGpuReason() {
     return options.preferCuda() ? CudaProbe.result().reason() : "CUDA is turned off for this server";
   }
 

@@ -3,6 +3,7 @@ package dev.yardmaster.backend.repository;
 import com.google.protobuf.TextFormat;
 import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.backend.LoadParameters;
+import dev.yardmaster.backend.RunnerFactory;
 import dev.yardmaster.protocol.v2.ModelConfig;
 import dev.yardmaster.protocol.v2.ModelInstanceGroup;
 import dev.yardmaster.protocol.v2.ModelVersionPolicy;
@@ -89,6 +90,17 @@ public final class ModelConfigLoader {
    * @throws InferenceException INVALID_ARGUMENT listing every problem, one per line
    */
   public static ModelDefinition load(Path modelDirectory, LoadParameters parameters, boolean gpuAvailable) {
+    return load(modelDirectory, parameters, gpuAvailable, RunnerFactory.NO_GPUS);
+  }
+
+  /**
+   * As {@link #load(Path, LoadParameters, boolean)}, with why there is no GPU for a refused
+   * {@code KIND_GPU} group to say, e.g. that CUDA did not start.
+   *
+   * @throws InferenceException INVALID_ARGUMENT listing every problem, one per line
+   */
+  public static ModelDefinition load(Path modelDirectory, LoadParameters parameters, boolean gpuAvailable,
+      String noGpuReason) {
     String modelName = modelDirectory.getFileName().toString();
     String overrideJson = parameters.configJson();
     Parsed parsed = overrideJson == null ? parse(modelName, modelDirectory.resolve(CONFIG_FILE))
@@ -140,7 +152,8 @@ public final class ModelConfigLoader {
       notes.add("auto-completed from " + onnxWhere + ": dynamic_batching {}");
     }
     ModelConfig normalized = normalize(completed, gpuAvailable);
-    problems.addAll(ModelConfigValidator.validate(modelName, normalized, onnx, onnxWhere, gpuAvailable));
+    problems.addAll(ModelConfigValidator.validate(modelName, normalized, onnx, onnxWhere,
+        gpuAvailable ? null : noGpuReason));
     problems.addAll(ModelConfigValidator.validateVersions(normalized, available, versions, modelFilename));
     if (!problems.isEmpty()) {
       throw InferenceException.invalidArgument("%s", String.join("\n", problems.stream()

@@ -25,8 +25,13 @@ final class ModelConfigValidator {
 
   private ModelConfigValidator() {}
 
+  /**
+   * Every problem of {@code config}.
+   *
+   * @param noGpuReason why {@code KIND_GPU} cannot run here; null where it can
+   */
   static List<String> validate(String directoryName, ModelConfig config, @Nullable OnnxSignature onnx, String onnxWhere,
-      boolean gpuAvailable) {
+      @Nullable String noGpuReason) {
     List<String> problems = new ArrayList<>();
     if (!config.getName().equals(directoryName)) {
       problems.add("name: '" + config.getName() + "' (expected: '" + directoryName + "', the directory name)");
@@ -83,9 +88,8 @@ final class ModelConfigValidator {
       if (!negativeGpus.isEmpty()) {
         problems.add("instance_group[" + i + "].gpus: " + negativeGpus + " (expected: GPU ids >= 0)");
       }
-      if (group.getKind() == ModelInstanceGroup.Kind.KIND_GPU && !gpuAvailable) {
-        problems.add("instance_group[" + i + "].kind: KIND_GPU (expected: KIND_CPU or KIND_AUTO, no GPUs are "
-            + "available to this server)");
+      if (group.getKind() == ModelInstanceGroup.Kind.KIND_GPU && noGpuReason != null) {
+        problems.add("instance_group[" + i + "].kind: KIND_GPU (expected: KIND_CPU or KIND_AUTO, " + noGpuReason + ")");
       } else if (group.getKind() == ModelInstanceGroup.Kind.KIND_MODEL) {
         problems.add("instance_group[" + i + "].kind: KIND_MODEL (expected: KIND_CPU, KIND_GPU or KIND_AUTO for "
             + "the onnxruntime backend)");

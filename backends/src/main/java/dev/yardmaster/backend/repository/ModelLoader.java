@@ -58,7 +58,8 @@ final class ModelLoader {
     boolean serving = previous != null && previous.isReady();
     ModelDefinition definition;
     try {
-      definition = ModelConfigLoader.load(modelDirectory, parameters, runnerFactory.gpuAvailable());
+      definition = ModelConfigLoader.load(modelDirectory, parameters, runnerFactory.gpuAvailable(),
+          runnerFactory.noGpuReason());
     } catch (RuntimeException e) {
       InferenceException failure = failure(name, e);
       if (!serving) {

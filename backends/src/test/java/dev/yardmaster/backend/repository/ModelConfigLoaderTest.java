@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.yardmaster.backend.InferenceException;
+import dev.yardmaster.backend.LoadParameters;
 import dev.yardmaster.backend.ModelSpec;
 import dev.yardmaster.onnx.proto.TensorProto;
 import dev.yardmaster.protocol.DataType;
@@ -387,6 +388,12 @@ class ModelConfigLoaderTest {
             + "available to this server)",
         "model 'gpu' config.pbtxt: instance_group[2].kind: KIND_MODEL (expected: KIND_CPU, KIND_GPU or KIND_AUTO "
             + "for the onnxruntime backend)"));
+    // the runner factory says why there is no GPU, e.g. that CUDA did not start
+    assertThatThrownBy(() -> ModelConfigLoader.load(directory, LoadParameters.none(), false,
+        "the CUDA execution provider did not start (it needs CUDA 12, cuDNN 9 and a GPU): no libcublasLt"))
+        .hasMessageStartingWith("model 'gpu' config.pbtxt: instance_group[0].kind: KIND_GPU (expected: KIND_CPU or"
+            + " KIND_AUTO, the CUDA execution provider did not start (it needs CUDA 12, cuDNN 9 and a GPU): no"
+            + " libcublasLt)");
   }
 
   @Test

@@ -66,4 +66,9 @@ final class RecordingRunnerFactory implements RunnerFactory {
   public boolean gpuAvailable() {
     return delegate.gpuAvailable();
   }
+
+  @Override
+  public String noGpuReason() {
+    return delegate.noGpuReason();
+  }
 }

@@ -105,7 +105,8 @@ class GrpcLoadParametersTest {
   void kindGpuFailsToLoadOnThisHostWithItsReasonAndTheLoadedConfigKeepsServing() {
     assertError(() -> stub.repositoryModelLoad(load("{\"instance_group\": [{\"kind\": \"KIND_GPU\"}]}")),
         Status.Code.INVALID_ARGUMENT, "model 'add_sub' load config override: instance_group[0].kind: KIND_GPU "
-            + "(expected: KIND_CPU or KIND_AUTO, no GPUs are available to this server)");
+            + "(expected: KIND_CPU or KIND_AUTO, this ONNX Runtime build has no CUDA execution provider (the GPU build is"
+            + " mvn -Pgpu package))");
 
     assertThat(config().getMaxBatchSize()).isEqualTo(DemoModels.MAX_BATCH_SIZE);
     assertThat(stub.modelInfer(AddSubRepository.request(1)).getOutputsCount()).isEqualTo(2);
