@@ -32,6 +32,11 @@ public final class ProtoTensorCodec {
   /** Request parameter that sets the queue timeout in microseconds, as in Triton. */
   public static final String TIMEOUT_PARAMETER = "timeout";
 
+  /** Prefix of the request parameter keys Triton keeps for itself. */
+  public static final String RESERVED_PREFIX = "triton_";
+  /** The one reserved key a client may send (a bool), as Triton's TRITON_RESERVED_REQUEST_PARAMS. */
+  public static final String EMPTY_FINAL_RESPONSE_PARAMETER = "triton_enable_empty_final_response";
+
   private static final String ALLOWED_TYPES = Arrays.toString(DataType.values());
 
   private ProtoTensorCodec() {}
@@ -72,6 +77,7 @@ public final class ProtoTensorCodec {
       requestedOutputs.add(message.getOutputs(i).getName());
     }
     Map<String, Object> parameters = fromProto(message.getParametersMap());
+    checkReservedParameters(parameters);
     int priority = priorityLevel(longParameter(message, PRIORITY_PARAMETER));
     long timeoutMicros = timeoutMicros(longParameter(message, TIMEOUT_PARAMETER));
     return new InferRequest(message.getModelName(), message.getModelVersion(), message.getId(),
@@ -237,6 +243,29 @@ public final class ProtoTensorCodec {
       default -> throw InferenceException.invalidArgument(
           "parameter '%s': %s (expected: an int64 value)", key, parameter.getParameterChoiceCase());
     };
+  }
+
+  /**
+   * Refuses request parameter keys starting with {@code triton_}, which Triton reserves (its gRPC
+   * and HTTP front ends answer INVALID_ARG; qa/L0_parameters), except
+   * {@value #EMPTY_FINAL_RESPONSE_PARAMETER} as a bool.
+   *
+   * @throws InferenceException INVALID_ARGUMENT naming the key
+   */
+  public static void checkReservedParameters(Map<String, Object> parameters) {
+    for (Map.Entry<String, Object> parameter : parameters.entrySet()) {
+      String key = parameter.getKey();
+      if (!key.startsWith(RESERVED_PREFIX)) {
+        continue;
+      }
+      if (!key.equals(EMPTY_FINAL_RESPONSE_PARAMETER)) {
+        throw InferenceException.invalidArgument("parameter '%s': reserved for Triton (expected: no key starting "
+            + "with '%s' other than '%s')", key, RESERVED_PREFIX, EMPTY_FINAL_RESPONSE_PARAMETER);
+      }
+      if (!(parameter.getValue() instanceof Boolean)) {
+        throw InferenceException.invalidArgument("parameter '%s': %s (expected: a bool)", key, parameter.getValue());
+      }
+    }
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.yardmaster.protocol.DataType;
 import dev.yardmaster.protocol.Tensor;
 import dev.yardmaster.protocol.v2.ModelInput;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -95,14 +96,27 @@ public final class RequestValidator {
       checkData(input, shape);
     }
     if (seen.size() < inputNames.size()) {
-      for (String required : inputNames) {
-        if (!seen.contains(required) && !optionalInputs.contains(required)) {
-          throw InferenceException.invalidArgument("input '%s': missing (expected: inputs %s)", required, inputNames);
-        }
-      }
+      checkRequiredInputs(seen);
     }
     checkRequestedOutputs(request.requestedOutputs());
     return batched && batchSize > 0 ? (int) batchSize : 1;
+  }
+
+  /** Names every required input the request lacks, as Triton's ValidateRequestInputs does. */
+  private void checkRequiredInputs(Set<String> seen) {
+    List<String> missing = new ArrayList<>();
+    for (String required : inputNames) {
+      if (!seen.contains(required) && !optionalInputs.contains(required)) {
+        missing.add("'" + required + "'");
+      }
+    }
+    if (missing.size() == 1) {
+      throw InferenceException.invalidArgument("input %s: missing (expected: inputs %s)", missing.get(0), inputNames);
+    }
+    if (!missing.isEmpty()) {
+      throw InferenceException.invalidArgument("inputs %s: missing (expected: inputs %s)", String.join(", ", missing),
+          inputNames);
+    }
   }
 
   private void checkRequestedOutputs(List<String> requested) {

@@ -56,6 +56,11 @@ class RequestValidatorTest {
   }
 
   @Test
+  void everyMissingRequiredInputIsNamedAndTheOptionalOneIsNot() {
+    assertInvalid(request(), "inputs 'input', 'mask': missing (expected: inputs [input, mask, ids])");
+  }
+
+  @Test
   void duplicateInput() {
     assertInvalid(request(input(1), input(1), mask(1, 1)), "input 'input': given twice (expected: each input once)");
   }

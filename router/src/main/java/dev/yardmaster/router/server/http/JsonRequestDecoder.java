@@ -90,6 +90,7 @@ final class JsonRequestDecoder {
       parameters = new HashMap<>(parameters);
       binaryByDefault = bool(parameters.remove(BINARY_DATA_OUTPUT), "parameters." + BINARY_DATA_OUTPUT);
     }
+    ProtoTensorCodec.checkReservedParameters(parameters);
     int priority = ProtoTensorCodec.priorityLevel(longParameter(parameters, ProtoTensorCodec.PRIORITY_PARAMETER));
     long timeoutMicros = ProtoTensorCodec.timeoutMicros(longParameter(parameters, ProtoTensorCodec.TIMEOUT_PARAMETER));
     InferRequest request = new InferRequest(model, version, id, tensors, outputs, parameters, priority,
