@@ -1,5 +1,6 @@
 package dev.yardmaster.backend.repository;
 
+import com.google.common.base.Utf8;
 import dev.yardmaster.backend.InferRequest;
 import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.backend.ModelSpec;
@@ -15,7 +16,7 @@ import java.util.Set;
 
 /**
  * Checks a request against a model version's spec before it is scheduled: input names, datatypes,
- * shapes, batch size and byte sizes, BYTES length prefixes and requested outputs. The first problem
+ * shapes, batch size and byte sizes, BYTES length prefixes and UTF-8 text, and requested outputs. The first problem
  * found is thrown as an INVALID_ARGUMENT {@link InferenceException} naming the tensor, the value
  * seen and what was expected. Thread safe and allocation-light; one per model version.
  */
@@ -173,6 +174,11 @@ public final class RequestValidator {
             "input '%s' BYTES element %d length prefix: %d (expected: <= %d, the bytes left)",
             input.name(), element, length, size - position);
       }
+      if (!isUtf8(data, position, (int) length)) {
+        throw InferenceException.invalidArgument("input '%s' BYTES element %d: not valid UTF-8 (expected: UTF-8 text;"
+            + " ONNX Runtime's Java API takes string tensors as text, so other bytes cannot reach the model unchanged)",
+            input.name(), element);
+      }
       position += (int) length;
       element++;
     }
@@ -181,6 +187,21 @@ public final class RequestValidator {
           "input '%s' byte size: %d (expected: %d, the %d length-prefixed BYTES elements of shape %s)",
           input.name(), size, position, elements, format(shape));
     }
+  }
+
+  /** Whether {@code length} bytes of {@code data} from absolute {@code position} are well-formed UTF-8. */
+  private static boolean isUtf8(ByteBuffer data, int position, int length) {
+    for (int i = position; i < position + length; i++) {
+      if (data.get(i) < 0) { // past ASCII: check this element properly
+        if (data.hasArray()) {
+          return Utf8.isWellFormed(data.array(), data.arrayOffset() + position, length);
+        }
+        byte[] copy = new byte[length];
+        data.get(position, copy);
+        return Utf8.isWellFormed(copy);
+      }
+    }
+    return true;
   }
 
   /** A shape as {@code [1,28]}. */

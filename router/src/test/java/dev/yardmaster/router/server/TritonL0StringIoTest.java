@@ -7,6 +7,7 @@ import static dev.yardmaster.router.server.TritonRequests.serialized;
 import static dev.yardmaster.router.server.TritonRequests.tensor;
 import static dev.yardmaster.router.server.TritonRequests.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
@@ -16,14 +17,16 @@ import dev.yardmaster.protocol.v2.ModelInferResponse;
 import dev.yardmaster.router.testsupport.RepositoryServers;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Ports of Triton's {@code qa/L0_string_io/string_client_test.py} (ClientStringTest) on the ONNX
  * identity model of BYTES ([-1,-1], no batching; Triton's is graphdef_nobatch_zero_1_object): eight
  * strings come back unchanged over gRPC (raw and typed contents) and HTTP (JSON and binary tensor
- * data). Byte strings that are not UTF-8 do not (disabled case below, a known difference).
+ * data). Byte strings that are not UTF-8 are refused, naming the element (Triton passes them on;
+ * ONNX Runtime's Java API cannot).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TritonL0StringIoTest {
@@ -47,6 +51,8 @@ class TritonL0StringIoTest {
       {'\n', '3', 0x13, '<', (byte) 0xe2, 0x05, (byte) 0x8a, 0x01, 0x1b, (byte) 0x93, '1', (byte) 0xbf, 0, 0},
       {'\n', '&', 0x07, '{', (byte) 0xbc, 0x0e, '>', 0, 0, 0},
       {'\n', 'F', (byte) 0x97, 0x01, (byte) 0x93, 0x02, (byte) 0xfb, (byte) 0x87, (byte) 0x83, (byte) 0xbf}};
+  /** The first element of {@link #NOT_UTF8} that is not UTF-8 (0xfa starts no UTF-8 sequence). */
+  private static final int FIRST_NOT_UTF8 = 0;
   /** From _test_str_dtype: str(i) for i in 10000..10007. */
   private static final String[] NUMBERS = {"10000", "10001", "10002", "10003", "10004", "10005", "10006", "10007"};
 
@@ -125,22 +131,31 @@ class TritonL0StringIoTest {
     assertThat(data).containsExactly(NUMBERS);
   }
 
-  // _test_unicode_bytes_dtype with the gRPC client and the binary HTTP client: bytes that are not
-  // UTF-8 come back unchanged. Triton's onnxruntime backend hands each element to ORT as bytes
-  // (FillStringTensor); ONNX Runtime's Java API takes string tensors only as java.lang.String, so
-  // such bytes reach the model, and come back, with U+FFFD in place of each invalid sequence.
+  // _test_unicode_bytes_dtype with the gRPC client and the binary HTTP client: Triton hands each
+  // element to ORT as bytes (FillStringTensor), so bytes that are not UTF-8 come back unchanged.
+  // ONNX Runtime's Java API takes string tensors only as java.lang.String, so they could reach the
+  // model only altered (U+FFFD for each invalid sequence); Yardmaster refuses them instead, naming
+  // the input and element, and keeps serving.
   @Test
-  @Disabled("differs from Triton: ONNX Runtime's Java API carries BYTES elements as java.lang.String (see README)")
-  void nonUtf8BytesRoundTripOverGrpcAndHttpBinary() throws Exception {
+  void nonUtf8BytesAreRefusedNamingTheElementOverGrpcAndHttpBinary() throws Exception {
     ByteString data = serialized(NOT_UTF8);
 
-    ModelInferResponse answer = grpcInfer(channel, ModelInferRequest.newBuilder().setModelName(STRINGS)
-        .addInputs(tensor("INPUT0", "BYTES", 1, 8)).addRawInputContents(data).build());
-
-    assertThat(answer.getRawOutputContents(0)).isEqualTo(data);
+    assertThatThrownBy(() -> grpcInfer(channel, ModelInferRequest.newBuilder().setModelName(STRINGS)
+        .addInputs(tensor("INPUT0", "BYTES", 1, 8)).addRawInputContents(data).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, error -> {
+          assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(error.getStatus().getDescription())
+              .startsWith("input 'INPUT0' BYTES element " + FIRST_NOT_UTF8 + ": not valid UTF-8 (expected: UTF-8 text;");
+        });
     BinaryInferBody body = new BinaryInferBody()
         .binaryInput("INPUT0", "BYTES", new long[] {1, 8}, data.toByteArray()).output("OUTPUT0", true);
-    assertThat(BinaryTensorDataHttpTest.parse(httpInfer(server.httpPort(), STRINGS, body))
-        .binaryOutputs().get("OUTPUT0")).isEqualTo(data.toByteArray());
+    HttpResponse<byte[]> answer = httpInfer(server.httpPort(), STRINGS, body);
+    assertThat(answer.statusCode()).isEqualTo(400);
+    assertThat(new String(answer.body(), StandardCharsets.UTF_8)).contains("BYTES element " + FIRST_NOT_UTF8
+        + ": not valid UTF-8");
+
+    ModelInferResponse served = grpcInfer(channel, ModelInferRequest.newBuilder().setModelName(STRINGS)
+        .addInputs(tensor("INPUT0", "BYTES", 1, 8)).addRawInputContents(serialized(utf8(NUMBERS))).build());
+    assertThat(served.getRawOutputContents(0)).isEqualTo(serialized(utf8(NUMBERS)));
   }
 }
