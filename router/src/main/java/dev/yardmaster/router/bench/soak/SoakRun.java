@@ -44,6 +44,8 @@ public final class SoakRun {
   private static final Duration CALL_DEADLINE = Duration.ofSeconds(10);
   private static final long SEED = 0x50A4L;
   private static final double MIB = 1024.0 * 1024.0;
+  /** Tries of one /metrics scrape before a sample goes without heap figures. */
+  private static final int SCRAPE_ATTEMPTS = 3;
   /** The old generation's pool in G1, Serial and Parallel collectors. */
   private static final List<String> OLD_GENERATION_POOLS = List.of("G1 Old Gen", "Tenured Gen", "PS Old Gen");
 
@@ -156,19 +158,27 @@ public final class SoakRun {
     return OptionalDouble.empty();
   }
 
-  /** The server's {@code /metrics} text; empty when it does not answer (the sample then lacks heap figures). */
+  /**
+   * The server's {@code /metrics} text, asked up to {@value #SCRAPE_ATTEMPTS} times (a busy server
+   * may drop one); empty when it never answers (the sample then lacks heap figures).
+   */
   private String scrape(int metricsPort) {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
         .timeout(Duration.ofSeconds(5)).build();
-    try {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      return response.statusCode() == 200 ? response.body() : "";
-    } catch (IOException unanswered) {
-      return "";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "";
+    for (int attempt = 1; attempt <= SCRAPE_ATTEMPTS; attempt++) {
+      try {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200) {
+          return response.body();
+        }
+      } catch (IOException unanswered) {
+        // asked again below
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return "";
+      }
     }
+    return "";
   }
 
   private static @Nullable Double mib(OptionalDouble bytes) {
