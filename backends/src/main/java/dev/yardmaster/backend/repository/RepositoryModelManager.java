@@ -72,10 +72,19 @@ public final class RepositoryModelManager implements ModelManager {
       return entry.versions().lastEntry().getValue();
     }
     LocalServedModel served = null;
+    VersionState known = null;
     try {
-      served = entry.versions().get(Long.parseLong(version));
+      long number = Long.parseLong(version);
+      served = entry.versions().get(number);
+      known = entry.otherVersions().get(number);
     } catch (NumberFormatException e) {
       // not a version label: not found below
+    }
+    if (served == null && known != null) {
+      // As Triton's ModelLifeCycle::GetModel: a version the model knows (unloaded, failed, loading)
+      // is UNAVAILABLE "is not at ready state"; only a version it never had is NOT_FOUND.
+      throw InferenceException.unavailable("model '%s' version %s is not ready: %s", name, version,
+          known.reason().isEmpty() ? known.state() : known.reason());
     }
     if (served == null) {
       throw InferenceException.notFound("model '%s' version '%s' is not found", name, version);
