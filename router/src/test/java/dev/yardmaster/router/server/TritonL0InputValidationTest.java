@@ -21,18 +21,11 @@ import dev.yardmaster.protocol.v2.InferTensorContents;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferRequest.InferRequestedOutputTensor;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
-import dev.yardmaster.router.testsupport.RepositoryServers;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Ports of Triton's {@code qa/L0_input_validation}: {@code input_validation_test.py} (InputValTest,
@@ -43,24 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * are ours, so each case asserts the status and that the message names the same tensor and problem.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class TritonL0InputValidationTest {
-
-  @TempDir static Path repository;
-  static YardmasterServer server;
-  static ManagedChannel channel;
-
-  @BeforeAll
-  static void start() throws Exception {
-    TritonRequests.writeModels(repository);
-    server = RepositoryServers.serveAll(repository);
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
-  }
-
-  @AfterAll
-  static void stop() {
-    channel.shutdownNow();
-    server.stop();
-  }
+class TritonL0InputValidationTest extends ServedTritonModels {
 
   private static void assertInvalid(Status status, String... named) {
     assertThat(status.getCode()).as(status.toString()).isEqualTo(Status.Code.INVALID_ARGUMENT);

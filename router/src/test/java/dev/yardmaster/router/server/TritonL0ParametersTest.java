@@ -10,20 +10,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.yardmaster.protocol.v2.InferParameter;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
-import dev.yardmaster.router.testsupport.RepositoryServers;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Ports of Triton's {@code qa/L0_parameters/parameters_test.py} (InferenceParametersTest) for an
@@ -33,24 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * must simply be answered, and one with a reserved {@code triton_} key refused.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class TritonL0ParametersTest {
-
-  @TempDir static Path repository;
-  static YardmasterServer server;
-  static ManagedChannel channel;
-
-  @BeforeAll
-  static void start() throws Exception {
-    TritonRequests.writeModels(repository);
-    server = RepositoryServers.serveAll(repository);
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
-  }
-
-  @AfterAll
-  static void stop() {
-    channel.shutdownNow();
-    server.stop();
-  }
+class TritonL0ParametersTest extends ServedTritonModels {
 
   private static final String ROW = "{\"name\":\"INPUT0\",\"shape\":[1,16],\"datatype\":\"FP32\",\"data\":"
       + "[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15]},{\"name\":\"INPUT1\",\"shape\":[1,16],\"datatype\":\"FP32\","

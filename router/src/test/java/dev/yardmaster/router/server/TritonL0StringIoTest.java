@@ -14,22 +14,15 @@ import com.google.protobuf.ByteString;
 import dev.yardmaster.protocol.v2.InferTensorContents;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
-import dev.yardmaster.router.testsupport.RepositoryServers;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Ports of Triton's {@code qa/L0_string_io/string_client_test.py} (ClientStringTest) on the ONNX
@@ -39,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ONNX Runtime's Java API cannot).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class TritonL0StringIoTest {
+class TritonL0StringIoTest extends ServedTritonModels {
 
   /** From _test_unicode_bytes_dtype: serialized protobufs, not UTF-8, some ending in \x00. */
   private static final byte[][] NOT_UTF8 = {
@@ -56,22 +49,6 @@ class TritonL0StringIoTest {
   /** From _test_str_dtype: str(i) for i in 10000..10007. */
   private static final String[] NUMBERS = {"10000", "10001", "10002", "10003", "10004", "10005", "10006", "10007"};
 
-  @TempDir static Path repository;
-  static YardmasterServer server;
-  static ManagedChannel channel;
-
-  @BeforeAll
-  static void start() throws Exception {
-    TritonRequests.writeModels(repository);
-    server = RepositoryServers.serveAll(repository);
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
-  }
-
-  @AfterAll
-  static void stop() {
-    channel.shutdownNow();
-    server.stop();
-  }
 
   // _test_str_dtype with the gRPC client (raw_input_contents).
   @Test
