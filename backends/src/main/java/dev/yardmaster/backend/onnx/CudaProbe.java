@@ -65,9 +65,8 @@ public final class CudaProbe {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.addCUDA(0);
-      try (OrtSession session = env.createSession(model, options)) {
-        return new Result(true, "");
-      }
+      env.createSession(model, options).close();
+      return new Result(true, "");
     } catch (OrtException | RuntimeException | LinkageError e) {
       return Result.unavailable("the CUDA execution provider did not start (it needs CUDA 12, cuDNN 9 and a GPU): "
           + firstLine(e.getMessage()));
