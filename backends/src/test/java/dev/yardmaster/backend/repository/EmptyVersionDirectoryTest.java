@@ -3,20 +3,14 @@ package dev.yardmaster.backend.repository;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.yardmaster.backend.InferRequest;
-import dev.yardmaster.backend.InferResponse;
 import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.backend.ModelIndexEntry;
 import dev.yardmaster.backend.batching.Schedulers;
 import dev.yardmaster.backend.onnx.DemoModels;
 import dev.yardmaster.backend.onnx.OnnxGraphBuilder;
 import dev.yardmaster.backend.onnx.OrtRunnerFactory;
-import dev.yardmaster.protocol.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,26 +73,26 @@ class EmptyVersionDirectoryTest {
     manager = start();
 
     assertThat(manager.index(false)).containsExactly(new ModelIndexEntry(MODEL, "1", ModelIndexEntry.READY, ""));
-    assertThat(sumOfOnes("")).isEqualTo("1");
+    assertThat(ModelWarmupTest.sumOfOnes(manager, MODEL)).isEqualTo("1");
   }
 
   @Test
   void servingModelKeepsItsVersionWhenAnEmptyNewerVersionAppears() throws Exception {
     writeVersion(1);
     manager = start();
-    assertThat(sumOfOnes("")).isEqualTo("1");
+    assertThat(ModelWarmupTest.sumOfOnes(manager, MODEL)).isEqualTo("1");
 
     Files.createDirectories(repository.resolve(MODEL).resolve("3"));
     assertThatThrownBy(() -> manager.load(MODEL)).hasMessage(missing(3));
 
-    assertThat(sumOfOnes("")).as("version 1 keeps serving").isEqualTo("1");
+    assertThat(ModelWarmupTest.sumOfOnes(manager, MODEL)).as("version 1 keeps serving").isEqualTo("1");
     assertThat(manager.index(false)).containsExactly(
         new ModelIndexEntry(MODEL, "1", ModelIndexEntry.READY, ""),
         new ModelIndexEntry(MODEL, "3", ModelIndexEntry.UNAVAILABLE, missing(3)));
 
     writeVersion(3);
     manager.load(MODEL);
-    assertThat(sumOfOnes("")).isEqualTo("3");
+    assertThat(ModelWarmupTest.sumOfOnes(manager, MODEL)).isEqualTo("3");
     assertThat(manager.index(false)).containsExactly(
         new ModelIndexEntry(MODEL, "1", ModelIndexEntry.UNAVAILABLE, "unloaded"),
         new ModelIndexEntry(MODEL, "3", ModelIndexEntry.READY, ""));
@@ -140,19 +134,5 @@ class EmptyVersionDirectoryTest {
   private String missing(long version, String modelFilename) {
     return "model 'm' version " + version + ": model file '"
         + repository.resolve(MODEL).resolve(Long.toString(version)).resolve(modelFilename) + "' not found" + EXPECTED;
-  }
-
-  /** Adds ones to ones on the served version {@code version} and returns the version that answered. */
-  private String sumOfOnes(String version) throws Exception {
-    float[] ones = new float[DemoModels.ADD_SUB_WIDTH];
-    Arrays.fill(ones, 1f);
-    long[] shape = {1, DemoModels.ADD_SUB_WIDTH};
-    InferResponse response = manager.resolve(MODEL, version).infer(InferRequest.of(MODEL, version, List.of(
-        Tensor.ofFloats("INPUT0", shape, ones), Tensor.ofFloats("INPUT1", shape, ones))))
-        .get(30, TimeUnit.SECONDS);
-    Tensor sum = response.outputs().stream().filter(output -> output.name().equals("OUTPUT0")).findFirst()
-        .orElseThrow();
-    assertThat(sum.toFloats()).containsOnly(2f);
-    return response.modelVersion();
   }
 }
