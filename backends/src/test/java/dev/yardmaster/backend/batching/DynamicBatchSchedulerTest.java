@@ -4,7 +4,6 @@ import static dev.yardmaster.backend.batching.TestModels.WAIT;
 import static dev.yardmaster.backend.batching.TestModels.awaitTrue;
 import static dev.yardmaster.backend.batching.TestModels.get;
 import static dev.yardmaster.backend.batching.TestModels.request;
-import static dev.yardmaster.backend.batching.TestModels.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,26 +23,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The dynamic batcher through real threads; every wait is bounded by {@link TestModels#WAIT}. */
 class DynamicBatchSchedulerTest {
-  private final TestModels.Runner runner = new TestModels.Runner();
-  private final ModelStats stats = new ModelStats();
-  private final List<DynamicBatchScheduler> schedulers = new ArrayList<>();
+  @AutoClose private final SchedulerFixture fixture = new SchedulerFixture();
+  private final TestModels.Runner runner = fixture.runner;
+  private final ModelStats stats = fixture.stats;
 
   private DynamicBatchScheduler scheduler(int maxBatchSize, int instances, ModelDynamicBatching.Builder batching) {
-    DynamicBatchScheduler scheduler = new DynamicBatchScheduler(spec(maxBatchSize, instances, batching), runner, stats);
-    schedulers.add(scheduler);
-    return scheduler;
-  }
-
-  @AfterEach
-  void closeAndCheckIdle() {
-    TestModels.closeAndCheckIdle(runner, schedulers);
+    return fixture.open(maxBatchSize, instances, batching);
   }
 
   private static InferenceException failure(CompletableFuture<InferResponse> future) {

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,19 +26,12 @@ import org.junit.jupiter.api.Test;
  * Triton's {@code check_status} checks: executions per batch size, requests, rows.
  */
 class TritonL0BatcherSchedulerTest {
-  private final TestModels.Runner runner = new TestModels.Runner();
-  private final ModelStats stats = new ModelStats();
-  private final List<DynamicBatchScheduler> schedulers = new ArrayList<>();
+  @AutoClose private final SchedulerFixture fixture = new SchedulerFixture();
+  private final TestModels.Runner runner = fixture.runner;
+  private final ModelStats stats = fixture.stats;
 
   private DynamicBatchScheduler scheduler(int maxBatchSize, int instances, ModelDynamicBatching.Builder batching) {
-    DynamicBatchScheduler scheduler = new DynamicBatchScheduler(spec(maxBatchSize, instances, batching), runner, stats);
-    schedulers.add(scheduler);
-    return scheduler;
-  }
-
-  @AfterEach
-  void closeAndCheckIdle() {
-    TestModels.closeAndCheckIdle(runner, schedulers);
+    return fixture.open(maxBatchSize, instances, batching);
   }
 
   /** Triton's {@code batch_stats}: executions per batch size. */
@@ -120,9 +113,8 @@ class TritonL0BatcherSchedulerTest {
         List.of(List.of("z"), List.of("z")),
         List.of(List.of("y", "z"), List.of("z", "y")))) {
       TestModels.Runner gate = new TestModels.Runner();
-      DynamicBatchScheduler scheduler = new DynamicBatchScheduler(spec(8, 1,
+      DynamicBatchScheduler scheduler = fixture.open(spec(8, 1,
           ModelDynamicBatching.newBuilder().addPreferredBatchSize(2).addPreferredBatchSize(6)), gate, new ModelStats());
-      schedulers.add(scheduler);
       gate.hold();
       CompletableFuture<InferResponse> busy = scheduler.submit(request("busy", 1, 0, 0, List.of()));
       awaitTrue("the instance busy", () -> gate.started.get() == 1);
