@@ -129,7 +129,7 @@ public final class ModelConfigLoader {
     boolean completesFromModel = config.getInputCount() == 0 || config.getOutputCount() == 0;
     Long source = modelSource(modelDirectory, modelFilename, versions, completesFromModel ? available : List.of());
     if (source != null) {
-      Path sourceFile = ModelDefinition.modelFileIn(modelDirectory.resolve(Long.toString(source)).resolve(modelFilename));
+      Path sourceFile = ModelDefinition.modelFileIn(ModelDefinition.namedModelPath(modelDirectory, source, modelFilename));
       onnxWhere = modelDirectory.relativize(sourceFile).toString();
       try {
         // Reads the graph only: initializers kept as external data are never opened here.
@@ -141,7 +141,7 @@ public final class ModelConfigLoader {
       // Nothing to complete the config from: say which file is missing beside "input: none".
       long newest = versions.get(versions.size() - 1);
       problems.add("version " + newest + ": " + ModelDefinition.missingModelFile(
-          modelDirectory.resolve(Long.toString(newest)).resolve(modelFilename)));
+          ModelDefinition.namedModelPath(modelDirectory, newest, modelFilename)));
     }
     ModelConfig completed = autoComplete(modelName, config, onnx);
     if (!parsed.present() || completed.getMaxBatchSize() != config.getMaxBatchSize()) {
@@ -173,8 +173,8 @@ public final class ModelConfigLoader {
     for (List<Long> candidates : List.of(selected, fallback)) {
       for (int i = candidates.size() - 1; i >= 0; i--) {
         long version = candidates.get(i);
-        Path named = modelDirectory.resolve(Long.toString(version)).resolve(modelFilename);
-        if (Files.isRegularFile(ModelDefinition.modelFileIn(named))) {
+        if (Files.isRegularFile(ModelDefinition.modelFileIn(
+            ModelDefinition.namedModelPath(modelDirectory, version, modelFilename)))) {
           return version;
         }
       }

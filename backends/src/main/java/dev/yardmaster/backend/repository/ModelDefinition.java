@@ -43,7 +43,15 @@ public record ModelDefinition(String name, Path directory, ModelConfig config, L
    * default_model_filename} is a directory, the {@code model.onnx} inside it ({@link #modelFileIn}).
    */
   public Path modelFile(long version) {
-    return modelFileIn(versionDirectory(version).resolve(config.getDefaultModelFilename()));
+    return modelFileIn(namedModelPath(directory, version, config.getDefaultModelFilename()));
+  }
+
+  /**
+   * The path {@code default_model_filename} names in a version directory, e.g. {@code
+   * repo/m/1/model.onnx}: the model file, or a directory holding it ({@link #modelFileIn}).
+   */
+  static Path namedModelPath(Path modelDirectory, long version, String modelFilename) {
+    return modelDirectory.resolve(Long.toString(version)).resolve(modelFilename);
   }
 
   /**
@@ -63,7 +71,7 @@ public record ModelDefinition(String name, Path directory, ModelConfig config, L
    * @throws InferenceException INVALID_ARGUMENT naming the version and the file that is missing
    */
   public Path requireModelFile(long version) {
-    Path named = versionDirectory(version).resolve(config.getDefaultModelFilename());
+    Path named = namedModelPath(directory, version, config.getDefaultModelFilename());
     Path file = modelFileIn(named);
     if (!Files.isRegularFile(file)) {
       throw InferenceException.invalidArgument("model '%s' version %d: %s", name, version, missingModelFile(named));
