@@ -4,8 +4,8 @@ package dev.yardmaster.router.config;
  * Passive ejection of failing endpoints, Envoy's outlier detection: by consecutive failures (at
  * once) and by success rate (swept every {@code interval_ms}).
  *
- * @param consecutiveFailures failures in a row (UNAVAILABLE, INTERNAL, UNKNOWN, per-try timeout)
- *     that eject an endpoint ({@code consecutive_failures}, default 5)
+ * @param consecutiveFailures failures in a row (UNAVAILABLE, INTERNAL, UNKNOWN, per-try timeout; not
+ *     an answer that a model is not ready there) that eject an endpoint ({@code consecutive_failures}, default 5)
  * @param baseEjectionTimeMillis ejection time, multiplied by the times ejected ({@code
  *     base_ejection_time_ms}, default 30000)
  * @param maxEjectionTimeMillis cap on one ejection ({@code max_ejection_time_ms}, default 300000)

@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  * Forwards one ModelInfer to a pool: picks an endpoint, tries with a per-try timeout within the
  * caller's deadline, and retries on another endpoint when a try fails before any response
  * (UNAVAILABLE, a reset stream, a per-try timeout) while the retry budget and the deadline allow.
+ * An endpoint's answer that the model or version is not ready there ({@link ModelNotReadyAnswer}) is
+ * retried the same way but does not count against the endpoint in outlier detection.
  * Failover away from an endpoint that is out of rotation (ejected by this very failure, unhealthy,
  * removed) takes no budget permit; retries to endpoints still in rotation do.
  * Every call ends with exactly one response or status on {@code out}.
@@ -156,13 +158,18 @@ public final class Forwarder {
           case DEADLINE_EXCEEDED -> perTryBounded;
           default -> false;
         };
+        // A model or version not ready on this endpoint may be ready on another; the endpoint is fine.
+        boolean modelNotReady = ModelNotReadyAnswer.matches(status);
         boolean endpointFailure = switch (status.getCode()) {
-          case UNAVAILABLE, INTERNAL, UNKNOWN, DATA_LOSS -> true;
+          case UNAVAILABLE -> !modelNotReady;
+          case INTERNAL, UNKNOWN, DATA_LOSS -> true;
           case CANCELLED, DEADLINE_EXCEEDED -> !callerGone;
           default -> false;
         };
-        pool.recordOutcome(endpoint, endpointFailure);
-        if (!endpointFailure) {
+        if (!modelNotReady) {
+          pool.recordOutcome(endpoint, endpointFailure);
+        }
+        if (!endpointFailure && !modelNotReady) {
           finishWithError(status); // the endpoint's answer (INVALID_ARGUMENT, NOT_FOUND, ...), passed on as is
           return;
         }
