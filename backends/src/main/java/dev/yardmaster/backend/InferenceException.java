@@ -17,7 +17,9 @@ public final class InferenceException extends RuntimeException {
     RESOURCE_EXHAUSTED(429),
     DEADLINE_EXCEEDED(504),
     UNIMPLEMENTED(501),
-    INTERNAL(500);
+    INTERNAL(500),
+    /** The caller went away (cancelled, disconnected or past its deadline) before execution: 499, nginx's "client closed request". */
+    CANCELLED(499);
 
     private final int httpStatus;
 
@@ -69,6 +71,11 @@ public final class InferenceException extends RuntimeException {
   @FormatMethod
   public static InferenceException deadlineExceeded(String format, Object... args) {
     return new InferenceException(Status.DEADLINE_EXCEEDED, String.format(format, args));
+  }
+
+  @FormatMethod
+  public static InferenceException cancelled(String format, Object... args) {
+    return new InferenceException(Status.CANCELLED, String.format(format, args));
   }
 
   @FormatMethod

@@ -104,8 +104,15 @@ final class BatchExecution {
    * As {@link #execute(List, Executor)}; with an {@code order}, the members complete (or fail)
    * only after every batch numbered before {@code sequence} did.
    */
-  void execute(List<PendingRequest> members, @Nullable Executor here, @Nullable ResponseOrder order,
+  void execute(List<PendingRequest> batch, @Nullable Executor here, @Nullable ResponseOrder order,
       long sequence) {
+    List<PendingRequest> members = withoutCancelled(batch);
+    if (members.isEmpty()) {
+      if (order != null) {
+        order.finish(sequence, () -> { }); // its turn passes: later batches must not wait for it
+      }
+      return;
+    }
     long startNanos = clock.getAsLong();
     @Nullable Runnable completions = null; // set when there is an order
     try {
@@ -179,6 +186,32 @@ final class BatchExecution {
         member.fail(failure);
       }
     }
+  }
+
+  /**
+   * The members whose callers are still there. The others fail CANCELLED now, counted as failures
+   * (Triton checks for cancelled requests before executing a batch, and they answer CANCELLED).
+   */
+  private List<PendingRequest> withoutCancelled(List<PendingRequest> batch) {
+    List<PendingRequest> live = null; // a copy only when some member is cancelled
+    for (int i = 0; i < batch.size(); i++) {
+      PendingRequest member = batch.get(i);
+      if (!member.request.cancelled().getAsBoolean()) {
+        if (live != null) {
+          live.add(member);
+        }
+        continue;
+      }
+      if (live == null) {
+        live = new ArrayList<>(batch.subList(0, i));
+      }
+      long now = clock.getAsLong();
+      stats.recordFailure(now - member.arrivalNanos());
+      member.fail(InferenceException.cancelled("model '%s' request '%s': cancelled by its caller after %d us in the "
+          + "queue (expected: a caller still waiting)", spec.name(), member.request.id(),
+          (now - member.enqueueNanos) / 1_000));
+    }
+    return live == null ? batch : live;
   }
 
   /** Fails a request whose queue timeout passed (REJECT action), with Triton's message. */

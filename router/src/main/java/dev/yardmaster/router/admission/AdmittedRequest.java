@@ -5,6 +5,7 @@ import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.protocol.ProtoTensorCodec;
 import dev.yardmaster.router.policy.Tier;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The facts admission found in one call's metadata. One call may carry many requests (a
@@ -60,6 +61,14 @@ public record AdmittedRequest(Tier tier, long callDeadlineNanos, long requestBud
    * @throws InferenceException DEADLINE_EXCEEDED when the deadline passed before scheduling
    */
   public InferRequest apply(InferRequest request, long nowNanos) {
+    return apply(request, nowNanos, request.cancelled());
+  }
+
+  /**
+   * As {@link #apply(InferRequest, long)}, with {@code cancelled} saying when the caller has gone
+   * (the scheduler then drops the request instead of executing it).
+   */
+  public InferRequest apply(InferRequest request, long nowNanos, BooleanSupplier cancelled) {
     int priority = request.parameters().containsKey(ProtoTensorCodec.PRIORITY_PARAMETER)
         ? request.priority() : tier.priority();
     long timeoutMicros = request.timeoutMicros();
@@ -74,10 +83,11 @@ public record AdmittedRequest(Tier tier, long callDeadlineNanos, long requestBud
       long leftMicros = Math.max(1, TimeUnit.NANOSECONDS.toMicros(leftNanos));
       timeoutMicros = timeoutMicros > 0 ? Math.min(timeoutMicros, leftMicros) : leftMicros;
     }
-    if (priority == request.priority() && timeoutMicros == request.timeoutMicros()) {
+    if (priority == request.priority() && timeoutMicros == request.timeoutMicros()
+        && cancelled == request.cancelled()) {
       return request;
     }
     return new InferRequest(request.modelName(), request.modelVersion(), request.id(), request.inputs(),
-        request.requestedOutputs(), request.parameters(), priority, timeoutMicros, request.arrivalNanos());
+        request.requestedOutputs(), request.parameters(), priority, timeoutMicros, request.arrivalNanos(), cancelled);
   }
 }

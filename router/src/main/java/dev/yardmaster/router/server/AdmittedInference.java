@@ -11,6 +11,7 @@ import dev.yardmaster.router.server.metrics.RequestMetrics;
 import dev.yardmaster.router.server.metrics.RequestMetrics.Outcome;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -103,9 +104,10 @@ public final class AdmittedInference {
   public void infer(ServiceRequestContext ctx, AdmittedRequest admitted, InferRequest request,
       BiConsumer<? super @Nullable InferResponse, ? super @Nullable Throwable> listener) {
     long nowNanos = System.nanoTime();
+    long deadline = admitted.deadlineNanos(request.arrivalNanos());
     InferRequest scheduled;
     try {
-      scheduled = admitted.apply(request, nowNanos);
+      scheduled = admitted.apply(request, nowNanos, callerGone(ctx, admitted, deadline));
     } catch (InferenceException expired) {
       knownVersion(ctx, request);
       metrics.recordRefused(modelLabel(request.modelName()), admitted.tier(), Outcome.of(expired));
@@ -113,7 +115,6 @@ public final class AdmittedInference {
       return;
     }
     metrics.routeDecision(LOCAL_REASON);
-    long deadline = admitted.deadlineNanos(request.arrivalNanos());
     RequestAnswer answer = new RequestAnswer(this, core, metrics, ctx, admitted, request, deadline, listener);
     // the call's event loop may run a tiny model's batch itself, sparing two thread hops
     CompletableFuture<InferResponse> result = core.start(scheduled, ctx.eventLoop().withoutContext());
@@ -121,6 +122,18 @@ public final class AdmittedInference {
       answer.enforceDeadline(nowNanos);
     }
     result.whenComplete(answer);
+  }
+
+  /**
+   * Whether the caller has gone, for the scheduler to drop the request rather than execute it: the
+   * call was cancelled (by the client, a reset stream, a closed connection, or the gRPC deadline
+   * Armeria enforces; for a ModelStreamInfer, the whole stream), or the request's own deadline passed.
+   */
+  private static BooleanSupplier callerGone(ServiceRequestContext ctx, AdmittedRequest admitted, long deadline) {
+    if (deadline == AdmittedRequest.NO_DEADLINE || armeriaEnforces(ctx, admitted, deadline)) {
+      return ctx::isCancelled;
+    }
+    return () -> ctx.isCancelled() || System.nanoTime() - deadline > 0;
   }
 
   /** Armeria times the call out itself when the deadline is the gRPC one it read from the call. */

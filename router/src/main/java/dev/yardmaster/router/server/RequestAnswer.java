@@ -120,8 +120,10 @@ final class RequestAnswer implements BiConsumer<InferResponse, Throwable>, Runna
     try {
       long nowNanos = System.nanoTime();
       long latencyNanos = nowNanos - request.arrivalNanos();
-      if (error == null && deadlineNanos != AdmittedRequest.NO_DEADLINE && nowNanos - deadlineNanos > 0) {
-        fail(deadlineExceeded(latencyNanos), latencyNanos); // too late to be of use
+      if ((error == null || InferenceException.from(error).status() == InferenceException.Status.CANCELLED)
+          && deadlineNanos != AdmittedRequest.NO_DEADLINE && nowNanos - deadlineNanos > 0) {
+        // too late to be of use, or dropped by the scheduler because the deadline passed
+        fail(deadlineExceeded(latencyNanos), latencyNanos);
       } else if (error == null) {
         succeed(response, latencyNanos);
       } else {

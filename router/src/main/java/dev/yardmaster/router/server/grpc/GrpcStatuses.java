@@ -18,6 +18,7 @@ final class GrpcStatuses {
       case DEADLINE_EXCEEDED -> Status.DEADLINE_EXCEEDED;
       case UNIMPLEMENTED -> Status.UNIMPLEMENTED;
       case INTERNAL -> Status.INTERNAL;
+      case CANCELLED -> Status.CANCELLED;
     };
   }
 

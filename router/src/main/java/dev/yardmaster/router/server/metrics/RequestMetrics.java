@@ -30,7 +30,7 @@ public final class RequestMetrics {
   /** How a request ended; lower-case names are the {@code outcome} label values. */
   public enum Outcome {
     SUCCESS, INVALID_ARGUMENT, NOT_FOUND, UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, UNIMPLEMENTED,
-    INTERNAL, UNAUTHENTICATED, PERMISSION_DENIED;
+    INTERNAL, UNAUTHENTICATED, PERMISSION_DENIED, CANCELLED;
 
     private static final Outcome[] VALUES = values();
 

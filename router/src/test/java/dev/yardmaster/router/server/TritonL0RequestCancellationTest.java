@@ -1,0 +1,284 @@
+package dev.yardmaster.router.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.protobuf.TextFormat;
+import dev.yardmaster.backend.ModelRunner;
+import dev.yardmaster.backend.ModelSpec;
+import dev.yardmaster.backend.RunnerFactory;
+import dev.yardmaster.backend.batching.Schedulers;
+import dev.yardmaster.backend.onnx.DemoModels;
+import dev.yardmaster.backend.onnx.OnnxGraphBuilder;
+import dev.yardmaster.backend.onnx.OrtRunnerFactory;
+import dev.yardmaster.backend.repository.RepositoryModelManager;
+import dev.yardmaster.backend.repository.RepositoryOptions;
+import dev.yardmaster.protocol.Tensor;
+import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
+import dev.yardmaster.protocol.v2.InferStatistics;
+import dev.yardmaster.protocol.v2.ModelConfig;
+import dev.yardmaster.protocol.v2.ModelDynamicBatching;
+import dev.yardmaster.protocol.v2.ModelInferRequest;
+import dev.yardmaster.protocol.v2.ModelInferResponse;
+import dev.yardmaster.protocol.v2.ModelStatisticsRequest;
+import dev.yardmaster.protocol.v2.ModelStatistics;
+import dev.yardmaster.protocol.v2.ModelStreamInferResponse;
+import dev.yardmaster.protocol.v2.ServerLiveRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Triton's {@code qa/L0_request_cancellation} ({@code scheduler_test.py}, {@code
+ * grpc_cancellation_test.py}) on ONNX Runtime over real gRPC: a request whose client cancels it, or
+ * whose gRPC deadline passes, while it waits for the model's one busy instance is answered CANCELLED
+ * and never executed; the requests around it are served. The instance is held busy by a gate in
+ * front of ONNX Runtime, and each cancellation is known to the server before the gate opens: a
+ * ServerLive on the same connection is answered only after the server read the reset before it.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TritonL0RequestCancellationTest {
+
+  static final String DYNAMIC_BATCH = "dynamic_batch";
+  static final String NO_BATCHING = "no_batching";
+  static final Duration WAIT = Duration.ofSeconds(20);
+
+  @TempDir Path repository;
+  final GatedRunners runners = new GatedRunners();
+  RepositoryModelManager manager;
+  YardmasterServer server;
+  ManagedChannel channel;
+
+  @BeforeEach
+  void serve() throws Exception {
+    writeAddSub(DYNAMIC_BATCH, true);
+    writeAddSub(NO_BATCHING, false);
+    manager = new RepositoryModelManager(repository, runners, Schedulers.factory(), RepositoryOptions.loadAllModels());
+    server = YardmasterServer.builder(manager).httpPort(0).grpcPort(0).metricsPort(0)
+        .drainTimeout(Duration.ZERO).build().start();
+    channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
+  }
+
+  @AfterEach
+  void stop() {
+    runners.open();
+    channel.shutdownNow();
+    server.stop();
+  }
+
+  /** scheduler_test.py test_dynamic_batch_scheduler_request_cancellation */
+  @Test
+  void queuedRequestCancelledByItsClientIsNotExecuted() throws Exception {
+    cancelledWhileQueuedIsNotExecuted(DYNAMIC_BATCH);
+  }
+
+  /** scheduler_test.py test_no_batcher_queued_request_cancellation */
+  @Test
+  void queuedRequestCancelledByItsClientIsNotExecutedWithoutBatching() throws Exception {
+    cancelledWhileQueuedIsNotExecuted(NO_BATCHING);
+  }
+
+  private void cancelledWhileQueuedIsNotExecuted(String model) throws Exception {
+    var async = GRPCInferenceServiceGrpc.newFutureStub(channel);
+    runners.close();
+    ListenableFuture<ModelInferResponse> busy = async.modelInfer(request(model, "busy"));
+    await("the instance busy", () -> runners.started.get() == 1);
+    ListenableFuture<ModelInferResponse> cancelled = async.modelInfer(request(model, "cancelled"));
+    await("the request queued", () -> queued(model) == 1);
+
+    cancelled.cancel(true);
+    barrier();
+    ListenableFuture<ModelInferResponse> kept = async.modelInfer(request(model, "kept"));
+    await("the next request queued", () -> queued(model) == 2);
+    runners.open();
+
+    assertThat(busy.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).getId()).isEqualTo("busy");
+    assertThat(kept.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).getId()).isEqualTo("kept");
+    assertThat(catchThrowableOfType(CancellationException.class, cancelled::get)).isNotNull();
+    InferStatistics stats = awaitFailures(model, 1);
+    assertThat(stats.getSuccess().getCount()).isEqualTo(2);
+    assertThat(executions(model)).isEqualTo(2);
+    assertThat(runners.started.get()).isEqualTo(2);
+  }
+
+  /** grpc_cancellation_test.py test_grpc_async_infer, with the client's deadline as the cancellation */
+  @Test
+  void queuedRequestWhoseDeadlinePassesIsNotExecuted() throws Exception {
+    var async = GRPCInferenceServiceGrpc.newFutureStub(channel);
+    runners.close();
+    ListenableFuture<ModelInferResponse> busy = async.modelInfer(request(DYNAMIC_BATCH, "busy"));
+    await("the instance busy", () -> runners.started.get() == 1);
+
+    StatusRuntimeException late = catchThrowableOfType(StatusRuntimeException.class,
+        () -> GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(300, TimeUnit.MILLISECONDS)
+            .modelInfer(request(DYNAMIC_BATCH, "late")));
+    assertThat(late.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    barrier();
+    runners.open();
+
+    assertThat(busy.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).getId()).isEqualTo("busy");
+    awaitFailures(DYNAMIC_BATCH, 1);
+    assertThat(executions(DYNAMIC_BATCH)).isEqualTo(1);
+    assertThat(runners.started.get()).isEqualTo(1);
+  }
+
+  /** scheduler_test.py test_scheduler_streaming_request_cancellation: cancelling a stream cancels its requests */
+  @Test
+  void cancelledStreamsQueuedRequestsAreNotExecuted() throws Exception {
+    var async = GRPCInferenceServiceGrpc.newFutureStub(channel);
+    runners.close();
+    ListenableFuture<ModelInferResponse> busy = async.modelInfer(request(DYNAMIC_BATCH, "busy"));
+    await("the instance busy", () -> runners.started.get() == 1);
+    CountDownLatch ended = new CountDownLatch(1);
+    StreamObserver<ModelInferRequest> stream = GRPCInferenceServiceGrpc.newStub(channel)
+        .modelStreamInfer(new StreamObserver<>() {
+          @Override
+          public void onNext(ModelStreamInferResponse value) { }
+
+          @Override
+          public void onError(Throwable t) {
+            ended.countDown();
+          }
+
+          @Override
+          public void onCompleted() {
+            ended.countDown();
+          }
+        });
+    for (int i = 0; i < 3; i++) {
+      stream.onNext(request(DYNAMIC_BATCH, "streamed-" + i));
+    }
+    await("the stream's requests queued", () -> queued(DYNAMIC_BATCH) == 3);
+
+    stream.onError(Status.CANCELLED.withDescription("client cancels").asRuntimeException());
+    assertThat(ended.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+    barrier();
+    runners.open();
+
+    assertThat(busy.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).getId()).isEqualTo("busy");
+    awaitFailures(DYNAMIC_BATCH, 3);
+    assertThat(executions(DYNAMIC_BATCH)).isEqualTo(1);
+  }
+
+  /** The model's statistics once {@code failures} requests failed; the cancelled fail after the gate opens. */
+  private InferStatistics awaitFailures(String model, long failures) throws InterruptedException {
+    await(failures + " failed in the statistics", () -> statistics(model).getFail().getCount() >= failures);
+    InferStatistics stats = statistics(model);
+    assertThat(stats.getFail().getCount()).isEqualTo(failures);
+    return stats;
+  }
+
+  private InferStatistics statistics(String model) {
+    return modelStatistics(model).getInferenceStats();
+  }
+
+  private long executions(String model) {
+    return modelStatistics(model).getExecutionCount();
+  }
+
+  private ModelStatistics modelStatistics(String model) {
+    return GRPCInferenceServiceGrpc.newBlockingStub(channel)
+        .modelStatistics(ModelStatisticsRequest.newBuilder().setName(model).build()).getModelStats(0);
+  }
+
+  private int queued(String model) {
+    return manager.resolve(model, "").queuedRequests();
+  }
+
+  /**
+   * Returns once the server has read everything sent on the connection so far: HTTP/2 frames are
+   * read in order, so a reset sent before this ServerLive was handled before it is answered.
+   */
+  private void barrier() {
+    assertThat(GRPCInferenceServiceGrpc.newBlockingStub(channel).serverLive(ServerLiveRequest.getDefaultInstance())
+        .getLive()).isTrue();
+  }
+
+  private static ModelInferRequest request(String model, String id) {
+    return TritonRequests.addSubRow().setModelName(model).setId(id).build();
+  }
+
+  private void writeAddSub(String name, boolean dynamicBatching) throws Exception {
+    ModelConfig.Builder config = DemoModels.config(DemoModels.ADD_SUB, false).toBuilder().setName(name);
+    if (dynamicBatching) {
+      config.setDynamicBatching(ModelDynamicBatching.newBuilder()); // no inline execution: the gate holds a worker
+    }
+    Path dir = repository.resolve(name);
+    OnnxGraphBuilder.write(DemoModels.model(DemoModels.ADD_SUB), dir.resolve("1").resolve("model.onnx"));
+    Files.writeString(dir.resolve("config.pbtxt"), TextFormat.printer().printToString(config.build()),
+        StandardCharsets.UTF_8);
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long end = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime() - end).as("waiting for " + what).isNegative();
+      Thread.sleep(5);
+    }
+  }
+
+  /** ONNX Runtime runners whose executions wait while the gate is closed; counts executions started. */
+  static final class GatedRunners implements RunnerFactory {
+    final AtomicInteger started = new AtomicInteger();
+    private final RunnerFactory onnxRuntime = OrtRunnerFactory.withDefaults();
+    private volatile CountDownLatch gate = new CountDownLatch(0);
+
+    void close() {
+      gate = new CountDownLatch(1);
+    }
+
+    void open() {
+      gate.countDown();
+    }
+
+    @Override
+    public ModelRunner open(ModelSpec spec, Path modelFile) {
+      ModelRunner runner = onnxRuntime.open(spec, modelFile);
+      return new ModelRunner() {
+        @Override
+        public List<Tensor> run(Map<String, Tensor> inputs, List<String> outputNames) {
+          started.incrementAndGet();
+          try {
+            if (!gate.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+              throw new IllegalStateException("gate: still closed after " + WAIT);
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+          }
+          return runner.run(inputs, outputNames);
+        }
+
+        @Override
+        public String kind() {
+          return runner.kind();
+        }
+
+        @Override
+        public void close() {
+          runner.close();
+        }
+      };
+    }
+  }
+}
