@@ -78,18 +78,21 @@ public final class ModelStats {
     computeInfer.add(computeInferNanos);
     computeOutput.add(computeOutputNanos);
     inferenceCount.add(rows);
-    lastInferenceMillis = System.currentTimeMillis();
   }
 
   /** Records a request that failed after it was accepted (validation or execution). */
   public void recordFailure(long totalNanos) {
     fail.add(totalNanos);
-    lastInferenceMillis = System.currentTimeMillis();
   }
 
-  /** Records one model execution of {@code batchSize} rows. */
+  /**
+   * Records one model execution of {@code batchSize} rows. Only an execution moves the last
+   * inference time, as Triton's InferenceStatsAggregator::UpdateInferBatchStatsWithDuration: a
+   * request that fails leaves it where it was.
+   */
   public void recordExecution(int batchSize, long computeInputNanos, long computeInferNanos,
       long computeOutputNanos) {
+    lastInferenceMillis = System.currentTimeMillis();
     executionCount.increment();
     BatchStats stats = batchStats.computeIfAbsent(batchSize, size -> new BatchStats());
     stats.computeInput.add(computeInputNanos);
