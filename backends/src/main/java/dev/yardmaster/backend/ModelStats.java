@@ -30,6 +30,13 @@ public final class ModelStats {
     }
   }
 
+  /**
+   * Why a request failed, Triton's {@code reason} label of {@code nv_inference_request_failure}
+   * (core infer_stats.cc failureReasonToString): its queue timeout passed (REJECTED), its caller
+   * cancelled it (CANCELED), the model's execution failed (BACKEND), anything else (OTHER).
+   */
+  public enum FailureReason { REJECTED, CANCELED, BACKEND, OTHER }
+
   /** Executions of one batch size. */
   public static final class BatchStats {
     private final Duration computeInput = new Duration();
@@ -51,6 +58,7 @@ public final class ModelStats {
 
   private final Duration success = new Duration();
   private final Duration fail = new Duration();
+  private final LongAdder[] failuresByReason = new LongAdder[FailureReason.values().length];
   private final Duration queue = new Duration();
   private final Duration computeInput = new Duration();
   private final Duration computeInfer = new Duration();
@@ -59,6 +67,12 @@ public final class ModelStats {
   private final LongAdder executionCount = new LongAdder();
   private volatile long lastInferenceMillis;
   private final ConcurrentHashMap<Integer, BatchStats> batchStats = new ConcurrentHashMap<>();
+
+  public ModelStats() {
+    for (int i = 0; i < failuresByReason.length; i++) {
+      failuresByReason[i] = new LongAdder();
+    }
+  }
 
   /**
    * Records a request that succeeded.
@@ -81,8 +95,9 @@ public final class ModelStats {
   }
 
   /** Records a request that failed after it was accepted (validation or execution). */
-  public void recordFailure(long totalNanos) {
+  public void recordFailure(long totalNanos, FailureReason reason) {
     fail.add(totalNanos);
+    failuresByReason[reason.ordinal()].increment();
   }
 
   /**
@@ -106,6 +121,11 @@ public final class ModelStats {
 
   public Duration fail() {
     return fail;
+  }
+
+  /** Failed requests of one reason; {@link #fail()} counts them all. */
+  public long failures(FailureReason reason) {
+    return failuresByReason[reason.ordinal()].sum();
   }
 
   public Duration queue() {
