@@ -8,12 +8,14 @@ import com.google.protobuf.TextFormat;
 import dev.yardmaster.backend.ModelStats.FailureReason;
 import dev.yardmaster.backend.onnx.DemoModels;
 import dev.yardmaster.backend.onnx.OnnxGraphBuilder;
+import dev.yardmaster.protocol.DataType;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.ModelConfig;
 import dev.yardmaster.protocol.v2.ModelDynamicBatching;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
 import dev.yardmaster.protocol.v2.ModelQueuePolicy;
+import dev.yardmaster.router.testsupport.LocalHttp;
 import dev.yardmaster.router.testsupport.MetricsScrape;
 import dev.yardmaster.router.testsupport.RepositoryServers;
 import io.grpc.ManagedChannel;
@@ -57,6 +59,8 @@ class TritonL0MetricsTest {
   private static final String MAX_QUEUE_SIZE = "max_queue_size";
   private static final String QUEUE_TIMEOUT = "queue_timeout";
   private static final String COUNTED = "counted";
+  private static final String UNLOADED = "unloaded";
+  private static final String NOT_BATCHING = TritonRequests.FP32;
   /** Long enough that a batch the test fills is never cut by the delay first. */
   private static final long LONG_DELAY_MICROS = 20_000_000;
   private static final long MAX_QUEUE_SIZE_DELAY_MICROS = 5_000_000;
@@ -71,6 +75,8 @@ class TritonL0MetricsTest {
     ModelConfig base = DemoModels.config(DemoModels.ADD_SUB, false);
     write(base.toBuilder().setName(DEFAULT).build());
     write(base.toBuilder().setName(COUNTED).build());
+    write(base.toBuilder().setName(UNLOADED).build());
+    write(DemoModels.identityConfig(DataType.FP32), NOT_BATCHING);
     write(base.toBuilder().setName(DYNAMIC).setMaxBatchSize(4)
         .setDynamicBatching(ModelDynamicBatching.newBuilder().setMaxQueueDelayMicroseconds(LONG_DELAY_MICROS)).build());
     write(base.toBuilder().setName(MAX_QUEUE_SIZE).setMaxBatchSize(8)
@@ -125,7 +131,7 @@ class TritonL0MetricsTest {
     }
     for (String line : text.split("\n")) {
       if (line.startsWith("nv_inference_")) {
-        assertThat(line).matches("nv_inference_[a-z_]+\\{model=\"[a-z_]+\",(reason=\"[A-Z]+\",)?version=\"1\"} \\d+");
+        assertThat(line).matches("nv_inference_[a-z_]+\\{model=\"[a-z0-9_]+\",(reason=\"[A-Z]+\",)?version=\"1\"} \\d+");
       }
     }
   }
@@ -244,9 +250,49 @@ class TritonL0MetricsTest {
     assertThat(metric(COUNTED, "nv_inference_pending_request_count")).isZero();
   }
 
+  // Triton's metrics guide (Inference Request Metrics, Counts): "For models that do not support
+  // batching, Request Count, Inference Count and Execution Count will be equal", whatever the
+  // shape of each request (here [4, 2] to an identity model with max_batch_size 0).
+  @Test
+  void aModelWithoutBatchingCountsOneInferencePerRequest() throws Exception {
+    ModelInferRequest request = ModelInferRequest.newBuilder().setModelName(NOT_BATCHING)
+        .addInputs(TritonRequests.tensor("INPUT0", "FP32", 4, 2)).addRawInputContents(TritonRequests.raw(8)).build();
+    TritonRequests.grpcInfer(channel, request);
+    TritonRequests.grpcInfer(channel, request);
+
+    assertThat(metric(NOT_BATCHING, "nv_inference_request_success")).isEqualTo(2);
+    assertThat(metric(NOT_BATCHING, "nv_inference_count")).isEqualTo(2);
+    assertThat(metric(NOT_BATCHING, "nv_inference_exec_count")).isEqualTo(2);
+  }
+
+  // general_metrics_test.py test_metrics_load_time_explicit_unload, for the nv_inference_*
+  // families (Yardmaster publishes no nv_model_load_time): an unloaded model's series leave the
+  // scrape, as Triton's MetricModelReporter removes its metrics when the model goes; loaded
+  // again, they start over at 0.
+  @Test
+  void anUnloadedModelsSeriesLeaveTheScrape() throws Exception {
+    TritonRequests.grpcInfer(channel, addSubRow().setModelName(UNLOADED).build());
+    assertThat(metric(UNLOADED, "nv_inference_request_success")).isEqualTo(1);
+    LocalHttp http = new LocalHttp(server.httpPort());
+
+    assertThat(http.post("/v2/repository/models/" + UNLOADED + "/unload", "").statusCode()).isEqualTo(200);
+    String scrape = MetricsScrape.of(server.metricsPort());
+    // Yardmaster's own yardmaster_requests_total keeps its counts by model name; Triton's families go
+    assertThat(scrape).doesNotContainPattern("(?m)^nv_inference_[a-z_]+\\{model=\"" + UNLOADED + "\"");
+    assertThat(scrape).contains("nv_inference_request_success{model=\"" + COUNTED + "\",version=\"1\"}");
+
+    assertThat(http.post("/v2/repository/models/" + UNLOADED + "/load", "").statusCode()).isEqualTo(200);
+    assertThat(metric(UNLOADED, "nv_inference_request_success")).isZero();
+    assertThat(metric(UNLOADED, "nv_inference_exec_count")).isZero();
+  }
+
   private static void write(ModelConfig config) throws IOException {
+    write(config, DemoModels.ADD_SUB);
+  }
+
+  private static void write(ModelConfig config, String graph) throws IOException {
     Path dir = repository.resolve(config.getName());
-    OnnxGraphBuilder.write(DemoModels.model(DemoModels.ADD_SUB), dir.resolve("1").resolve("model.onnx"));
+    OnnxGraphBuilder.write(DemoModels.model(graph), dir.resolve("1").resolve("model.onnx"));
     Files.writeString(dir.resolve("config.pbtxt"), TextFormat.printer().printToString(config));
   }
 
