@@ -30,6 +30,13 @@ public final class ModelStats {
     }
   }
 
+  /**
+   * Why a request failed, Triton's {@code reason} label of {@code nv_inference_request_failure}
+   * (core infer_stats.cc failureReasonToString): its queue timeout passed (REJECTED), its caller
+   * cancelled it (CANCELED), the model's execution failed (BACKEND), anything else (OTHER).
+   */
+  public enum FailureReason { REJECTED, CANCELED, BACKEND, OTHER }
+
   /** Executions of one batch size. */
   public static final class BatchStats {
     private final Duration computeInput = new Duration();
@@ -51,6 +58,7 @@ public final class ModelStats {
 
   private final Duration success = new Duration();
   private final Duration fail = new Duration();
+  private final LongAdder[] failuresByReason = new LongAdder[FailureReason.values().length];
   private final Duration queue = new Duration();
   private final Duration computeInput = new Duration();
   private final Duration computeInfer = new Duration();
@@ -59,6 +67,12 @@ public final class ModelStats {
   private final LongAdder executionCount = new LongAdder();
   private volatile long lastInferenceMillis;
   private final ConcurrentHashMap<Integer, BatchStats> batchStats = new ConcurrentHashMap<>();
+
+  public ModelStats() {
+    for (int i = 0; i < failuresByReason.length; i++) {
+      failuresByReason[i] = new LongAdder();
+    }
+  }
 
   /**
    * Records a request that succeeded.
@@ -78,18 +92,22 @@ public final class ModelStats {
     computeInfer.add(computeInferNanos);
     computeOutput.add(computeOutputNanos);
     inferenceCount.add(rows);
-    lastInferenceMillis = System.currentTimeMillis();
   }
 
   /** Records a request that failed after it was accepted (validation or execution). */
-  public void recordFailure(long totalNanos) {
+  public void recordFailure(long totalNanos, FailureReason reason) {
     fail.add(totalNanos);
-    lastInferenceMillis = System.currentTimeMillis();
+    failuresByReason[reason.ordinal()].increment();
   }
 
-  /** Records one model execution of {@code batchSize} rows. */
+  /**
+   * Records one model execution of {@code batchSize} rows. Only an execution moves the last
+   * inference time, as Triton's InferenceStatsAggregator::UpdateInferBatchStatsWithDuration: a
+   * request that fails leaves it where it was.
+   */
   public void recordExecution(int batchSize, long computeInputNanos, long computeInferNanos,
       long computeOutputNanos) {
+    lastInferenceMillis = System.currentTimeMillis();
     executionCount.increment();
     BatchStats stats = batchStats.computeIfAbsent(batchSize, size -> new BatchStats());
     stats.computeInput.add(computeInputNanos);
@@ -103,6 +121,11 @@ public final class ModelStats {
 
   public Duration fail() {
     return fail;
+  }
+
+  /** Failed requests of one reason; {@link #fail()} counts them all. */
+  public long failures(FailureReason reason) {
+    return failuresByReason[reason.ordinal()].sum();
   }
 
   public Duration queue() {

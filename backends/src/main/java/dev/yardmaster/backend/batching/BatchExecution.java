@@ -6,6 +6,7 @@ import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.backend.ModelRunner;
 import dev.yardmaster.backend.ModelSpec;
 import dev.yardmaster.backend.ModelStats;
+import dev.yardmaster.backend.ModelStats.FailureReason;
 import dev.yardmaster.backend.TensorSpec;
 import dev.yardmaster.protocol.Tensor;
 import java.util.ArrayList;
@@ -152,7 +153,7 @@ final class BatchExecution {
       long doneNanos = clock.getAsLong();
       for (PendingRequest member : members) {
         if (!member.future.isDone()) {
-          stats.recordFailure(doneNanos - member.arrivalNanos());
+          stats.recordFailure(doneNanos - member.arrivalNanos(), FailureReason.BACKEND);
           if (order == null) {
             member.fail(failure);
           }
@@ -217,7 +218,7 @@ final class BatchExecution {
   /** Fails a request whose queue timeout passed (REJECT action), with Triton's message. */
   void failTimedOut(PendingRequest pending) {
     long now = clock.getAsLong();
-    stats.recordFailure(now - pending.arrivalNanos());
+    stats.recordFailure(now - pending.arrivalNanos(), FailureReason.REJECTED);
     pending.fail(InferenceException.deadlineExceeded(
         "Request timeout expired: model '%s' request '%s' queue time: %d us (expected: <= timeout %d us)",
         spec.name(), pending.request.id(), (now - pending.enqueueNanos) / 1_000, pending.timeoutNanos / 1_000));

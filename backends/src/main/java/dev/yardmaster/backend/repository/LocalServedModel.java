@@ -6,6 +6,7 @@ import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.backend.ModelRunner;
 import dev.yardmaster.backend.ModelSpec;
 import dev.yardmaster.backend.ModelStats;
+import dev.yardmaster.backend.ModelStats.FailureReason;
 import dev.yardmaster.backend.Scheduler;
 import dev.yardmaster.backend.ServedModel;
 import java.util.concurrent.CompletableFuture;
@@ -80,14 +81,14 @@ public final class LocalServedModel implements ServedModel, AutoCloseable {
       }
       validator.validate(request);
     } catch (InferenceException e) {
-      stats.recordFailure(Math.max(0, nanoClock.getAsLong() - request.arrivalNanos()));
+      stats.recordFailure(Math.max(0, nanoClock.getAsLong() - request.arrivalNanos()), FailureReason.OTHER);
       return CompletableFuture.failedFuture(e);
     }
     try {
       return callerExecutor == null ? scheduler.submit(request) : scheduler.submit(request, callerExecutor);
     } catch (RuntimeException e) {
       // A scheduler should fail the future instead; keep the "never throws" contract anyway.
-      stats.recordFailure(Math.max(0, nanoClock.getAsLong() - request.arrivalNanos()));
+      stats.recordFailure(Math.max(0, nanoClock.getAsLong() - request.arrivalNanos()), FailureReason.OTHER);
       return CompletableFuture.failedFuture(InferenceException.from(e));
     }
   }

@@ -201,6 +201,7 @@ class DynamicBatchSchedulerTest {
     assertThat(get(busy).id()).isEqualTo("busy");
     assertThat(get(patient).id()).isEqualTo("patient");
     assertThat(stats.fail().count()).isEqualTo(1);
+    assertThat(stats.failures(ModelStats.FailureReason.REJECTED)).isEqualTo(1);
   }
 
   @Test

@@ -44,10 +44,11 @@ class PreserveOrderingTest {
   private final List<DynamicBatchScheduler> schedulers = new ArrayList<>();
   private final Queue<String> completed = new ConcurrentLinkedQueue<>();
 
+  private final ModelStats stats = new ModelStats();
+
   private DynamicBatchScheduler scheduler(boolean preserveOrdering) {
     DynamicBatchScheduler scheduler = new DynamicBatchScheduler(
-        spec(8, 2, ModelDynamicBatching.newBuilder().setPreserveOrdering(preserveOrdering)), runner,
-        new ModelStats());
+        spec(8, 2, ModelDynamicBatching.newBuilder().setPreserveOrdering(preserveOrdering)), runner, stats);
     schedulers.add(scheduler);
     return scheduler;
   }
@@ -119,6 +120,7 @@ class PreserveOrderingTest {
         .hasRootCauseMessage("first batch fails");
     assertThat(get(futures.get(1)).id()).isEqualTo("second");
     assertThat(get(futures.get(2)).id()).isEqualTo("third");
+    assertThat(stats.failures(ModelStats.FailureReason.BACKEND)).as("the model's execution failed").isEqualTo(1);
   }
 
   @ParameterizedTest

@@ -50,6 +50,7 @@ class LocalServedModelTest {
           .hasMessage("input 'input' shape: [1,3] (expected: [-1,4])");
     }
     assertThat(stats.fail().count()).isEqualTo(1);
+    assertThat(stats.failures(ModelStats.FailureReason.OTHER)).isEqualTo(1);
     assertThat(stats.fail().nanos()).isEqualTo(1_000);
     assertThat(served.inFlightRequests()).isZero();
     assertThat(served.runnerKind()).isEqualTo("identity");

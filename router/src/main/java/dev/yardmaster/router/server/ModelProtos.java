@@ -45,12 +45,16 @@ public final class ModelProtos {
         .setName(SERVER_NAME).setVersion(SERVER_VERSION).addAllExtensions(EXTENSIONS).build();
   }
 
-  /** Metadata of a model (the version "" picks the preferred one), shapes with a -1 batch dim. */
+  /**
+   * Metadata of a model (the version "" picks the preferred one), shapes with a -1 batch dim. As
+   * Triton's TRITONSERVER_ServerModelMetadata, {@code versions} lists every ready version when no
+   * version is asked for, else the one asked for.
+   */
   public static ModelMetadataResponse modelMetadata(ModelManager manager, String name, String version) {
     ModelSpec spec = manager.resolve(name, version).spec();
     ModelMetadataResponse.Builder builder = ModelMetadataResponse.newBuilder()
         .setName(spec.name())
-        .addAllVersions(manager.readyVersions(name))
+        .addAllVersions(version.isEmpty() ? manager.readyVersions(name) : List.of(spec.version()))
         .setPlatform(spec.platform());
     for (TensorSpec input : spec.inputs()) {
       builder.addInputs(tensorMetadata(input, spec.batched()));
@@ -71,21 +75,26 @@ public final class ModelProtos {
   }
 
   /**
-   * Statistics with Triton's selection rules: no name means every ready model, no version every
-   * ready version of the named model.
+   * Statistics with Triton's selection rules (TRITONSERVER_ServerModelStatistics): no name means
+   * every ready model, no version every ready version of the named model.
    *
-   * @throws InferenceException NOT_FOUND / UNAVAILABLE for an unknown or unready model
+   * @throws InferenceException INVALID_ARGUMENT, with Triton's messages, for a model without a
+   *     ready version (an unknown one included) or a version that is not ready
    */
   public static ModelStatisticsResponse statistics(ModelManager manager, String name, String version) {
     List<ServedModel> models = new ArrayList<>();
     if (name.isEmpty()) {
       models.addAll(manager.readyModels());
-    } else if (!version.isEmpty()) {
-      models.add(manager.resolve(name, version));
     } else {
       List<String> versions = manager.readyVersions(name);
       if (versions.isEmpty()) {
-        models.add(manager.resolve(name, version)); // throws the manager's own NOT_FOUND/UNAVAILABLE
+        throw InferenceException.invalidArgument("requested model '%s' is not available", name);
+      }
+      if (!version.isEmpty()) {
+        if (!versions.contains(version)) {
+          throw InferenceException.invalidArgument("requested model version is not available for model '%s'", name);
+        }
+        versions = List.of(version);
       }
       for (String each : versions) {
         models.add(manager.resolve(name, each));

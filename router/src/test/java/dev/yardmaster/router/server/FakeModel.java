@@ -78,7 +78,7 @@ final class FakeModel implements ServedModel {
         stats.recordSuccess(rows, total, 500, 1_000, 2_000, 3_000);
         return new InferResponse(spec.name(), spec.version(), request.id(), outputs, request.parameters());
       } catch (RuntimeException failure) {
-        stats.recordFailure(System.nanoTime() - request.arrivalNanos());
+        stats.recordFailure(System.nanoTime() - request.arrivalNanos(), ModelStats.FailureReason.OTHER);
         throw failure;
       }
     }).whenComplete((response, error) -> inFlight.decrementAndGet());

@@ -135,13 +135,14 @@ class GrpcInferenceServiceTest {
   }
 
   @Test
-  void unknownModelIsNotFoundForEveryModelRpc() {
+  void unknownModelIsNotFoundForEveryModelRpcButStatistics() {
     assertGrpcError(() -> stub.modelMetadata(ModelMetadataRequest.newBuilder().setName("nope").build()),
         Status.Code.NOT_FOUND, "model 'nope'");
     assertGrpcError(() -> stub.modelConfig(ModelConfigRequest.newBuilder().setName("nope").build()),
         Status.Code.NOT_FOUND, "model 'nope'");
+    // statistics refuse it as Triton's TRITONSERVER_ServerModelStatistics does
     assertGrpcError(() -> stub.modelStatistics(ModelStatisticsRequest.newBuilder().setName("nope").build()),
-        Status.Code.NOT_FOUND, "model 'nope'");
+        Status.Code.INVALID_ARGUMENT, "requested model 'nope' is not available");
     assertGrpcError(() -> stub.modelInfer(ModelInferRequest.newBuilder().setModelName("nope")
             .addInputs(InferInputTensor.newBuilder().setName("A").setDatatype("FP32").addShape(1))
             .addRawInputContents(ByteString.copyFrom(new byte[4])).build()),

@@ -222,7 +222,8 @@ class HttpEndpointsTest {
     assertThat(json(response).get("error").asText()).contains("model 'nope'");
     assertThat(get("/v2/models/nope").statusCode()).isEqualTo(404);
     assertThat(get("/v2/models/nope/config").statusCode()).isEqualTo(404);
-    assertThat(get("/v2/models/nope/stats").statusCode()).isEqualTo(404);
+    // statistics refuse it as Triton's TRITONSERVER_ServerModelStatistics does: INVALID_ARG
+    assertThat(get("/v2/models/nope/stats").statusCode()).isEqualTo(400);
     assertThat(get("/v2/models/add_sub/versions/9").statusCode()).isEqualTo(404);
   }
 

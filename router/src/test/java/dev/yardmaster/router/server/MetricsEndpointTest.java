@@ -55,8 +55,10 @@ class MetricsEndpointTest {
     assertThat(text).contains(
         "# TYPE nv_inference_request_success counter\n",
         "nv_inference_request_success{model=\"add_sub\",version=\"1\"} 2\n",
-        "nv_inference_request_failure{model=\"add_sub\",version=\"1\"} 0\n",
-        "nv_inference_request_failure{model=\"echo\",version=\"1\"} 1\n",
+        "nv_inference_request_failure{model=\"add_sub\",reason=\"OTHER\",version=\"1\"} 0\n",
+        "nv_inference_request_failure{model=\"add_sub\",reason=\"BACKEND\",version=\"1\"} 0\n",
+        "nv_inference_request_failure{model=\"echo\",reason=\"OTHER\",version=\"1\"} 1\n",
+        "nv_inference_request_failure{model=\"echo\",reason=\"REJECTED\",version=\"1\"} 0\n",
         "nv_inference_request_success{model=\"echo\",version=\"2\"} 0\n",
         "nv_inference_count{model=\"add_sub\",version=\"1\"} 4\n",
         "nv_inference_exec_count{model=\"add_sub\",version=\"1\"} 2\n",

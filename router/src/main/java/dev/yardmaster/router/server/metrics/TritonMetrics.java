@@ -2,7 +2,9 @@ package dev.yardmaster.router.server.metrics;
 
 import dev.yardmaster.backend.ModelManager;
 import dev.yardmaster.backend.ModelStats;
+import dev.yardmaster.backend.ModelStats.FailureReason;
 import dev.yardmaster.backend.ServedModel;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.ToLongFunction;
 
@@ -14,15 +16,20 @@ import java.util.function.ToLongFunction;
  */
 public final class TritonMetrics {
 
-  private record Family(String name, String type, String help, ToLongFunction<ServedModel> value) {}
+  /** A family's series for one model version; {@code labels} go between Triton's model and version labels. */
+  private record Series(String labels, ToLongFunction<ServedModel> value) {}
+
+  private record Family(String name, String type, String help, List<Series> series) {}
 
   private static final long NANOS_PER_MICRO = 1_000;
 
   private static final List<Family> FAMILIES = List.of(
       counter("nv_inference_request_success", "Number of successful inference requests, all batch sizes",
           model -> model.stats().success().count()),
-      counter("nv_inference_request_failure", "Number of failed inference requests, all batch sizes",
-          model -> model.stats().fail().count()),
+      // one series per failure reason, 0 or not, as Triton's MetricModelReporter::InitializeCounters
+      new Family("nv_inference_request_failure", "counter", "Number of failed inference requests, all batch sizes",
+          Arrays.stream(FailureReason.values()).map(reason -> new Series(",reason=\"" + reason + "\"",
+              model -> model.stats().failures(reason))).toList()),
       counter("nv_inference_count", "Number of inferences performed (does not include cached requests)",
           model -> model.stats().inferenceCount()),
       counter("nv_inference_exec_count",
@@ -45,7 +52,7 @@ public final class TritonMetrics {
           model -> model.stats().computeOutput().nanos() / NANOS_PER_MICRO),
       new Family("nv_inference_pending_request_count", "gauge",
           "Instantaneous number of pending requests awaiting execution per-model.",
-          model -> model.queuedRequests()));
+          List.of(new Series("", model -> model.queuedRequests()))));
 
   private final ModelManager manager;
 
@@ -54,7 +61,7 @@ public final class TritonMetrics {
   }
 
   private static Family counter(String name, String help, ToLongFunction<ServedModel> value) {
-    return new Family(name, "counter", help, value);
+    return new Family(name, "counter", help, List.of(new Series("", value)));
   }
 
   /** Appends every family for every ready model version. */
@@ -67,11 +74,13 @@ public final class TritonMetrics {
       out.append("# HELP ").append(family.name()).append(' ').append(family.help()).append('\n');
       out.append("# TYPE ").append(family.name()).append(' ').append(family.type()).append('\n');
       for (ServedModel model : models) {
-        out.append(family.name()).append("{model=\"");
-        escape(model.spec().name(), out);
-        out.append("\",version=\"");
-        escape(model.spec().version(), out);
-        out.append("\"} ").append(family.value().applyAsLong(model)).append('\n');
+        for (Series series : family.series()) {
+          out.append(family.name()).append("{model=\"");
+          escape(model.spec().name(), out);
+          out.append('"').append(series.labels()).append(",version=\"");
+          escape(model.spec().version(), out);
+          out.append("\"} ").append(series.value().applyAsLong(model)).append('\n');
+        }
       }
     }
   }
