@@ -207,7 +207,7 @@ final class BatchExecution {
         live = new ArrayList<>(batch.subList(0, i));
       }
       long now = clock.getAsLong();
-      stats.recordFailure(now - member.arrivalNanos());
+      stats.recordFailure(now - member.arrivalNanos(), FailureReason.CANCELED);
       member.fail(InferenceException.cancelled("model '%s' request '%s': cancelled by its caller after %d us in the "
           + "queue (expected: a caller still waiting)", spec.name(), member.request.id(),
           (now - member.enqueueNanos) / 1_000));

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.yardmaster.backend.InferRequest;
 import dev.yardmaster.backend.InferResponse;
 import dev.yardmaster.backend.InferenceException;
+import dev.yardmaster.backend.ModelStats;
 import dev.yardmaster.backend.Scheduler;
 import dev.yardmaster.protocol.v2.ModelDynamicBatching;
 import java.util.List;
@@ -45,6 +46,7 @@ class RequestCancellationTest {
     assertCancelled(cancelled, "model 'm' request 'gone': cancelled by its caller after ");
     assertThat(runner.batchSizes).containsExactly(1, 1); // "kept" ran alone
     assertThat(fixture.stats.fail().count()).isEqualTo(1);
+    assertThat(fixture.stats.failures(ModelStats.FailureReason.CANCELED)).isEqualTo(1);
     assertThat(fixture.stats.inferenceCount()).isEqualTo(2);
   }
 

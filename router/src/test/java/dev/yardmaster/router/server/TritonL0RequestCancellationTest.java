@@ -25,6 +25,7 @@ import dev.yardmaster.protocol.v2.ModelStatisticsRequest;
 import dev.yardmaster.protocol.v2.ModelStatistics;
 import dev.yardmaster.protocol.v2.ModelStreamInferResponse;
 import dev.yardmaster.protocol.v2.ServerLiveRequest;
+import dev.yardmaster.router.testsupport.MetricsScrape;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -119,6 +120,8 @@ class TritonL0RequestCancellationTest {
     assertThat(stats.getSuccess().getCount()).isEqualTo(2);
     assertThat(executions(model)).isEqualTo(2);
     assertThat(runners.started.get()).isEqualTo(2);
+    assertThat(MetricsScrape.of(server.metricsPort()))
+        .contains("nv_inference_request_failure{model=\"" + model + "\",reason=\"CANCELED\",version=\"1\"} 1\n");
   }
 
   /** grpc_cancellation_test.py test_grpc_async_infer, with the client's deadline as the cancellation */
