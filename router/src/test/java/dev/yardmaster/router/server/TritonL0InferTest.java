@@ -11,6 +11,7 @@ import static dev.yardmaster.protocol.DataType.UINT8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.yardmaster.protocol.DataType;
+import dev.yardmaster.protocol.v2.InferTensorContents;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelVersionPolicy;
 import dev.yardmaster.router.server.QaInfer.Answer;
@@ -232,6 +233,31 @@ class TritonL0InferTest {
           BinaryTensorDataHttpTest.HEADER_LENGTH, Integer.toString(exchange.binaryBody().json().length));
       assertThat(http.statusCode()).isEqualTo(404);
     }
+  }
+
+  // Triton's HTTP HandleInfer (http_server.cc) and gRPC ModelInfer handler both create the request
+  // with TRITONSERVER_InferenceRequestNew, which looks the model version up, before reading a tensor:
+  // a version the policy does not serve is NOT_FOUND even when the body would be refused (FP16 sent
+  // as JSON or as typed contents, which neither server takes).
+  @Test
+  void anUnservedVersionIsNotFoundWhateverTheBodyHolds() throws Exception {
+    Exchange exchange = Exchange.draw(new Random(11), MODELS.get(5), true, 1, true, true);
+    InferTensorContents notHalf = InferTensorContents.newBuilder()
+        .addAllFp32Contents(java.util.Collections.nCopies(16, 1f)).build();
+    ModelInferRequest typedHalf = exchange.grpcRequest("2").toBuilder().clearRawInputContents()
+        .setInputs(0, TritonRequests.tensor("INPUT0", "FP16", 1, 16).setContents(notHalf))
+        .setInputs(1, TritonRequests.tensor("INPUT1", "FP16", 1, 16).setContents(notHalf)).build();
+
+    Status status = TritonRequests.grpcError(channel, typedHalf);
+    HttpResponse<String> http = new LocalHttp(server.httpPort()).post(
+        "/v2/models/" + exchange.model + "/versions/2/infer", exchange.json());
+
+    assertThat(status.getCode()).as(status.toString()).isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(http.statusCode()).as(http.body()).isEqualTo(404);
+    assertThat(TritonRequests.grpcError(channel, typedHalf.toBuilder().setModelVersion("1").build()).getCode())
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(new LocalHttp(server.httpPort()).post("/v2/models/" + exchange.model + "/versions/1/infer",
+        exchange.json()).statusCode()).isEqualTo(400);
   }
 
   /** One add/sub request drawn as infer_exact draws it, sent and checked any way. */
