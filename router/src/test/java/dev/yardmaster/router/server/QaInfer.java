@@ -65,10 +65,12 @@ final class QaInfer {
   static Answer infer(Way way, ManagedChannel channel, int httpPort, String model, String version,
       List<Input> inputs, List<Output> outputs) throws Exception {
     String id = Long.toString(REQUEST_IDS.incrementAndGet());
-    return switch (way) {
+    Answer answer = switch (way) {
       case GRPC, GRPC_STREAM, GRPC_TYPED -> grpc(way, channel, model, version, id, inputs, outputs);
       case HTTP_BINARY, HTTP_JSON -> http(way == Way.HTTP_JSON, httpPort, model, version, id, inputs, outputs);
     };
+    assertThat(answer.id()).as("%s %s: the request's id echoed", model, way).isEqualTo(id);
+    return answer;
   }
 
   private static Answer grpc(Way way, ManagedChannel channel, String model, String version, String id,

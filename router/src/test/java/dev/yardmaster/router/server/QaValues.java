@@ -145,6 +145,7 @@ final class QaValues {
 
   static long[] fromTyped(DataType type, InferTensorContents contents) {
     return switch (type) {
+      case BOOL -> contents.getBoolContentsList().stream().mapToLong(value -> value ? 1 : 0).toArray();
       case UINT8 -> contents.getUintContentsList().stream().mapToLong(Integer::longValue).toArray();
       case INT8, INT16, INT32 -> contents.getIntContentsList().stream().mapToLong(Integer::longValue).toArray();
       case INT64 -> contents.getInt64ContentsList().stream().mapToLong(Long::longValue).toArray();
