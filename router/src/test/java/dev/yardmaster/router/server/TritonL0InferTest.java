@@ -132,7 +132,9 @@ class TritonL0InferTest {
   }
 
   // infer_test.py InferTest.test_raw_<types> (_full_exact): the onnx_nobatch model with a batch of
-  // 1 and the onnx model with batches of 1 and 8, each way infer_exact sends a request.
+  // 1 and the onnx model with batches of 1 and 8, each way infer_exact sends a request. The expected
+  // values follow the version served: test_raw_uuu passes swap=True, but gen_qa_models.py writes
+  // onnx_uint8_uint8_uint8 in version 1 only, which adds into OUTPUT0.
   @ParameterizedTest(name = "{0}")
   @MethodSource("rawCases")
   void addSubAnswersExactlyEveryWay(String tritonCase, QaModel model) throws Exception {

@@ -3,6 +3,7 @@ package dev.yardmaster.router.server;
 import com.google.protobuf.TextFormat;
 import dev.yardmaster.backend.onnx.OnnxGraphBuilder;
 import dev.yardmaster.backend.onnx.OnnxTypes;
+import dev.yardmaster.onnx.proto.ModelProto;
 import dev.yardmaster.onnx.proto.TensorProto;
 import dev.yardmaster.protocol.DataType;
 import dev.yardmaster.protocol.v2.ModelConfig;
@@ -96,7 +97,7 @@ final class TritonQaModels {
     writeConfig(repository, config.build());
   }
 
-  private static dev.yardmaster.onnx.proto.ModelProto addSubGraph(String name, boolean batched, DataType input,
+  private static ModelProto addSubGraph(String name, boolean batched, DataType input,
       DataType output0, DataType output1, long[] dims, boolean swap) {
     TensorProto.DataType inputType = OnnxTypes.onnxType(input);
     long[] modelDims = withBatch(batched, dims);
