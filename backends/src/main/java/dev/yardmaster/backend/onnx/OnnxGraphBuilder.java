@@ -1,6 +1,7 @@
 package dev.yardmaster.backend.onnx;
 
 import com.google.protobuf.ByteString;
+import dev.yardmaster.onnx.proto.AttributeProto;
 import dev.yardmaster.onnx.proto.GraphProto;
 import dev.yardmaster.onnx.proto.ModelProto;
 import dev.yardmaster.onnx.proto.NodeProto;
@@ -112,6 +113,22 @@ public final class OnnxGraphBuilder {
 
   public OnnxGraphBuilder identity(String input, String output) {
     return node("Identity", List.of(input), output);
+  }
+
+  /** Adds a Cast of {@code input} to the element type {@code to} (STRING included, both ways). */
+  public OnnxGraphBuilder cast(String input, String output, TensorProto.DataType to) {
+    graph.addNode(
+        NodeProto.newBuilder()
+            .setName("cast_" + nodeCount++)
+            .setOpType("Cast")
+            .addInput(input)
+            .addOutput(output)
+            .addAttribute(
+                AttributeProto.newBuilder()
+                    .setName("to")
+                    .setType(AttributeProto.AttributeType.INT)
+                    .setI(to.getNumber())));
+    return this;
   }
 
   /** The model around the graph; {@code producer_version} is fixed so bytes never vary. */

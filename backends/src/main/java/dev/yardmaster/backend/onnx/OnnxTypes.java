@@ -7,11 +7,11 @@ import dev.yardmaster.protocol.DataType;
 import org.jspecify.annotations.Nullable;
 
 /** Maps Yardmaster datatypes to ONNX element types and ONNX Runtime's Java types, both ways. */
-final class OnnxTypes {
+public final class OnnxTypes {
   private OnnxTypes() {}
 
   /** The ONNX element type; BYTES is ONNX STRING. */
-  static TensorProto.DataType onnxType(DataType type) {
+  public static TensorProto.DataType onnxType(DataType type) {
     return switch (type) {
       case BOOL -> TensorProto.DataType.BOOL;
       case UINT8 -> TensorProto.DataType.UINT8;

@@ -59,6 +59,22 @@ final class BinaryInferBody {
     return this;
   }
 
+  /** A requested output asking for its top {@code classes} classes (Triton's classification extension). */
+  BinaryInferBody output(String name, boolean binaryData, int classes) {
+    output(name, binaryData);
+    if (classes > 0) {
+      ArrayNode outputs = (ArrayNode) header.get("outputs");
+      ((ObjectNode) outputs.get(outputs.size() - 1).get("parameters")).put("classification", classes);
+    }
+    return this;
+  }
+
+  /** The request's {@code id}, which the answer echoes. */
+  BinaryInferBody id(String id) {
+    header.put("id", id);
+    return this;
+  }
+
   BinaryInferBody parameter(String key, boolean value) {
     ObjectNode parameters = header.has("parameters") ? (ObjectNode) header.get("parameters")
         : header.putObject("parameters");

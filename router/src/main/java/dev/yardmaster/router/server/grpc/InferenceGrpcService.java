@@ -143,7 +143,7 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
     InferRequest decoded;
     OutputClassification classification;
     try {
-      decoded = ProtoTensorCodec.toInferRequest(request, arrivalNanos);
+      decoded = decode(request, arrivalNanos);
       classification = ProtoTensorCodec.classification(request);
     } catch (RuntimeException error) {
       inference.refuse(admitted, request.getModelName(), error);
@@ -226,7 +226,7 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
     InferRequest decoded;
     OutputClassification classification;
     try {
-      decoded = ProtoTensorCodec.toInferRequest(request, arrivalNanos);
+      decoded = decode(request, arrivalNanos);
       classification = ProtoTensorCodec.classification(request);
     } catch (RuntimeException error) {
       return inference.refuse(admitted, request.getModelName(), error);
@@ -235,6 +235,16 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
     return inference.infer(ctx, admitted, decoded)
         .thenApply(response -> ProtoTensorCodec.toModelInferResponse(core.classify(response, classification),
             rawOutputs));
+  }
+
+  /**
+   * The request decoded once its model and version resolve: as Triton's
+   * TRITONSERVER_InferenceRequestNew, an unknown or unready model or version is the answer whatever
+   * the request's tensors hold.
+   */
+  private InferRequest decode(ModelInferRequest request, long arrivalNanos) {
+    manager.resolve(request.getModelName(), request.getModelVersion());
+    return ProtoTensorCodec.toInferRequest(request, arrivalNanos);
   }
 
   private static <T> void answer(StreamObserver<T> observer, Supplier<T> body) {

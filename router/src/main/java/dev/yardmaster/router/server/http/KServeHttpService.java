@@ -18,6 +18,7 @@ import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.encoding.DecodingService;
 import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.backend.ModelManager;
+import dev.yardmaster.backend.ModelSpec;
 import dev.yardmaster.router.admission.AdmittedRequest;
 import dev.yardmaster.router.server.AdmittedInference;
 import dev.yardmaster.router.server.LoadParameterReader;
@@ -108,10 +109,13 @@ public final class KServeHttpService {
         ResponseCompression.negotiate(req.headers().get(HttpHeaderNames.ACCEPT_ENCODING));
     CompletableFuture<HttpResponse> response = req.aggregate().thenCompose(body -> {
       Supplier<DecodedInfer> decode = () -> {
+        // the model first, as Triton's TRITONSERVER_InferenceRequestNew: an unknown or unready model
+        // or version is the answer whatever the body holds
+        ModelSpec spec = manager.resolve(model, version).spec();
         checkDecoded(ctx, contentEncoding);
         byte[] bytes = body.content().array();
         return RawBinaryRequest.marks(headerLength)
-            ? RawBinaryRequest.decode(manager.resolve(model, version).spec(), version, bytes, arrivalNanos)
+            ? RawBinaryRequest.decode(spec, version, bytes, arrivalNanos)
             : JsonRequestDecoder.decode(model, version, bytes, headerLength, arrivalNanos);
       };
       // parsing a large JSON body takes milliseconds: keep it off the event loop
