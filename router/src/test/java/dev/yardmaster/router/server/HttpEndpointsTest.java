@@ -236,6 +236,7 @@ class HttpEndpointsTest {
       "{\"inputs\":[{\"name\":\"X\",\"shape\":[1],\"datatype\":\"INT8\",\"data\":[300]}]}|input 'X' data[0]: 300 (expected: an integer in [-128, 127] for INT8)",
       "{\"inputs\":[{\"name\":\"X\",\"shape\":[1],\"datatype\":\"FP32\"}]}|input 'X' data: missing",
       "{\"inputs\":[{\"name\":\"X\",\"shape\":[4611686018427387904,4],\"datatype\":\"INT8\",\"data\":[]}]}|input 'X' shape: [4611686018427387904, 4] (expected: fewer than 2^63 elements)",
+      "{\"inputs\":[{\"name\":\"X\",\"shape\":[4,1152921504606846978],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6,7,8,9]}]}|input 'X' byte size: 4611686018427387912 elements of 4 bytes (expected: < 2 GiB)",
       "{\"inputs\":[{\"name\":\"X\",\"shape\":[2],\"datatype\":\"FP16\",\"data\":[1,2]}]}|input 'X' datatype: FP16 in JSON data (expected: a datatype other than FP16/BF16; send those as binary tensor data",
       "{\"inputs\":[]}|inputs: none",
       "{\"parameters\":{\"priority\":-1},\"inputs\":[{\"name\":\"X\",\"shape\":[1],\"datatype\":\"FP32\",\"data\":[1]}]}|parameter 'priority': -1 (expected: >= 0)",
