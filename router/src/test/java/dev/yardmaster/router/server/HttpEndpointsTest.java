@@ -248,6 +248,19 @@ class HttpEndpointsTest {
   }
 
   @Test
+  void jsonNestedDeeperThanTritonsLimitOf100Is400() throws Exception {
+    // the request object, inputs and the input object are 3 levels: data in 97 arrays is 100 deep
+    String within = "{\"inputs\":[{\"name\":\"X\",\"shape\":[1],\"datatype\":\"INT32\",\"data\":"
+        + "[".repeat(97) + "7" + "]".repeat(97) + "}]}";
+    String deeper = within.replace("\"data\":[", "\"data\":[[").replace("]}]}", "]]}]}");
+
+    assertThat(post("/v2/models/echo/infer", within).statusCode()).isEqualTo(200);
+    HttpResponse<String> refused = post("/v2/models/echo/infer", deeper);
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(json(refused).get("error").asText()).contains("nesting depth (101)", "at most 100");
+  }
+
+  @Test
   void unknownPathsAndMethodsAnswerErrorJson() throws Exception {
     HttpResponse<String> unknown = get("/v2/nothing/here");
     assertThat(unknown.statusCode()).isEqualTo(404);
