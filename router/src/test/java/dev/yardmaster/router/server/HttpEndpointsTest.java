@@ -303,6 +303,10 @@ class HttpEndpointsTest {
 
   @Test
   void repositoryIndexLoadUnload() throws Exception {
+    HttpResponse<String> malformed = post("/v2/repository/models/slow/unload", "AAAA");
+    assertThat(malformed.statusCode()).isEqualTo(400);
+    assertThat(json(malformed).get("error").asText()).contains("request body: malformed JSON");
+    assertThat(get("/v2/models/slow/ready").statusCode()).as("not unloaded").isEqualTo(200);
     assertThat(post("/v2/repository/models/slow/unload", "").statusCode()).isEqualTo(200);
     assertThat(get("/v2/models/slow/ready").statusCode()).isEqualTo(400);
     JsonNode index = json(post("/v2/repository/index", ""));
