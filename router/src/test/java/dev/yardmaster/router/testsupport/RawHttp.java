@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * HTTP/1.1 requests written byte for byte to 127.0.0.1, for what the JDK client will not send
@@ -66,6 +67,17 @@ public final class RawHttp {
   /** The status code of an answer {@link #exchange} returned. */
   public static int status(String answer) {
     return Integer.parseInt(answer.substring("HTTP/1.1 ".length(), "HTTP/1.1 ".length() + 3));
+  }
+
+  /** The value of a header of an answer {@link #exchange} returned, null when it has none. */
+  public static @Nullable String header(String answer, String name) {
+    String prefix = name.toLowerCase(Locale.ROOT) + ":";
+    for (String line : answer.substring(0, answer.indexOf("\r\n\r\n")).split("\r\n")) {
+      if (line.toLowerCase(Locale.ROOT).startsWith(prefix)) {
+        return line.substring(prefix.length()).trim();
+      }
+    }
+    return null;
   }
 
   /** The body of an answer {@link #exchange} returned, undoing a chunked framing if the server used one. */
