@@ -237,6 +237,7 @@ class HttpEndpointsTest {
       "{\"inputs\":[{\"name\":\"X\",\"shape\":[1],\"datatype\":\"INT8\",\"data\":[300]}]}|input 'X' data[0]: 300 (expected: an integer in [-128, 127] for INT8)",
       "{\"inputs\":[{\"name\":\"X\",\"shape\":[1],\"datatype\":\"FP32\"}]}|input 'X' data: missing",
       "{\"inputs\":[{\"name\":\"X\",\"shape\":[4611686018427387904,4],\"datatype\":\"INT8\",\"data\":[]}]}|input 'X' shape: [4611686018427387904, 4] (expected: fewer than 2^63 elements)",
+      "{\"inputs\":[{\"name\":\"X\",\"shape\":[4,1152921504606846978],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6,7,8,9]}]}|input 'X' byte size: 4611686018427387912 elements of 4 bytes (expected: < 2 GiB)",
       "{\"inputs\":[{\"name\":\"X\",\"shape\":[2],\"datatype\":\"FP16\",\"data\":[1,2]}]}|input 'X' datatype: FP16 in JSON data (expected: a datatype other than FP16/BF16; send those as binary tensor data",
       "{\"inputs\":[]}|inputs: none",
       "{\"parameters\":{\"priority\":-1},\"inputs\":[{\"name\":\"X\",\"shape\":[1],\"datatype\":\"FP32\",\"data\":[1]}]}|parameter 'priority': -1 (expected: >= 0)",
@@ -245,6 +246,19 @@ class HttpEndpointsTest {
     HttpResponse<String> response = post("/v2/models/echo/infer", body);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
     assertThat(json(response).get("error").asText()).contains(message);
+  }
+
+  @Test
+  void jsonNestedDeeperThanTritonsLimitOf100Is400() throws Exception {
+    // the request object, inputs and the input object are 3 levels: data in 97 arrays is 100 deep
+    String within = "{\"inputs\":[{\"name\":\"X\",\"shape\":[1],\"datatype\":\"INT32\",\"data\":"
+        + "[".repeat(97) + "7" + "]".repeat(97) + "}]}";
+    String deeper = within.replace("\"data\":[", "\"data\":[[").replace("]}]}", "]]}]}");
+
+    assertThat(post("/v2/models/echo/infer", within).statusCode()).isEqualTo(200);
+    HttpResponse<String> refused = post("/v2/models/echo/infer", deeper);
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(json(refused).get("error").asText()).contains("nesting depth (101)", "at most 100");
   }
 
   @Test
@@ -290,6 +304,10 @@ class HttpEndpointsTest {
 
   @Test
   void repositoryIndexLoadUnload() throws Exception {
+    HttpResponse<String> malformed = post("/v2/repository/models/slow/unload", "AAAA");
+    assertThat(malformed.statusCode()).isEqualTo(400);
+    assertThat(json(malformed).get("error").asText()).contains("request body: malformed JSON");
+    assertThat(get("/v2/models/slow/ready").statusCode()).as("not unloaded").isEqualTo(200);
     assertThat(post("/v2/repository/models/slow/unload", "").statusCode()).isEqualTo(200);
     assertThat(get("/v2/models/slow/ready").statusCode()).isEqualTo(400);
     JsonNode index = json(post("/v2/repository/index", ""));

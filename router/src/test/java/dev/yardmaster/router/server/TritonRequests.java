@@ -56,7 +56,8 @@ final class TritonRequests {
     write(repository, name, name, config);
   }
 
-  private static void write(Path repository, String name, String graph, ModelConfig config) throws IOException {
+  /** Writes the ONNX model of {@code graph} (a demo or identity model) under {@code name} with {@code config}. */
+  static void write(Path repository, String name, String graph, ModelConfig config) throws IOException {
     Path dir = repository.resolve(name);
     OnnxGraphBuilder.write(DemoModels.model(graph), dir.resolve("1").resolve("model.onnx"));
     Files.writeString(dir.resolve("config.pbtxt"), TextFormat.printer().printToString(config));

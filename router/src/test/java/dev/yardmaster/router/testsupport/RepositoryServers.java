@@ -29,9 +29,17 @@ public final class RepositoryServers {
 
   /** The models {@code options} name, loaded at start. */
   public static YardmasterServer serve(Path repository, RepositoryOptions options) {
+    return builder(repository, options).build().start();
+  }
+
+  /** Every model of {@code repository}, with HTTP bodies and gRPC messages of at most {@code maxMessageBytes}. */
+  public static YardmasterServer serveAll(Path repository, int maxMessageBytes) {
+    return builder(repository, RepositoryOptions.loadAllModels()).maxMessageBytes(maxMessageBytes).build().start();
+  }
+
+  private static YardmasterServer.Builder builder(Path repository, RepositoryOptions options) {
     RepositoryModelManager manager = new RepositoryModelManager(repository, OrtRunnerFactory.withDefaults(),
         Schedulers.factory(), options);
-    return YardmasterServer.builder(manager).httpPort(0).grpcPort(0).metricsPort(0)
-        .drainTimeout(Duration.ZERO).build().start();
+    return YardmasterServer.builder(manager).httpPort(0).grpcPort(0).metricsPort(0).drainTimeout(Duration.ZERO);
   }
 }

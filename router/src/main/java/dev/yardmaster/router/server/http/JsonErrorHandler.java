@@ -11,8 +11,8 @@ import com.linecorp.armeria.server.ServiceRequestContext;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Renders the statuses Armeria produces itself (unknown path, wrong method, body too large) as
- * KServe's {@code {"error": "..."}} so HTTP clients see one error grammar.
+ * Renders the statuses Armeria produces itself (unknown path, wrong method, body too large, the
+ * latter naming the limit) as KServe's {@code {"error": "..."}} so HTTP clients see one error grammar.
  */
 final class JsonErrorHandler implements ServerErrorHandler {
 
@@ -31,6 +31,10 @@ final class JsonErrorHandler implements ServerErrorHandler {
       message = request + ": no such endpoint (expected: a KServe v2 path, e.g. /v2/models/{model}/infer)";
     } else if (status.equals(HttpStatus.METHOD_NOT_ALLOWED)) {
       message = request + ": method not allowed (expected: GET for metadata, POST for infer and repository)";
+    } else if (status.equals(HttpStatus.REQUEST_ENTITY_TOO_LARGE)) {
+      // as Triton's, the refusal names the limit the body went over
+      message = String.format("%s: request body of more than %d bytes (expected: at most %d bytes, the server's "
+          + "maximum message size)", request, config.maxRequestLength(), config.maxRequestLength());
     } else {
       message = request + ": " + (description == null ? status.reasonPhrase() : description);
     }

@@ -1,8 +1,11 @@
 package dev.yardmaster.router.server.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.yardmaster.backend.InferRequest;
@@ -35,7 +38,11 @@ final class JsonRequestDecoder {
   /** Requested-output parameter: return this output as binary data (JSON when absent). */
   static final String BINARY_DATA = "binary_data";
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Arrays and objects nested deeper than this refuse the request, as Triton's HTTP front end does. */
+  static final int MAX_NESTING_DEPTH = 100;
+
+  private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build()).build());
 
   private JsonRequestDecoder() {}
 
@@ -75,6 +82,9 @@ final class JsonRequestDecoder {
         throw InferenceException.invalidArgument(
             "request body: trailing content after the JSON object (expected: one JSON object)");
       }
+    } catch (StreamConstraintsException overLimit) {
+      throw InferenceException.invalidArgument("request body: %s (expected: JSON nesting depth at most %d, as "
+          + "Triton)", overLimit.getOriginalMessage(), MAX_NESTING_DEPTH);
     } catch (JsonProcessingException malformed) {
       throw InferenceException.invalidArgument("request body: malformed JSON, %s (expected: a JSON object)",
           malformed.getOriginalMessage());

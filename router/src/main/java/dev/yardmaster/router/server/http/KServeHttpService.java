@@ -89,8 +89,11 @@ public final class KServeHttpService {
     server.route().post("/v2/repository/models/{model}/load").build((ctx, req) -> HttpResponse.of(
         req.aggregate().thenApply(body -> blocking(ctx, () ->
             manager.load(model(ctx), LoadParameterReader.fromHttp(body.content().array()))))));
-    server.route().post("/v2/repository/models/{model}/unload").build((ctx, req) ->
-        blocking(ctx, () -> manager.unload(model(ctx))));
+    server.route().post("/v2/repository/models/{model}/unload").build((ctx, req) -> HttpResponse.of(
+        req.aggregate().thenApply(body -> blocking(ctx, () -> {
+          checkUnloadBody(body);
+          manager.unload(model(ctx));
+        }))));
   }
 
   private HttpResponse infer(ServiceRequestContext ctx, HttpRequest req) {
@@ -203,6 +206,28 @@ public final class KServeHttpService {
       throw InferenceException.invalidArgument("request body: malformed JSON (expected: {\"ready\": true|false})");
     }
     return node != null && node.path("ready").asBoolean(false);
+  }
+
+  /**
+   * As Triton's {@code HandleRepositoryControl}, an unload body, when there is one, is JSON whose
+   * {@code parameters.unload_dependents} is a bool if given (there are no dependents to unload here).
+   */
+  private static void checkUnloadBody(AggregatedHttpRequest body) {
+    if (body.content().isEmpty()) {
+      return;
+    }
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(body.content().array());
+    } catch (IOException malformed) {
+      throw InferenceException.invalidArgument("request body: malformed JSON (expected: {\"parameters\": "
+          + "{\"unload_dependents\": true|false}}, or no body)");
+    }
+    JsonNode dependents = node == null ? null : node.path("parameters").path("unload_dependents");
+    if (dependents != null && !dependents.isMissingNode() && !dependents.isBoolean()) {
+      throw InferenceException.invalidArgument("request body parameters.unload_dependents: %s (expected: true or "
+          + "false)", dependents);
+    }
   }
 
   /**

@@ -26,11 +26,13 @@ final class TensorData {
     this.where = where;
     this.dataType = dataType;
     this.expectedCount = expectedCount;
-    long initial = dataType.isFixedSize() ? expectedCount * dataType.elementSize() : 64;
-    if (initial > Integer.MAX_VALUE - 8) {
-      throw InferenceException.invalidArgument("%s byte size: %d (expected: < 2 GiB)", where, initial);
+    // compared before multiplying: [4, 2^60 + 2] FP32 elements would wrap to a 32-byte buffer
+    if (dataType.isFixedSize() && expectedCount > (Integer.MAX_VALUE - 8) / dataType.elementSize()) {
+      throw InferenceException.invalidArgument("%s byte size: %d elements of %d bytes (expected: < 2 GiB)", where,
+          expectedCount, dataType.elementSize());
     }
-    this.buffer = ByteBuffer.allocate((int) initial).order(ByteOrder.LITTLE_ENDIAN);
+    int initial = dataType.isFixedSize() ? (int) expectedCount * dataType.elementSize() : 64;
+    this.buffer = ByteBuffer.allocate(initial).order(ByteOrder.LITTLE_ENDIAN);
   }
 
   /** Reads the value at the parser's current token, which must start the data. */
