@@ -183,6 +183,49 @@ class TritonL0RequestCancellationTest {
     assertThat(executions(DYNAMIC_BATCH)).isEqualTo(1);
   }
 
+  /** A stream the client half-closes is not cancelled: its queued requests are all answered. */
+  @Test
+  void halfClosedStreamsQueuedRequestsAreAnswered() throws Exception {
+    var async = GRPCInferenceServiceGrpc.newFutureStub(channel);
+    runners.close();
+    ListenableFuture<ModelInferResponse> busy = async.modelInfer(request(DYNAMIC_BATCH, "busy"));
+    await("the instance busy", () -> runners.started.get() == 1);
+    AtomicInteger answered = new AtomicInteger();
+    CountDownLatch ended = new CountDownLatch(1);
+    StreamObserver<ModelInferRequest> stream = GRPCInferenceServiceGrpc.newStub(channel)
+        .modelStreamInfer(new StreamObserver<>() {
+          @Override
+          public void onNext(ModelStreamInferResponse value) {
+            if (value.getErrorMessage().isEmpty()) {
+              answered.incrementAndGet();
+            }
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            ended.countDown();
+          }
+
+          @Override
+          public void onCompleted() {
+            ended.countDown();
+          }
+        });
+    for (int i = 0; i < 3; i++) {
+      stream.onNext(request(DYNAMIC_BATCH, "streamed-" + i));
+    }
+    await("the stream's requests queued", () -> queued(DYNAMIC_BATCH) == 3);
+
+    stream.onCompleted();
+    barrier();
+    runners.open();
+
+    assertThat(busy.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).getId()).isEqualTo("busy");
+    assertThat(ended.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+    assertThat(answered.get()).isEqualTo(3);
+    assertThat(statistics(DYNAMIC_BATCH).getFail().getCount()).isZero();
+  }
+
   /** The model's statistics once {@code failures} requests failed; the cancelled fail after the gate opens. */
   private InferStatistics awaitFailures(String model, long failures) throws InterruptedException {
     await(failures + " failed in the statistics", () -> statistics(model).getFail().getCount() >= failures);
