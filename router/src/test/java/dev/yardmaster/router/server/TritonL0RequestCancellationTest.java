@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.common.util.concurrent.ListenableFuture;
+import com.linecorp.armeria.client.Endpoint;
+import com.linecorp.armeria.client.WebClient;
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.SessionProtocol;
 import com.google.protobuf.TextFormat;
 import dev.yardmaster.backend.ModelRunner;
 import dev.yardmaster.backend.ModelSpec;
@@ -25,6 +31,7 @@ import dev.yardmaster.protocol.v2.ModelStatisticsRequest;
 import dev.yardmaster.protocol.v2.ModelStatistics;
 import dev.yardmaster.protocol.v2.ModelStreamInferResponse;
 import dev.yardmaster.protocol.v2.ServerLiveRequest;
+import dev.yardmaster.router.testsupport.LocalHttp;
 import dev.yardmaster.router.testsupport.MetricsScrape;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -63,6 +70,10 @@ class TritonL0RequestCancellationTest {
   static final String DYNAMIC_BATCH = "dynamic_batch";
   static final String NO_BATCHING = "no_batching";
   static final Duration WAIT = Duration.ofSeconds(20);
+  static final String ADD_SUB_JSON = """
+      {"inputs": [
+        {"name": "INPUT0", "shape": [1, 16], "datatype": "FP32", "data": [0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15]},
+        {"name": "INPUT1", "shape": [1, 16], "datatype": "FP32", "data": [0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15]}]}""";
 
   @TempDir Path repository;
   final GatedRunners runners = new GatedRunners();
@@ -180,6 +191,49 @@ class TritonL0RequestCancellationTest {
 
     assertThat(busy.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).getId()).isEqualTo("busy");
     awaitFailures(DYNAMIC_BATCH, 3);
+    assertThat(executions(DYNAMIC_BATCH)).isEqualTo(1);
+  }
+
+  /**
+   * http_cancellation_test.py test_http_infer_client_disconnect, over HTTP/2: the client resets the
+   * stream of a queued JSON infer; a GET on the same connection is the barrier.
+   */
+  @Test
+  void queuedHttpRequestWhoseClientGoesAwayIsNotExecuted() throws Exception {
+    WebClient http = WebClient.of(SessionProtocol.H2C, Endpoint.of("127.0.0.1", server.httpPort()));
+    var async = GRPCInferenceServiceGrpc.newFutureStub(channel);
+    runners.close();
+    ListenableFuture<ModelInferResponse> busy = async.modelInfer(request(DYNAMIC_BATCH, "busy"));
+    await("the instance busy", () -> runners.started.get() == 1);
+    com.linecorp.armeria.common.HttpResponse abandoned = http.execute(
+        HttpRequest.of(HttpMethod.POST, "/v2/models/" + DYNAMIC_BATCH + "/infer", MediaType.JSON, ADD_SUB_JSON));
+    await("the request queued", () -> queued(DYNAMIC_BATCH) == 1);
+
+    abandoned.abort();
+    assertThat(http.blocking().get("/v2/health/live").status().code()).isEqualTo(200);
+    runners.open();
+
+    assertThat(busy.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).getId()).isEqualTo("busy");
+    awaitFailures(DYNAMIC_BATCH, 1);
+    assertThat(executions(DYNAMIC_BATCH)).isEqualTo(1);
+  }
+
+  /** A request whose x-deadline-ms budget passes while queued is answered 504 then, and never executed. */
+  @Test
+  void queuedRequestWhoseDeadlineBudgetPassesIsNotExecuted() throws Exception {
+    var async = GRPCInferenceServiceGrpc.newFutureStub(channel);
+    runners.close();
+    ListenableFuture<ModelInferResponse> busy = async.modelInfer(request(DYNAMIC_BATCH, "busy"));
+    await("the instance busy", () -> runners.started.get() == 1);
+
+    java.net.http.HttpResponse<byte[]> late = new LocalHttp(server.httpPort()).post(
+        "/v2/models/" + DYNAMIC_BATCH + "/infer", ADD_SUB_JSON.getBytes(StandardCharsets.UTF_8),
+        "Content-Type", "application/json", "x-deadline-ms", "200");
+    assertThat(late.statusCode()).as(new String(late.body(), StandardCharsets.UTF_8)).isEqualTo(504);
+    runners.open();
+
+    assertThat(busy.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).getId()).isEqualTo("busy");
+    awaitFailures(DYNAMIC_BATCH, 1);
     assertThat(executions(DYNAMIC_BATCH)).isEqualTo(1);
   }
 
