@@ -111,10 +111,8 @@ class TritonL0RequestCancellationTest {
   }
 
   private void cancelledWhileQueuedIsNotExecuted(String model) throws Exception {
+    ListenableFuture<ModelInferResponse> busy = holdInstance(model);
     var async = GRPCInferenceServiceGrpc.newFutureStub(channel);
-    runners.close();
-    ListenableFuture<ModelInferResponse> busy = async.modelInfer(request(model, "busy"));
-    await("the instance busy", () -> runners.started.get() == 1);
     ListenableFuture<ModelInferResponse> cancelled = async.modelInfer(request(model, "cancelled"));
     await("the request queued", () -> queued(model) == 1);
 
@@ -122,9 +120,7 @@ class TritonL0RequestCancellationTest {
     barrier();
     ListenableFuture<ModelInferResponse> kept = async.modelInfer(request(model, "kept"));
     await("the next request queued", () -> queued(model) == 2);
-    runners.open();
-
-    assertThat(busy.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).getId()).isEqualTo("busy");
+    releaseInstance(busy);
     assertThat(kept.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).getId()).isEqualTo("kept");
     assertThat(catchThrowableOfType(CancellationException.class, cancelled::get)).isNotNull();
     InferStatistics stats = awaitFailures(model, 1);
@@ -138,60 +134,30 @@ class TritonL0RequestCancellationTest {
   /** grpc_cancellation_test.py test_grpc_async_infer, with the client's deadline as the cancellation */
   @Test
   void queuedRequestWhoseDeadlinePassesIsNotExecuted() throws Exception {
-    var async = GRPCInferenceServiceGrpc.newFutureStub(channel);
-    runners.close();
-    ListenableFuture<ModelInferResponse> busy = async.modelInfer(request(DYNAMIC_BATCH, "busy"));
-    await("the instance busy", () -> runners.started.get() == 1);
+    ListenableFuture<ModelInferResponse> busy = holdInstance(DYNAMIC_BATCH);
 
     StatusRuntimeException late = catchThrowableOfType(StatusRuntimeException.class,
         () -> GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(300, TimeUnit.MILLISECONDS)
             .modelInfer(request(DYNAMIC_BATCH, "late")));
     assertThat(late.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     barrier();
-    runners.open();
-
-    assertThat(busy.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).getId()).isEqualTo("busy");
-    awaitFailures(DYNAMIC_BATCH, 1);
-    assertThat(executions(DYNAMIC_BATCH)).isEqualTo(1);
-    assertThat(runners.started.get()).isEqualTo(1);
+    releaseInstance(busy);
+    assertOnlyTheBusyRequestRan(1);
   }
 
   /** scheduler_test.py test_scheduler_streaming_request_cancellation: cancelling a stream cancels its requests */
   @Test
   void cancelledStreamsQueuedRequestsAreNotExecuted() throws Exception {
-    var async = GRPCInferenceServiceGrpc.newFutureStub(channel);
-    runners.close();
-    ListenableFuture<ModelInferResponse> busy = async.modelInfer(request(DYNAMIC_BATCH, "busy"));
-    await("the instance busy", () -> runners.started.get() == 1);
+    ListenableFuture<ModelInferResponse> busy = holdInstance(DYNAMIC_BATCH);
     CountDownLatch ended = new CountDownLatch(1);
-    StreamObserver<ModelInferRequest> stream = GRPCInferenceServiceGrpc.newStub(channel)
-        .modelStreamInfer(new StreamObserver<>() {
-          @Override
-          public void onNext(ModelStreamInferResponse value) { }
-
-          @Override
-          public void onError(Throwable t) {
-            ended.countDown();
-          }
-
-          @Override
-          public void onCompleted() {
-            ended.countDown();
-          }
-        });
-    for (int i = 0; i < 3; i++) {
-      stream.onNext(request(DYNAMIC_BATCH, "streamed-" + i));
-    }
-    await("the stream's requests queued", () -> queued(DYNAMIC_BATCH) == 3);
+    StreamObserver<ModelInferRequest> stream = openStream(new AtomicInteger(), ended);
+    queueThreeOn(stream);
 
     stream.onError(Status.CANCELLED.withDescription("client cancels").asRuntimeException());
     assertThat(ended.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     barrier();
-    runners.open();
-
-    assertThat(busy.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).getId()).isEqualTo("busy");
-    awaitFailures(DYNAMIC_BATCH, 3);
-    assertThat(executions(DYNAMIC_BATCH)).isEqualTo(1);
+    releaseInstance(busy);
+    assertOnlyTheBusyRequestRan(3);
   }
 
   /**
@@ -201,83 +167,96 @@ class TritonL0RequestCancellationTest {
   @Test
   void queuedHttpRequestWhoseClientGoesAwayIsNotExecuted() throws Exception {
     WebClient http = WebClient.of(SessionProtocol.H2C, Endpoint.of("127.0.0.1", server.httpPort()));
-    var async = GRPCInferenceServiceGrpc.newFutureStub(channel);
-    runners.close();
-    ListenableFuture<ModelInferResponse> busy = async.modelInfer(request(DYNAMIC_BATCH, "busy"));
-    await("the instance busy", () -> runners.started.get() == 1);
+    ListenableFuture<ModelInferResponse> busy = holdInstance(DYNAMIC_BATCH);
     com.linecorp.armeria.common.HttpResponse abandoned = http.execute(
         HttpRequest.of(HttpMethod.POST, "/v2/models/" + DYNAMIC_BATCH + "/infer", MediaType.JSON, ADD_SUB_JSON));
     await("the request queued", () -> queued(DYNAMIC_BATCH) == 1);
 
     abandoned.abort();
     assertThat(http.blocking().get("/v2/health/live").status().code()).isEqualTo(200);
-    runners.open();
-
-    assertThat(busy.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).getId()).isEqualTo("busy");
-    awaitFailures(DYNAMIC_BATCH, 1);
-    assertThat(executions(DYNAMIC_BATCH)).isEqualTo(1);
+    releaseInstance(busy);
+    assertOnlyTheBusyRequestRan(1);
   }
 
   /** A request whose x-deadline-ms budget passes while queued is answered 504 then, and never executed. */
   @Test
   void queuedRequestWhoseDeadlineBudgetPassesIsNotExecuted() throws Exception {
-    var async = GRPCInferenceServiceGrpc.newFutureStub(channel);
-    runners.close();
-    ListenableFuture<ModelInferResponse> busy = async.modelInfer(request(DYNAMIC_BATCH, "busy"));
-    await("the instance busy", () -> runners.started.get() == 1);
+    ListenableFuture<ModelInferResponse> busy = holdInstance(DYNAMIC_BATCH);
 
     java.net.http.HttpResponse<byte[]> late = new LocalHttp(server.httpPort()).post(
         "/v2/models/" + DYNAMIC_BATCH + "/infer", ADD_SUB_JSON.getBytes(StandardCharsets.UTF_8),
         "Content-Type", "application/json", "x-deadline-ms", "200");
     assertThat(late.statusCode()).as(new String(late.body(), StandardCharsets.UTF_8)).isEqualTo(504);
-    runners.open();
-
-    assertThat(busy.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).getId()).isEqualTo("busy");
-    awaitFailures(DYNAMIC_BATCH, 1);
-    assertThat(executions(DYNAMIC_BATCH)).isEqualTo(1);
+    releaseInstance(busy);
+    assertOnlyTheBusyRequestRan(1);
   }
 
   /** A stream the client half-closes is not cancelled: its queued requests are all answered. */
   @Test
   void halfClosedStreamsQueuedRequestsAreAnswered() throws Exception {
-    var async = GRPCInferenceServiceGrpc.newFutureStub(channel);
-    runners.close();
-    ListenableFuture<ModelInferResponse> busy = async.modelInfer(request(DYNAMIC_BATCH, "busy"));
-    await("the instance busy", () -> runners.started.get() == 1);
+    ListenableFuture<ModelInferResponse> busy = holdInstance(DYNAMIC_BATCH);
     AtomicInteger answered = new AtomicInteger();
     CountDownLatch ended = new CountDownLatch(1);
-    StreamObserver<ModelInferRequest> stream = GRPCInferenceServiceGrpc.newStub(channel)
-        .modelStreamInfer(new StreamObserver<>() {
-          @Override
-          public void onNext(ModelStreamInferResponse value) {
-            if (value.getErrorMessage().isEmpty()) {
-              answered.incrementAndGet();
-            }
-          }
+    StreamObserver<ModelInferRequest> stream = openStream(answered, ended);
+    queueThreeOn(stream);
 
-          @Override
-          public void onError(Throwable t) {
-            ended.countDown();
-          }
+    stream.onCompleted();
+    barrier();
+    releaseInstance(busy);
+    assertThat(ended.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+    assertThat(answered.get()).isEqualTo(3);
+    assertThat(statistics(DYNAMIC_BATCH).getFail().getCount()).isZero();
+  }
 
-          @Override
-          public void onCompleted() {
-            ended.countDown();
-          }
-        });
+  /** After the gate opened: {@code dropped} requests failed, and only the request that held the instance ran. */
+  private void assertOnlyTheBusyRequestRan(long dropped) throws InterruptedException {
+    awaitFailures(DYNAMIC_BATCH, dropped);
+    assertThat(executions(DYNAMIC_BATCH)).isEqualTo(1);
+    assertThat(runners.started.get()).isEqualTo(1);
+  }
+
+  private void queueThreeOn(StreamObserver<ModelInferRequest> stream) throws InterruptedException {
     for (int i = 0; i < 3; i++) {
       stream.onNext(request(DYNAMIC_BATCH, "streamed-" + i));
     }
     await("the stream's requests queued", () -> queued(DYNAMIC_BATCH) == 3);
+  }
 
-    stream.onCompleted();
-    barrier();
+  /** Holds the model's one instance busy with a request, returned once it executes. */
+  private ListenableFuture<ModelInferResponse> holdInstance(String model) throws InterruptedException {
+    runners.close();
+    ListenableFuture<ModelInferResponse> busy = GRPCInferenceServiceGrpc.newFutureStub(channel)
+        .modelInfer(request(model, "busy"));
+    await("the instance busy", () -> runners.started.get() == 1);
+    return busy;
+  }
+
+  /** Opens the gate: the request holding the instance is answered, then the queue runs. */
+  private void releaseInstance(ListenableFuture<ModelInferResponse> busy) throws Exception {
     runners.open();
-
     assertThat(busy.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).getId()).isEqualTo("busy");
-    assertThat(ended.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
-    assertThat(answered.get()).isEqualTo(3);
-    assertThat(statistics(DYNAMIC_BATCH).getFail().getCount()).isZero();
+  }
+
+  /** A ModelStreamInfer stream counting its answers that are not errors, and counting down when it ends. */
+  private StreamObserver<ModelInferRequest> openStream(AtomicInteger answered, CountDownLatch ended) {
+    return GRPCInferenceServiceGrpc.newStub(channel).modelStreamInfer(new StreamObserver<>() {
+      @Override
+      public void onNext(ModelStreamInferResponse value) {
+        if (value.getErrorMessage().isEmpty()) {
+          answered.incrementAndGet();
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        ended.countDown();
+      }
+
+      @Override
+      public void onCompleted() {
+        ended.countDown();
+      }
+    });
   }
 
   /** The model's statistics once {@code failures} requests failed; the cancelled fail after the gate opens. */
