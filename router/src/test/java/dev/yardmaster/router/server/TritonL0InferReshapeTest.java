@@ -6,19 +6,13 @@ import static dev.yardmaster.protocol.DataType.INT32;
 
 import dev.yardmaster.protocol.DataType;
 import dev.yardmaster.router.server.QaInfer.Way;
-import dev.yardmaster.router.testsupport.RepositoryServers;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,11 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * models, with -1 dims); values come back unchanged, in the shape the config gives each output.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class TritonL0InferReshapeTest {
+class TritonL0InferReshapeTest extends ServedRepositoryTest {
 
-  @TempDir static Path repository;
-  static YardmasterServer server;
-  static ManagedChannel channel;
 
   /** One of gen_qa_reshape_models.py's create_models calls: config dims, graph dims, output config dims. */
   record ReshapeModel(DataType type, boolean noBatch, long[][] inputs, long[][] model, long[][] outputs) {
@@ -75,14 +66,7 @@ class TritonL0InferReshapeTest {
             model.model(), model.outputs());
       }
     }
-    server = RepositoryServers.serveAll(repository);
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    channel.shutdownNow();
-    server.stop();
+    serve();
   }
 
   static Stream<Arguments> cases() {

@@ -18,22 +18,16 @@ import dev.yardmaster.router.server.QaInfer.Answer;
 import dev.yardmaster.router.server.QaInfer.Output;
 import dev.yardmaster.router.server.QaInfer.Way;
 import dev.yardmaster.router.testsupport.LocalHttp;
-import dev.yardmaster.router.testsupport.RepositoryServers;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -49,7 +43,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * has no {@code label_filename} (README).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class TritonL0InferTest {
+class TritonL0InferTest extends ServedRepositoryTest {
 
   private static final long[] DIMS = {16};
   private static final int BATCH = 8;
@@ -57,9 +51,6 @@ class TritonL0InferTest {
   private static final List<Integer> ALL_VERSIONS = List.of(1, 2, 3);
   private static final List<Integer> SWAPPED = List.of(2, 3);
 
-  @TempDir static Path repository;
-  static YardmasterServer server;
-  static ManagedChannel channel;
 
   /** A gen_qa_models.py model: its types, the versions written and the config's version policy. */
   record QaModel(DataType input, DataType output0, DataType output1, List<Integer> versions,
@@ -105,14 +96,7 @@ class TritonL0InferTest {
             model.versions(), SWAPPED, model.policy());
       }
     }
-    server = RepositoryServers.serveAll(repository);
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    channel.shutdownNow();
-    server.stop();
+    serve();
   }
 
   static Stream<Arguments> rawCases() {

@@ -9,18 +9,12 @@ import dev.yardmaster.protocol.DataType;
 import dev.yardmaster.protocol.v2.ModelVersionPolicy;
 import dev.yardmaster.router.server.QaInfer.Output;
 import dev.yardmaster.router.server.QaInfer.Way;
-import dev.yardmaster.router.testsupport.RepositoryServers;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -33,11 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * request; raw outputs compared exactly, classified ones (class_count 3) by value and rank.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class TritonL0InferVariableTest {
+class TritonL0InferVariableTest extends ServedRepositoryTest {
 
-  @TempDir static Path repository;
-  static YardmasterServer server;
-  static ManagedChannel channel;
 
   /** A --variable model: its types and config dims. */
   record VariableModel(DataType input, DataType output0, DataType output1, long... dims) {}
@@ -64,14 +55,7 @@ class TritonL0InferVariableTest {
             model.dims(), List.of(1), List.of(), latest);
       }
     }
-    server = RepositoryServers.serveAll(repository);
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    channel.shutdownNow();
-    server.stop();
+    serve();
   }
 
   static Stream<Arguments> cases() {

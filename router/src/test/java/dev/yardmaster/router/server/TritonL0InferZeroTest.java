@@ -7,19 +7,13 @@ import static dev.yardmaster.protocol.DataType.FP32;
 
 import dev.yardmaster.protocol.DataType;
 import dev.yardmaster.router.server.QaInfer.Way;
-import dev.yardmaster.router.testsupport.RepositoryServers;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,11 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (and non-zero ones as the sanity cases); every output must be its input, shape included.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class TritonL0InferZeroTest {
+class TritonL0InferZeroTest extends ServedRepositoryTest {
 
-  @TempDir static Path repository;
-  static YardmasterServer server;
-  static ManagedChannel channel;
 
   @BeforeAll
   static void startServer() throws Exception {
@@ -47,8 +38,7 @@ class TritonL0InferZeroTest {
     writeZeroModels(BYTES, 1, -1);
     writeZeroModels(BYTES, 3, -1, -1);
     writeZeroModels(BOOL, 1, -1);
-    server = RepositoryServers.serveAll(repository);
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
+    serve();
   }
 
   private static void writeZeroModels(DataType type, int ioCount, long... dims) throws Exception {
@@ -58,12 +48,6 @@ class TritonL0InferZeroTest {
       TritonQaModels.writeIdentity(repository, TritonQaModels.zeroName(batched, ioCount, type), batched, type,
           shapes, shapes, shapes);
     }
-  }
-
-  @AfterAll
-  static void stopServer() {
-    channel.shutdownNow();
-    server.stop();
   }
 
   static Stream<Arguments> cases() {

@@ -17,9 +17,6 @@ import dev.yardmaster.protocol.v2.ModelInferResponse;
 import dev.yardmaster.protocol.v2.ModelQueuePolicy;
 import dev.yardmaster.router.testsupport.LocalHttp;
 import dev.yardmaster.router.testsupport.MetricsScrape;
-import dev.yardmaster.router.testsupport.RepositoryServers;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import java.io.IOException;
 import java.net.URI;
@@ -36,11 +33,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Triton's qa/L0_metrics, the cases about the per-model {@code nv_inference_*} metrics that apply
@@ -52,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * before and after. Each model is used by one test only, so counts are exact.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-class TritonL0MetricsTest {
+class TritonL0MetricsTest extends ServedRepositoryTest {
 
   private static final String DEFAULT = "default";
   private static final String DYNAMIC = "dynamic";
@@ -66,9 +61,6 @@ class TritonL0MetricsTest {
   private static final long MAX_QUEUE_SIZE_DELAY_MICROS = 5_000_000;
   private static final Duration POLL_BOUND = Duration.ofSeconds(4);
 
-  @TempDir static Path repository;
-  static YardmasterServer server;
-  static ManagedChannel channel;
 
   @BeforeAll
   static void startServer() throws IOException {
@@ -87,14 +79,7 @@ class TritonL0MetricsTest {
             .setDefaultQueuePolicy(ModelQueuePolicy.newBuilder()
                 .setTimeoutAction(ModelQueuePolicy.TimeoutAction.REJECT).setDefaultTimeoutMicroseconds(200_000)))
         .build());
-    server = RepositoryServers.serveAll(repository);
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    channel.shutdownNow();
-    server.stop();
+    serve();
   }
 
   // metrics_config_test.py MetricsConfigTest.test_inf_counters_exist, test_inf_summaries_missing
