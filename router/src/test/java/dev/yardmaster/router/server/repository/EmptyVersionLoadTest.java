@@ -4,28 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
-import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import dev.yardmaster.protocol.v2.ModelReadyRequest;
 import dev.yardmaster.protocol.v2.RepositoryIndexRequest;
 import dev.yardmaster.protocol.v2.RepositoryIndexResponse.ModelIndex;
 import dev.yardmaster.protocol.v2.RepositoryModelLoadRequest;
-import dev.yardmaster.router.server.YardmasterServer;
-import dev.yardmaster.router.testsupport.LocalHttp;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Over real gRPC, HTTP and ONNX Runtime: a version directory without its model file is picked by
@@ -33,28 +24,14 @@ import org.junit.jupiter.api.io.TempDir;
  * the ready answer and the repository index; a model already serving keeps its version.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class EmptyVersionLoadTest {
+class EmptyVersionLoadTest extends RepositoryServerTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir Path repository;
-  private YardmasterServer server;
-  private ManagedChannel channel;
-  private GRPCInferenceServiceBlockingStub stub;
-  private LocalHttp http;
 
   @BeforeEach
   void start() throws Exception {
-    server = AddSubRepository.serve(AddSubRepository.write(repository));
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
-    stub = GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
-    http = new LocalHttp(server.httpPort());
-  }
-
-  @AfterEach
-  void stop() {
-    channel.shutdownNow();
-    server.stop();
+    serve(AddSubRepository.serve(AddSubRepository.write(repository)));
   }
 
   @Test

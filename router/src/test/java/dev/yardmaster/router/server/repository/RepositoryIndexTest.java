@@ -6,29 +6,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.yardmaster.backend.onnx.DemoModels;
-import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
-import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import dev.yardmaster.protocol.v2.ModelVersionPolicy;
 import dev.yardmaster.protocol.v2.RepositoryIndexRequest;
 import dev.yardmaster.protocol.v2.RepositoryIndexResponse.ModelIndex;
 import dev.yardmaster.protocol.v2.RepositoryModelLoadRequest;
 import dev.yardmaster.protocol.v2.RepositoryModelUnloadRequest;
 import dev.yardmaster.protocol.v2.ServerReadyRequest;
-import dev.yardmaster.router.server.YardmasterServer;
-import dev.yardmaster.router.testsupport.LocalHttp;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Over real gRPC, HTTP and ONNX Runtime: the repository index lists what Triton's does. A model
@@ -37,16 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
  * keeps the READY rows; HTTP omits empty fields, as Triton's JSON.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class RepositoryIndexTest {
+class RepositoryIndexTest extends RepositoryServerTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String BROKEN = "broken";
 
-  @TempDir Path repository;
-  private YardmasterServer server;
-  private ManagedChannel channel;
-  private GRPCInferenceServiceBlockingStub stub;
-  private LocalHttp http;
 
   @BeforeEach
   void start() throws Exception {
@@ -58,16 +44,7 @@ class RepositoryIndexTest {
     Files.move(repository.resolve(BROKEN).resolve("1"), repository.resolve(BROKEN).resolve("2"));
     Files.createDirectories(repository.resolve(BROKEN).resolve("1"));
     Files.writeString(repository.resolve(BROKEN).resolve("1").resolve("model.onnx"), "not an onnx model");
-    server = AddSubRepository.serve(repository);
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
-    stub = GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
-    http = new LocalHttp(server.httpPort());
-  }
-
-  @AfterEach
-  void stop() {
-    channel.shutdownNow();
-    server.stop();
+    serve(AddSubRepository.serve(repository));
   }
 
   @Test

@@ -8,7 +8,6 @@ import com.google.protobuf.TextFormat;
 import dev.yardmaster.backend.onnx.DemoModels;
 import dev.yardmaster.backend.repository.RepositoryOptions;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
-import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceFutureStub;
 import dev.yardmaster.protocol.v2.ModelConfig;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
@@ -22,11 +21,7 @@ import dev.yardmaster.protocol.v2.RepositoryModelLoadRequest;
 import dev.yardmaster.protocol.v2.RepositoryModelUnloadRequest;
 import dev.yardmaster.protocol.v2.ServerLiveRequest;
 import dev.yardmaster.protocol.v2.ServerReadyRequest;
-import dev.yardmaster.router.server.YardmasterServer;
-import dev.yardmaster.router.testsupport.LocalHttp;
 import com.google.common.util.concurrent.ListenableFuture;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -40,10 +35,8 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Triton's qa/L0_lifecycle (lifecycle_test.py with test.sh's server arguments), the cases that
@@ -52,27 +45,12 @@ import org.junit.jupiter.api.io.TempDir;
  * codes, readiness, index states and that reasons name the right model, version or file.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-class TritonL0LifecycleTest {
+class TritonL0LifecycleTest extends RepositoryServerTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String MODEL = "onnx_float32_float32_float32";
   private static final String OTHER = "other_float32_float32_float32";
 
-  @TempDir Path repository;
-  private YardmasterServer server;
-  private ManagedChannel channel;
-  private GRPCInferenceServiceBlockingStub stub;
-  private LocalHttp http;
-
-  @AfterEach
-  void stop() {
-    if (channel != null) {
-      channel.shutdownNow();
-    }
-    if (server != null) {
-      server.stop();
-    }
-  }
 
   // test.sh "LifeCycleTest.test_parse_error_modelfail": a model whose version cannot be read
   // fails at start; the server is live, not ready (strict readiness), the others serve.
@@ -487,10 +465,7 @@ class TritonL0LifecycleTest {
   }
 
   private void start(RepositoryOptions options) {
-    server = AddSubRepository.serve(repository, options);
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
-    stub = GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
-    http = new LocalHttp(server.httpPort());
+    serve(AddSubRepository.serve(repository, options));
   }
 
   private static ModelConfig config(String name, ModelVersionPolicy policy) {

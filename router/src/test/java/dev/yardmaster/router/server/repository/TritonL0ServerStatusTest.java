@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.yardmaster.backend.onnx.DemoModels;
 import dev.yardmaster.backend.repository.RepositoryOptions;
-import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
-import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import dev.yardmaster.protocol.v2.ModelConfig;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelMetadataRequest;
@@ -23,10 +21,6 @@ import dev.yardmaster.protocol.v2.ServerMetadataRequest;
 import dev.yardmaster.protocol.v2.ServerMetadataResponse;
 import dev.yardmaster.protocol.v2.ServerReadyRequest;
 import dev.yardmaster.router.server.ModelProtos;
-import dev.yardmaster.router.server.YardmasterServer;
-import dev.yardmaster.router.testsupport.LocalHttp;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -38,11 +32,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Triton's qa/L0_server_status (server_status_test.py: ServerMetadataTest and ModelMetadataTest)
@@ -54,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * tests assert status codes and that messages name the model.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-class TritonL0ServerStatusTest {
+class TritonL0ServerStatusTest extends RepositoryServerTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Triton's *_int32_int32_int32: versions 1, 2 and 3, all served. */
@@ -64,11 +56,6 @@ class TritonL0ServerStatusTest {
   /** Triton's *_float16_float32_float32: version 1 under the default (latest 1) policy. */
   private static final String LATEST_VERSION = "onnx_latest_version";
 
-  @TempDir Path repository;
-  private YardmasterServer server;
-  private ManagedChannel channel;
-  private GRPCInferenceServiceBlockingStub stub;
-  private LocalHttp http;
 
   @BeforeEach
   void start() throws IOException {
@@ -77,17 +64,8 @@ class TritonL0ServerStatusTest {
     writeModel(SPECIFIC_VERSIONS, ModelVersionPolicy.newBuilder().setSpecific(ModelVersionPolicy.Specific.newBuilder()
         .addVersions(1).addVersions(3)).build(), 1, 2, 3);
     writeModel(LATEST_VERSION, null, 1);
-    server = AddSubRepository.serve(repository, RepositoryOptions.loadOnly(ALL_VERSIONS, SPECIFIC_VERSIONS,
-        LATEST_VERSION));
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
-    stub = GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
-    http = new LocalHttp(server.httpPort());
-  }
-
-  @AfterEach
-  void stop() {
-    channel.shutdownNow();
-    server.stop();
+    serve(AddSubRepository.serve(repository, RepositoryOptions.loadOnly(ALL_VERSIONS, SPECIFIC_VERSIONS,
+        LATEST_VERSION)));
   }
 
   // server_status_test.py ServerMetadataTest.test_basic: live, ready, the server's name and
