@@ -113,22 +113,6 @@ public final class ProtoTensorCodec {
   }
 
   /**
-   * Whether the response to this request should carry raw outputs: yes unless the client sent
-   * its inputs as typed contents.
-   */
-  public static boolean wantsRawOutputs(ModelInferRequest message) {
-    if (message.getRawInputContentsCount() > 0) {
-      return true;
-    }
-    for (int i = 0; i < message.getInputsCount(); i++) {
-      if (message.getInputs(i).hasContents()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /**
    * Encodes a response. With {@code rawOutputs} each output's bytes go to
    * {@code raw_output_contents} without copying; otherwise into typed contents (FP16 and BF16,
    * which have no typed field, force raw outputs for the whole response).

@@ -118,7 +118,6 @@ class ProtoTensorCodecTest {
     assertThat(input.dataType()).isEqualTo(type);
     assertThat(input.shape()).containsExactly(1, 3);
     assertThat(bytesOf(input)).isEqualTo(sample.bytes());
-    assertThat(ProtoTensorCodec.wantsRawOutputs(message)).isTrue();
 
     ModelInferResponse response =
         ProtoTensorCodec.toModelInferResponse(responseWith(input.withName("OUT")), true);
@@ -143,7 +142,6 @@ class ProtoTensorCodecTest {
     InferRequest request = ProtoTensorCodec.toInferRequest(message, 0);
 
     assertThat(bytesOf(request.inputs().get(0))).isEqualTo(sample.bytes());
-    assertThat(ProtoTensorCodec.wantsRawOutputs(message)).isFalse();
     ModelInferResponse response =
         ProtoTensorCodec.toModelInferResponse(responseWith(request.inputs().get(0)), false);
     assertThat(response.getRawOutputContentsCount()).isZero();

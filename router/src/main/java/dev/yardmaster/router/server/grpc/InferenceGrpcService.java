@@ -48,6 +48,12 @@ import java.util.function.Supplier;
  */
 public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
 
+  /**
+   * Outputs always go to {@code raw_output_contents}, whatever form the inputs came in, as Triton's
+   * gRPC front end writes them ({@code ResponseAllocatorHelper}): every Triton client reads them there.
+   */
+  private static final boolean RAW_OUTPUTS = true;
+
   private final ServingCore core;
   private final ModelManager manager;
   private final AdmittedInference inference;
@@ -150,7 +156,6 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
       answer.fail(GrpcStatuses.toException(error));
       return;
     }
-    boolean rawOutputs = ProtoTensorCodec.wantsRawOutputs(request);
     inference.infer(ctx, admitted, decoded, (response, error) -> {
       if (error != null) {
         answer.fail(GrpcStatuses.toException(error));
@@ -158,7 +163,7 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
       }
       ModelInferResponse encoded;
       try {
-        encoded = ProtoTensorCodec.toModelInferResponse(core.classify(response, classification), rawOutputs);
+        encoded = ProtoTensorCodec.toModelInferResponse(core.classify(response, classification), RAW_OUTPUTS);
       } catch (RuntimeException unencodable) {
         answer.fail(GrpcStatuses.toException(unencodable));
         return;
@@ -231,10 +236,9 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
     } catch (RuntimeException error) {
       return inference.refuse(admitted, request.getModelName(), error);
     }
-    boolean rawOutputs = ProtoTensorCodec.wantsRawOutputs(request);
     return inference.infer(ctx, admitted, decoded)
         .thenApply(response -> ProtoTensorCodec.toModelInferResponse(core.classify(response, classification),
-            rawOutputs));
+            RAW_OUTPUTS));
   }
 
   /**
