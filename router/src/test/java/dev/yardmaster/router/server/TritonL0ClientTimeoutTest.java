@@ -45,6 +45,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Triton's {@code qa/L0_client_timeout} ({@code client_timeout_test.py}, {@code
@@ -59,7 +61,6 @@ class TritonL0ClientTimeoutTest {
 
   static final String MODEL = "custom_identity_int32";
   static final Duration SHORT = Duration.ofMillis(300);
-  static final String MODEL_INFER_PATH = "/" + GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName();
   static final ByteString TEN = ByteString.copyFrom(new byte[] {10, 0, 0, 0});
 
   @TempDir Path repository;
@@ -174,13 +175,16 @@ class TritonL0ClientTimeoutTest {
 
   // test.sh's gRPC deadline, enforced by the server (gRPC core ends a call whose grpc-timeout passed
   // with DEADLINE_EXCEEDED): a raw call sending grpc-timeout: 300m, from a client that enforces no
-  // deadline of its own, is answered DEADLINE_EXCEEDED by the server while the model still holds it.
-  @Test
-  void theServerEndsACallWhoseGrpcTimeoutPasses() throws Exception {
+  // deadline of its own, is answered DEADLINE_EXCEEDED by the server while the model still holds it;
+  // unary ModelInfer (the pass-through) and ModelStreamInfer (grpc-java) alike.
+  @ParameterizedTest
+  @ValueSource(strings = {"ModelInfer", "ModelStreamInfer"})
+  void theServerEndsACallWhoseGrpcTimeoutPasses(String method) throws Exception {
     runners.close();
 
-    AggregatedHttpResponse answer = ServerPassThroughTest.post(server, MODEL_INFER_PATH,
-        GrpcFrame.of(request("late")), "grpc-timeout", "300m");
+    AggregatedHttpResponse answer = ServerPassThroughTest.post(server,
+        "/" + GRPCInferenceServiceGrpc.SERVICE_NAME + "/" + method, GrpcFrame.of(request("late")),
+        "grpc-timeout", "300m");
 
     assertThat(ServerPassThroughTest.status(answer).getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     assertThat(runners.started.get()).as("still executing").isEqualTo(1);
