@@ -215,6 +215,23 @@ class TritonL0ClientTimeoutTest {
     assertIdentity(stub(WAIT).modelInfer(request("served")), "served");
   }
 
+  // test_grpc_load_model with the deadline enforced by the server: a raw RepositoryModelLoad sending
+  // grpc-timeout: 100m from a client with no deadline of its own is ended DEADLINE_EXCEEDED while
+  // the load is held (gRPC core's answer); the load goes on.
+  @Test
+  void theServerEndsALoadWhoseGrpcTimeoutPasses() throws Exception {
+    stub(WAIT).repositoryModelUnload(unload());
+    runners.closeLoads();
+
+    AggregatedHttpResponse answer = ServerPassThroughTest.post(server,
+        "/" + GRPCInferenceServiceGrpc.getRepositoryModelLoadMethod().getFullMethodName(), GrpcFrame.of(load()),
+        "grpc-timeout", "100m");
+
+    assertThat(ServerPassThroughTest.status(answer).getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    runners.openLoads();
+    await("the abandoned load to finish", () -> manager.isReady(MODEL, ""));
+  }
+
   // test_grpc_unload_model: an unload that outlasts its deadline (here waiting for a held load of the
   // same model) fails DEADLINE_EXCEEDED; it still takes effect, and load and unload then succeed.
   @Test
