@@ -50,9 +50,19 @@ public final class ProtoTensorCodec {
   public static InferRequest toInferRequest(ModelInferRequest message, long arrivalNanos) {
     int inputCount = message.getInputsCount();
     int rawCount = message.getRawInputContentsCount();
-    if (rawCount > 0 && rawCount != inputCount) {
-      throw InferenceException.invalidArgument(
-          "raw_input_contents: %d entries (expected: %d, one per input)", rawCount, inputCount);
+    if (rawCount > 0) {
+      // an input with contents is named first, as Triton's InferGRPCToInput does, whatever the count
+      for (InferInputTensor input : message.getInputsList()) {
+        if (input.hasContents()) {
+          throw InferenceException.invalidArgument(
+              "input '%s' contents: set together with raw_input_contents (expected: one of them)",
+              input.getName());
+        }
+      }
+      if (rawCount != inputCount) {
+        throw InferenceException.invalidArgument(
+            "raw_input_contents: %d entries (expected: %d, one per input)", rawCount, inputCount);
+      }
     }
     List<Tensor> inputs = new ArrayList<>(inputCount);
     for (int i = 0; i < inputCount; i++) {
@@ -60,11 +70,6 @@ public final class ProtoTensorCodec {
       DataType dataType = dataType(input.getName(), input.getDatatype());
       long[] shape = shape(input.getName(), input.getShapeCount(), input);
       if (rawCount > 0) {
-        if (input.hasContents()) {
-          throw InferenceException.invalidArgument(
-              "input '%s' contents: set together with raw_input_contents (expected: one of them)",
-              input.getName());
-        }
         ByteBuffer data = message.getRawInputContents(i).asReadOnlyByteBuffer();
         inputs.add(Tensor.of(input.getName(), dataType, shape, data));
       } else {

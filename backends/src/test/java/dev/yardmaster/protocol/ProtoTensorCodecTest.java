@@ -190,6 +190,21 @@ class ProtoTensorCodecTest {
         .hasMessageContaining("input 'A' contents");
   }
 
+  /** Triton's grpc_explicit_int_content_client: two inputs with contents, one raw for INPUT0 as well. */
+  @Test
+  void typedInputBesideRawIsNamedBeforeTheRawCount() {
+    ModelInferRequest message = ModelInferRequest.newBuilder()
+        .addInputs(InferInputTensor.newBuilder().setName("INPUT0").setDatatype("INT32").addShape(1)
+            .setContents(InferTensorContents.newBuilder().addIntContents(1)))
+        .addInputs(InferInputTensor.newBuilder().setName("INPUT1").setDatatype("INT32").addShape(1)
+            .setContents(InferTensorContents.newBuilder().addIntContents(1)))
+        .addRawInputContents(ByteString.copyFrom(new byte[4]))
+        .build();
+    assertThatThrownBy(() -> ProtoTensorCodec.toInferRequest(message, 0))
+        .isInstanceOf(InferenceException.class)
+        .hasMessage("input 'INPUT0' contents: set together with raw_input_contents (expected: one of them)");
+  }
+
   @Test
   void unknownDatatypeNamesTensorAndAllowedTypes() {
     ModelInferRequest message = ModelInferRequest.newBuilder()

@@ -11,6 +11,7 @@ import dev.yardmaster.router.server.grpc.BenchEchoService;
 import dev.yardmaster.router.server.grpc.GrpcFormats;
 import dev.yardmaster.router.server.grpc.InferenceGrpcService;
 import dev.yardmaster.router.server.grpc.MessageCompression;
+import dev.yardmaster.router.server.grpc.PassedDeadlines;
 import dev.yardmaster.router.server.grpc.StreamRequestLength;
 import dev.yardmaster.router.server.grpc.UnaryPassThrough;
 import dev.yardmaster.router.server.http.KServeHttpService;
@@ -80,6 +81,7 @@ public final class YardmasterServer implements AutoCloseable {
         .maxResponseMessageLength(builder.maxMessageBytes)
         .decompressorRegistry(MessageCompression.decompressors())
         .compressorRegistry(MessageCompression.compressors())
+        .exceptionHandler(PassedDeadlines.thenDefault())
         .build();
     if (builder.passThrough) { // in front of the service: unary ModelInfer and Echo skip grpc-java
       UnaryPassThrough passThrough = new UnaryPassThrough(inferenceService);

@@ -1,5 +1,6 @@
 package dev.yardmaster.router.server;
 
+import static dev.yardmaster.router.server.GatedRunners.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -11,16 +12,11 @@ import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.SessionProtocol;
 import com.google.protobuf.TextFormat;
-import dev.yardmaster.backend.ModelRunner;
-import dev.yardmaster.backend.ModelSpec;
-import dev.yardmaster.backend.RunnerFactory;
 import dev.yardmaster.backend.batching.Schedulers;
 import dev.yardmaster.backend.onnx.DemoModels;
 import dev.yardmaster.backend.onnx.OnnxGraphBuilder;
-import dev.yardmaster.backend.onnx.OrtRunnerFactory;
 import dev.yardmaster.backend.repository.RepositoryModelManager;
 import dev.yardmaster.backend.repository.RepositoryOptions;
-import dev.yardmaster.protocol.Tensor;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.InferStatistics;
 import dev.yardmaster.protocol.v2.ModelConfig;
@@ -42,14 +38,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -306,58 +298,5 @@ class TritonL0RequestCancellationTest {
     OnnxGraphBuilder.write(DemoModels.model(DemoModels.ADD_SUB), dir.resolve("1").resolve("model.onnx"));
     Files.writeString(dir.resolve("config.pbtxt"), TextFormat.printer().printToString(config.build()),
         StandardCharsets.UTF_8);
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long end = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime() - end).as("waiting for " + what).isNegative();
-      Thread.sleep(5);
-    }
-  }
-
-  /** ONNX Runtime runners whose executions wait while the gate is closed; counts executions started. */
-  static final class GatedRunners implements RunnerFactory {
-    final AtomicInteger started = new AtomicInteger();
-    private final RunnerFactory onnxRuntime = OrtRunnerFactory.withDefaults();
-    private volatile CountDownLatch gate = new CountDownLatch(0);
-
-    void close() {
-      gate = new CountDownLatch(1);
-    }
-
-    void open() {
-      gate.countDown();
-    }
-
-    @Override
-    public ModelRunner open(ModelSpec spec, Path modelFile) {
-      ModelRunner runner = onnxRuntime.open(spec, modelFile);
-      return new ModelRunner() {
-        @Override
-        public List<Tensor> run(Map<String, Tensor> inputs, List<String> outputNames) {
-          started.incrementAndGet();
-          try {
-            if (!gate.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-              throw new IllegalStateException("gate: still closed after " + WAIT);
-            }
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-          }
-          return runner.run(inputs, outputNames);
-        }
-
-        @Override
-        public String kind() {
-          return runner.kind();
-        }
-
-        @Override
-        public void close() {
-          runner.close();
-        }
-      };
-    }
   }
 }

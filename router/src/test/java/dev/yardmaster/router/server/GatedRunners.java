@@ -1,0 +1,94 @@
+package dev.yardmaster.router.server;
+
+import dev.yardmaster.backend.ModelRunner;
+import dev.yardmaster.backend.ModelSpec;
+import dev.yardmaster.backend.RunnerFactory;
+import dev.yardmaster.backend.onnx.OrtRunnerFactory;
+import dev.yardmaster.protocol.Tensor;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * ONNX Runtime runners whose executions wait while the run gate is closed, and whose opening (a
+ * model load) waits while the open gate is closed: what Triton's qa tests get from a model with an
+ * execute or load delay, held as long as a test needs instead of for a fixed time. Counts both.
+ */
+final class GatedRunners implements RunnerFactory {
+
+  static final Duration WAIT = Duration.ofSeconds(20);
+
+  final AtomicInteger started = new AtomicInteger();
+  final AtomicInteger opening = new AtomicInteger();
+  private final RunnerFactory onnxRuntime = OrtRunnerFactory.withDefaults();
+  private volatile CountDownLatch gate = new CountDownLatch(0);
+  private volatile CountDownLatch openGate = new CountDownLatch(0);
+
+  void close() {
+    gate = new CountDownLatch(1);
+  }
+
+  void open() {
+    gate.countDown();
+  }
+
+  void closeLoads() {
+    openGate = new CountDownLatch(1);
+  }
+
+  void openLoads() {
+    openGate.countDown();
+  }
+
+  @Override
+  public ModelRunner open(ModelSpec spec, Path modelFile) {
+    opening.incrementAndGet();
+    pass(openGate, "load gate");
+    ModelRunner runner = onnxRuntime.open(spec, modelFile);
+    return new ModelRunner() {
+      @Override
+      public List<Tensor> run(Map<String, Tensor> inputs, List<String> outputNames) {
+        started.incrementAndGet();
+        pass(gate, "gate");
+        return runner.run(inputs, outputNames);
+      }
+
+      @Override
+      public String kind() {
+        return runner.kind();
+      }
+
+      @Override
+      public void close() {
+        runner.close();
+      }
+    };
+  }
+
+  /** Waits, at most {@link #WAIT}, until {@code condition} holds on the server the gates hold. */
+  static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long end = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - end > 0) {
+        throw new AssertionError("waiting for " + what + ": still false after " + WAIT);
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  private static void pass(CountDownLatch latch, String name) {
+    try {
+      if (!latch.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException(name + ": still closed after " + WAIT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
