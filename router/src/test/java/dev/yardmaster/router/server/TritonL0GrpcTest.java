@@ -125,9 +125,8 @@ class TritonL0GrpcTest extends ServedTritonModels {
 
   // test.sh grpc_explicit_int_content_client.py: INT32 inputs as int_contents; then raw contents as
   // well as int_contents for INPUT0, an error ("contents field must not be specified when using
-  // raw_input_contents for 'INPUT0'"). Triton answers in raw_output_contents whatever the inputs
-  // were (src/grpc/infer_handler.cc ResponseAllocatorHelper); the answer here is typed as the
-  // request was (ProtoTensorCodec.wantsRawOutputs), a kept difference.
+  // raw_input_contents for 'INPUT0'"). The answer is in raw_output_contents whatever the inputs
+  // were, as Triton's (src/grpc/infer_handler.cc ResponseAllocatorHelper), where the client reads it.
   @Test
   void explicitIntContentsAddAndSubtract() {
     ModelInferRequest.Builder request = ModelInferRequest.newBuilder().setModelName(SIMPLE).setId("int");
@@ -142,9 +141,12 @@ class TritonL0GrpcTest extends ServedTritonModels {
 
     ModelInferResponse answer = stub(channel).modelInfer(request.build());
 
+    // answered in raw_output_contents, where the example client reads them, as Triton answers
+    ByteBuffer sum = answer.getRawOutputContents(0).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer difference = answer.getRawOutputContents(1).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < 16; i++) {
-      assertThat(answer.getOutputs(0).getContents().getIntContents(i)).as("OUTPUT0[%d]", i).isEqualTo(i + 1);
-      assertThat(answer.getOutputs(1).getContents().getIntContents(i)).as("OUTPUT1[%d]", i).isEqualTo(i - 1);
+      assertThat(sum.getInt()).as("OUTPUT0[%d]", i).isEqualTo(i + 1);
+      assertThat(difference.getInt()).as("OUTPUT1[%d]", i).isEqualTo(i - 1);
     }
     Status both = TritonRequests.grpcError(channel, request.addRawInputContents(simple("raw").getRawInputContents(0))
         .build());
@@ -167,14 +169,14 @@ class TritonL0GrpcTest extends ServedTritonModels {
 
     ModelInferResponse answer = stub(channel).modelInfer(request.build());
 
-    for (int i = 0; i < 16; i++) { // typed as the request was, where Triton answers raw
-      assertThat(answer.getOutputs(0).getContents().getIntContents(i)).as("OUTPUT0[%d]", i).isEqualTo(i + 1);
-      assertThat(answer.getOutputs(1).getContents().getIntContents(i)).as("OUTPUT1[%d]", i).isEqualTo(i - 1);
+    for (int i = 0; i < 16; i++) { // raw, one byte each, as Triton answers
+      assertThat(answer.getRawOutputContents(0).byteAt(i)).as("OUTPUT0[%d]", i).isEqualTo((byte) (i + 1));
+      assertThat(answer.getRawOutputContents(1).byteAt(i)).as("OUTPUT1[%d]", i).isEqualTo((byte) (i - 1));
     }
   }
 
-  // test.sh grpc_explicit_byte_content_client.py: BYTES elements as bytes_contents come back (in
-  // bytes_contents, where Triton answers them serialized in raw_output_contents).
+  // test.sh grpc_explicit_byte_content_client.py: BYTES elements sent as bytes_contents come back
+  // serialized in raw_output_contents, as Triton answers them.
   @Test
   void explicitByteContentsRoundTrip() {
     InferTensorContents.Builder contents = InferTensorContents.newBuilder();
@@ -185,7 +187,7 @@ class TritonL0GrpcTest extends ServedTritonModels {
     ModelInferResponse answer = stub(channel).modelInfer(ModelInferRequest.newBuilder().setModelName(STRINGS)
         .addInputs(tensor("INPUT0", "BYTES", 1, 16).setContents(contents)).build());
 
-    assertThat(answer.getOutputs(0).getContents().getBytesContentsList()).isEqualTo(contents.getBytesContentsList());
+    assertThat(answer.getRawOutputContents(0)).isEqualTo(TritonRequests.serialized(elements));
   }
 
   // test.sh's -C deflate runs (and gzip): compressed requests, unary and streamed, are answered.
