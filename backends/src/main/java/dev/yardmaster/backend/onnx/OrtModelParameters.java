@@ -1,7 +1,13 @@
 package dev.yardmaster.backend.onnx;
 
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import dev.yardmaster.backend.InferenceException;
+import dev.yardmaster.protocol.v2.ModelConfig;
+import dev.yardmaster.protocol.v2.ModelOptimizationPolicy;
+import dev.yardmaster.protocol.v2.ModelOptimizationPolicy.ExecutionAccelerators.Accelerator;
 import dev.yardmaster.protocol.v2.ModelParameter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -11,8 +17,12 @@ import org.jspecify.annotations.Nullable;
  * "Model Config Options") applied over the server's session options for one model:
  * {@code intra_op_thread_count} and {@code inter_op_thread_count} (0: ORT picks),
  * {@code execution_mode} (0 sequential, 1 parallel), {@code enable_mem_arena} and
- * {@code enable_mem_pattern} (true/false, 1/0, on/off). Other parameters are not ORT's and are
- * left to whoever reads them.
+ * {@code enable_mem_pattern} (true/false, 1/0, on/off), {@code
+ * session.use_device_allocator_for_initializers} (a session config entry) and {@code
+ * memory.enable_memory_arena_shrinkage} (a run config entry), both handed to ORT as given, as
+ * Triton does. Other parameters are not ORT's and are left to whoever reads them. The config's
+ * {@code optimization { graph { level } }} sets the graph optimization level as Triton's
+ * {@code ModelState} does.
  */
 public final class OrtModelParameters {
 
@@ -21,8 +31,66 @@ public final class OrtModelParameters {
   public static final String EXECUTION_MODE = "execution_mode";
   public static final String ENABLE_MEM_ARENA = "enable_mem_arena";
   public static final String ENABLE_MEM_PATTERN = "enable_mem_pattern";
+  public static final String USE_DEVICE_ALLOCATOR_FOR_INITIALIZERS = "session.use_device_allocator_for_initializers";
+  public static final String ENABLE_MEMORY_ARENA_SHRINKAGE = "memory.enable_memory_arena_shrinkage";
+
+  /** The CUDA execution provider's settings Triton reads from {@code parameters} (deprecated there). */
+  private static final List<String> CUDA_PROVIDER_PARAMETERS =
+      List.of("cudnn_conv_algo_search", "gpu_mem_limit", "arena_extend_strategy", "do_copy_in_default_stream");
 
   private OrtModelParameters() {}
+
+  /**
+   * {@code base} with the config's graph optimization level and parameters applied.
+   *
+   * @throws InferenceException INVALID_ARGUMENT naming the model, the parameter and its value, or a
+   *     {@code cpu_execution_accelerator}: this ORT has none but its default CPU provider
+   */
+  public static OrtRunnerOptions apply(String modelName, OrtRunnerOptions base, ModelConfig config) {
+    ModelOptimizationPolicy optimization = config.getOptimization();
+    List<Accelerator> cpuAccelerators = optimization.getExecutionAccelerators().getCpuExecutionAcceleratorList();
+    if (!cpuAccelerators.isEmpty()) {
+      // Triton's LoadModel without OpenVINO: "unknown Execution Accelerator 'openvino' is requested"
+      throw InferenceException.invalidArgument("model '%s' optimization.execution_accelerators."
+          + "cpu_execution_accelerator: '%s' (expected: none, this ONNX Runtime runs the CPU on its default "
+          + "execution provider only)", modelName, cpuAccelerators.get(0).getName());
+    }
+    OrtRunnerOptions options = base;
+    if (optimization.hasGraph()) {
+      options = options.withOptimizationLevel(graphLevel(optimization.getGraph().getLevel()));
+    }
+    return apply(modelName, options, config.getParametersMap());
+  }
+
+  /**
+   * The config's settings for GPU execution providers, which this backend does not apply: each
+   * {@code gpu_execution_accelerator} and the CUDA provider {@code parameters} Triton reads
+   * ({@code cudnn_conv_algo_search}, {@code gpu_mem_limit}, {@code arena_extend_strategy},
+   * {@code do_copy_in_default_stream}), e.g. {@code gpu_execution_accelerator 'tensorrt'}.
+   */
+  public static List<String> gpuProviderSettings(ModelConfig config) {
+    List<String> settings = new ArrayList<>();
+    for (Accelerator accelerator
+        : config.getOptimization().getExecutionAccelerators().getGpuExecutionAcceleratorList()) {
+      settings.add("optimization.execution_accelerators.gpu_execution_accelerator '" + accelerator.getName() + "'");
+    }
+    for (String name : CUDA_PROVIDER_PARAMETERS) {
+      if (config.containsParameters(name)) {
+        settings.add("parameters." + name);
+      }
+    }
+    return settings;
+  }
+
+  /** Triton's mapping of {@code optimization.graph.level}: -1 basic, 1 extended, 2 none, else all. */
+  static OptLevel graphLevel(int level) {
+    return switch (level) {
+      case -1 -> OptLevel.BASIC_OPT;
+      case 1 -> OptLevel.EXTENDED_OPT;
+      case 2 -> OptLevel.NO_OPT;
+      default -> OptLevel.ALL_OPT;
+    };
+  }
 
   /**
    * {@code base} with the model's parameters applied.
@@ -54,6 +122,14 @@ public final class OrtModelParameters {
     String pattern = value(parameters, ENABLE_MEM_PATTERN);
     if (pattern != null) {
       options = options.withMemPattern(bool(modelName, ENABLE_MEM_PATTERN, pattern));
+    }
+    String deviceAllocator = value(parameters, USE_DEVICE_ALLOCATOR_FOR_INITIALIZERS);
+    if (deviceAllocator != null) {
+      options = options.withSessionConfigEntry(USE_DEVICE_ALLOCATOR_FOR_INITIALIZERS, deviceAllocator);
+    }
+    String shrinkage = value(parameters, ENABLE_MEMORY_ARENA_SHRINKAGE);
+    if (shrinkage != null) {
+      options = options.withRunConfigEntry(ENABLE_MEMORY_ARENA_SHRINKAGE, shrinkage);
     }
     return options;
   }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs one model version in an in-process ONNX Runtime session. Sessions share the process-wide
@@ -34,13 +35,17 @@ public final class OrtModelRunner implements ModelRunner {
   private final OrtSession session;
   private final String kind;
   private final List<String> allOutputs;
+  /** Given to every run; null without run config entries, so runs take ORT's defaults. */
+  private final OrtSession.@Nullable RunOptions runOptions;
 
-  private OrtModelRunner(String modelName, OrtEnvironment env, OrtSession session, String kind) {
+  private OrtModelRunner(String modelName, OrtEnvironment env, OrtSession session, String kind,
+      OrtSession.@Nullable RunOptions runOptions) {
     this.modelName = modelName;
     this.env = env;
     this.session = session;
     this.kind = kind;
     this.allOutputs = List.copyOf(session.getOutputNames());
+    this.runOptions = runOptions;
   }
 
   /**
@@ -55,21 +60,16 @@ public final class OrtModelRunner implements ModelRunner {
           "model '%s' file: %s (expected: an existing ONNX model file)", modelName, modelFile);
     }
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
-      sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
-      sessionOptions.setInterOpNumThreads(options.interOpThreads());
-      sessionOptions.setExecutionMode(options.parallelExecution()
-          ? OrtSession.SessionOptions.ExecutionMode.PARALLEL : OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-      if (options.memArena() != null) {
-        sessionOptions.setCPUArenaAllocator(options.memArena());
-      }
-      if (options.memPattern() != null) {
-        sessionOptions.setMemoryPatternOptimization(options.memPattern());
-      }
+    try (OrtSession.SessionOptions sessionOptions = sessionOptions(options)) {
       boolean cuda = options.preferCuda() && addCudaIfAvailable(sessionOptions);
       OrtSession session = env.createSession(modelFile.toString(), sessionOptions);
-      return new OrtModelRunner(
-          modelName, env, session, cuda ? CUDA_KIND : "onnxruntime-cpu");
+      try {
+        return new OrtModelRunner(
+            modelName, env, session, cuda ? CUDA_KIND : "onnxruntime-cpu", runOptions(options));
+      } catch (OrtException | RuntimeException e) {
+        session.close();
+        throw e;
+      }
     } catch (OrtException e) {
       throw new InferenceException(
           InferenceException.Status.INTERNAL,
@@ -77,6 +77,47 @@ public final class OrtModelRunner implements ModelRunner {
               "model '%s' file %s: %s (expected: an ONNX model that ONNX Runtime loads)",
               modelName, modelFile, e.getMessage()),
           e);
+    }
+  }
+
+  /** ORT's session options for {@code options}, without execution providers; the caller closes them. */
+  static OrtSession.SessionOptions sessionOptions(OrtRunnerOptions options) throws OrtException {
+    OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions();
+    try {
+      sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
+      sessionOptions.setInterOpNumThreads(options.interOpThreads());
+      sessionOptions.setExecutionMode(options.parallelExecution()
+          ? OrtSession.SessionOptions.ExecutionMode.PARALLEL : OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+      sessionOptions.setOptimizationLevel(options.optimizationLevel());
+      if (options.memArena() != null) {
+        sessionOptions.setCPUArenaAllocator(options.memArena());
+      }
+      if (options.memPattern() != null) {
+        sessionOptions.setMemoryPatternOptimization(options.memPattern());
+      }
+      for (Map.Entry<String, String> entry : options.sessionConfig().entrySet()) {
+        sessionOptions.addConfigEntry(entry.getKey(), entry.getValue());
+      }
+      return sessionOptions;
+    } catch (OrtException | RuntimeException e) {
+      sessionOptions.close();
+      throw e;
+    }
+  }
+
+  private static OrtSession.@Nullable RunOptions runOptions(OrtRunnerOptions options) throws OrtException {
+    if (options.runConfig().isEmpty()) {
+      return null;
+    }
+    OrtSession.RunOptions runOptions = new OrtSession.RunOptions();
+    try {
+      for (Map.Entry<String, String> entry : options.runConfig().entrySet()) {
+        runOptions.addRunConfigEntry(entry.getKey(), entry.getValue());
+      }
+      return runOptions;
+    } catch (OrtException | RuntimeException e) {
+      runOptions.close();
+      throw e;
     }
   }
 
@@ -118,7 +159,9 @@ public final class OrtModelRunner implements ModelRunner {
       for (Map.Entry<String, Tensor> input : inputs.entrySet()) {
         ortInputs.put(input.getKey(), OrtTensors.toOrt(env, input.getValue(), modelName, scratch, slot++));
       }
-      try (OrtSession.Result result = session.run(ortInputs, new LinkedHashSet<>(requested))) {
+      Set<String> wanted = new LinkedHashSet<>(requested);
+      try (OrtSession.Result result = runOptions == null ? session.run(ortInputs, wanted)
+          : session.run(ortInputs, wanted, runOptions)) {
         List<Tensor> outputs = new ArrayList<>(requested.size());
         for (String name : requested) {
           Optional<OnnxValue> value = result.get(name);
@@ -150,6 +193,9 @@ public final class OrtModelRunner implements ModelRunner {
 
   @Override
   public void close() {
+    if (runOptions != null) {
+      runOptions.close();
+    }
     try {
       session.close();
     } catch (OrtException e) {

@@ -9,18 +9,21 @@ import dev.yardmaster.protocol.v2.ModelInstanceGroup;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens {@link OrtModelRunner}s with one set of session options, and checks that every tensor the
  * config declares exists in the model, so a config typo fails at load rather than on a request.
  *
- * <p>The model's config {@code parameters} override the factory's session options for that model
- * ({@link OrtModelParameters}). The instance groups of the normalized config choose the execution provider, as Triton's
+ * <p>The model's config {@code parameters} and {@code optimization} override the factory's session
+ * options for that model ({@link OrtModelParameters}). The instance groups of the normalized config choose the execution provider, as Triton's
  * {@code kind}: a version with a {@code KIND_GPU} group runs on CUDA and fails to open without it;
  * otherwise ({@code KIND_CPU}) it never uses CUDA. One session serves every instance of a version,
  * so a config that mixes CPU and GPU groups runs all of them on the GPU.
  */
 public final class OrtRunnerFactory implements RunnerFactory {
+  private static final Logger log = LoggerFactory.getLogger(OrtRunnerFactory.class);
   private final OrtRunnerOptions options;
 
   public OrtRunnerFactory(OrtRunnerOptions options) {
@@ -48,7 +51,13 @@ public final class OrtRunnerFactory implements RunnerFactory {
     boolean gpu = spec.config().getInstanceGroupList().stream()
         .anyMatch(group -> group.getKind() == ModelInstanceGroup.Kind.KIND_GPU);
     OrtRunnerOptions sessionOptions = OrtModelParameters.apply(modelName, gpu ? options : options.cpuOnly(),
-        spec.config().getParametersMap());
+        spec.config());
+    List<String> gpuProviderSettings = OrtModelParameters.gpuProviderSettings(spec.config());
+    if (!gpuProviderSettings.isEmpty()) {
+      // Triton ignores them on a CPU instance and applies them on a GPU one; here they never apply
+      log.info("model '{}': {} ignored (this backend runs {} with ONNX Runtime's default provider options)",
+          modelName, String.join(", ", gpuProviderSettings), gpu ? "CUDA" : "on the CPU");
+    }
     if (gpu && !gpuAvailable()) {
       throw InferenceException.invalidArgument("model '%s' instance_group kind: KIND_GPU (expected: KIND_CPU or "
           + "KIND_AUTO, no GPUs are available: %s)", modelName, noGpuReason());

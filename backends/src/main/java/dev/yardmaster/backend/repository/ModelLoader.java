@@ -151,13 +151,14 @@ final class ModelLoader {
         : InferenceException.internal("model '%s' failed to load: %s", name, e);
   }
 
-  /** The one failure, or all of them, one per line, with the first one's status. */
+  /**
+   * The one failure, or all of them, one per line, as INVALID_ARGUMENT whatever failed: Triton's
+   * {@code ModelRepositoryManager::LoadUnloadModels} answers every failed load so ("load failed for
+   * model ..."), an ONNX Runtime session that did not open or a warmup that did not run included.
+   */
   private static InferenceException combined(Collection<InferenceException> failures) {
-    if (failures.size() == 1) {
-      return failures.iterator().next();
-    }
     InferenceException first = failures.iterator().next();
-    return new InferenceException(first.status(),
+    return new InferenceException(InferenceException.Status.INVALID_ARGUMENT,
         String.join("\n", failures.stream().map(Throwable::getMessage).toList()), first);
   }
 }

@@ -105,7 +105,7 @@ class BadModelWarmupTest {
     String reason = "model 'm' version 1 model_warmup 'w': execution failed: m: execution refused by the test "
         + "(expected: the model to run the warmup inputs)";
     assertThatThrownBy(() -> manager.load("m")).hasMessage(reason)
-        .hasFieldOrPropertyWithValue("status", InferenceException.Status.INTERNAL);
+        .hasFieldOrPropertyWithValue("status", InferenceException.Status.INVALID_ARGUMENT);
 
     runners.failingModel = "";
     assertThat(sumOfOnes(manager, "m")).as("the version loaded before keeps serving").isEqualTo("1");

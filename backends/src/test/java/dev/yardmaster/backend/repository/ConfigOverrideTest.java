@@ -21,13 +21,13 @@ class ConfigOverrideTest {
 
   @Test
   void unknownFieldsAreIgnoredAndNoted() {
-    ModelConfigLoader.Parsed parsed = ConfigOverride.parse("m", "{\"max_batch_size\": 2, \"optimization\": {}, "
+    ModelConfigLoader.Parsed parsed = ConfigOverride.parse("m", "{\"max_batch_size\": 2, \"response_cache\": {}, "
         + "\"input\": [{\"name\": \"a\", \"is_non_linear_format_io\": true}], \"dynamic_batching\": {\"knob\": 1}}");
 
     assertThat(parsed.config().getMaxBatchSize()).isEqualTo(2);
     assertThat(parsed.config().getInput(0).getName()).isEqualTo("a");
     assertThat(parsed.notes()).containsExactly(
-        "load config override: optimization is not supported by Yardmaster and was ignored",
+        "load config override: response_cache is not supported by Yardmaster and was ignored",
         "load config override: input.is_non_linear_format_io is not supported by Yardmaster and was ignored",
         "load config override: dynamic_batching.knob is not supported by Yardmaster and was ignored");
   }

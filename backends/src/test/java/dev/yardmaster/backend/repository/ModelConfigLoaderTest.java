@@ -40,7 +40,7 @@ class ModelConfigLoaderTest {
         }
       ]
       # Triton fields Yardmaster does not model must not fail the load
-      optimization { execution_accelerators { cpu_execution_accelerator : [ { name : "openvino" } ] } }
+      optimization { cuda { graphs: true } }
       model_warmup [ { name: "w" batch_size: 1 inputs { key: "input" value { data_type: TYPE_FP32 dims: [ 4 ] zero_data: true } } } ]
       instance_group [ { count: 2 kind: KIND_CPU profile: [ "0", "1" ] } ]
       dynamic_batching {
@@ -64,7 +64,7 @@ class ModelConfigLoaderTest {
     assertThat(config.getInstanceGroup(0).getProfileList()).as("repeated, as Triton's").containsExactly("0", "1");
     assertThat(config.getModelWarmup(0).getInputsMap().get("input").getZeroData()).as("model_warmup, as given").isTrue();
     assertThat(definition.notes()).containsExactly(
-        "config.pbtxt: optimization (line 19) is not supported by Yardmaster and was ignored",
+        "config.pbtxt: optimization.cuda (line 19) is not supported by Yardmaster and was ignored",
         "config.pbtxt: dynamic_batching.unknown_knob (line 25) is not supported by Yardmaster and was ignored");
     assertThat(definition.versions()).containsExactly(1L);
     assertThat(definition.modelFile(1)).isEqualTo(directory.resolve("1").resolve("model.onnx"));
