@@ -144,8 +144,12 @@ public final class LocalServedModel implements ServedModel, AutoCloseable {
       return;
     }
     Thread retire = new Thread(() -> {
-      awaitEntering(); // calls that read the old scheduler hand their requests to it first
-      replaced.close();
+      try {
+        awaitEntering(); // calls that read the old scheduler hand their requests to it first
+        replaced.close();
+      } finally {
+        retiring.remove(Thread.currentThread());
+      }
     }, "yardmaster-" + updated.name() + "-v" + updated.version() + "-retire");
     retire.setDaemon(true);
     retiring.add(retire);
