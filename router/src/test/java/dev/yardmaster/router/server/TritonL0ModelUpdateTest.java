@@ -270,6 +270,29 @@ class TritonL0ModelUpdateTest {
     assertInstances(2);
   }
 
+  // Triton's ConfigChangeRequiresReload (model_config_utils.cc) ignores version_policy as well:
+  // latest -> all over HTTP opens version 1 and keeps version 2 serving, its statistics with it.
+  @Test
+  void versionPolicyChangeKeepsTheServingVersion() throws Exception {
+    OnnxGraphBuilder.write(DemoModels.model(DemoModels.ADD_SUB), repository.resolve(MODEL).resolve("2")
+        .resolve("model.onnx"));
+    loadCounts(false, 1);
+    assertThat(infer("on 2").getModelVersion()).isEqualTo("2");
+    Path config = repository.resolve(MODEL).resolve("config.pbtxt");
+    Files.writeString(config, Files.readString(config) + "version_policy { all { } }\n");
+
+    HttpResponse<String> load = new LocalHttp(server.httpPort()).post("/v2/repository/models/" + MODEL + "/load", "");
+    assertThat(load.statusCode()).isEqualTo(200);
+
+    assertThat(runners.opened).as("version 2 kept, version 1 opened").hasValue(2);
+    assertThat(runners.closed).hasValue(0);
+    assertThat(stub.modelStatistics(ModelStatisticsRequest.newBuilder().setName(MODEL).setVersion("2").build())
+        .getModelStats(0).getInferenceCount()).isEqualTo(1);
+    assertThat(stub.modelInfer(request("on 1").toBuilder().setModelVersion("1").build()).getModelVersion())
+        .isEqualTo("1");
+    unloadModel();
+  }
+
   /**
    * instance_update_test.py's add/remove tests: 4 clients infer in a loop while each change of
    * the count is loaded; none of their requests may fail, and the model is never reopened.
