@@ -143,6 +143,36 @@ class TritonL0ModelUpdateTest {
     unloadModel();
   }
 
+  // instance_update_test.py test_instance_name_update, CPU groups only (no GPU here): renaming
+  // the groups adds and removes no instance.
+  @Test
+  void test_instance_name_update() throws Exception {
+    writeConfig("{ name: \"old_1\" count: 1 kind: KIND_CPU }, { name: \"old_2\" count: 2 kind: KIND_CPU }", false);
+    load();
+    writeConfig("{ name: \"new_1\" count: 1 kind: KIND_CPU }, { name: \"new_2\" count: 2 kind: KIND_CPU }", false);
+    load();
+    assertThat(config().getInstanceGroupList()).extracting(group -> group.getName()).containsExactly("new_1", "new_2");
+    assertInstances(3);
+    assertNotReopened();
+    unloadModel();
+  }
+
+  // instance_update_test.py test_instance_signature, CPU groups only: 3 instances as one group,
+  // as groups of 1 and 2, and as three groups of 1 are the same instances.
+  @Test
+  void test_instance_signature() throws Exception {
+    for (String groups : new String[] {"{ name: \"CPU_group\" count: 3 kind: KIND_CPU }",
+        "{ name: \"CPU_1\" count: 1 kind: KIND_CPU }, { name: \"CPU_2_3\" count: 2 kind: KIND_CPU }",
+        "{ name: \"CPU_1\" count: 1 kind: KIND_CPU }, { name: \"CPU_2\" count: 1 kind: KIND_CPU }, "
+            + "{ name: \"CPU_3\" count: 1 kind: KIND_CPU }"}) {
+      writeConfig(groups, false);
+      load();
+      assertInstances(3);
+    }
+    assertNotReopened();
+    unloadModel();
+  }
+
   // instance_update_test.py test_invalid_config: a config that does not parse fails the load and
   // the model keeps serving its 8 instances; the corrected config then removes 4.
   @Test
