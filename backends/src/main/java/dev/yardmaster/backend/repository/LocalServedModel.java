@@ -1,5 +1,6 @@
 package dev.yardmaster.backend.repository;
 
+import com.google.common.util.concurrent.Uninterruptibles;
 import dev.yardmaster.backend.InferRequest;
 import dev.yardmaster.backend.InferResponse;
 import dev.yardmaster.backend.InferenceException;
@@ -9,7 +10,9 @@ import dev.yardmaster.backend.ModelStats;
 import dev.yardmaster.backend.ModelStats.FailureReason;
 import dev.yardmaster.backend.Scheduler;
 import dev.yardmaster.backend.ServedModel;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -18,16 +21,20 @@ import org.jspecify.annotations.Nullable;
 /**
  * A model version served in this process: validates each request against its spec, then hands it
  * to its scheduler. Requests that fail validation are counted as failures in its stats. Closing it
- * closes the scheduler (queued requests finish) and then the runner.
+ * closes the scheduler (queued requests finish) and then the runner. A reload that changes only its
+ * instance groups {@linkplain #update updates} it in place, keeping its runner and stats.
  */
 public final class LocalServedModel implements ServedModel, AutoCloseable {
 
-  private final ModelSpec spec;
+  /** What a request reads once: the spec, its validator and the scheduler serving them, swapped together. */
+  private record Serving(ModelSpec spec, RequestValidator validator, Scheduler scheduler) {}
+
   private final ModelRunner runner;
-  private final Scheduler scheduler;
   private final ModelStats stats;
-  private final RequestValidator validator;
   private final LongSupplier nanoClock;
+  private volatile Serving serving;
+  /** Threads closing schedulers that updates replaced; close waits for them before closing the runner. */
+  private final List<Thread> retiring = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
   /** Calls inside {@link #infer} that may still submit; close waits for them before closing the scheduler. */
   private final AtomicInteger entering = new AtomicInteger();
@@ -39,17 +46,15 @@ public final class LocalServedModel implements ServedModel, AutoCloseable {
   /** With the clock that {@link InferRequest#arrivalNanos()} is measured on. */
   public LocalServedModel(ModelSpec spec, ModelRunner runner, Scheduler scheduler, ModelStats stats,
       LongSupplier nanoClock) {
-    this.spec = spec;
     this.runner = runner;
-    this.scheduler = scheduler;
     this.stats = stats;
-    this.validator = new RequestValidator(spec);
     this.nanoClock = nanoClock;
+    this.serving = new Serving(spec, new RequestValidator(spec), scheduler);
   }
 
   @Override
   public ModelSpec spec() {
-    return spec;
+    return serving.spec();
   }
 
   @Override
@@ -73,18 +78,20 @@ public final class LocalServedModel implements ServedModel, AutoCloseable {
 
   private CompletableFuture<InferResponse> validateAndSubmit(InferRequest request,
       @Nullable Executor callerExecutor) {
+    Serving current = serving;
     try {
       if (closed) {
         // Resolved just before a reload or unload swapped it out; the caller may resolve again.
-        throw InferenceException.unavailable("model '%s' version '%s' is not ready: unloaded", spec.name(),
-            spec.version());
+        throw InferenceException.unavailable("model '%s' version '%s' is not ready: unloaded", current.spec().name(),
+            current.spec().version());
       }
-      validator.validate(request);
+      current.validator().validate(request);
     } catch (InferenceException e) {
       stats.recordFailure(Math.max(0, nanoClock.getAsLong() - request.arrivalNanos()), FailureReason.OTHER);
       return CompletableFuture.failedFuture(e);
     }
     try {
+      Scheduler scheduler = current.scheduler();
       return callerExecutor == null ? scheduler.submit(request) : scheduler.submit(request, callerExecutor);
     } catch (RuntimeException e) {
       // A scheduler should fail the future instead; keep the "never throws" contract anyway.
@@ -100,17 +107,17 @@ public final class LocalServedModel implements ServedModel, AutoCloseable {
 
   @Override
   public int queuedRows() {
-    return scheduler.queuedRows();
+    return serving.scheduler().queuedRows();
   }
 
   @Override
   public int queuedRequests() {
-    return scheduler.queuedRequests();
+    return serving.scheduler().queuedRequests();
   }
 
   @Override
   public int inFlightRequests() {
-    return scheduler.inFlightRequests();
+    return serving.scheduler().inFlightRequests();
   }
 
   /** The runtime label of the runner, e.g. {@code onnxruntime-cpu}. */
@@ -118,20 +125,57 @@ public final class LocalServedModel implements ServedModel, AutoCloseable {
     return runner.kind();
   }
 
+  /** The runner every scheduler of this version executes on. */
+  ModelRunner runner() {
+    return runner;
+  }
+
+  /**
+   * Serves {@code updated} (this version with other instance groups or version policy) on {@code
+   * scheduler}, which runs on this runner and counts in these stats, or on the same scheduler when
+   * null (the instance groups are unchanged), as Triton's {@code UpdateInstanceGroup} keeps the
+   * model: new requests go to {@code scheduler} at once; the old scheduler finishes what it
+   * accepted and stops on a thread of its own, so neither the caller nor any request waits for it.
+   */
+  void update(ModelSpec updated, @Nullable Scheduler scheduler) {
+    Scheduler replaced = serving.scheduler();
+    serving = new Serving(updated, new RequestValidator(updated), scheduler == null ? replaced : scheduler);
+    if (scheduler == null) {
+      return;
+    }
+    Thread retire = new Thread(() -> {
+      try {
+        awaitEntering(); // calls that read the old scheduler hand their requests to it first
+        replaced.close();
+      } finally {
+        retiring.remove(Thread.currentThread());
+      }
+    }, "yardmaster-" + updated.name() + "-v" + updated.version() + "-retire");
+    retire.setDaemon(true);
+    retiring.add(retire);
+    retire.start();
+  }
+
   /**
    * Refuses new requests, waits for calls already past that check to hand theirs to the scheduler,
-   * then closes the scheduler (draining what it accepted) and the runner.
+   * then closes the scheduler (draining what it accepted), waits for schedulers that updates
+   * replaced to drain, and closes the runner.
    */
   @Override
   public void close() {
     closed = true;
-    while (entering.get() > 0) {
-      Thread.yield(); // a submit only enqueues (or runs one direct execution); the wait is short
-    }
+    awaitEntering();
     try {
-      scheduler.close();
+      serving.scheduler().close();
+      retiring.forEach(Uninterruptibles::joinUninterruptibly);
     } finally {
       runner.close();
+    }
+  }
+
+  private void awaitEntering() {
+    while (entering.get() > 0) {
+      Thread.yield(); // a submit only enqueues (or runs one direct execution); the wait is short
     }
   }
 }

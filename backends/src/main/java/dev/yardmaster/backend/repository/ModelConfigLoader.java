@@ -280,11 +280,23 @@ public final class ModelConfigLoader {
   }
 
   /**
-   * Whether versions loaded with {@code loaded} must be reopened to serve {@code reloaded}; any
-   * difference counts, since instance groups, batching and tensors all shape the runtime.
+   * Whether versions loaded with {@code loaded} must be reopened to serve {@code reloaded}: as
+   * Triton's {@code ConfigChangeRequiresReload}, any difference but in {@code instance_group} and
+   * {@code version_policy}, whose changes a serving version takes in place. One ONNX Runtime session
+   * serves every instance of a version on the CPU or on CUDA, so groups that move it between the two
+   * reopen it too.
    */
   public static boolean requiresReload(ModelConfig loaded, ModelConfig reloaded) {
-    return !loaded.equals(reloaded);
+    return !withoutInstancesAndPolicy(loaded).equals(withoutInstancesAndPolicy(reloaded))
+        || runsOnGpu(loaded) != runsOnGpu(reloaded);
+  }
+
+  private static ModelConfig withoutInstancesAndPolicy(ModelConfig config) {
+    return config.toBuilder().clearInstanceGroup().clearVersionPolicy().build();
+  }
+
+  private static boolean runsOnGpu(ModelConfig config) {
+    return config.getInstanceGroupList().stream().anyMatch(group -> group.getKind() == ModelInstanceGroup.Kind.KIND_GPU);
   }
 
   /** Restates the parser's number errors in the project's grammar, naming the field. */

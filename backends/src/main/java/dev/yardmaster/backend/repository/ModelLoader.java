@@ -43,9 +43,12 @@ final class ModelLoader {
     this.opener = new VersionOpener(runnerFactory, schedulerFactory);
   }
 
-  /** What trying every selected version gave: those that serve, their fingerprints, and why others failed. */
+  /**
+   * What trying every selected version gave: those that serve, their fingerprints, why others
+   * failed, and the in-place updates of kept versions, applied only when none failed.
+   */
   private record VersionsTried(NavigableMap<Long, LocalServedModel> versions, Map<Long, String> fingerprints,
-      Map<Long, InferenceException> failures, List<LocalServedModel> opened) {}
+      Map<Long, InferenceException> failures, List<LocalServedModel> opened, List<Runnable> updates) {}
 
   /**
    * Loads model {@code name} from {@code modelDirectory}, holding the model's lock.
@@ -76,6 +79,7 @@ final class ModelLoader {
     if (!tried.failures().isEmpty()) {
       throw rollBack(name, definition, previous, serving, before, tried);
     }
+    tried.updates().forEach(Runnable::run);
     // Versions that served and no longer do are unloaded; failed versions keep their reason.
     TreeMap<Long, VersionState> others = new TreeMap<>(before.otherVersions());
     if (previous != null) {
@@ -94,8 +98,9 @@ final class ModelLoader {
   }
 
   /**
-   * Opens each selected version, or keeps the serving one when neither its config nor its files
-   * (version directory and {@code warmup/}) changed.
+   * Opens each selected version, or keeps the serving one when neither its config (but instance
+   * groups and version policy, taken in place) nor its files (version directory and {@code
+   * warmup/}) changed.
    */
   private VersionsTried tryVersions(String name, ModelDefinition definition, @Nullable ModelEntry previous,
       boolean sameConfig) {
@@ -103,6 +108,7 @@ final class ModelLoader {
     Map<Long, String> fingerprints = new HashMap<>();
     Map<Long, InferenceException> failures = new TreeMap<>();
     List<LocalServedModel> opened = new ArrayList<>();
+    List<Runnable> updates = new ArrayList<>();
     // Every version is tried, as Triton loads them side by side: each failed one shows its reason.
     for (long version : definition.versions()) {
       try {
@@ -111,6 +117,9 @@ final class ModelLoader {
             definition.directory().resolve(ModelWarmupValidator.WARMUP_DIRECTORY));
         LocalServedModel current = previous == null ? null : previous.versions().get(version);
         if (sameConfig && current != null && fingerprint.equals(previous.fingerprints().get(version))) {
+          if (!current.spec().config().equals(definition.config())) {
+            updates.add(opener.update(definition, version, current));
+          }
           versions.put(version, current);
         } else {
           LocalServedModel model = opener.open(definition, version);
@@ -122,7 +131,7 @@ final class ModelLoader {
         failures.put(version, failure(name, e));
       }
     }
-    return new VersionsTried(versions, fingerprints, failures, opened);
+    return new VersionsTried(versions, fingerprints, failures, opened, updates);
   }
 
   /**

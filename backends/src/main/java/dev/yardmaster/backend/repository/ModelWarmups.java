@@ -85,8 +85,13 @@ final class ModelWarmups {
    *     the failure's status
    */
   long run(ModelRunner runner) {
+    return run(runner, instances);
+  }
+
+  /** As {@link #run(ModelRunner)}, for {@code instanceCount} instances: those an update adds. */
+  long run(ModelRunner runner, int instanceCount) {
     long executions = 0;
-    for (int instance = 0; instance < instances; instance++) {
+    for (int instance = 0; instance < instanceCount; instance++) {
       for (Setting setting : settings) {
         for (long i = 0; i < setting.count(); i++) {
           try {

@@ -148,8 +148,9 @@ public final class RepositoryModelManager implements ModelManager {
    * {@inheritDoc}
    *
    * <p>A version whose config and model file are unchanged ({@link ModelConfigLoader#requiresReload})
-   * keeps serving as is, with its stats; changed and new versions are opened before the swap, and
-   * versions no longer selected are closed after it.
+   * keeps serving, with its runner and stats, taking a new instance_group in place (as Triton, no
+   * request fails and the load waits for none); changed and new versions are opened before the
+   * swap, and versions no longer selected are closed after it.
    */
   @Override
   public void load(String name) {

@@ -33,7 +33,7 @@ class RepositoryModelManagerTest {
     if (manager != null) {
       manager.close();
       assertThat(runners.closed).containsExactlyInAnyOrderElementsOf(runners.opened);
-      assertThat(schedulers.closed).containsExactlyInAnyOrderElementsOf(runners.opened);
+      assertThat(schedulers.closed).containsExactlyInAnyOrderElementsOf(schedulers.created);
     }
   }
 
@@ -251,6 +251,65 @@ class RepositoryModelManagerTest {
         new ModelIndexEntry("alpha", "1", ModelIndexEntry.UNAVAILABLE, "unloaded"),
         new ModelIndexEntry("alpha", "2", ModelIndexEntry.READY, ""));
     assertThat(manager.index(true)).containsExactly(new ModelIndexEntry("alpha", "2", ModelIndexEntry.READY, ""));
+  }
+
+  // As Triton's ConfigChangeRequiresReload, a version_policy change keeps the versions still picked.
+  @Test
+  void versionPolicyChangeKeepsTheVersionsStillPicked() throws Exception {
+    Path alpha = TestModels.writeModel(repository, "alpha", TestModels.identityConfig("alpha", 4)
+        + "version_policy { all { } }\n", 1, 2);
+    manager = start(RepositoryOptions.loadAllModels());
+    ServedModel two = manager.resolve("alpha", "2");
+
+    Files.writeString(alpha.resolve("config.pbtxt"), TestModels.identityConfig("alpha", 4));
+    manager.load("alpha");
+
+    assertThat(manager.resolve("alpha", "2")).isSameAs(two);
+    assertThat(two.spec().config().getVersionPolicy().hasLatest()).isTrue();
+    assertThat(runners.opened).containsExactly("alpha/1", "alpha/2");
+    assertThat(schedulers.created).containsExactly("alpha/1", "alpha/2");
+  }
+
+  // As Triton's UpdateInstanceGroup: a new instance count keeps the version's runner and stats and
+  // swaps its scheduler; the replaced scheduler drains and closes on its own.
+  @Test
+  void instanceGroupChangeUpdatesTheServingVersionInPlace() throws Exception {
+    Path alpha = TestModels.writeModel(repository, "alpha", TestModels.identityConfig("alpha", 4)
+        + "instance_group [ { count: 1 kind: KIND_CPU } ]\n", 1);
+    manager = start(RepositoryOptions.loadAllModels());
+    ServedModel one = manager.resolve("alpha", "1");
+
+    Files.writeString(alpha.resolve("config.pbtxt"), TestModels.identityConfig("alpha", 4)
+        + "instance_group [ { count: 3 kind: KIND_CPU } ]\n");
+    manager.load("alpha");
+
+    assertThat(manager.resolve("alpha", "1")).isSameAs(one);
+    assertThat(one.spec().config().getInstanceGroup(0).getCount()).isEqualTo(3);
+    assertThat(runners.opened).containsExactly("alpha/1");
+    assertThat(schedulers.created).containsExactly("alpha/1", "alpha/1");
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (schedulers.closed.isEmpty() && System.nanoTime() < end) {
+      Thread.sleep(5);
+    }
+    assertThat(schedulers.closed).containsExactly("alpha/1");
+    assertThat(runners.closed).isEmpty();
+  }
+
+  // Triton's ConfigChangeRequiresReload: any other change with it reloads the version.
+  @Test
+  void instanceGroupChangeWithAnotherChangeReopensTheVersion() throws Exception {
+    Path alpha = TestModels.writeModel(repository, "alpha", TestModels.identityConfig("alpha", 4)
+        + "instance_group [ { count: 1 kind: KIND_CPU } ]\n", 1);
+    manager = start(RepositoryOptions.loadAllModels());
+    ServedModel one = manager.resolve("alpha", "1");
+
+    Files.writeString(alpha.resolve("config.pbtxt"), TestModels.identityConfig("alpha", 8)
+        + "instance_group [ { count: 3 kind: KIND_CPU } ]\n");
+    manager.load("alpha");
+
+    assertThat(manager.resolve("alpha", "1")).isNotSameAs(one);
+    assertThat(runners.opened).containsExactly("alpha/1", "alpha/1");
+    assertThat(runners.closed).containsExactly("alpha/1");
   }
 
   @Test

@@ -140,10 +140,12 @@ final class TestModels {
 
   /** Schedulers that run each request on the caller's thread; records closes. */
   static final class DirectSchedulerFactory implements SchedulerFactory {
+    final List<String> created = new CopyOnWriteArrayList<>();
     final List<String> closed = new CopyOnWriteArrayList<>();
 
     @Override
     public Scheduler create(ModelSpec spec, ModelRunner runner, dev.yardmaster.backend.ModelStats stats) {
+      created.add(spec.name() + "/" + spec.version());
       return new DirectScheduler(spec, runner, closed);
     }
   }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,7 +18,10 @@ import java.util.function.BooleanSupplier;
 /**
  * ONNX Runtime runners whose executions wait while the run gate is closed, and whose opening (a
  * model load) waits while the open gate is closed: what Triton's qa tests get from a model with an
- * execute or load delay, held as long as a test needs instead of for a fixed time. Counts both.
+ * execute or load delay, held as long as a test needs instead of for a fixed time. Counts both,
+ * and runners opened and closed (Triton's qa models count initialize and finalize calls), keeps
+ * each execution's batch (the first input's first dim), and fails executions with {@link
+ * #failWith}'s message while it is set (a model whose execute raises).
  */
 final class GatedRunners implements RunnerFactory {
 
@@ -25,6 +29,10 @@ final class GatedRunners implements RunnerFactory {
 
   final AtomicInteger started = new AtomicInteger();
   final AtomicInteger opening = new AtomicInteger();
+  final AtomicInteger opened = new AtomicInteger();
+  final AtomicInteger closed = new AtomicInteger();
+  final List<Long> batches = new CopyOnWriteArrayList<>();
+  volatile String failWith = "";
   private final RunnerFactory onnxRuntime = OrtRunnerFactory.withDefaults();
   private volatile CountDownLatch gate = new CountDownLatch(0);
   private volatile CountDownLatch openGate = new CountDownLatch(0);
@@ -50,10 +58,16 @@ final class GatedRunners implements RunnerFactory {
     opening.incrementAndGet();
     pass(openGate, "load gate");
     ModelRunner runner = onnxRuntime.open(spec, modelFile);
+    opened.incrementAndGet();
     return new ModelRunner() {
       @Override
       public List<Tensor> run(Map<String, Tensor> inputs, List<String> outputNames) {
         started.incrementAndGet();
+        long[] shape = inputs.values().iterator().next().shape();
+        batches.add(shape.length == 0 ? 0 : shape[0]);
+        if (!failWith.isEmpty()) {
+          throw new IllegalStateException(failWith);
+        }
         pass(gate, "gate");
         return runner.run(inputs, outputNames);
       }
@@ -65,6 +79,7 @@ final class GatedRunners implements RunnerFactory {
 
       @Override
       public void close() {
+        closed.incrementAndGet();
         runner.close();
       }
     };
