@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -25,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  * instance groups {@linkplain #update updates} it in place, keeping its runner and stats.
  */
 public final class LocalServedModel implements ServedModel, AutoCloseable {
+
+  private static final long RETIRE_POLL_NANOS = 50_000;
 
   /** What a request reads once: the spec, its validator and the scheduler serving them, swapped together. */
   private record Serving(ModelSpec spec, RequestValidator validator, Scheduler scheduler) {}
@@ -145,7 +148,11 @@ public final class LocalServedModel implements ServedModel, AutoCloseable {
     }
     Thread retire = new Thread(() -> {
       try {
-        awaitEntering(); // calls that read the old scheduler hand their requests to it first
+        // Calls that read the old scheduler hand their requests to it first. New calls keep coming
+        // (to the new one), so this waits by parking, not spinning: the count is soon 0.
+        while (entering.get() > 0) {
+          LockSupport.parkNanos(RETIRE_POLL_NANOS);
+        }
         replaced.close();
       } finally {
         retiring.remove(Thread.currentThread());
