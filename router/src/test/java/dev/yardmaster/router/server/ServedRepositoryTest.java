@@ -20,7 +20,12 @@ abstract class ServedRepositoryTest {
 
   /** Serves every model of {@link #repository}. */
   static void serve() {
-    server = RepositoryServers.serveAll(repository);
+    serve(repository);
+  }
+
+  /** Serves every model of {@code models}, a repository of the test's own making. */
+  static void serve(Path models) {
+    server = RepositoryServers.serveAll(models);
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
   }
 

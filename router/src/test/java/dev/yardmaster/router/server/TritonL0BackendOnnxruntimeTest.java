@@ -11,9 +11,6 @@ import dev.yardmaster.protocol.v2.ModelInferResponse;
 import dev.yardmaster.protocol.v2.ModelReadyRequest;
 import dev.yardmaster.protocol.v2.RepositoryModelLoadRequest;
 import dev.yardmaster.router.testsupport.LocalHttp;
-import dev.yardmaster.router.testsupport.RepositoryServers;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.net.http.HttpResponse;
@@ -21,13 +18,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -40,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * fails to load on this CPU, with ONNX Runtime's reason, as it would under Triton on a CPU.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class TritonL0BackendOnnxruntimeTest {
+class TritonL0BackendOnnxruntimeTest extends ServedRepositoryTest {
 
   private static final String MODEL = "onnx_bf16_bf16_bf16";
   private static final String UNCAST = "add_bf16";
@@ -48,9 +42,6 @@ class TritonL0BackendOnnxruntimeTest {
   /** test.py's cases, one row each: zeros, negatives, large, small, cancellation, identical. */
   private static final float[][] CASES = {{0f, 0f}, {-1.5f, 3.5f}, {100f, 200f}, {1e-2f, 1e-2f}, {1f, -1f}, {2f, 2f}};
 
-  @TempDir static Path repository;
-  static YardmasterServer server;
-  static ManagedChannel channel;
 
   @BeforeAll
   static void startServer() throws Exception {
@@ -83,14 +74,7 @@ class TritonL0BackendOnnxruntimeTest {
         output [ { name: "OUTPUT" data_type: TYPE_BF16 dims: [ 5, 5 ] } ]
         instance_group [ { kind: KIND_CPU } ]
         """);
-    server = RepositoryServers.serveAll(repository);
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    channel.shutdownNow();
-    server.stop();
+    serve();
   }
 
   /** ml_dtypes' float32 to bfloat16: round to nearest, ties to even. */

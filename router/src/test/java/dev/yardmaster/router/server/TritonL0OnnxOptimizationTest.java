@@ -8,18 +8,13 @@ import dev.yardmaster.protocol.v2.ModelInferResponse;
 import dev.yardmaster.protocol.v2.ModelReadyRequest;
 import dev.yardmaster.protocol.v2.ModelVersionPolicy;
 import dev.yardmaster.router.testsupport.Fp32Raw;
-import dev.yardmaster.router.testsupport.RepositoryServers;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,13 +28,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * them in a load line). Each copy is checked ready and answering add/sub over gRPC.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class TritonL0OnnxOptimizationTest {
+class TritonL0OnnxOptimizationTest extends ServedRepositoryTest {
 
   private static final String BASE = TritonQaModels.addSubName(true, FP32, FP32, FP32);
 
-  @TempDir static Path repository;
-  static YardmasterServer server;
-  static ManagedChannel channel;
 
   @BeforeAll
   static void startServer() throws IOException {
@@ -90,14 +82,7 @@ class TritonL0OnnxOptimizationTest {
     copy(written, models, "unknown_gpu", """
         optimization { execution_accelerators { gpu_execution_accelerator : [ { name : "unknown_gpu" } ] } }
         """);
-    server = RepositoryServers.serveAll(models);
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    channel.shutdownNow();
-    server.stop();
+    serve(models);
   }
 
   /** test.sh's {@code cp -r models/${MODEL}_test models/${MODEL}_<suffix>}, the name edited, lines appended. */
