@@ -149,9 +149,10 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
     InferRequest decoded;
     OutputClassification classification;
     try {
-      decoded = decode(request, arrivalNanos);
+      decoded = ProtoTensorCodec.toInferRequest(request, arrivalNanos);
       classification = ProtoTensorCodec.classification(request);
-    } catch (RuntimeException error) {
+    } catch (RuntimeException invalid) {
+      RuntimeException error = modelFirst(request, invalid);
       inference.refuse(admitted, request.getModelName(), error);
       answer.fail(GrpcStatuses.toException(error));
       return;
@@ -231,10 +232,10 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
     InferRequest decoded;
     OutputClassification classification;
     try {
-      decoded = decode(request, arrivalNanos);
+      decoded = ProtoTensorCodec.toInferRequest(request, arrivalNanos);
       classification = ProtoTensorCodec.classification(request);
-    } catch (RuntimeException error) {
-      return inference.refuse(admitted, request.getModelName(), error);
+    } catch (RuntimeException invalid) {
+      return inference.refuse(admitted, request.getModelName(), modelFirst(request, invalid));
     }
     return inference.infer(ctx, admitted, decoded)
         .thenApply(response -> ProtoTensorCodec.toModelInferResponse(core.classify(response, classification),
@@ -242,13 +243,17 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
   }
 
   /**
-   * The request decoded once its model and version resolve: as Triton's
-   * TRITONSERVER_InferenceRequestNew, an unknown or unready model or version is the answer whatever
-   * the request's tensors hold.
+   * The answer to a request that did not decode: as Triton's TRITONSERVER_InferenceRequestNew looks
+   * the model up first, an unknown or unready model or version is the answer whatever the request's
+   * tensors hold, else {@code invalid}. A request that decodes is resolved once, when it is scheduled.
    */
-  private InferRequest decode(ModelInferRequest request, long arrivalNanos) {
-    manager.resolve(request.getModelName(), request.getModelVersion());
-    return ProtoTensorCodec.toInferRequest(request, arrivalNanos);
+  private RuntimeException modelFirst(ModelInferRequest request, RuntimeException invalid) {
+    try {
+      manager.resolve(request.getModelName(), request.getModelVersion());
+      return invalid;
+    } catch (RuntimeException unserved) {
+      return unserved;
+    }
   }
 
   private static <T> void answer(StreamObserver<T> observer, Supplier<T> body) {
