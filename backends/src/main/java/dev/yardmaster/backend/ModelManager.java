@@ -10,11 +10,18 @@ import java.util.List;
 public interface ModelManager extends AutoCloseable {
 
   /**
+   * What {@link #resolve} says, as Triton's {@code ModelLifeCycle::GetModel}, of a model it knows
+   * (unloaded, loading, failed to load) asked for without a version when no version of it is ready.
+   */
+  String NO_AVAILABLE_VERSIONS = "has no available versions";
+
+  /**
    * The ready model version for a request.
    *
    * @param version "" for the version the version policy prefers (the highest ready one)
-   * @throws InferenceException NOT_FOUND for an unknown model or version, UNAVAILABLE for a
-   *     known one that is not ready
+   * @throws InferenceException NOT_FOUND for an unknown model or version, and for a known model
+   *     without a ready version asked for without a version ({@link #NO_AVAILABLE_VERSIONS});
+   *     UNAVAILABLE for a known version that is not ready
    */
   ServedModel resolve(String name, String version);
 

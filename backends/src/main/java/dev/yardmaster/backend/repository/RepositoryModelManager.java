@@ -65,6 +65,10 @@ public final class RepositoryModelManager implements ModelManager {
     if (entry == null) {
       throw InferenceException.notFound("model '%s' is not found", name);
     }
+    if (!entry.isReady() && version.isEmpty()) {
+      // Triton's ModelLifeCycle::GetModel: no ready version to take is NOT_FOUND, not UNAVAILABLE
+      throw InferenceException.notFound("model '%s' %s: %s", name, NO_AVAILABLE_VERSIONS, entry.reason());
+    }
     if (!entry.isReady()) {
       throw InferenceException.unavailable("model '%s' is not ready: %s", name, entry.reason());
     }

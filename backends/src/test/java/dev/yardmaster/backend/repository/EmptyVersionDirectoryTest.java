@@ -41,8 +41,8 @@ class EmptyVersionDirectoryTest {
     String reason = missing(2);
     assertThat(manager.isReady(MODEL, "")).isFalse();
     assertThatThrownBy(() -> manager.resolve(MODEL, ""))
-        .hasMessage("model 'm' is not ready: " + reason)
-        .hasFieldOrPropertyWithValue("status", InferenceException.Status.UNAVAILABLE);
+        .hasMessage("model 'm' has no available versions: " + reason)
+        .hasFieldOrPropertyWithValue("status", InferenceException.Status.NOT_FOUND);
     assertThat(manager.index(false)).containsExactly(
         new ModelIndexEntry(MODEL, "2", ModelIndexEntry.UNAVAILABLE, reason));
     assertThatThrownBy(() -> manager.load(MODEL)).as("the load API's answer")

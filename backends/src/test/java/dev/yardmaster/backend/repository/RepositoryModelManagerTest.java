@@ -155,8 +155,9 @@ class RepositoryModelManagerTest {
 
     assertThat(manager.isReady("good", "")).isTrue();
     assertThatThrownBy(() -> manager.resolve("bad_config", ""))
-        .hasFieldOrPropertyWithValue("status", InferenceException.Status.UNAVAILABLE)
-        .hasMessageStartingWith("model 'bad_config' is not ready: model 'bad_config' config.pbtxt: max_batch_size: -1");
+        .hasFieldOrPropertyWithValue("status", InferenceException.Status.NOT_FOUND)
+        .hasMessageStartingWith(
+            "model 'bad_config' has no available versions: model 'bad_config' config.pbtxt: max_batch_size: -1");
     assertThat(manager.index(false)).containsExactly(
         new ModelIndexEntry("bad_config", "", ModelIndexEntry.UNAVAILABLE,
             "model 'bad_config' config.pbtxt: max_batch_size: -1 (expected: >= 0)"),
@@ -446,8 +447,8 @@ class RepositoryModelManagerTest {
     assertThat(schedulers.closed).containsExactly("alpha/1");
     assertThat(runners.closed).containsExactly("alpha/1");
     assertThatThrownBy(() -> manager.resolve("alpha", ""))
-        .hasMessage("model 'alpha' is not ready: unloaded")
-        .hasFieldOrPropertyWithValue("status", InferenceException.Status.UNAVAILABLE);
+        .hasMessage("model 'alpha' has no available versions: unloaded")
+        .hasFieldOrPropertyWithValue("status", InferenceException.Status.NOT_FOUND);
     assertThat(manager.index(false)).containsExactly(
         new ModelIndexEntry("alpha", "1", ModelIndexEntry.UNAVAILABLE, "unloaded"));
     assertThat(manager.index(true)).isEmpty();

@@ -152,14 +152,14 @@ public final class Forwarder {
         endpoint.end(rows, -1);
         Status status = Status.fromThrowable(error);
         boolean callerGone = request.callerCancelled() || callerDeadline.isExpired();
-        boolean retryable = !callerGone && switch (status.getCode()) {
+        // A model or version not ready on this endpoint may be ready on another; the endpoint is fine.
+        boolean modelNotReady = ModelNotReadyAnswer.matches(status);
+        boolean retryable = !callerGone && (modelNotReady || switch (status.getCode()) {
           case UNAVAILABLE -> true;
           case CANCELLED -> true; // reset by the endpoint (RST_STREAM, GOAWAY), not by our caller
           case DEADLINE_EXCEEDED -> perTryBounded;
           default -> false;
-        };
-        // A model or version not ready on this endpoint may be ready on another; the endpoint is fine.
-        boolean modelNotReady = ModelNotReadyAnswer.matches(status);
+        });
         boolean endpointFailure = switch (status.getCode()) {
           case UNAVAILABLE -> !modelNotReady;
           case INTERNAL, UNKNOWN, DATA_LOSS -> true;

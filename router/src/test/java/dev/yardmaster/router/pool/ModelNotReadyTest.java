@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A model unloaded on one real backend: the backend answers UNAVAILABLE "is not ready", which the
- * router retries on another endpoint and never counts against the backend, so asking for it again
- * and again (more often than consecutive_failures) ejects nothing and other models keep being served.
+ * A model unloaded on one real backend: the backend answers NOT_FOUND "has no available versions", as
+ * Triton does, which the router retries on another endpoint and never counts against the backend, so
+ * asking for it again and again (more often than consecutive_failures) ejects nothing and other models
+ * keep being served. An unloaded version (UNAVAILABLE "is not ready") is retried the same way.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ModelNotReadyTest {
@@ -47,6 +48,8 @@ class ModelNotReadyTest {
 
     for (int i = 0; i < 20; i++) {
       assertThat(router.modelInfer(PoolTestSupport.higgsRequest(i)).getOutputsCount()).isEqualTo(1);
+      assertThat(router.modelInfer(PoolTestSupport.higgsRequest(i).toBuilder().setModelVersion("1").build())
+          .getOutputsCount()).as("version 1 asked for").isEqualTo(1);
     }
 
     assertThat(pool.endpoints()).extracting(Endpoint::state).containsOnly(EndpointState.HEALTHY);
@@ -55,7 +58,7 @@ class ModelNotReadyTest {
   }
 
   @Test
-  void modelUnloadedEverywhereIsUnavailableSayingSoAndTheEndpointKeepsServing() throws Exception {
+  void modelUnloadedEverywhereIsNotFoundSayingSoAndTheEndpointKeepsServing() throws Exception {
     List<YardmasterServer> backends = backends(1);
     unload(backends.get(0), DemoModels.HIGGS_MLP_V1);
     RouterServer server = route(backends);
@@ -65,9 +68,9 @@ class ModelNotReadyTest {
     for (int i = 0; i < 6; i++) { // twice consecutive_failures
       StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
           () -> router.modelInfer(PoolTestSupport.higgsRequest(0)));
-      assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
       assertThat(refused.getStatus().getDescription())
-          .contains("model '" + DemoModels.HIGGS_MLP_V1 + "' is not ready: unloaded");
+          .contains("model '" + DemoModels.HIGGS_MLP_V1 + "' has no available versions: unloaded");
     }
 
     assertThat(pool.endpoints().get(0).state()).isEqualTo(EndpointState.HEALTHY);

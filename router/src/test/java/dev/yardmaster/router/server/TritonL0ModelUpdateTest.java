@@ -401,7 +401,8 @@ class TritonL0ModelUpdateTest {
     stub.repositoryModelUnload(RepositoryModelUnloadRequest.newBuilder().setModelName(MODEL).build());
     assertThat(runners.closed.get()).isEqualTo(runners.opened.get());
     StatusRuntimeException unloaded = catchThrowableOfType(StatusRuntimeException.class, () -> infer("unloaded"));
-    assertThat(unloaded.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(unloaded.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(unloaded.getStatus().getDescription()).contains("has no available versions");
   }
 
   private void loadCounts(boolean batching, int count) throws Exception {

@@ -252,7 +252,8 @@ public final class KServeHttpService {
     try {
       manager.resolve(model, version);
     } catch (InferenceException e) {
-      if (e.status() == InferenceException.Status.UNAVAILABLE) {
+      if (e.status() == InferenceException.Status.UNAVAILABLE
+          || e.getMessage().contains(ModelManager.NO_AVAILABLE_VERSIONS)) {
         return e.getMessage();
       }
     }

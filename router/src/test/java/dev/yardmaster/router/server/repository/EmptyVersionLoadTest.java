@@ -45,7 +45,7 @@ class EmptyVersionLoadTest extends RepositoryServerTest {
     assertThat(JSON.readTree(load.body()).path("error").asText()).isEqualTo(reason);
     HttpResponse<String> ready = http.get("/v2/models/spare/ready");
     assertThat(ready.statusCode()).isEqualTo(400);
-    assertThat(JSON.readTree(ready.body()).path("error").asText()).isEqualTo("model 'spare' is not ready: " + reason);
+    assertThat(JSON.readTree(ready.body()).path("error").asText()).isEqualTo("model 'spare' has no available versions: " + reason);
     assertThat(stub.modelReady(ModelReadyRequest.newBuilder().setName(AddSubRepository.SPARE).build()).getReady())
         .isFalse();
     assertThat(index(AddSubRepository.SPARE)).containsExactly(row(AddSubRepository.SPARE, "2", reason));

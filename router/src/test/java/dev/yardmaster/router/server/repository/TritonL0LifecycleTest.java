@@ -107,7 +107,7 @@ class TritonL0LifecycleTest extends RepositoryServerTest {
     assertThat(stub.serverLive(ServerLiveRequest.getDefaultInstance()).getLive()).isTrue();
     assertThat(stub.serverReady(ServerReadyRequest.getDefaultInstance()).getReady()).isFalse();
     assertReady(MODEL, null, false);
-    assertInferFails(MODEL, null, Status.Code.UNAVAILABLE, "'" + MODEL + "'");
+    assertInferFails(MODEL, null, Status.Code.NOT_FOUND, "'" + MODEL + "' has no available versions");
     assertReady(OTHER, 1, true);
     assertReady(OTHER, 3, true);
     assertThat(infer(OTHER, 3).getModelVersion()).isEqualTo("3");
