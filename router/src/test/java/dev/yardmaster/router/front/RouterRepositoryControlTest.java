@@ -3,17 +3,14 @@ package dev.yardmaster.router.front;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.yardmaster.backend.batching.Schedulers;
-import dev.yardmaster.backend.onnx.OrtRunnerFactory;
-import dev.yardmaster.backend.repository.RepositoryModelManager;
-import dev.yardmaster.backend.repository.RepositoryOptions;
-import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
+import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.ModelReadyRequest;
 import dev.yardmaster.protocol.v2.RepositoryModelLoadRequest;
 import dev.yardmaster.protocol.v2.RepositoryModelUnloadRequest;
 import dev.yardmaster.router.local.HiggsRepository;
 import dev.yardmaster.router.server.YardmasterServer;
+import dev.yardmaster.router.testsupport.RepositoryServers;
 import dev.yardmaster.router.testsupport.RouterFixture;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -22,7 +19,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -146,9 +142,6 @@ class RouterRepositoryControlTest {
   }
 
   private static YardmasterServer backend(Path repository) {
-    RepositoryModelManager manager = new RepositoryModelManager(repository, OrtRunnerFactory.withDefaults(),
-        Schedulers.factory(), RepositoryOptions.loadAllModels());
-    return YardmasterServer.builder(manager).httpPort(0).grpcPort(0).metricsPort(0)
-        .drainTimeout(Duration.ZERO).build().start();
+    return RepositoryServers.serveAll(repository);
   }
 }

@@ -1,11 +1,7 @@
 package dev.yardmaster.router.pool;
 
 import com.google.protobuf.ByteString;
-import dev.yardmaster.backend.batching.Schedulers;
 import dev.yardmaster.backend.onnx.DemoModels;
-import dev.yardmaster.backend.onnx.OrtRunnerFactory;
-import dev.yardmaster.backend.repository.RepositoryModelManager;
-import dev.yardmaster.backend.repository.RepositoryOptions;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.router.config.HealthCheckConfig;
@@ -16,6 +12,7 @@ import dev.yardmaster.router.config.RouterConfig;
 import dev.yardmaster.router.front.RouterServer;
 import dev.yardmaster.router.policy.AcceleratorKind;
 import dev.yardmaster.router.server.YardmasterServer;
+import dev.yardmaster.router.testsupport.RepositoryServers;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -31,11 +28,8 @@ final class PoolTestSupport {
 
   private PoolTestSupport() {}
 
-  static YardmasterServer demoBackend(Path repository) throws Exception {
-    RepositoryModelManager manager = new RepositoryModelManager(repository, OrtRunnerFactory.withDefaults(),
-        Schedulers.factory(), RepositoryOptions.loadAllModels());
-    return YardmasterServer.builder(manager).httpPort(0).grpcPort(0).metricsPort(0)
-        .drainTimeout(Duration.ZERO).build().start();
+  static YardmasterServer demoBackend(Path repository) {
+    return RepositoryServers.serveAll(repository);
   }
 
   static void writeDemoRepository(Path repository) throws Exception {

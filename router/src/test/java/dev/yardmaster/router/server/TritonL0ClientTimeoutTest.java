@@ -25,6 +25,7 @@ import dev.yardmaster.protocol.v2.RepositoryModelLoadResponse;
 import dev.yardmaster.protocol.v2.RepositoryModelUnloadRequest;
 import dev.yardmaster.router.grpcwire.GrpcFrame;
 import dev.yardmaster.router.testsupport.Http11;
+import dev.yardmaster.router.testsupport.RepositoryServers;
 import dev.yardmaster.router.testsupport.StreamCollector;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -74,8 +75,7 @@ class TritonL0ClientTimeoutTest {
     TritonRequests.write(repository, MODEL, DemoModels.identityModelName(DataType.INT32),
         DemoModels.identityConfig(DataType.INT32).toBuilder().setName(MODEL).build());
     manager = new RepositoryModelManager(repository, runners, Schedulers.factory(), RepositoryOptions.loadAllModels());
-    server = YardmasterServer.builder(manager).httpPort(0).grpcPort(0).metricsPort(0)
-        .drainTimeout(Duration.ZERO).build().start();
+    server = RepositoryServers.start(manager);
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
   }
 

@@ -13,9 +13,9 @@ import dev.yardmaster.backend.onnx.DemoModels;
 import dev.yardmaster.backend.onnx.OnnxGraphBuilder;
 import dev.yardmaster.backend.repository.RepositoryModelManager;
 import dev.yardmaster.backend.repository.RepositoryOptions;
-import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceFutureStub;
+import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.ModelConfig;
 import dev.yardmaster.protocol.v2.ModelConfigRequest;
 import dev.yardmaster.protocol.v2.ModelDynamicBatching;
@@ -27,6 +27,7 @@ import dev.yardmaster.protocol.v2.RepositoryModelLoadRequest;
 import dev.yardmaster.protocol.v2.RepositoryModelLoadResponse;
 import dev.yardmaster.protocol.v2.RepositoryModelUnloadRequest;
 import dev.yardmaster.router.testsupport.LocalHttp;
+import dev.yardmaster.router.testsupport.RepositoryServers;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -79,8 +80,7 @@ class TritonL0ModelUpdateTest {
   void serve() throws Exception {
     OnnxGraphBuilder.write(DemoModels.model(DemoModels.ADD_SUB), modelFile());
     manager = new RepositoryModelManager(repository, runners, Schedulers.factory(), RepositoryOptions.loadNone());
-    server = YardmasterServer.builder(manager).httpPort(0).grpcPort(0).metricsPort(0)
-        .drainTimeout(Duration.ZERO).build().start();
+    server = RepositoryServers.start(manager);
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
     stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
     async = GRPCInferenceServiceGrpc.newFutureStub(channel);

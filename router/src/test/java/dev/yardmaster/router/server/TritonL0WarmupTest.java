@@ -10,8 +10,8 @@ import dev.yardmaster.backend.onnx.OnnxGraphBuilder;
 import dev.yardmaster.backend.repository.RepositoryModelManager;
 import dev.yardmaster.backend.repository.RepositoryOptions;
 import dev.yardmaster.protocol.DataType;
-import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
+import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.ModelConfig;
 import dev.yardmaster.protocol.v2.ModelInstanceGroup;
 import dev.yardmaster.protocol.v2.ModelReadyRequest;
@@ -21,6 +21,7 @@ import dev.yardmaster.protocol.v2.RepositoryIndexResponse.ModelIndex;
 import dev.yardmaster.protocol.v2.RepositoryModelLoadRequest;
 import dev.yardmaster.protocol.v2.ServerReadyRequest;
 import dev.yardmaster.router.testsupport.LocalHttp;
+import dev.yardmaster.router.testsupport.RepositoryServers;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -28,7 +29,6 @@ import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -205,10 +205,8 @@ class TritonL0WarmupTest {
   }
 
   private void start() {
-    RepositoryModelManager manager = new RepositoryModelManager(repository, runners, Schedulers.factory(),
-        RepositoryOptions.loadAllModels());
-    server = YardmasterServer.builder(manager).httpPort(0).grpcPort(0).metricsPort(0)
-        .drainTimeout(Duration.ZERO).build().start();
+    server = RepositoryServers.start(new RepositoryModelManager(repository, runners, Schedulers.factory(),
+        RepositoryOptions.loadAllModels()));
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
     stub = GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
   }

@@ -1,5 +1,6 @@
 package dev.yardmaster.router.testsupport;
 
+import dev.yardmaster.backend.ModelManager;
 import dev.yardmaster.backend.batching.Schedulers;
 import dev.yardmaster.backend.onnx.DemoModels;
 import dev.yardmaster.backend.onnx.OrtRunnerFactory;
@@ -37,9 +38,17 @@ public final class RepositoryServers {
     return builder(repository, RepositoryOptions.loadAllModels()).maxMessageBytes(maxMessageBytes).build().start();
   }
 
+  /** A server of {@code manager}'s models (runners of the test's own, say), started. */
+  public static YardmasterServer start(ModelManager manager) {
+    return builder(manager).build().start();
+  }
+
   private static YardmasterServer.Builder builder(Path repository, RepositoryOptions options) {
-    RepositoryModelManager manager = new RepositoryModelManager(repository, OrtRunnerFactory.withDefaults(),
-        Schedulers.factory(), options);
+    return builder(new RepositoryModelManager(repository, OrtRunnerFactory.withDefaults(), Schedulers.factory(),
+        options));
+  }
+
+  private static YardmasterServer.Builder builder(ModelManager manager) {
     return YardmasterServer.builder(manager).httpPort(0).grpcPort(0).metricsPort(0).drainTimeout(Duration.ZERO);
   }
 }
