@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * Forwards one ModelInfer to a pool: picks an endpoint, tries with a per-try timeout within the
  * caller's deadline, and retries on another endpoint when a try fails before any response
  * (UNAVAILABLE, a reset stream, a per-try timeout) while the retry budget and the deadline allow.
- * An endpoint's answer that the model or version is not ready there ({@link ModelNotReadyAnswer}) is
+ * An endpoint's answer that the model or version is not ready there ({@link ModelNotReadyAnswer}) or
+ * that it is too busy to take the request ({@link EndpointBusyAnswer}: queue full, queue timeout) is
  * retried the same way but does not count against the endpoint in outlier detection.
  * Failover away from an endpoint that is out of rotation (ejected by this very failure, unhealthy,
  * removed) takes no budget permit; retries to endpoints still in rotation do.
@@ -152,28 +153,29 @@ public final class Forwarder {
         endpoint.end(rows, -1);
         Status status = Status.fromThrowable(error);
         boolean callerGone = request.callerCancelled() || callerDeadline.isExpired();
-        // A model or version not ready on this endpoint may be ready on another; the endpoint is fine.
-        boolean modelNotReady = ModelNotReadyAnswer.matches(status);
-        boolean retryable = !callerGone && (modelNotReady || switch (status.getCode()) {
+        // The endpoint did not run the request for a reason of its own moment (the model or version is
+        // not ready there, its queue is full or the queue timeout passed): another endpoint may take
+        // it, and the endpoint is fine.
+        boolean refusedHere = ModelNotReadyAnswer.matches(status) || EndpointBusyAnswer.matches(status);
+        boolean retryable = !callerGone && (refusedHere || switch (status.getCode()) {
           case UNAVAILABLE -> true;
           case CANCELLED -> true; // reset by the endpoint (RST_STREAM, GOAWAY), not by our caller
           case DEADLINE_EXCEEDED -> perTryBounded;
           default -> false;
         });
-        boolean endpointFailure = switch (status.getCode()) {
-          case UNAVAILABLE -> !modelNotReady;
-          case INTERNAL, UNKNOWN, DATA_LOSS -> true;
+        boolean endpointFailure = !refusedHere && switch (status.getCode()) {
+          case UNAVAILABLE, INTERNAL, UNKNOWN, DATA_LOSS -> true;
           case CANCELLED, DEADLINE_EXCEEDED -> !callerGone;
           default -> false;
         };
-        if (!modelNotReady) {
+        if (!refusedHere) {
           pool.recordOutcome(endpoint, endpointFailure);
         }
-        if (!endpointFailure && !modelNotReady) {
+        if (!endpointFailure && !refusedHere) {
           finishWithError(status); // the endpoint's answer (INVALID_ARGUMENT, NOT_FOUND, ...), passed on as is
           return;
         }
-        if (status.getCode() == Status.Code.DEADLINE_EXCEEDED && perTryBounded && !callerGone) {
+        if (status.getCode() == Status.Code.DEADLINE_EXCEEDED && perTryBounded && !callerGone && !refusedHere) {
           status = Status.DEADLINE_EXCEEDED.withDescription("per-try timeout of "
               + pool.config().retry().perTryTimeoutMillis() + " ms exceeded");
         }

@@ -24,9 +24,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** A tiny KServe v2 server on loopback whose behaviour tests switch: delay, errors, hangs, garbage, readiness. */
 final class FakeBackend implements AutoCloseable {
 
-  enum Mode { OK, UNAVAILABLE, HANG, GARBAGE }
+  enum Mode { OK, UNAVAILABLE, HANG, GARBAGE, REFUSE }
 
   volatile Mode mode = Mode.OK;
+  /** What REFUSE answers every request with. */
+  volatile Status refusal = Status.UNAVAILABLE.withDescription("Exceeds maximum queue size");
   /** In OK mode, this many of every ten requests fail with UNAVAILABLE (3: a steady 30%). */
   volatile int failuresPerTen;
   volatile long delayMillis;
@@ -103,6 +105,7 @@ final class FakeBackend implements AutoCloseable {
             out.onCompleted();
           }
           case UNAVAILABLE -> out.onError(Status.UNAVAILABLE.withDescription("fake: down").asRuntimeException());
+          case REFUSE -> out.onError(refusal.asRuntimeException());
           case GARBAGE -> {
             out.onNext(answer(request).toBuilder().setRawOutputContents(0, ByteString.copyFrom(new byte[3])).build());
             out.onCompleted();

@@ -25,9 +25,12 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Health-check transitions, ejection and return (fake ticker), hanging and garbage endpoints, and a
@@ -175,6 +178,69 @@ class PoolFaultsTest {
     pool.maintain();
     assertThat(endpoint.state()).isEqualTo(EndpointState.HEALTHY);
     assertThat(pool.outliers().enforced()).isEqualTo(1);
+  }
+
+  /**
+   * A loaded endpoint's refusals (its queue full, a request's queue timeout passed), in Triton's
+   * words and in a Yardmaster backend's: the request was not run, so it is retried on the other
+   * endpoint, and the endpoint, healthy but busy, is never ejected for it.
+   */
+  @ParameterizedTest
+  @MethodSource("busyAnswers")
+  void busyEndpointIsRetriedElsewhereAndNeverEjected(Status busy) throws Exception {
+    Pool pool = start(2, new RetryConfig(2, 500, 20, 3));
+    FakeBackend loaded = backends.get(0);
+    loaded.mode = FakeBackend.Mode.REFUSE;
+    loaded.refusal = busy;
+
+    for (int i = 0; i < 30; i++) {
+      assertThat(infer(pool, 2000).get(5, TimeUnit.SECONDS).getOutputsCount()).isEqualTo(1);
+    }
+
+    assertThat(loaded.infers.get()).as("tries on the busy endpoint: more than consecutive_failures").isGreaterThan(3);
+    assertThat(endpointOf(pool, loaded).state()).isEqualTo(EndpointState.HEALTHY);
+    assertThat(pool.outliers().enforced()).isZero();
+    assertThat(pool.metrics().retries().count()).isEqualTo((double) loaded.infers.get());
+  }
+
+  static Stream<Status> busyAnswers() {
+    return Stream.of(
+        Status.UNAVAILABLE.withDescription("Exceeds maximum queue size"), // Triton's RequestQueue
+        Status.UNAVAILABLE.withDescription("Request timeout expired"), // Triton's REJECT timeout action
+        Status.RESOURCE_EXHAUSTED.withDescription(
+            "model 'm' priority level 1 queued requests: 8 (expected: < max_queue_size 8); retry later"),
+        Status.DEADLINE_EXCEEDED.withDescription(
+            "Request timeout expired: model 'm' request '' queue time: 2000 us (expected: <= timeout 1000 us)"));
+  }
+
+  @Test
+  void aPoolWhoseOnlyEndpointIsBusyPassesItsAnswerOnAndKeepsTheEndpoint() throws Exception {
+    Pool pool = start(1, new RetryConfig(2, 500, 20, 3));
+    FakeBackend loaded = backends.get(0);
+    loaded.mode = FakeBackend.Mode.REFUSE;
+
+    for (int i = 0; i < 6; i++) { // twice consecutive_failures
+      Status refused = failure(infer(pool, 2000));
+      assertThat(refused.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(refused.getDescription()).contains("Exceeds maximum queue size");
+    }
+
+    assertThat(endpointOf(pool, loaded).state()).isEqualTo(EndpointState.HEALTHY);
+    loaded.mode = FakeBackend.Mode.OK;
+    assertThat(infer(pool, 2000).get(5, TimeUnit.SECONDS).getOutputsCount()).isEqualTo(1);
+  }
+
+  /** gRPC's own size limit is RESOURCE_EXHAUSTED too, but no other endpoint would take that request. */
+  @Test
+  void aResourceExhaustedThatIsNotAFullQueueIsPassedOnAtOnce() throws Exception {
+    Pool pool = start(2, new RetryConfig(2, 500, 20, 3));
+    for (FakeBackend backend : backends) {
+      backend.mode = FakeBackend.Mode.REFUSE;
+      backend.refusal = Status.RESOURCE_EXHAUSTED.withDescription("gRPC message exceeds maximum size 4194304: 5000000");
+    }
+
+    assertThat(failure(infer(pool, 2000)).getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(backends.get(0).infers.get() + backends.get(1).infers.get()).as("tries").isEqualTo(1);
   }
 
   @Test
