@@ -97,6 +97,22 @@ final class TritonQaModels {
     writeConfig(repository, config.build());
   }
 
+  /**
+   * L0_nan_inf's {@code nan_inf_output} (a Python model there): OUTPUT0 [6] = INPUT0 [-1] plus the
+   * constant [NaN, Inf, -Inf, 1, 2, 3], so an INPUT0 of [0] answers Triton's expected output.
+   */
+  static void writeNanInf(Path repository, String name) throws IOException {
+    OnnxGraphBuilder graph = OnnxGraphBuilder.graph(name)
+        .input("INPUT0", TensorProto.DataType.FLOAT, -1).output("OUTPUT0", TensorProto.DataType.FLOAT, 6)
+        .floatInitializer("SPECIALS", new long[] {6},
+            new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1, 2, 3})
+        .add("INPUT0", "SPECIALS", "OUTPUT0");
+    OnnxGraphBuilder.write(graph.build(), repository.resolve(name).resolve("1").resolve("model.onnx"));
+    writeConfig(repository, config(name, false)
+        .addInput(input("INPUT0", DataType.FP32, new long[] {-1}, new long[] {-1}))
+        .addOutput(output("OUTPUT0", DataType.FP32, new long[] {6}, new long[] {6})).build());
+  }
+
   private static ModelProto addSubGraph(String name, boolean batched, DataType input,
       DataType output0, DataType output1, long[] dims, boolean swap) {
     TensorProto.DataType inputType = OnnxTypes.onnxType(input);
