@@ -13,6 +13,8 @@ import dev.yardmaster.protocol.v2.ModelConfig;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferRequest.InferInputTensor;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
+import dev.yardmaster.protocol.v2.RepositoryIndexRequest;
+import dev.yardmaster.protocol.v2.RepositoryIndexResponse.ModelIndex;
 import dev.yardmaster.router.testsupport.Fp32Raw;
 import dev.yardmaster.router.testsupport.LocalHttp;
 import io.grpc.ManagedChannel;
@@ -65,6 +67,12 @@ final class TritonRequests {
 
   static GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub(ManagedChannel channel) {
     return GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
+  /** The repository index row of {@code model} (its state and, when it failed to load, the reason). */
+  static ModelIndex indexRow(ManagedChannel channel, String model) {
+    return stub(channel).repositoryIndex(RepositoryIndexRequest.getDefaultInstance()).getModelsList().stream()
+        .filter(row -> row.getName().equals(model)).findFirst().orElseThrow();
   }
 
   /** The status a ModelInfer that must fail ends with. */
