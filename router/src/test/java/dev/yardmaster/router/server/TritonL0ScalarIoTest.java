@@ -5,17 +5,22 @@ import static dev.yardmaster.router.server.TritonRequests.httpInfer;
 import static dev.yardmaster.router.server.TritonRequests.stub;
 import static dev.yardmaster.router.server.TritonRequests.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.google.protobuf.ByteString;
 import dev.yardmaster.backend.onnx.OnnxGraphBuilder;
 import dev.yardmaster.onnx.proto.TensorProto;
+import dev.yardmaster.protocol.v2.ModelConfig;
 import dev.yardmaster.protocol.v2.ModelConfigRequest;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
 import dev.yardmaster.protocol.v2.ModelInput;
 import dev.yardmaster.protocol.v2.ModelOutput;
 import dev.yardmaster.protocol.v2.RepositoryIndexResponse.ModelIndex;
+import io.grpc.Status;
 import java.net.http.HttpResponse;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,10 +87,10 @@ class TritonL0ScalarIoTest extends ServedRepositoryTest {
   // naming the input, and the server keeps serving.
   @Test
   void aRequestOfMoreThanOneElementIsRefusedNamingTheInput() {
-    io.grpc.Status status = TritonRequests.grpcError(channel, ModelInferRequest.newBuilder().setModelName(ONE_DIM)
+    Status status = TritonRequests.grpcError(channel, ModelInferRequest.newBuilder().setModelName(ONE_DIM)
         .addInputs(tensor("INPUT", "FP32", 2)).addRawInputContents(ONE.concat(ONE)).build());
 
-    assertThat(status.getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
+    assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(status.getDescription()).contains("input 'INPUT' shape: [2] (expected: [1])");
     assertThat(grpcInfer(channel, ModelInferRequest.newBuilder().setModelName(ONE_DIM)
         .addInputs(tensor("INPUT", "FP32", 1)).addRawInputContents(ONE).build()).getRawOutputContents(0))
@@ -107,19 +112,19 @@ class TritonL0ScalarIoTest extends ServedRepositoryTest {
   // reshape; the model then serves as onnx_scalar_1dim does.
   @Test
   void autoCompleteGivesAScalarTensorDimsOne() {
-    var config = stub(channel).modelConfig(ModelConfigRequest.newBuilder().setName(NO_CONFIG).build()).getConfig();
+    ModelConfig config = stub(channel).modelConfig(ModelConfigRequest.newBuilder().setName(NO_CONFIG).build()).getConfig();
 
     assertThat(config.getMaxBatchSize()).isZero();
     assertThat(config.getInputList()).extracting(ModelInput::getDimsList, ModelInput::hasReshape)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(java.util.List.of(1L), false));
+        .containsExactly(tuple(List.of(1L), false));
     assertThat(config.getOutputList()).extracting(ModelOutput::getDimsList, ModelOutput::hasReshape)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(java.util.List.of(1L), false));
+        .containsExactly(tuple(List.of(1L), false));
     assertThat(grpcInfer(channel, ModelInferRequest.newBuilder().setModelName(NO_CONFIG)
         .addInputs(tensor("INPUT", "FP32", 1)).addRawInputContents(ONE).build()).getRawOutputContents(0))
         .isEqualTo(ONE);
   }
 
   private static Long[] box(long[] shape) {
-    return java.util.Arrays.stream(shape).boxed().toArray(Long[]::new);
+    return Arrays.stream(shape).boxed().toArray(Long[]::new);
   }
 }
