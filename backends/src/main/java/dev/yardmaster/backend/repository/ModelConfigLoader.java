@@ -12,7 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -159,7 +162,12 @@ public final class ModelConfigLoader {
       throw InferenceException.invalidArgument("%s", String.join("\n", problems.stream()
           .map(problem -> where(modelName, parsed.source()) + ": " + problem).toList()));
     }
-    return new ModelDefinition(modelName, modelDirectory, normalized, versions, notes);
+    Set<String> scalars = new HashSet<>();
+    if (onnx != null) {
+      Stream.concat(onnx.inputs().stream(), onnx.outputs().stream()).filter(OnnxSignature.OnnxTensor::scalar)
+          .forEach(tensor -> scalars.add(tensor.name()));
+    }
+    return new ModelDefinition(modelName, modelDirectory, normalized, versions, notes, scalars);
   }
 
   /**

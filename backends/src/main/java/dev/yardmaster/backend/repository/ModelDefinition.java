@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A model of the repository after its config passed every phase: the normalized config, the
@@ -25,12 +26,16 @@ import java.util.Map;
  * @param versions versions to serve, ascending; one without its model file fails as it opens
  *     ({@link #requireModelFile})
  * @param notes things worth logging: unknown config fields ignored, values auto-completed
+ * @param scalars the tensors the ONNX model has as scalars (rank 0), which clients see in their
+ *     config dims of 1s
  */
-public record ModelDefinition(String name, Path directory, ModelConfig config, List<Long> versions, List<String> notes) {
+public record ModelDefinition(String name, Path directory, ModelConfig config, List<Long> versions, List<String> notes,
+    Set<String> scalars) {
 
   public ModelDefinition {
     versions = List.copyOf(versions);
     notes = List.copyOf(notes);
+    scalars = Set.copyOf(scalars);
   }
 
   /** The version directory of a version, e.g. {@code repo/m/1}. */
@@ -110,23 +115,31 @@ public record ModelDefinition(String name, Path directory, ModelConfig config, L
 
   /**
    * {@code runner} as clients see the model: the same runner when no tensor is reshaped, else one
-   * that moves tensors between {@code dims} and {@code reshape.shape}.
+   * that moves tensors between {@code dims} and {@code reshape.shape}. A scalar declared with dims
+   * (all 1s, as the config check holds) is reshaped to no dims, as Triton's onnxruntime backend
+   * gives the model a scalar and answers in the config dims.
    */
   ModelRunner withReshapes(ModelRunner runner) {
     Map<String, TensorReshape> inputs = new HashMap<>();
     for (ModelInput input : config.getInputList()) {
-      if (input.hasReshape()) {
-        inputs.put(input.getName(), new TensorReshape(input.getDimsList(), input.getReshape().getShapeList()));
-      }
+      reshape(inputs, input.getName(), input.getDimsList(), input.hasReshape(), input.getReshape().getShapeList());
     }
     Map<String, TensorReshape> outputs = new HashMap<>();
     for (ModelOutput output : config.getOutputList()) {
-      if (output.hasReshape()) {
-        outputs.put(output.getName(), new TensorReshape(output.getDimsList(), output.getReshape().getShapeList()));
-      }
+      reshape(outputs, output.getName(), output.getDimsList(), output.hasReshape(),
+          output.getReshape().getShapeList());
     }
     return inputs.isEmpty() && outputs.isEmpty() ? runner
         : new ReshapingRunner(runner, config.getMaxBatchSize() > 0, inputs, outputs);
+  }
+
+  private void reshape(Map<String, TensorReshape> reshapes, String name, List<Long> dims, boolean reshaped,
+      List<Long> modelShape) {
+    if (reshaped) {
+      reshapes.put(name, new TensorReshape(dims, modelShape));
+    } else if (scalars.contains(name) && !dims.isEmpty()) {
+      reshapes.put(name, new TensorReshape(dims, List.of()));
+    }
   }
 
   private static TensorSpec tensorSpec(String name, dev.yardmaster.protocol.v2.DataType type, List<Long> dims) {

@@ -15,8 +15,9 @@ import java.util.List;
  * variable first dimension, {@code max_batch_size} 0 becomes {@value
  * ModelConfigLoader#DEFAULT_MAX_BATCH_SIZE} and, above 1 with no scheduler, {@code dynamic_batching
  * {}} is added; the undeclared side is filled from the model, its batch dimension left out of
- * {@code dims} when {@code max_batch_size} is above 0, and a batched tensor of the batch dimension
- * alone gets {@code dims: [1]} with an empty {@code reshape}.
+ * {@code dims} when {@code max_batch_size} is above 0; a tensor left with no dims gets
+ * {@code dims: [1]}, with an empty {@code reshape} when batched (a scalar of a model that does not
+ * batch is served in dims [1] as it is).
  */
 final class OnnxAutoComplete {
 
@@ -40,8 +41,11 @@ final class OnnxAutoComplete {
       for (OnnxSignature.OnnxTensor tensor : onnx.inputs()) {
         ModelInput.Builder input = ModelInput.newBuilder().setName(tensor.name()).setDataType(configType(tensor));
         List<Long> dims = configDims(tensor, batched);
-        if (dims.isEmpty() && batched) {
-          input.addDims(1).setReshape(ModelTensorReshape.getDefaultInstance());
+        if (dims.isEmpty()) {
+          input.addDims(1); // Triton's AutoCompleteIO: a scalar is [1], reshaped to [] only with batching
+          if (batched) {
+            input.setReshape(ModelTensorReshape.getDefaultInstance());
+          }
         } else {
           input.addAllDims(dims);
         }
@@ -52,8 +56,11 @@ final class OnnxAutoComplete {
       for (OnnxSignature.OnnxTensor tensor : onnx.outputs()) {
         ModelOutput.Builder output = ModelOutput.newBuilder().setName(tensor.name()).setDataType(configType(tensor));
         List<Long> dims = configDims(tensor, batched);
-        if (dims.isEmpty() && batched) {
-          output.addDims(1).setReshape(ModelTensorReshape.getDefaultInstance());
+        if (dims.isEmpty()) {
+          output.addDims(1); // Triton's AutoCompleteIO: a scalar is [1], reshaped to [] only with batching
+          if (batched) {
+            output.setReshape(ModelTensorReshape.getDefaultInstance());
+          }
         } else {
           output.addAllDims(dims);
         }

@@ -12,7 +12,7 @@ import java.util.List;
  * declared tensor exists with the same datatype; with {@code max_batch_size > 0} the model's first
  * dimension is a variable batch dimension (-1); the remaining dims have the model's rank and match
  * each fixed model dim exactly (a variable model dim takes any config dim), {@code reshape.shape}
- * standing for {@code dims} when given; and every ONNX input is
+ * standing for {@code dims} when given, or are all 1s for a scalar (rank 0) model tensor; and every ONNX input is
  * declared, since the runtime cannot run without it.
  */
 final class OnnxConsistency {
@@ -71,6 +71,15 @@ final class OnnxConsistency {
     if (batched && (onnxDims.isEmpty() || onnxDims.get(0) != -1L)) {
       problems.add(label + field + dims + " with max_batch_size > 0 (expected: " + onnxWhere + " shape "
           + onnxDims + " to start with a variable-size batch dimension -1, or max_batch_size 0)");
+      return;
+    }
+    if (onnxDims.isEmpty()) {
+      // as Triton's ValidateInputs/ValidateOutputs: a scalar of a model that does not batch takes
+      // dims of 1s, which hold its one element
+      if (dims.stream().anyMatch(dim -> dim != 1L)) {
+        problems.add(label + field + dims + " (expected: only 1s, for the scalar (rank 0) " + kind + " of "
+            + onnxWhere + ")");
+      }
       return;
     }
     List<Long> modelDims = batched ? onnxDims.subList(1, onnxDims.size()) : onnxDims;

@@ -41,6 +41,11 @@ public record OnnxSignature(List<OnnxTensor> inputs, List<OnnxTensor> outputs) {
       dims = dims == null ? null : List.copyOf(dims);
     }
 
+    /** Whether the tensor is a scalar: a shape of no dims (rank 0), not a missing shape. */
+    public boolean scalar() {
+      return dims != null && dims.isEmpty();
+    }
+
     /** Whether the first dimension is variable (a candidate batch dimension). */
     public boolean firstDimDynamic() {
       return dims != null && !dims.isEmpty() && dims.get(0) == -1L;

@@ -1,7 +1,10 @@
 package dev.yardmaster.router.server;
 
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
@@ -20,7 +23,9 @@ import java.util.Map;
  */
 final class BinaryInferBody {
 
-  static final ObjectMapper JSON = new ObjectMapper();
+  /** Reads and writes NaN, Infinity and -Infinity as bare tokens, as Triton's rapidjson and Python's json do. */
+  static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+      .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS).build();
 
   private final ObjectNode header = JSON.createObjectNode();
   private final ArrayNode inputs = header.putArray("inputs");

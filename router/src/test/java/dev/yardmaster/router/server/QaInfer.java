@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
 import dev.yardmaster.protocol.DataType;
-import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.InferParameter;
 import dev.yardmaster.protocol.v2.InferTensorContents;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
@@ -13,9 +12,7 @@ import dev.yardmaster.protocol.v2.ModelInferRequest.InferRequestedOutputTensor;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
 import dev.yardmaster.protocol.v2.ModelStreamInferResponse;
 import dev.yardmaster.router.testsupport.LocalHttp;
-import dev.yardmaster.router.testsupport.StreamCollector;
 import io.grpc.ManagedChannel;
-import io.grpc.stub.StreamObserver;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -23,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
@@ -118,14 +114,9 @@ final class QaInfer {
   }
 
   private static ModelInferResponse stream(ManagedChannel channel, ModelInferRequest request) throws Exception {
-    StreamCollector collector = new StreamCollector();
-    StreamObserver<ModelInferRequest> requests = GRPCInferenceServiceGrpc.newStub(channel)
-        .withDeadlineAfter(30, TimeUnit.SECONDS).modelStreamInfer(collector);
-    requests.onNext(request);
-    requests.onCompleted();
-    collector.ended().get(30, TimeUnit.SECONDS);
-    assertThat(collector.answers()).hasSize(1);
-    ModelStreamInferResponse answer = collector.answers().get(0);
+    List<ModelStreamInferResponse> answers = TritonRequests.streamAnswers(channel, request);
+    assertThat(answers).hasSize(1);
+    ModelStreamInferResponse answer = answers.get(0);
     assertThat(answer.getErrorMessage()).isEmpty();
     return answer.getInferResponse();
   }

@@ -218,17 +218,9 @@ class TritonL0GrpcTest extends ServedTritonModels {
   // answer with error_message, as Triton's ModelStreamInfer sends it, and the stream goes on.
   @Test
   void aStreamAnswersEachRequestAndCarriesErrorsAsMessages() throws Exception {
-    StreamCollector answers = new StreamCollector();
-    StreamObserver<ModelInferRequest> stream = GRPCInferenceServiceGrpc.newStub(channel)
-        .withDeadlineAfter(30, TimeUnit.SECONDS).modelStreamInfer(answers);
+    List<ModelStreamInferResponse> all = TritonRequests.streamAnswers(channel, simple("first"),
+        simple("unknown").toBuilder().setModelName("wrong_model_name").build(), simple("last"));
 
-    stream.onNext(simple("first"));
-    stream.onNext(simple("unknown").toBuilder().setModelName("wrong_model_name").build());
-    stream.onNext(simple("last"));
-    stream.onCompleted();
-    answers.ended().get(30, TimeUnit.SECONDS);
-
-    List<ModelStreamInferResponse> all = answers.answers();
     assertThat(all).hasSize(3);
     assertSimple(all.get(0).getInferResponse(), "first");
     assertThat(all.get(1).getErrorMessage()).contains("wrong_model_name");

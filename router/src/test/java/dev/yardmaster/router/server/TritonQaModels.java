@@ -97,6 +97,37 @@ final class TritonQaModels {
     writeConfig(repository, config.build());
   }
 
+  /**
+   * L0_nan_inf's {@code nan_inf_output} (a Python model there): OUTPUT0 [6] = INPUT0 [-1] plus the
+   * constant [NaN, Inf, -Inf, 1, 2, 3], so an INPUT0 of [0] answers Triton's expected output.
+   */
+  static void writeNanInf(Path repository, String name) throws IOException {
+    OnnxGraphBuilder graph = OnnxGraphBuilder.graph(name)
+        .input("INPUT0", TensorProto.DataType.FLOAT, -1).output("OUTPUT0", TensorProto.DataType.FLOAT, 6)
+        .floatInitializer("SPECIALS", new long[] {6},
+            new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1, 2, 3})
+        .add("INPUT0", "SPECIALS", "OUTPUT0");
+    OnnxGraphBuilder.write(graph.build(), repository.resolve(name).resolve("1").resolve("model.onnx"));
+    writeConfig(repository, config(name, false)
+        .addInput(input("INPUT0", DataType.FP32, new long[] {-1}, new long[] {-1}))
+        .addOutput(output("OUTPUT0", DataType.FP32, new long[] {6}, new long[] {6})).build());
+  }
+
+  /**
+   * {@code gen_qa_ort_scalar_models.py}: an FP32 identity INPUT -> OUTPUT whose ONNX tensors are
+   * scalars (rank 0), no batching, both declared in config.pbtxt with {@code configDims} (all 1s
+   * for Triton's {@code onnx_scalar_<rank>dim}, no reshape).
+   */
+  static void writeScalarIdentity(Path repository, String name, long... configDims) throws IOException {
+    OnnxGraphBuilder graph = OnnxGraphBuilder.graph(name)
+        .input("INPUT", TensorProto.DataType.FLOAT).output("OUTPUT", TensorProto.DataType.FLOAT)
+        .identity("INPUT", "OUTPUT");
+    OnnxGraphBuilder.write(graph.build(), repository.resolve(name).resolve("1").resolve("model.onnx"));
+    writeConfig(repository, config(name, false)
+        .addInput(input("INPUT", DataType.FP32, configDims, configDims))
+        .addOutput(output("OUTPUT", DataType.FP32, configDims, configDims)).build());
+  }
+
   private static ModelProto addSubGraph(String name, boolean batched, DataType input,
       DataType output0, DataType output1, long[] dims, boolean swap) {
     TensorProto.DataType inputType = OnnxTypes.onnxType(input);

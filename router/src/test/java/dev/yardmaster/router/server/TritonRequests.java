@@ -13,11 +13,16 @@ import dev.yardmaster.protocol.v2.ModelConfig;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferRequest.InferInputTensor;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
+import dev.yardmaster.protocol.v2.ModelStreamInferResponse;
+import dev.yardmaster.protocol.v2.RepositoryIndexRequest;
+import dev.yardmaster.protocol.v2.RepositoryIndexResponse.ModelIndex;
 import dev.yardmaster.router.testsupport.Fp32Raw;
 import dev.yardmaster.router.testsupport.LocalHttp;
+import dev.yardmaster.router.testsupport.StreamCollector;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -26,6 +31,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -65,6 +71,26 @@ final class TritonRequests {
 
   static GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub(ManagedChannel channel) {
     return GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
+  /** The answers of one ModelStreamInfer that sends {@code requests} in order, then half-closes. */
+  static List<ModelStreamInferResponse> streamAnswers(ManagedChannel channel, ModelInferRequest... requests)
+      throws Exception {
+    StreamCollector collector = new StreamCollector();
+    StreamObserver<ModelInferRequest> stream = GRPCInferenceServiceGrpc.newStub(channel)
+        .withDeadlineAfter(30, TimeUnit.SECONDS).modelStreamInfer(collector);
+    for (ModelInferRequest request : requests) {
+      stream.onNext(request);
+    }
+    stream.onCompleted();
+    collector.ended().get(30, TimeUnit.SECONDS);
+    return collector.answers();
+  }
+
+  /** The repository index row of {@code model} (its state and, when it failed to load, the reason). */
+  static ModelIndex indexRow(ManagedChannel channel, String model) {
+    return stub(channel).repositoryIndex(RepositoryIndexRequest.getDefaultInstance()).getModelsList().stream()
+        .filter(row -> row.getName().equals(model)).findFirst().orElseThrow();
   }
 
   /** The status a ModelInfer that must fail ends with. */

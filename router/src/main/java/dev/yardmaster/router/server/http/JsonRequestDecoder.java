@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.yardmaster.backend.InferRequest;
@@ -41,8 +42,10 @@ final class JsonRequestDecoder {
   /** Arrays and objects nested deeper than this refuse the request, as Triton's HTTP front end does. */
   static final int MAX_NESTING_DEPTH = 100;
 
+  /** NaN, Infinity and -Infinity read as numbers, as Triton's rapidjson parser (kParseNanAndInfFlag). */
   private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build()).build());
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+      .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build());
 
   private JsonRequestDecoder() {}
 

@@ -2,6 +2,7 @@ package dev.yardmaster.router.server.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import dev.yardmaster.protocol.v2.InferBatchStatistics;
 import dev.yardmaster.protocol.v2.InferStatistics;
 import dev.yardmaster.protocol.v2.ModelMetadataResponse;
@@ -20,7 +21,9 @@ import java.io.UncheckedIOException;
  */
 final class JsonWriter {
 
-  private static final JsonFactory FACTORY = new JsonFactory();
+  /** Writes special floats as the bare tokens NaN, Infinity and -Infinity, as Triton's rapidjson writer does. */
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder().disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS).build();
 
   @FunctionalInterface
   interface Body {
