@@ -30,10 +30,16 @@ public final class Schedulers {
             : new DirectScheduler(spec, runner, stats, clock);
   }
 
-  /** How many executions may run at once: the sum of instance_group counts, at least 1. */
+  /**
+   * How many executions may run at once: the sum of instance_group counts, at least 1. Passive
+   * groups are left out: as in Triton, their instances load but the scheduler sends them no work.
+   */
   public static int instanceCount(ModelConfig config) {
     int count = 0;
     for (ModelInstanceGroup group : config.getInstanceGroupList()) {
+      if (group.getPassive()) {
+        continue;
+      }
       // Triton gives a group without a count one instance.
       count += Math.max(1, group.getCount());
     }

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -31,6 +32,10 @@ import java.util.Locale;
  *       [-1, 16], like Triton's {@code simple} example.
  *   <li>{@code identity_<type>}: {@code INPUT0} [-1, -1] -> {@code OUTPUT0} for each datatype the
  *       ONNX Runtime backend carries, to test the tensor conversions.
+ *   <li>{@code add_with_initializer}: {@code OUTPUT = INPUT + INITIALIZER}, FP32 [5, 5], no batching;
+ *       {@code INITIALIZER} is an initializer of ones that is also a graph input, so a request may
+ *       override it or leave it out (an {@code optional} input), as Triton's {@code
+ *       qa/L0_initializer_as_input} model.
  * </ul>
  */
 public final class DemoModels {
@@ -38,6 +43,9 @@ public final class DemoModels {
   public static final String HIGGS_MLP_V2 = "higgs_mlp_v2";
   public static final String WIDE_MLP = "wide_mlp";
   public static final String ADD_SUB = "add_sub";
+  public static final String ADD_WITH_INITIALIZER = "add_with_initializer";
+  /** The dims of {@link #ADD_WITH_INITIALIZER}'s tensors. */
+  public static final long[] ADD_WITH_INITIALIZER_DIMS = {5, 5};
 
   /** The models {@link #writeRepository} writes. */
   public static final List<String> DEMO_MODELS =
@@ -103,6 +111,9 @@ public final class DemoModels {
     if (name.equals(ADD_SUB)) {
       return addSub();
     }
+    if (name.equals(ADD_WITH_INITIALIZER)) {
+      return addWithInitializer();
+    }
     for (DataType type : IDENTITY_TYPES) {
       if (name.equals(identityModelName(type))) {
         return identity(name, type);
@@ -158,6 +169,20 @@ public final class DemoModels {
         .build();
   }
 
+  /** The Triton config of {@link #ADD_WITH_INITIALIZER}: {@code INITIALIZER} optional, no batching. */
+  public static ModelConfig addWithInitializerConfig() {
+    ModelInput.Builder initializer = input("INITIALIZER", DataType.FP32, ADD_WITH_INITIALIZER_DIMS).toBuilder();
+    return ModelConfig.newBuilder()
+        .setName(ADD_WITH_INITIALIZER)
+        .setPlatform("onnxruntime_onnx")
+        .setMaxBatchSize(0)
+        .addInput(input("INPUT", DataType.FP32, ADD_WITH_INITIALIZER_DIMS))
+        .addInput(initializer.setOptional(true))
+        .addOutput(output("OUTPUT", DataType.FP32, ADD_WITH_INITIALIZER_DIMS))
+        .addInstanceGroup(cpuInstances())
+        .build();
+  }
+
   /** Writes the four demo models; the bytes are identical on every run. */
   public static void writeRepository(Path repo, boolean dynamicBatching) throws IOException {
     for (String name : DEMO_MODELS) {
@@ -189,6 +214,19 @@ public final class DemoModels {
         .output("OUTPUT1", TensorProto.DataType.FLOAT, -1, ADD_SUB_WIDTH)
         .add("INPUT0", "INPUT1", "OUTPUT0")
         .sub("INPUT0", "INPUT1", "OUTPUT1")
+        .build();
+  }
+
+  private static ModelProto addWithInitializer() {
+    long[] dims = ADD_WITH_INITIALIZER_DIMS;
+    float[] ones = new float[(int) (dims[0] * dims[1])];
+    Arrays.fill(ones, 1f);
+    return OnnxGraphBuilder.graph("init_input")
+        .input("INPUT", TensorProto.DataType.FLOAT, dims)
+        .input("INITIALIZER", TensorProto.DataType.FLOAT, dims)
+        .output("OUTPUT", TensorProto.DataType.FLOAT, dims)
+        .floatInitializer("INITIALIZER", dims, ones)
+        .add("INPUT", "INITIALIZER", "OUTPUT")
         .build();
   }
 

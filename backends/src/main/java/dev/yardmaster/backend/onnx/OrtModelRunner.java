@@ -7,16 +7,22 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.backend.ModelRunner;
+import dev.yardmaster.onnx.proto.GraphProto;
+import dev.yardmaster.onnx.proto.ModelProto;
 import dev.yardmaster.protocol.Tensor;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,24 +32,40 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The CUDA execution provider is added when it runs here ({@link CudaProbe}) and the options
  * allow it; otherwise the session runs on the CPU. {@link #kind()} says which.
+ *
+ * <p>A run may give an initializer that is also a graph input (an overridable initializer, as
+ * Triton's onnxruntime backend passes it to ONNX Runtime). ONNX Runtime's Java API takes only the
+ * inputs without an initializer, so such a run goes to a session of the model without those
+ * initializers, opened at the first run that gives them and kept until {@link #close()}.
  */
 public final class OrtModelRunner implements ModelRunner {
   /** {@link #kind()} of a session on the CUDA execution provider. */
   public static final String CUDA_KIND = "onnxruntime-cuda";
+  /** ONNX Runtime's session config key for where a model opened from bytes finds its external data. */
+  private static final String EXTERNAL_DATA_FOLDER = "session.model_external_initializers_file_folder_path";
   private final String modelName;
   private final OrtEnvironment env;
   private final OrtSession session;
   private final String kind;
+  private final Path modelFile;
+  private final OrtRunnerOptions options;
+  /** The inputs a run of {@link #session} takes: the graph inputs without an initializer. */
+  private final Set<String> sessionInputs;
+  /** Sessions of the model less the initializers named by the key, which their runs give. */
+  private final Map<Set<String>, OrtSession> overridingSessions = new ConcurrentHashMap<>();
   private final List<String> allOutputs;
   /** Given to every run; null without run config entries, so runs take ORT's defaults. */
   private final OrtSession.@Nullable RunOptions runOptions;
 
-  private OrtModelRunner(String modelName, OrtEnvironment env, OrtSession session, String kind,
-      OrtSession.@Nullable RunOptions runOptions) {
+  private OrtModelRunner(String modelName, OrtEnvironment env, OrtSession session, String kind, Path modelFile,
+      OrtRunnerOptions options, OrtSession.@Nullable RunOptions runOptions) {
     this.modelName = modelName;
     this.env = env;
     this.session = session;
     this.kind = kind;
+    this.modelFile = modelFile;
+    this.options = options;
+    this.sessionInputs = Set.copyOf(session.getInputNames());
     this.allOutputs = List.copyOf(session.getOutputNames());
     this.runOptions = runOptions;
   }
@@ -64,8 +86,8 @@ public final class OrtModelRunner implements ModelRunner {
       boolean cuda = options.preferCuda() && addCudaIfAvailable(sessionOptions);
       OrtSession session = env.createSession(modelFile.toString(), sessionOptions);
       try {
-        return new OrtModelRunner(
-            modelName, env, session, cuda ? CUDA_KIND : "onnxruntime-cpu", runOptions(options));
+        return new OrtModelRunner(modelName, env, session, cuda ? CUDA_KIND : "onnxruntime-cpu", modelFile, options,
+            runOptions(options));
       } catch (OrtException | RuntimeException e) {
         session.close();
         throw e;
@@ -160,8 +182,9 @@ public final class OrtModelRunner implements ModelRunner {
         ortInputs.put(input.getKey(), OrtTensors.toOrt(env, input.getValue(), modelName, scratch, slot++));
       }
       Set<String> wanted = new LinkedHashSet<>(requested);
-      try (OrtSession.Result result = runOptions == null ? session.run(ortInputs, wanted)
-          : session.run(ortInputs, wanted, runOptions)) {
+      OrtSession target = sessionInputs.containsAll(inputs.keySet()) ? session : overridingSession(inputs.keySet());
+      try (OrtSession.Result result = runOptions == null ? target.run(ortInputs, wanted)
+          : target.run(ortInputs, wanted, runOptions)) {
         List<Tensor> outputs = new ArrayList<>(requested.size());
         for (String name : requested) {
           Optional<OnnxValue> value = result.get(name);
@@ -186,6 +209,48 @@ public final class OrtModelRunner implements ModelRunner {
     }
   }
 
+  /** The session whose runs take {@code given}, the initializers among them made plain graph inputs. */
+  private OrtSession overridingSession(Set<String> given) throws OrtException {
+    Set<String> initializers = new HashSet<>(given);
+    initializers.removeAll(sessionInputs);
+    OrtSession opened = overridingSessions.get(initializers);
+    if (opened != null) {
+      return opened;
+    }
+    synchronized (overridingSessions) { // one session per set, however many runs ask at once
+      opened = overridingSessions.get(initializers);
+      if (opened == null) {
+        opened = openWithout(initializers);
+        overridingSessions.put(Set.copyOf(initializers), opened);
+      }
+      return opened;
+    }
+  }
+
+  /** A session of the model less {@code initializers}; external data is still read beside the model file. */
+  private OrtSession openWithout(Set<String> initializers) throws OrtException {
+    ModelProto model;
+    try (InputStream in = Files.newInputStream(modelFile)) {
+      model = ModelProto.parseFrom(in);
+    } catch (IOException e) {
+      throw InferenceException.internal("model '%s' file %s: %s (expected: a readable ONNX model)", modelName,
+          modelFile, e.getMessage());
+    }
+    GraphProto.Builder graph = model.getGraph().toBuilder();
+    for (int i = graph.getInitializerCount() - 1; i >= 0; i--) {
+      if (initializers.contains(graph.getInitializer(i).getName())) {
+        graph.removeInitializer(i);
+      }
+    }
+    try (OrtSession.SessionOptions sessionOptions = sessionOptions(options)) {
+      sessionOptions.addConfigEntry(EXTERNAL_DATA_FOLDER, modelFile.toAbsolutePath().getParent().toString());
+      if (kind.equals(CUDA_KIND)) {
+        addCudaIfAvailable(sessionOptions);
+      }
+      return env.createSession(model.toBuilder().setGraph(graph).build().toByteArray(), sessionOptions);
+    }
+  }
+
   @Override
   public String kind() {
     return kind;
@@ -197,6 +262,9 @@ public final class OrtModelRunner implements ModelRunner {
       runOptions.close();
     }
     try {
+      for (OrtSession overriding : overridingSessions.values()) {
+        overriding.close();
+      }
       session.close();
     } catch (OrtException e) {
       throw new InferenceException(

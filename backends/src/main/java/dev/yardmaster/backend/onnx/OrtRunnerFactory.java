@@ -5,10 +5,13 @@ import dev.yardmaster.backend.ModelRunner;
 import dev.yardmaster.backend.ModelSpec;
 import dev.yardmaster.backend.RunnerFactory;
 import dev.yardmaster.backend.TensorSpec;
+import dev.yardmaster.protocol.v2.ModelInput;
 import dev.yardmaster.protocol.v2.ModelInstanceGroup;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +71,12 @@ public final class OrtRunnerFactory implements RunnerFactory {
         throw InferenceException.invalidArgument("model '%s' instance_group kind: KIND_GPU (expected: KIND_CPU or "
             + "KIND_AUTO, the CUDA execution provider failed to start on this host)", modelName);
       }
-      requireDeclared(modelName, "input", spec.inputs(), runner.inputNames());
+      // an optional input is an initializer that is also a graph input (config validation checked
+      // it against the graph), which ONNX Runtime's Java API does not list among the inputs
+      Set<String> optional = spec.config().getInputList().stream().filter(ModelInput::getOptional)
+          .map(ModelInput::getName).collect(Collectors.toSet());
+      requireDeclared(modelName, "input",
+          spec.inputs().stream().filter(input -> !optional.contains(input.name())).toList(), runner.inputNames());
       requireDeclared(modelName, "output", spec.outputs(), runner.outputNames());
     } catch (InferenceException e) {
       runner.close();

@@ -95,6 +95,12 @@ final class ModelConfigValidator {
             + "the onnxruntime backend)");
       }
     }
+    if (config.getInstanceGroupCount() > 0
+        && config.getInstanceGroupList().stream().allMatch(ModelInstanceGroup::getPassive)) {
+      // Triton loads such a model and its requests wait for an instance forever; refuse it instead.
+      problems.add("instance_group: every group passive (expected: at least one group with passive: false,"
+          + " as passive instances never take requests)");
+    }
     checkVersionPolicy(problems, config.getVersionPolicy());
     ModelWarmupValidator.check(problems, config);
     if (onnx != null) {

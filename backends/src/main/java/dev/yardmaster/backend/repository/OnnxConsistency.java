@@ -12,8 +12,11 @@ import java.util.List;
  * declared tensor exists with the same datatype; with {@code max_batch_size > 0} the model's first
  * dimension is a variable batch dimension (-1); the remaining dims have the model's rank and match
  * each fixed model dim exactly (a variable model dim takes any config dim), {@code reshape.shape}
- * standing for {@code dims} when given, or are all 1s for a scalar (rank 0) model tensor; and every ONNX input is
- * declared, since the runtime cannot run without it.
+ * standing for {@code dims} when given, or are all 1s for a scalar (rank 0) model tensor; and every
+ * ONNX input is declared, since the runtime cannot run without it. As in that backend, an input is
+ * {@code optional} exactly when it is an initializer that is also a graph input (which a run may
+ * override or leave at its stored value), and only a model with {@code max_batch_size: 0} takes
+ * optional inputs.
  */
 final class OnnxConsistency {
 
@@ -22,15 +25,19 @@ final class OnnxConsistency {
   static void check(List<String> problems, ModelConfig config, OnnxSignature onnx, String onnxWhere) {
     boolean batched = config.getMaxBatchSize() > 0;
     List<String> onnxInputs = onnx.inputs().stream().map(OnnxSignature.OnnxTensor::name).toList();
+    List<String> onnxAllInputs = new ArrayList<>(onnxInputs);
+    onnx.overridable().forEach(tensor -> onnxAllInputs.add(tensor.name()));
     List<String> onnxOutputs = onnx.outputs().stream().map(OnnxSignature.OnnxTensor::name).toList();
     List<String> declaredInputs = new ArrayList<>();
     for (ModelInput input : config.getInputList()) {
       declaredInputs.add(input.getName());
-      OnnxSignature.OnnxTensor tensor = onnx.input(input.getName());
+      OnnxSignature.OnnxTensor required = onnx.input(input.getName());
+      OnnxSignature.OnnxTensor tensor = required != null ? required : onnx.overridable(input.getName());
       if (tensor == null) {
         problems.add("input '" + input.getName() + "' name: not an input of " + onnxWhere
-            + " (expected: one of " + onnxInputs + ")");
+            + " (expected: one of " + onnxAllInputs + ")");
       } else {
+        checkOptional(problems, input, required != null, batched, onnxWhere);
         checkTensor(problems, "input", input.getName(), input.getDataType(), input.hasReshape(),
             input.hasReshape() ? input.getReshape().getShapeList() : input.getDimsList(), tensor, batched, onnxWhere);
       }
@@ -52,6 +59,22 @@ final class OnnxConsistency {
           problems.add("input: " + declaredInputs + " (expected: also '" + onnxInput + "', an input of " + onnxWhere + ")");
         }
       }
+    }
+  }
+
+  /** Triton's onnxruntime backend counts the inputs a run needs against the config's inputs less the optional ones. */
+  private static void checkOptional(List<String> problems, ModelInput input, boolean requiredByModel, boolean batched,
+      String onnxWhere) {
+    String label = "input '" + input.getName() + "' optional: " + input.getOptional();
+    if (input.getOptional() && batched) {
+      problems.add(label + " with max_batch_size > 0 (expected: false, or max_batch_size 0: ONNX Runtime models"
+          + " that batch take no optional inputs)");
+    } else if (input.getOptional() && requiredByModel) {
+      problems.add(label + " (expected: false: '" + input.getName() + "' is an input of " + onnxWhere
+          + " without an initializer, which every run needs)");
+    } else if (!input.getOptional() && !requiredByModel) {
+      problems.add(label + " (expected: true: '" + input.getName() + "' is an initializer of " + onnxWhere
+          + " that is also a graph input, which a request may leave out)");
     }
   }
 

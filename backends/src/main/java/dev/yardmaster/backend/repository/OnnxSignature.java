@@ -20,13 +20,18 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The inputs and outputs of an ONNX model as its graph declares them, read without a runtime.
- * Graph inputs that are initializers (weights) are not inputs. A symbolic ({@code dim_param}) or
- * missing dimension is -1.
+ * Graph inputs that are initializers (weights) are not inputs: as in ONNX Runtime, from IR version 4
+ * on they are overridable initializers, which a run may be given or leave at their stored value. A
+ * symbolic ({@code dim_param}) or missing dimension is -1.
  *
- * @param inputs graph inputs, in graph order
+ * @param inputs graph inputs without an initializer, in graph order: a run needs every one
+ * @param overridable graph inputs with an initializer, in graph order: a run may give them
  * @param outputs graph outputs, in graph order
  */
-public record OnnxSignature(List<OnnxTensor> inputs, List<OnnxTensor> outputs) {
+public record OnnxSignature(List<OnnxTensor> inputs, List<OnnxTensor> overridable, List<OnnxTensor> outputs) {
+
+  /** ONNX Runtime lets a run override the initializers that are graph inputs from this IR version on. */
+  static final long OVERRIDABLE_INITIALIZERS_IR_VERSION = 4;
 
   /**
    * One graph input or output.
@@ -54,6 +59,7 @@ public record OnnxSignature(List<OnnxTensor> inputs, List<OnnxTensor> outputs) {
 
   public OnnxSignature {
     inputs = List.copyOf(inputs);
+    overridable = List.copyOf(overridable);
     outputs = List.copyOf(outputs);
   }
 
@@ -72,26 +78,34 @@ public record OnnxSignature(List<OnnxTensor> inputs, List<OnnxTensor> outputs) {
     if (!model.hasGraph()) {
       throw InferenceException.invalidArgument("%s graph: absent (expected: an ONNX model with a graph)", onnxFile);
     }
-    return of(model.getGraph());
+    return of(model.getGraph(), model.getIrVersion() >= OVERRIDABLE_INITIALIZERS_IR_VERSION);
   }
 
-  /** The signature of a graph. */
+  /** The signature of a graph of IR version 4 or later. */
   public static OnnxSignature of(GraphProto graph) {
+    return of(graph, true);
+  }
+
+  /** The signature of a graph; before IR version 4 initializers are constants a run cannot override. */
+  static OnnxSignature of(GraphProto graph, boolean initializersOverridable) {
     Set<String> initializers = new HashSet<>();
     for (TensorProto initializer : graph.getInitializerList()) {
       initializers.add(initializer.getName());
     }
     List<OnnxTensor> inputs = new ArrayList<>();
+    List<OnnxTensor> overridable = new ArrayList<>();
     for (ValueInfoProto input : graph.getInputList()) {
       if (!initializers.contains(input.getName())) {
         inputs.add(tensor(input));
+      } else if (initializersOverridable) {
+        overridable.add(tensor(input));
       }
     }
     List<OnnxTensor> outputs = new ArrayList<>();
     for (ValueInfoProto output : graph.getOutputList()) {
       outputs.add(tensor(output));
     }
-    return new OnnxSignature(inputs, outputs);
+    return new OnnxSignature(inputs, overridable, outputs);
   }
 
   /** Whether every input and output has a variable first dimension, so the model can batch. */
@@ -105,6 +119,11 @@ public record OnnxSignature(List<OnnxTensor> inputs, List<OnnxTensor> outputs) {
 
   public @Nullable OnnxTensor input(String name) {
     return find(inputs, name);
+  }
+
+  /** A graph input with an initializer, which a run may give or leave at its stored value. */
+  public @Nullable OnnxTensor overridable(String name) {
+    return find(overridable, name);
   }
 
   public @Nullable OnnxTensor output(String name) {

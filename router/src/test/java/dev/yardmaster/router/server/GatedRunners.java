@@ -5,6 +5,7 @@ import dev.yardmaster.backend.ModelSpec;
 import dev.yardmaster.backend.RunnerFactory;
 import dev.yardmaster.backend.onnx.OrtRunnerFactory;
 import dev.yardmaster.protocol.Tensor;
+import io.grpc.ManagedChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -83,6 +84,14 @@ final class GatedRunners implements RunnerFactory {
         runner.close();
       }
     };
+  }
+
+  /** Opens both gates, so that nothing a test held waits, then closes its client and stops its server. */
+  void release(ManagedChannel channel, YardmasterServer server) {
+    open();
+    openLoads();
+    channel.shutdownNow();
+    server.stop();
   }
 
   /** Waits, at most {@link #WAIT}, until {@code condition} holds on the server the gates hold. */

@@ -81,10 +81,7 @@ class TritonL0ClientTimeoutTest {
 
   @AfterEach
   void stop() {
-    runners.open();
-    runners.openLoads();
-    channel.shutdownNow();
-    server.stop();
+    runners.release(channel, server);
   }
 
   // client_timeout_test.py / client_infer_timeout_test.py test_grpc_infer: the model outlasts a

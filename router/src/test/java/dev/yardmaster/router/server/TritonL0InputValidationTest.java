@@ -2,8 +2,8 @@ package dev.yardmaster.router.server;
 
 import static dev.yardmaster.router.server.BinaryInferBody.floats;
 import static dev.yardmaster.router.server.TritonRequests.ADD_SUB;
-import static dev.yardmaster.router.server.TritonRequests.ADD_SUB_OPTIONAL;
 import static dev.yardmaster.router.server.TritonRequests.FP32;
+import static dev.yardmaster.router.server.TritonRequests.OPTIONAL;
 import static dev.yardmaster.router.server.TritonRequests.STRINGS;
 import static dev.yardmaster.router.server.TritonRequests.addSubRow;
 import static dev.yardmaster.router.server.TritonRequests.grpcError;
@@ -69,13 +69,13 @@ class TritonL0InputValidationTest extends ServedTritonModels {
   // given, so the required ones are named as missing; the optional one is not.
   @Test
   void optionalGivenRequiredMissingNamesOnlyTheRequiredInput() {
-    ModelInferRequest onlyOptional = ModelInferRequest.newBuilder().setModelName(ADD_SUB_OPTIONAL)
-        .addInputs(tensor("INPUT1", "FP32", 1, 16)).addRawInputContents(raw(16)).build();
+    ModelInferRequest onlyOptional = ModelInferRequest.newBuilder().setModelName(OPTIONAL)
+        .addInputs(tensor("INITIALIZER", "FP32", 5, 5)).addRawInputContents(raw(25)).build();
 
     Status status = grpcError(channel, onlyOptional);
 
-    assertInvalid(status, "'INPUT0'", "missing");
-    assertThat(status.getDescription()).doesNotContain("'INPUT1'");
+    assertInvalid(status, "'INPUT'", "missing");
+    assertThat(status.getDescription()).doesNotContain("'INITIALIZER'");
   }
 
   // InputShapeTest.test_input_shape_validation: data of 10 elements sent with the shape of 8

@@ -7,36 +7,19 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.util.concurrent.ListenableFuture;
-import com.google.protobuf.TextFormat;
-import dev.yardmaster.backend.batching.Schedulers;
 import dev.yardmaster.backend.onnx.DemoModels;
 import dev.yardmaster.backend.onnx.OnnxGraphBuilder;
-import dev.yardmaster.backend.repository.RepositoryModelManager;
-import dev.yardmaster.backend.repository.RepositoryOptions;
-import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
-import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceFutureStub;
-import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
-import dev.yardmaster.protocol.v2.ModelConfig;
-import dev.yardmaster.protocol.v2.ModelConfigRequest;
-import dev.yardmaster.protocol.v2.ModelDynamicBatching;
-import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
 import dev.yardmaster.protocol.v2.ModelRepositoryParameter;
 import dev.yardmaster.protocol.v2.ModelStatisticsRequest;
 import dev.yardmaster.protocol.v2.RepositoryModelLoadRequest;
 import dev.yardmaster.protocol.v2.RepositoryModelLoadResponse;
-import dev.yardmaster.protocol.v2.RepositoryModelUnloadRequest;
 import dev.yardmaster.router.testsupport.LocalHttp;
-import dev.yardmaster.router.testsupport.RepositoryServers;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -46,11 +29,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Triton's {@code qa/L0_model_update} ({@code instance_update_test.py} and {@code test.py}) on
@@ -62,37 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
  * and, once the old version drained, one closed.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class TritonL0ModelUpdateTest {
+class TritonL0ModelUpdateTest extends GatedInstancesTest {
 
-  static final String MODEL = "model_init_del";
-  static final Duration WAIT = GatedRunners.WAIT;
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  @TempDir Path repository;
-  final GatedRunners runners = new GatedRunners();
-  RepositoryModelManager manager;
-  YardmasterServer server;
-  ManagedChannel channel;
-  GRPCInferenceServiceBlockingStub stub;
-  GRPCInferenceServiceFutureStub async;
-
-  @BeforeEach
-  void serve() throws Exception {
-    OnnxGraphBuilder.write(DemoModels.model(DemoModels.ADD_SUB), modelFile());
-    manager = new RepositoryModelManager(repository, runners, Schedulers.factory(), RepositoryOptions.loadNone());
-    server = RepositoryServers.start(manager);
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
-    stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
-    async = GRPCInferenceServiceGrpc.newFutureStub(channel);
-  }
-
-  @AfterEach
-  void stop() {
-    runners.open();
-    runners.openLoads();
-    channel.shutdownNow();
-    server.stop();
-  }
 
   // instance_update_test.py test_add_rm_add_instance_no_batching
   @Test
@@ -364,84 +316,5 @@ class TritonL0ModelUpdateTest {
     assertInstances(count);
     assertNotReopened();
     unloadModel();
-  }
-
-  /**
-   * Asserts the model runs {@code count} executions at once: with the gate closed, {@code count}
-   * requests sent one after another each start executing, and one more waits in the queue.
-   */
-  private void assertInstances(int count) throws Exception {
-    int before = runners.started.get();
-    List<ListenableFuture<ModelInferResponse>> calls = new ArrayList<>();
-    runners.close();
-    try {
-      for (int i = 1; i <= count; i++) {
-        calls.add(async.modelInfer(request("instance-" + i)));
-        int started = before + i;
-        await(started - before + " executions at once", () -> runners.started.get() == started);
-      }
-      calls.add(async.modelInfer(request("queued")));
-      await("the request past the instances queued", () -> manager.resolve(MODEL, "").queuedRequests() == 1);
-      assertThat(runners.started.get() - before).as("executions at once").isEqualTo(count);
-    } finally {
-      runners.open();
-    }
-    for (ListenableFuture<ModelInferResponse> call : calls) {
-      assertThat(call.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).getModelName()).isEqualTo(MODEL);
-    }
-  }
-
-  private void assertNotReopened() {
-    assertThat(runners.opened).as("runners opened").hasValue(1);
-    assertThat(runners.closed).as("runners closed").hasValue(0);
-  }
-
-  /** instance_update_test.py _unload_model: every instance finalized, and requests fail. */
-  private void unloadModel() {
-    stub.repositoryModelUnload(RepositoryModelUnloadRequest.newBuilder().setModelName(MODEL).build());
-    assertThat(runners.closed.get()).isEqualTo(runners.opened.get());
-    StatusRuntimeException unloaded = catchThrowableOfType(StatusRuntimeException.class, () -> infer("unloaded"));
-    assertThat(unloaded.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
-    assertThat(unloaded.getStatus().getDescription()).contains("has no available versions");
-  }
-
-  private void loadCounts(boolean batching, int count) throws Exception {
-    writeConfig(cpu(count), batching);
-    load();
-  }
-
-  private void load() {
-    stub.repositoryModelLoad(RepositoryModelLoadRequest.newBuilder().setModelName(MODEL).build());
-  }
-
-  private ModelInferResponse infer(String id) {
-    return stub.withDeadlineAfter(WAIT.toMillis(), TimeUnit.MILLISECONDS).modelInfer(request(id));
-  }
-
-  private ModelConfig config() {
-    return stub.modelConfig(ModelConfigRequest.newBuilder().setName(MODEL).build()).getConfig();
-  }
-
-  private static ModelInferRequest request(String id) {
-    return TritonRequests.addSubRow().setModelName(MODEL).setId(id).build();
-  }
-
-  private static String cpu(int count) {
-    return "{ count: " + count + " kind: KIND_CPU }";
-  }
-
-  /** instance_update_test.py's update_instance_group and enable_batching, on the add_sub model. */
-  private void writeConfig(String instanceGroups, boolean batching) throws Exception {
-    ModelConfig.Builder config = DemoModels.config(DemoModels.ADD_SUB, false).toBuilder().setName(MODEL)
-        .clearInstanceGroup();
-    if (batching) {
-      config.setDynamicBatching(ModelDynamicBatching.newBuilder());
-    }
-    String text = TextFormat.printer().printToString(config.build()) + "instance_group [ " + instanceGroups + " ]\n";
-    Files.writeString(repository.resolve(MODEL).resolve("config.pbtxt"), text, StandardCharsets.UTF_8);
-  }
-
-  private Path modelFile() {
-    return repository.resolve(MODEL).resolve("1").resolve("model.onnx");
   }
 }

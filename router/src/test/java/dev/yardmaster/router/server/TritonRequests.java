@@ -43,19 +43,17 @@ final class TritonRequests {
   static final String ADD_SUB = DemoModels.ADD_SUB;
   static final String FP32 = DemoModels.identityModelName(DataType.FP32);
   static final String STRINGS = DemoModels.identityModelName(DataType.BYTES);
-  /** add_sub with INPUT1 marked optional, like Triton's {@code input_optional}. */
-  static final String ADD_SUB_OPTIONAL = "add_sub_optional";
+  /** INPUT + INITIALIZER, the second an optional input, like Triton's {@code input_optional}. */
+  static final String OPTIONAL = DemoModels.ADD_WITH_INITIALIZER;
 
   private TritonRequests() {}
 
-  /** add_sub (batching, max_batch_size 64), identity_fp32 and identity_bytes ([-1,-1], no batching), add_sub_optional. */
+  /** add_sub (batching, max_batch_size 64), identity_fp32 and identity_bytes ([-1,-1], no batching), add_with_initializer. */
   static void writeModels(Path repository) throws IOException {
     write(repository, ADD_SUB, DemoModels.config(ADD_SUB, false));
     write(repository, FP32, DemoModels.identityConfig(DataType.FP32));
     write(repository, STRINGS, DemoModels.identityConfig(DataType.BYTES));
-    ModelConfig.Builder optional = DemoModels.config(ADD_SUB, false).toBuilder().setName(ADD_SUB_OPTIONAL);
-    optional.getInputBuilder(1).setOptional(true);
-    write(repository, ADD_SUB_OPTIONAL, ADD_SUB, optional.build());
+    write(repository, OPTIONAL, DemoModels.addWithInitializerConfig());
   }
 
   private static void write(Path repository, String name, ModelConfig config) throws IOException {
