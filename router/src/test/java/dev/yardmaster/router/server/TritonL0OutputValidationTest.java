@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Timeout;
  * ONNX models. Triton's are LibTorch models, whose outputs it can only check when they run, so its
  * errors come with the inference; ONNX declares its outputs, so Triton's ONNX Runtime backend
  * ({@code ValidateOutputs}) and Yardmaster both fail the load instead: the model is UNAVAILABLE
- * with the reason, a request for it is UNAVAILABLE / 503, and the models beside it serve.
+ * with the reason in the index, a request for it is NOT_FOUND / 404 "has no available versions"
+ * (Triton's {@code ModelLifeCycle::GetModel}) naming the reason, and the models beside it serve.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TritonL0OutputValidationTest extends ServedRepositoryTest {
@@ -65,7 +66,7 @@ class TritonL0OutputValidationTest extends ServedRepositoryTest {
 
     assertThat(row.getState()).isEqualTo("UNAVAILABLE");
     assertThat(row.getReason()).contains("output 'OUTPUT0' data_type: TYPE_INT32 (expected: TYPE_FP32");
-    assertRequestsUnavailable(DATATYPE, "OUTPUT0");
+    assertRequestsNotFound(DATATYPE, "OUTPUT0");
   }
 
   // lt_op_val_client.py test_index: Triton's "The output OUTPUT__1 in the model configuration
@@ -77,7 +78,7 @@ class TritonL0OutputValidationTest extends ServedRepositoryTest {
 
     assertThat(row.getState()).isEqualTo("UNAVAILABLE");
     assertThat(row.getReason()).contains("output 'OUTPUT1' name: not an output of", "OUTPUT0");
-    assertRequestsUnavailable(INDEX, "OUTPUT1");
+    assertRequestsNotFound(INDEX, "OUTPUT1");
   }
 
   // lt_op_val_client.py test_success.
@@ -88,12 +89,12 @@ class TritonL0OutputValidationTest extends ServedRepositoryTest {
     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
   }
 
-  private static void assertRequestsUnavailable(String model, String output) throws Exception {
+  private static void assertRequestsNotFound(String model, String output) throws Exception {
     HttpResponse<String> answer = httpInfer(server.httpPort(), model, String.format(BODY, output));
-    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(404);
     Status status = grpcError(channel, ModelInferRequest.newBuilder().setModelName(model)
         .addInputs(tensor("INPUT0", "FP32", 1, 1)).addRawInputContents(Fp32Raw.bytes(new float[] {1})).build());
-    assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-    assertThat(status.getDescription()).contains("'" + model + "'");
+    assertThat(status.getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(status.getDescription()).contains("'" + model + "' has no available versions");
   }
 }
