@@ -7,8 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.common.util.concurrent.ListenableFuture;
 import dev.yardmaster.backend.ServedModel;
 import dev.yardmaster.backend.batching.Schedulers;
+import dev.yardmaster.backend.onnx.DemoModels;
 import dev.yardmaster.backend.repository.RepositoryModelManager;
 import dev.yardmaster.backend.repository.RepositoryOptions;
+import dev.yardmaster.protocol.DataType;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.InferStatistics;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
@@ -18,6 +20,7 @@ import dev.yardmaster.protocol.v2.ModelStatisticsRequest;
 import dev.yardmaster.protocol.v2.ServerLiveRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +44,13 @@ final class GatedServer implements AutoCloseable {
     server = YardmasterServer.builder(manager).httpPort(0).grpcPort(0).metricsPort(0)
         .drainTimeout(Duration.ZERO).build().start();
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
+  }
+
+  /** Writes {@code type}'s identity model ([-1,-1], no batching, one instance) as {@code model} and serves it. */
+  static GatedServer identity(Path repository, String model, DataType type) throws IOException {
+    TritonRequests.write(repository, model, DemoModels.identityModelName(type),
+        DemoModels.identityConfig(type).toBuilder().setName(model).build());
+    return new GatedServer(repository);
   }
 
   /** Closes the run gate and sends {@code busy}; returns once it executes, holding the model's one instance. */

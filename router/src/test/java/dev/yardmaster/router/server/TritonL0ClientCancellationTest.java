@@ -7,22 +7,19 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.ByteString;
-import dev.yardmaster.backend.onnx.DemoModels;
 import dev.yardmaster.protocol.DataType;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
-import dev.yardmaster.protocol.v2.ModelStreamInferResponse;
 import dev.yardmaster.router.testsupport.StreamCollector;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,9 +46,7 @@ class TritonL0ClientCancellationTest {
 
   @BeforeEach
   void serve() throws Exception {
-    TritonRequests.write(repository, MODEL, DemoModels.identityModelName(DataType.INT32),
-        DemoModels.identityConfig(DataType.INT32).toBuilder().setName(MODEL).build());
-    gated = new GatedServer(repository);
+    gated = GatedServer.identity(repository, MODEL, DataType.INT32);
     gated.runners.close();
   }
 
@@ -95,28 +90,14 @@ class TritonL0ClientCancellationTest {
   // Context the call was made in.
   @Test
   void anInferWhoseContextIsCancelledWhileExecutingEndsAtOnce() throws Exception {
-    CompletableFuture<ModelInferResponse> answer = new CompletableFuture<>();
     Context.CancellableContext context = Context.current().withCancellation();
-    context.run(() -> GRPCInferenceServiceGrpc.newStub(gated.channel).modelInfer(request("cancelled"),
-        new StreamObserver<>() {
-          @Override
-          public void onNext(ModelInferResponse value) {
-            answer.complete(value);
-          }
-
-          @Override
-          public void onError(Throwable error) {
-            answer.completeExceptionally(error);
-          }
-
-          @Override
-          public void onCompleted() {}
-        }));
+    ListenableFuture<ModelInferResponse> call = context.call(() ->
+        GRPCInferenceServiceGrpc.newFutureStub(gated.channel).modelInfer(request("cancelled")));
     awaitExecuting();
 
     context.cancel(null);
 
-    assertCancelled(answer);
+    assertCancelled(call);
     assertFreedOnceTheExecutionEnds();
   }
 
@@ -124,34 +105,14 @@ class TritonL0ClientCancellationTest {
   // cancel() on the call's request observer.
   @Test
   void aStreamCallCancelledWhileItsRequestExecutesEndsAtOnce() throws Exception {
-    CompletableFuture<ClientCallStreamObserver<ModelInferRequest>> call = new CompletableFuture<>();
     StreamCollector stream = new StreamCollector();
-    StreamObserver<ModelInferRequest> requests = GRPCInferenceServiceGrpc.newStub(gated.channel)
-        .modelStreamInfer(new ClientResponseObserver<ModelInferRequest, ModelStreamInferResponse>() {
-          @Override
-          public void beforeStart(ClientCallStreamObserver<ModelInferRequest> requestStream) {
-            call.complete(requestStream);
-          }
-
-          @Override
-          public void onNext(ModelStreamInferResponse value) {
-            stream.onNext(value);
-          }
-
-          @Override
-          public void onError(Throwable error) {
-            stream.onError(error);
-          }
-
-          @Override
-          public void onCompleted() {
-            stream.onCompleted();
-          }
-        });
+    // grpc-java's request side of a call is its ClientCallStreamObserver
+    var requests = (ClientCallStreamObserver<ModelInferRequest>) GRPCInferenceServiceGrpc.newStub(gated.channel)
+        .modelStreamInfer(stream);
     requests.onNext(request("cancelled"));
     awaitExecuting();
 
-    call.join().cancel("call.cancel()", null);
+    requests.cancel("call.cancel()", null);
 
     assertCancelled(stream.ended());
     assertThat(stream.answers()).isEmpty();
@@ -163,7 +124,7 @@ class TritonL0ClientCancellationTest {
   }
 
   /** The call ended CANCELLED while the model still holds its request. */
-  private void assertCancelled(CompletableFuture<?> ended) {
+  private void assertCancelled(Future<?> ended) {
     ExecutionException cancelled = catchThrowableOfType(ExecutionException.class,
         () -> ended.get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
     assertThat(Status.fromThrowable(cancelled.getCause()).getCode()).isEqualTo(Status.Code.CANCELLED);

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.ByteString;
-import dev.yardmaster.backend.onnx.DemoModels;
 import dev.yardmaster.protocol.DataType;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.InferStatistics;
@@ -23,6 +22,7 @@ import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +33,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Triton's {@code qa/L0_grpc_state_cleanup} ({@code cleanup_test.py}) on ONNX Runtime over real
@@ -55,9 +57,7 @@ class TritonL0GrpcStateCleanupTest {
 
   @BeforeEach
   void serve() throws Exception {
-    TritonRequests.write(repository, MODEL, DemoModels.identityModelName(DataType.FP32),
-        DemoModels.identityConfig(DataType.FP32).toBuilder().setName(MODEL).build());
-    gated = new GatedServer(repository);
+    gated = GatedServer.identity(repository, MODEL, DataType.FP32);
   }
 
   @AfterEach
@@ -81,10 +81,12 @@ class TritonL0GrpcStateCleanupTest {
   }
 
   // test_simple_infer_cancellation: of ten async infers, the client cancels the sixth; here the
-  // others queue behind the first so that the cancelled one is surely waiting when it goes.
-  @Test
-  void anAsyncInferCancelledAmongOthersIsFreedAndTheOthersAreAnswered() throws Exception {
-    List<ListenableFuture<ModelInferResponse>> calls = queueBehindABusyInstance(async());
+  // others queue behind the first so that the cancelled one is surely waiting when it goes. The
+  // sixth is sent plain (the unary pass-through takes it) and gzip-compressed (grpc-java's path).
+  @ParameterizedTest
+  @ValueSource(strings = {"identity", "gzip"})
+  void anAsyncInferCancelledAmongOthersIsFreedAndTheOthersAreAnswered(String compression) throws Exception {
+    List<ListenableFuture<ModelInferResponse>> calls = queueBehindABusyInstance(async().withCompression(compression));
 
     calls.get(5).cancel(true);
     gated.barrier();
@@ -94,11 +96,13 @@ class TritonL0GrpcStateCleanupTest {
   }
 
   // test_simple_infer_timeout: the sixth of ten async infers has a 0.1 s client timeout
-  // ("Deadline Exceeded"); it passes while the request waits.
-  @Test
-  void anAsyncInferWhoseDeadlinePassesAmongOthersIsFreedAndTheOthersAreAnswered() throws Exception {
-    List<ListenableFuture<ModelInferResponse>> calls =
-        queueBehindABusyInstance(async().withDeadlineAfter(100, TimeUnit.MILLISECONDS));
+  // ("Deadline Exceeded"); it passes while the request waits. Plain and gzip-compressed.
+  @ParameterizedTest
+  @ValueSource(strings = {"identity", "gzip"})
+  void anAsyncInferWhoseDeadlinePassesAmongOthersIsFreedAndTheOthersAreAnswered(String compression)
+      throws Exception {
+    List<ListenableFuture<ModelInferResponse>> calls = queueBehindABusyInstance(
+        async().withCompression(compression).withDeadlineAfter(100, TimeUnit.MILLISECONDS));
 
     ExecutionException late = catchThrowableOfType(ExecutionException.class,
         () -> calls.get(5).get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
@@ -241,6 +245,26 @@ class TritonL0GrpcStateCleanupTest {
     assertThat(answers.get(2).getErrorMessage()).contains("execute failed on purpose");
     assertIdentity(answers.get(3).getInferResponse(), "served");
     gated.awaitNothingHeld(MODEL);
+  }
+
+  // test_streaming_error_status, a stream's message that does not parse: gRPC ends the stream
+  // (INTERNAL, as for a unary call) while a request sent on it before waits; that request is dropped
+  // or answered, and the server holds nothing of the stream after.
+  @Test
+  void aStreamEndedByAMessageThatDoesNotParseIsFreed() throws Exception {
+    ListenableFuture<ModelInferResponse> busy = gated.holdInstance(request("busy"));
+    byte[] queued = GrpcFrame.of(request("queued"));
+    byte[] garbage = GrpcFrame.of("not a ModelInferRequest".getBytes(StandardCharsets.UTF_8));
+    byte[] frames = Arrays.copyOf(queued, queued.length + garbage.length);
+    System.arraycopy(garbage, 0, frames, queued.length, garbage.length);
+
+    Status ended = ServerPassThroughTest.status(ServerPassThroughTest.post(gated.server,
+        "/" + GRPCInferenceServiceGrpc.getModelStreamInferMethod().getFullMethodName(), frames));
+
+    assertThat(ended.getCode()).isEqualTo(Status.Code.INTERNAL);
+    assertIdentity(gated.releaseInstance(busy), "busy");
+    gated.awaitNothingHeld(MODEL);
+    assertIdentity(TritonRequests.grpcInfer(gated.channel, request("after")), "after");
   }
 
   /**
