@@ -10,6 +10,7 @@ import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
 import dev.yardmaster.router.server.BinaryInferBody.Response;
+import dev.yardmaster.router.testsupport.Fp32Raw;
 import dev.yardmaster.router.testsupport.LocalHttp;
 import dev.yardmaster.router.testsupport.StreamCollector;
 import io.grpc.Status;
@@ -150,7 +151,7 @@ class TritonL0LargePayloadTest extends ServedRepositoryTest {
     for (int i = 0; i < values.length; i++) {
       values[i] = (float) random.nextDouble();
     }
-    return dev.yardmaster.router.testsupport.Fp32Raw.bytes(values);
+    return Fp32Raw.bytes(values);
   }
 
   private static byte[] gzip(byte[] body) throws Exception {
