@@ -153,6 +153,11 @@ public final class YardmasterServer implements AutoCloseable {
     return core.accepting();
   }
 
+  /** Inferences accepted and not yet answered, over both protocols: what {@link #stop()} waits for. */
+  public int inFlight() {
+    return core.inFlight();
+  }
+
   /**
    * Stops gracefully: refuses new inferences, waits up to the drain timeout for accepted ones,
    * closes the listeners (after in-flight responses are written), then closes the model manager.

@@ -29,6 +29,16 @@ abstract class ServedRepositoryTest {
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
   }
 
+  /**
+   * Serves every model of {@link #repository} with gRPC messages and HTTP bodies of at most {@code
+   * maxMessageBytes}; the channel takes answers of up to twice that.
+   */
+  static void serve(int maxMessageBytes) {
+    server = RepositoryServers.serveAll(repository, maxMessageBytes);
+    channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext()
+        .maxInboundMessageSize(2 * maxMessageBytes).build();
+  }
+
   @AfterAll
   static void stopServer() {
     channel.shutdownNow();

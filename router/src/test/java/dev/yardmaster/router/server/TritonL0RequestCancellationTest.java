@@ -12,26 +12,19 @@ import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.SessionProtocol;
-import dev.yardmaster.backend.batching.Schedulers;
+import com.google.protobuf.TextFormat;
 import dev.yardmaster.backend.onnx.DemoModels;
 import dev.yardmaster.backend.onnx.OnnxGraphBuilder;
-import dev.yardmaster.backend.repository.RepositoryModelManager;
-import dev.yardmaster.backend.repository.RepositoryOptions;
 import dev.yardmaster.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.yardmaster.protocol.v2.InferStatistics;
 import dev.yardmaster.protocol.v2.ModelConfig;
 import dev.yardmaster.protocol.v2.ModelDynamicBatching;
 import dev.yardmaster.protocol.v2.ModelInferRequest;
 import dev.yardmaster.protocol.v2.ModelInferResponse;
-import dev.yardmaster.protocol.v2.ModelStatistics;
-import dev.yardmaster.protocol.v2.ModelStatisticsRequest;
 import dev.yardmaster.protocol.v2.ModelStreamInferResponse;
-import dev.yardmaster.protocol.v2.ServerLiveRequest;
 import dev.yardmaster.router.testsupport.LocalHttp;
 import dev.yardmaster.router.testsupport.MetricsScrape;
-import dev.yardmaster.router.testsupport.RepositoryServers;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -41,7 +34,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -70,25 +62,24 @@ class TritonL0RequestCancellationTest {
         {"name": "INPUT1", "shape": [1, 16], "datatype": "FP32", "data": [0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15]}]}""";
 
   @TempDir Path repository;
-  final GatedRunners runners = new GatedRunners();
-  RepositoryModelManager manager;
+  GatedServer gated;
+  GatedRunners runners;
   YardmasterServer server;
   ManagedChannel channel;
 
   @BeforeEach
   void serve() throws Exception {
-    writeAddSub(DYNAMIC_BATCH, true);
-    writeAddSub(NO_BATCHING, false);
-    manager = new RepositoryModelManager(repository, runners, Schedulers.factory(), RepositoryOptions.loadAllModels());
-    server = RepositoryServers.start(manager);
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
+    writeAddSub(repository, DYNAMIC_BATCH, true);
+    writeAddSub(repository, NO_BATCHING, false);
+    gated = new GatedServer(repository);
+    runners = gated.runners;
+    server = gated.server;
+    channel = gated.channel;
   }
 
   @AfterEach
   void stop() {
-    runners.open();
-    channel.shutdownNow();
-    server.stop();
+    gated.close();
   }
 
   /** scheduler_test.py test_dynamic_batch_scheduler_request_cancellation */
@@ -107,18 +98,18 @@ class TritonL0RequestCancellationTest {
     ListenableFuture<ModelInferResponse> busy = holdInstance(model);
     var async = GRPCInferenceServiceGrpc.newFutureStub(channel);
     ListenableFuture<ModelInferResponse> cancelled = async.modelInfer(request(model, "cancelled"));
-    await("the request queued", () -> queued(model) == 1);
+    await("the request queued", () -> gated.queued(model) == 1);
 
     cancelled.cancel(true);
-    barrier();
+    gated.barrier();
     ListenableFuture<ModelInferResponse> kept = async.modelInfer(request(model, "kept"));
-    await("the next request queued", () -> queued(model) == 2);
+    await("the next request queued", () -> gated.queued(model) == 2);
     releaseInstance(busy);
     assertThat(kept.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).getId()).isEqualTo("kept");
     assertThat(catchThrowableOfType(CancellationException.class, cancelled::get)).isNotNull();
-    InferStatistics stats = awaitFailures(model, 1);
+    InferStatistics stats = gated.awaitFailures(model, 1);
     assertThat(stats.getSuccess().getCount()).isEqualTo(2);
-    assertThat(executions(model)).isEqualTo(2);
+    assertThat(gated.executions(model)).isEqualTo(2);
     assertThat(runners.started.get()).isEqualTo(2);
     assertThat(MetricsScrape.of(server.metricsPort()))
         .contains("nv_inference_request_failure{model=\"" + model + "\",reason=\"CANCELED\",version=\"1\"} 1\n");
@@ -133,7 +124,7 @@ class TritonL0RequestCancellationTest {
         () -> GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(300, TimeUnit.MILLISECONDS)
             .modelInfer(request(DYNAMIC_BATCH, "late")));
     assertThat(late.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
-    barrier();
+    gated.barrier();
     releaseInstance(busy);
     assertOnlyTheBusyRequestRan(1);
   }
@@ -148,7 +139,7 @@ class TritonL0RequestCancellationTest {
 
     stream.onError(Status.CANCELLED.withDescription("client cancels").asRuntimeException());
     assertThat(ended.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
-    barrier();
+    gated.barrier();
     releaseInstance(busy);
     assertOnlyTheBusyRequestRan(3);
   }
@@ -163,7 +154,7 @@ class TritonL0RequestCancellationTest {
     ListenableFuture<ModelInferResponse> busy = holdInstance(DYNAMIC_BATCH);
     com.linecorp.armeria.common.HttpResponse abandoned = http.execute(
         HttpRequest.of(HttpMethod.POST, "/v2/models/" + DYNAMIC_BATCH + "/infer", MediaType.JSON, ADD_SUB_JSON));
-    await("the request queued", () -> queued(DYNAMIC_BATCH) == 1);
+    await("the request queued", () -> gated.queued(DYNAMIC_BATCH) == 1);
 
     abandoned.abort();
     assertThat(http.blocking().get("/v2/health/live").status().code()).isEqualTo(200);
@@ -194,17 +185,17 @@ class TritonL0RequestCancellationTest {
     queueThreeOn(stream);
 
     stream.onCompleted();
-    barrier();
+    gated.barrier();
     releaseInstance(busy);
     assertThat(ended.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     assertThat(answered.get()).isEqualTo(3);
-    assertThat(statistics(DYNAMIC_BATCH).getFail().getCount()).isZero();
+    assertThat(gated.statistics(DYNAMIC_BATCH).getFail().getCount()).isZero();
   }
 
   /** After the gate opened: {@code dropped} requests failed, and only the request that held the instance ran. */
   private void assertOnlyTheBusyRequestRan(long dropped) throws InterruptedException {
-    awaitFailures(DYNAMIC_BATCH, dropped);
-    assertThat(executions(DYNAMIC_BATCH)).isEqualTo(1);
+    gated.awaitFailures(DYNAMIC_BATCH, dropped);
+    assertThat(gated.executions(DYNAMIC_BATCH)).isEqualTo(1);
     assertThat(runners.started.get()).isEqualTo(1);
   }
 
@@ -212,22 +203,7 @@ class TritonL0RequestCancellationTest {
     for (int i = 0; i < 3; i++) {
       stream.onNext(request(DYNAMIC_BATCH, "streamed-" + i));
     }
-    await("the stream's requests queued", () -> queued(DYNAMIC_BATCH) == 3);
-  }
-
-  /** Holds the model's one instance busy with a request, returned once it executes. */
-  private ListenableFuture<ModelInferResponse> holdInstance(String model) throws InterruptedException {
-    runners.close();
-    ListenableFuture<ModelInferResponse> busy = GRPCInferenceServiceGrpc.newFutureStub(channel)
-        .modelInfer(request(model, "busy"));
-    await("the instance busy", () -> runners.started.get() == 1);
-    return busy;
-  }
-
-  /** Opens the gate: the request holding the instance is answered, then the queue runs. */
-  private void releaseInstance(ListenableFuture<ModelInferResponse> busy) throws Exception {
-    runners.open();
-    assertThat(busy.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).getId()).isEqualTo("busy");
+    await("the stream's requests queued", () -> gated.queued(DYNAMIC_BATCH) == 3);
   }
 
   /** A ModelStreamInfer stream counting its answers that are not errors, and counting down when it ends. */
@@ -252,45 +228,22 @@ class TritonL0RequestCancellationTest {
     });
   }
 
-  /** The model's statistics once {@code failures} requests failed; the cancelled fail after the gate opens. */
-  private InferStatistics awaitFailures(String model, long failures) throws InterruptedException {
-    await(failures + " failed in the statistics", () -> statistics(model).getFail().getCount() >= failures);
-    InferStatistics stats = statistics(model);
-    assertThat(stats.getFail().getCount()).isEqualTo(failures);
-    return stats;
+  /** Holds the model's one instance busy with a request, returned once it executes. */
+  private ListenableFuture<ModelInferResponse> holdInstance(String model) throws InterruptedException {
+    return gated.holdInstance(request(model, "busy"));
   }
 
-  private InferStatistics statistics(String model) {
-    return modelStatistics(model).getInferenceStats();
-  }
-
-  private long executions(String model) {
-    return modelStatistics(model).getExecutionCount();
-  }
-
-  private ModelStatistics modelStatistics(String model) {
-    return GRPCInferenceServiceGrpc.newBlockingStub(channel)
-        .modelStatistics(ModelStatisticsRequest.newBuilder().setName(model).build()).getModelStats(0);
-  }
-
-  private int queued(String model) {
-    return manager.resolve(model, "").queuedRequests();
-  }
-
-  /**
-   * Returns once the server has read everything sent on the connection so far: HTTP/2 frames are
-   * read in order, so a reset sent before this ServerLive was handled before it is answered.
-   */
-  private void barrier() {
-    assertThat(GRPCInferenceServiceGrpc.newBlockingStub(channel).serverLive(ServerLiveRequest.getDefaultInstance())
-        .getLive()).isTrue();
+  /** Opens the gate: the request holding the instance is answered, then the queue runs. */
+  private void releaseInstance(ListenableFuture<ModelInferResponse> busy) throws Exception {
+    assertThat(gated.releaseInstance(busy).getId()).isEqualTo("busy");
   }
 
   private static ModelInferRequest request(String model, String id) {
     return TritonRequests.addSubRow().setModelName(model).setId(id).build();
   }
 
-  private void writeAddSub(String name, boolean dynamicBatching) throws Exception {
+  /** add_sub under {@code name}, one instance, with or without a dynamic batcher. */
+  static void writeAddSub(Path repository, String name, boolean dynamicBatching) throws Exception {
     ModelConfig.Builder config = DemoModels.config(DemoModels.ADD_SUB, false).toBuilder().setName(name);
     if (dynamicBatching) {
       config.setDynamicBatching(ModelDynamicBatching.newBuilder()); // no inline execution: the gate holds a worker

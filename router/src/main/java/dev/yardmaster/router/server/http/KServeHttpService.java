@@ -3,6 +3,7 @@ package dev.yardmaster.router.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
+import com.linecorp.armeria.common.ContentTooLargeException;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpRequest;
@@ -27,6 +28,7 @@ import dev.yardmaster.router.server.ServingCore;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -138,8 +140,19 @@ public final class KServeHttpService {
                       core.classify(result, decoded.classification()), decoded.outputFormat()), responseEncoding))
               : inference.<HttpResponse>refuse(admitted, model, undecodable))
           .thenCompose(result -> result);
-    }).exceptionally(KServeHttpService::error);
+    }).exceptionally(KServeHttpService::inferFailure);
     return HttpResponse.of(response);
+  }
+
+  /**
+   * A compressed body that inflates past the server's limit fails here, in the aggregation, where
+   * Armeria's decoder refuses a plain one before the service: handed back to the error handler, it
+   * is the same 413 naming the limit. Other failures are answered by their status.
+   */
+  private static HttpResponse inferFailure(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    return cause instanceof ContentTooLargeException ? HttpResponse.ofFailure(cause) : error(failure);
   }
 
   /** The JSON share of a body: binary tensor data needs no parsing. */
