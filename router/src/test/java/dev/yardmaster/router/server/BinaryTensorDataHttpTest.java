@@ -410,17 +410,6 @@ class BinaryTensorDataHttpTest {
   }
 
   @Test
-  void unknownContentEncodingIs400() throws Exception {
-    BinaryInferBody body = new BinaryInferBody().jsonInput("X", "INT8", new long[] {1}, "[1]");
-    HttpResponse<byte[]> response = post("echo", body.body(), "Content-Encoding", "br");
-
-    assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(error(response)).isEqualTo("request header Content-Encoding: br (expected: one of gzip, deflate, "
-        + "or identity)");
-    assertThat(response.headers().firstValue("accept-encoding")).hasValue("gzip, deflate");
-  }
-
-  @Test
   void serverMetadataListsTheExtension() throws Exception {
     HttpResponse<String> metadata = new LocalHttp(server.httpPort()).get("/v2");
     assertThat(JSON.readTree(metadata.body()).get("extensions").toString()).contains("\"binary_tensor_data\"");

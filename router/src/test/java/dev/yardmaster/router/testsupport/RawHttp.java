@@ -35,11 +35,17 @@ public final class RawHttp {
    * {@code Connection: close}, then the body; returns the whole answer, status line first.
    */
   public static String exchange(int port, String requestLine, String[] headers, Body body) throws IOException {
+    return exchange(port, requestLine.getBytes(StandardCharsets.US_ASCII), headers, body);
+  }
+
+  /** As {@link #exchange(int, String, String[], Body)}, the request line any bytes (a fuzzed one, say). */
+  public static String exchange(int port, byte[] requestLine, String[] headers, Body body) throws IOException {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
       socket.setSoTimeout(TIMEOUT_MILLIS);
       OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
-      StringBuilder head = new StringBuilder(requestLine).append("\r\n");
+      out.write(requestLine);
+      StringBuilder head = new StringBuilder("\r\n");
       head.append("Host: 127.0.0.1:").append(port).append("\r\n");
       for (String header : headers) {
         head.append(header).append("\r\n");
@@ -48,7 +54,9 @@ public final class RawHttp {
       out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
       body.writeTo(out);
       out.flush();
-      return read(socket.getInputStream());
+      // the answer to a HEAD has a Content-Length but no body
+      boolean headRequest = new String(requestLine, StandardCharsets.ISO_8859_1).startsWith("HEAD ");
+      return read(socket.getInputStream(), headRequest);
     }
   }
 
@@ -64,8 +72,11 @@ public final class RawHttp {
     };
   }
 
-  /** The status code of an answer {@link #exchange} returned. */
+  /** The status code of an answer {@link #exchange} returned (its status line's, HTTP/1.0 or 1.1). */
   public static int status(String answer) {
+    if (!answer.startsWith("HTTP/1.")) {
+      throw new IllegalArgumentException("answer: no status line (expected: HTTP/1.x NNN ...): " + answer);
+    }
     return Integer.parseInt(answer.substring("HTTP/1.1 ".length(), "HTTP/1.1 ".length() + 3));
   }
 
@@ -102,8 +113,8 @@ public final class RawHttp {
     return joined.toString();
   }
 
-  /** Until the body's Content-Length is read, or else until the server closes the connection. */
-  private static String read(InputStream in) throws IOException {
+  /** Until the body's Content-Length (0 without a body) is read, or else until the server closes the connection. */
+  private static String read(InputStream in, boolean withoutBody) throws IOException {
     ByteArrayOutputStream answer = new ByteArrayOutputStream();
     byte[] buffer = new byte[8192];
     int read;
@@ -116,7 +127,8 @@ public final class RawHttp {
       if (expected < 0 && headEnd >= 0) {
         for (String line : text.substring(0, headEnd).split("\r\n")) {
           if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-            expected = headEnd + 4 + Long.parseLong(line.substring("content-length:".length()).trim());
+            long length = Long.parseLong(line.substring("content-length:".length()).trim());
+            expected = headEnd + 4 + (withoutBody ? 0 : length);
           }
         }
       }

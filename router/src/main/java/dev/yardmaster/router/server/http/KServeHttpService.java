@@ -3,7 +3,6 @@ package dev.yardmaster.router.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
-import com.linecorp.armeria.common.ContentTooLargeException;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpRequest;
@@ -12,11 +11,10 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.common.ResponseHeadersBuilder;
-import com.linecorp.armeria.common.encoding.StreamDecoderFactory;
 import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.HttpStatusException;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import com.linecorp.armeria.server.encoding.DecodingService;
 import dev.yardmaster.backend.InferenceException;
 import dev.yardmaster.backend.ModelManager;
 import dev.yardmaster.backend.ModelSpec;
@@ -28,7 +26,6 @@ import dev.yardmaster.router.server.ServingCore;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -44,7 +41,6 @@ public final class KServeHttpService {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final int EVENT_LOOP_DECODE_LIMIT_BYTES = 64 * 1024;
-  private static final String SUPPORTED_ENCODINGS = "gzip, deflate";
 
   private final ServingCore core;
   private final ModelManager manager;
@@ -70,7 +66,7 @@ public final class KServeHttpService {
     // all models' statistics, as Triton; the exact path wins over /v2/models/{model}
     server.route().get("/v2/models/stats").build((ctx, req) -> json(() ->
         JsonWriter.statistics(ModelProtos.statistics(manager, "", ""))));
-    HttpService infer = inferService();
+    HttpService infer = ((HttpService) this::infer).decorate(CompressedBody.decoder());
     for (String base : new String[] {"/v2/models/{model}", "/v2/models/{model}/versions/{version}"}) {
       // as Triton's path pattern, only a version of digits names a version
       Function<HttpService, HttpService> versioned = base.contains("{version}")
@@ -117,7 +113,7 @@ public final class KServeHttpService {
         // the model first, as Triton's TRITONSERVER_InferenceRequestNew: an unknown or unready model
         // or version is the answer whatever the body holds
         ModelSpec spec = manager.resolve(model, version).spec();
-        checkDecoded(ctx, contentEncoding);
+        CompressedBody.checkDecoded(ctx, contentEncoding);
         byte[] bytes = body.content().array();
         return RawBinaryRequest.marks(headerLength)
             ? RawBinaryRequest.decode(spec, version, bytes, arrivalNanos)
@@ -140,19 +136,11 @@ public final class KServeHttpService {
                       core.classify(result, decoded.classification()), decoded.outputFormat()), responseEncoding))
               : inference.<HttpResponse>refuse(admitted, model, undecodable))
           .thenCompose(result -> result);
-    }).exceptionally(KServeHttpService::inferFailure);
+    }).exceptionally(failure -> {
+      HttpResponse bodyFailure = CompressedBody.bodyFailure(ctx, failure);
+      return bodyFailure != null ? bodyFailure : error(failure);
+    });
     return HttpResponse.of(response);
-  }
-
-  /**
-   * A compressed body that inflates past the server's limit fails here, in the aggregation, where
-   * Armeria's decoder refuses a plain one before the service: handed back to the error handler, it
-   * is the same 413 naming the limit. Other failures are answered by their status.
-   */
-  private static HttpResponse inferFailure(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
-    return cause instanceof ContentTooLargeException ? HttpResponse.ofFailure(cause) : error(failure);
   }
 
   /** The JSON share of a body: binary tensor data needs no parsing. */
@@ -164,19 +152,10 @@ public final class KServeHttpService {
     }
   }
 
-  /** A Content-Encoding left on the request is one the decoding decorator does not know. */
-  private static void checkDecoded(ServiceRequestContext ctx, @Nullable String contentEncoding) {
-    if (contentEncoding != null && !contentEncoding.isBlank() && !contentEncoding.equalsIgnoreCase("identity")) {
-      ctx.setAdditionalResponseHeader(HttpHeaderNames.ACCEPT_ENCODING, SUPPORTED_ENCODINGS);
-      throw InferenceException.invalidArgument("request header Content-Encoding: %s (expected: one of %s, "
-          + "or identity)", contentEncoding, SUPPORTED_ENCODINGS);
-    }
-  }
-
   /**
-   * A successful answer, compressed as the client's {@code Accept-Encoding} asks when it is at least
-   * {@value ResponseCompression#MIN_BYTES} bytes. Errors never are: tritonclient reads error bodies
-   * without decompressing them, and Triton compresses only inference responses.
+   * A successful answer, compressed as the client's {@code Accept-Encoding} asks whatever its size, as
+   * Triton's. Errors never are: tritonclient reads error bodies without decompressing them, and
+   * Triton compresses only inference responses.
    */
   private static HttpResponse inferResponse(InferResponseWriter.Body body, ResponseCompression.Encoding encoding) {
     ResponseHeadersBuilder headers = ResponseHeaders.builder(HttpStatus.OK);
@@ -188,20 +167,11 @@ public final class KServeHttpService {
     }
     byte[] bytes = body.bytes();
     String contentEncoding = encoding.headerValue();
-    if (contentEncoding != null && bytes.length >= ResponseCompression.MIN_BYTES) {
+    if (contentEncoding != null) {
       bytes = ResponseCompression.compress(encoding, bytes);
       headers.add(HttpHeaderNames.CONTENT_ENCODING, contentEncoding);
     }
     return HttpResponse.of(headers.build(), HttpData.wrap(bytes));
-  }
-
-  /**
-   * The infer endpoint with gzip/deflate request bodies, as Triton: a request's
-   * {@code Content-Encoding} is undone before decoding (up to the server's request size limit).
-   */
-  private HttpService inferService() {
-    HttpService infer = this::infer;
-    return infer.decorate(DecodingService.newDecorator(StreamDecoderFactory.gzip(), StreamDecoderFactory.deflate()));
   }
 
   private byte[] config(String model, String version) {
@@ -317,11 +287,15 @@ public final class KServeHttpService {
     return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, json);
   }
 
-  /** The failure as {@code {"error": "..."}} with its status's HTTP code. */
+  /**
+   * The failure as {@code {"error": "..."}} with its status's HTTP code, or the more precise one an
+   * {@link HttpStatusException} cause gives (415 for an unknown Content-Encoding, within 400's INVALID_ARGUMENT).
+   */
   static HttpResponse error(Throwable failure) {
     InferenceException inference = InferenceException.from(failure);
-    return HttpResponse.of(HttpStatus.valueOf(inference.status().httpStatus()), MediaType.JSON_UTF_8,
-        JsonWriter.error(inference.getMessage()));
+    HttpStatus status = inference.getCause() instanceof HttpStatusException precise
+        ? precise.httpStatus() : HttpStatus.valueOf(inference.status().httpStatus());
+    return HttpResponse.of(status, MediaType.JSON_UTF_8, JsonWriter.error(inference.getMessage()));
   }
 
   private static String model(ServiceRequestContext ctx) {

@@ -12,13 +12,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * The compression of a successful inference response body, as Triton chooses it: the encoding of
  * {@code Accept-Encoding} with the highest weight among gzip, deflate and identity (the first on a
- * tie, none with {@code q=0}). Error bodies are never compressed: tritonclient reads them without
- * decompressing.
+ * tie, none with {@code q=0}), whatever the body's size. Error bodies are never compressed:
+ * tritonclient reads them without decompressing. Armeria's {@code EncodingService} is not used for
+ * this: it would compress error bodies too.
  */
 final class ResponseCompression {
-
-  /** Smaller bodies go uncompressed: the gzip framing alone is ~20 bytes. */
-  static final int MIN_BYTES = 1024;
 
   /** The chosen encoding: its {@code Content-Encoding} name, or null for identity. */
   enum Encoding {
